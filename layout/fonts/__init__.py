@@ -1,0 +1,1 @@
+"""Fonts: finding faces, their metrics and coverage."""

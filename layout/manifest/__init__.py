@@ -1,0 +1,1 @@
+"""Reading an edition's manifest: YAML with source positions, article files, schema checks."""

@@ -1,0 +1,172 @@
+"""Loading an edition: the manifest, its article files, and schema validation.
+
+`load_manifest(path, report)` takes the path of `issue.yaml` and returns a
+`Manifest`: the merged plain data (inline and file articles under
+`articles`), the `SourceMap` of every key, and the folder the edition lives
+in. Problems go to `report` with file:line:col; loading goes on past them so
+that one run reports everything it can.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.diagnostics import Report, Source
+from layout.manifest.schema import validate
+from layout.manifest.yamlsrc import SourceMap, parse_yaml, read_text
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
+
+
+@dataclass
+class Manifest:
+    """Plain manifest data with positions. `data['articles']` holds every article, id -> dict."""
+
+    path: Path
+    root: Path
+    data: dict
+    sources: SourceMap
+    article_files: dict[str, Path] = field(default_factory=dict)
+    #: Markdown article ids (their body is Markdown: ### subheads, **bold**)
+    files: list[Path] = field(default_factory=list)
+
+    def where(self, *path) -> Source | None:
+        return self.sources.where(tuple(path))
+
+    def value_at(self, *path) -> Source | None:
+        return self.sources.value(tuple(path))
+
+
+def display_path(path: Path) -> str:
+    """A path as an editor wants to read it: relative to the working folder when inside it."""
+    absolute = Path(path).resolve()
+    here = Path.cwd().resolve()
+    if absolute == here or here in absolute.parents:
+        return str(absolute.relative_to(here))
+    return str(absolute)
+
+
+def resolve_inside(root: Path, rel: str, report: Report, where: Source | None, what: str) -> Path | None:
+    """Resolve `rel` against the issue folder; refuse absolute paths and `..` escapes."""
+    if not isinstance(rel, str) or not rel.strip():
+        report.error("bad-path", f"{what} must be a file path", where)
+        return None
+    if os.path.isabs(rel) or re.match(r"^[A-Za-z]:[\\/]", rel) or rel.startswith("~"):
+        report.error("absolute-path", f"{what} '{rel}' is an absolute path", where,
+                     "write it relative to the manifest, e.g. images/photo.jpg, and copy the file into the issue folder")
+        return None
+    target = (root / rel).resolve()
+    if target != root and root not in target.parents:
+        report.error("path-escape", f"{what} '{rel}' points outside the issue folder", where,
+                     "keep every file of an edition inside its folder; copy the file in and drop the '../'")
+        return None
+    return target
+
+
+def load_manifest(path: str | Path, report: Report) -> Manifest | None:
+    """Read `issue.yaml` and its article files; None when the manifest itself cannot be read."""
+    path = Path(path)
+    shown = display_path(path)
+    text = read_text(path, report, shown)
+    if text is None:
+        return None
+    data, smap = parse_yaml(text, shown, report)
+    if data is None and not report.has_errors:
+        report.error("empty-manifest", "the manifest is empty", Source(shown, 1, 1),
+                     "a manifest needs at least paper, issue, style and pages (see docs/manifest.md)")
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        report.error("wrong-type", "the manifest must be a mapping of keys (paper:, issue:, pages: …)",
+                     Source(shown, 1, 1), "start with 'paper:' on the first line")
+        return None
+    manifest = Manifest(path=path, root=path.resolve().parent, data=data, sources=smap, files=[path])
+    _load_article_files(manifest, report)
+    validate(manifest.data, manifest.sources, report)
+    return manifest
+
+
+def _load_article_files(manifest: Manifest, report: Report) -> None:
+    articles = manifest.data.get("articles")
+    if not isinstance(articles, dict):
+        return
+    include = articles.pop("include", None)
+    if include is None:
+        return
+    if isinstance(include, str):
+        include = [include]
+    if not isinstance(include, list):
+        report.error("wrong-type", "articles.include must be a list of file patterns",
+                     manifest.where("articles", "include"), "e.g. include: [articles/*.md]")
+        return
+    seen: set[Path] = set()
+    for i, pattern in enumerate(include):
+        where = manifest.value_at("articles", "include", i)
+        if not isinstance(pattern, str):
+            report.error("wrong-type", "an include pattern must be a string", where)
+            continue
+        if resolve_inside(manifest.root, pattern.replace("*", "x"), report, where, "include pattern") is None:
+            continue
+        matches = sorted(p for p in manifest.root.glob(pattern) if p.is_file())
+        if not matches and not any(ch in pattern for ch in "*?["):
+            report.error("file-not-found", f"article file not found: {pattern}", where,
+                         "check the file name, relative to the manifest")
+        for file in matches:
+            if file in seen or file.suffix.lower() not in (".md", ".markdown", ".yaml", ".yml"):
+                continue
+            seen.add(file)
+            _load_article_file(manifest, file, where, report)
+
+
+def _load_article_file(manifest: Manifest, file: Path, included_at: Source | None, report: Report) -> None:
+    article_id = file.stem
+    shown = display_path(file)
+    text = read_text(file, report, shown, included_at)
+    if text is None:
+        return
+    manifest.files.append(file)
+    if file.suffix.lower() in (".md", ".markdown"):
+        match = _FRONT_MATTER.match(text)
+        if match:
+            data, smap = parse_yaml(match.group(1) or "", shown, report, line_offset=1)
+            body = text[match.end():]
+            body_line = text[: match.end()].count("\n") + 1
+        else:
+            data, smap, body, body_line = {}, SourceMap(), text, 1
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            report.error("wrong-type", "the front matter must be a mapping (headline: …)", Source(shown, 2, 1))
+            return
+        if "body" in data and body.strip():
+            report.error("duplicate-key", "the article has both a 'body' key and Markdown text",
+                         smap.where(("body",)), "keep the text below the front matter and drop 'body:'")
+        elif body.strip():
+            data["body"] = body
+            smap.values[("body",)] = Source(shown, body_line, 1)
+    else:
+        data, smap = parse_yaml(text, shown, report)
+        if data is None:
+            if not report.has_errors:
+                report.error("empty-article", f"article file {shown} is empty", Source(shown, 1, 1),
+                             "give it at least a headline and a body")
+            return
+        if not isinstance(data, dict):
+            report.error("wrong-type", "an article file must be a mapping (headline: …)", Source(shown, 1, 1))
+            return
+    articles = manifest.data["articles"]
+    if article_id in articles:
+        first = manifest.where("articles", article_id)
+        report.error(
+            "duplicate-id",
+            f"article id '{article_id}' is defined twice",
+            Source(shown, 1, 1),
+            f"the other is at {first}; rename one of them" if first else "rename one of them",
+        )
+        return
+    articles[article_id] = data
+    manifest.sources.graft(("articles", article_id), smap)
+    manifest.sources.keys[("articles", article_id)] = Source(shown, 1, 1)
+    manifest.article_files[article_id] = file

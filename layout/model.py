@@ -1,0 +1,390 @@
+"""The edition as frozen data, with no geometry.
+
+`build_issue(manifest, report)` takes a loaded `Manifest` and returns an
+`Issue`: paper, issue info, pages of placements, and articles with their body
+parsed into paragraphs of spans (Markdown-lite: blank lines separate
+paragraphs, `###` starts an in-body subhead, `**bold**` marks bold). It checks
+what the schema cannot: dates, article ids, jumps, image files and paths.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.diagnostics import Report, Source, did_you_mean
+from layout.manifest.load import Manifest, display_path, resolve_inside
+
+WEEKDAYS = "一二三四五六日"
+#: What a finished Chinese paragraph ends with (GB/T 15834 end marks, closing quotes/brackets).
+_PARAGRAPH_END = set("。！？…”’」』）》】〕!?.")
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    name_latin: str = ""
+    publisher: str = ""
+    registration: str = ""
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    number: int
+    date: dt.date
+    lang: str = "zh-CN"
+
+    @property
+    def weekday(self) -> str:
+        """星期五 for a Friday."""
+        return "星期" + WEEKDAYS[self.date.weekday()]
+
+    @property
+    def date_cn(self) -> str:
+        """2026年11月27日"""
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph (`kind='p'`) or an in-body subhead (`kind='subhead'`, 插题)."""
+
+    spans: tuple[Span, ...]
+    kind: str = "p"
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: Path
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+    columns: int = 1
+    position: str = "top"
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    headline: str
+    kicker: str = ""
+    subhead: str = ""
+    dateline: str = ""
+    date: str = ""
+    paragraphs: tuple[Paragraph, ...] = ()
+    byline: str = ""
+    photos: tuple[Photo, ...] = ()
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def lead(self) -> str:
+        """The dateline as printed before the first paragraph: '本报讯 11月26日' (may be '')."""
+        return " ".join(p for p in (self.dateline, self.date) if p)
+
+
+@dataclass(frozen=True)
+class Placement:
+    article: str
+    columns: tuple[int, int]
+    lines: tuple[int, int] | None = None
+    continue_on: int | None = None
+    continued: bool = False
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    number: int
+    section: str
+    editor: str = ""
+    masthead: bool = False
+    placements: tuple[Placement, ...] = ()
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Issue:
+    paper: Paper
+    info: IssueInfo
+    style: str
+    pages: tuple[PageSpec, ...]
+    articles: dict[str, Article]
+    root: Path
+    manifest_path: Path
+    files: tuple[Path, ...] = ()
+    style_source: Source | None = field(default=None, compare=False)
+
+
+def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | None:
+    """Manifest -> Issue. `normalize(text, lang) -> (text, changes)` cleans pasted text when given."""
+    data = manifest.data
+    paper_d = data.get("paper") if isinstance(data.get("paper"), dict) else {}
+    issue_d = data.get("issue") if isinstance(data.get("issue"), dict) else {}
+    paper = Paper(
+        name=_str(paper_d.get("name")),
+        name_latin=_str(paper_d.get("name_latin")),
+        publisher=_str(paper_d.get("publisher")),
+        registration=_str(paper_d.get("registration")),
+    )
+    lang = issue_d.get("lang") if issue_d.get("lang") in ("zh-CN", "zh-TW", "zh-HK") else "zh-CN"
+    date = _parse_date(issue_d.get("date"), manifest.value_at("issue", "date"), report)
+    number = issue_d.get("number") if isinstance(issue_d.get("number"), int) else 0
+    info = IssueInfo(number=number, date=date or dt.date(1970, 1, 1), lang=lang)
+
+    articles: dict[str, Article] = {}
+    raw_articles = data.get("articles") if isinstance(data.get("articles"), dict) else {}
+    for art_id, raw in raw_articles.items():
+        if isinstance(raw, dict):
+            articles[art_id] = _build_article(art_id, raw, manifest, report, lang, normalize)
+
+    pages = tuple(
+        _build_page(i, raw, manifest, report)
+        for i, raw in enumerate(data.get("pages") or [])
+        if isinstance(raw, dict)
+    )
+    _check_references(pages, articles, manifest, report)
+    if date is None or not isinstance(data.get("pages"), list):
+        return None
+    return Issue(
+        paper=paper,
+        info=info,
+        style=_str(data.get("style")) or "tabloid",
+        pages=pages,
+        articles=articles,
+        root=manifest.root,
+        manifest_path=manifest.path,
+        files=tuple(manifest.files),
+        style_source=manifest.value_at("style"),
+    )
+
+
+def _str(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _parse_date(value, where: Source | None, report: Report) -> dt.date | None:
+    if not isinstance(value, str):
+        return None  # the schema has reported it
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        report.error("bad-date", f"'{value}' is not a calendar date", where,
+                     "write the date as YYYY-MM-DD with a real month and day, e.g. 2026-11-27")
+        return None
+
+
+def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> PageSpec:
+    placements = []
+    for j, st in enumerate(raw.get("stories") or []):
+        if not isinstance(st, dict):
+            continue
+        path = ("pages", index, "stories", j)
+        columns = _span(st.get("columns"))
+        if columns is None:
+            continue  # the schema has reported it
+        placements.append(
+            Placement(
+                article=_str(st.get("article")),
+                columns=columns,
+                lines=_span(st.get("lines")),
+                continue_on=st.get("continue_on") if isinstance(st.get("continue_on"), int) else None,
+                continued=st.get("continued") is True,
+                source=manifest.where(*path),
+            )
+        )
+        for key in ("columns", "lines"):
+            span = _span(st.get(key))
+            if span and span[0] > span[1]:
+                report.error("bad-span", f"{key} [{span[0]}, {span[1]}] runs backwards", manifest.value_at(*path, key),
+                             f"write the smaller number first: [{span[1]}, {span[0]}]")
+    return PageSpec(
+        number=index + 1,
+        section=_str(raw.get("section")),
+        editor=_str(raw.get("editor")),
+        masthead=raw.get("masthead") is True,
+        placements=tuple(placements),
+        source=manifest.where("pages", index),
+    )
+
+
+def _span(value) -> tuple[int, int] | None:
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)):
+        return (value[0], value[1])
+    return None
+
+
+def _check_references(pages, articles, manifest: Manifest, report: Report) -> None:
+    """Unknown ids, articles placed twice, and jumps without a landing (or landings without a jump)."""
+    placed: dict[tuple[str, bool], Placement] = {}
+    jumps: dict[str, tuple[PageSpec, Placement]] = {}
+    landings: dict[str, tuple[PageSpec, Placement]] = {}
+    for page in pages:
+        for pl in page.placements:
+            if pl.article not in articles:
+                if pl.article:
+                    report.error("unknown-article", f"no article with id '{pl.article}'", pl.source,
+                                 did_you_mean(pl.article, articles) or "add it under articles: or as a file in articles/")
+                continue
+            key = (pl.article, pl.continued)
+            if key in placed:
+                report.error("placed-twice", f"article '{pl.article}' is placed twice", pl.source,
+                             f"it is already placed at {placed[key].source}; a jump uses continue_on/continued")
+            placed[key] = pl
+            if pl.continue_on is not None:
+                jumps[pl.article] = (page, pl)
+            if pl.continued:
+                landings[pl.article] = (page, pl)
+    for art_id, (page, pl) in jumps.items():
+        target = pl.continue_on
+        landing = landings.get(art_id)
+        if target > len(pages):
+            report.error("bad-jump", f"continue_on: {target}, but the edition has {len(pages)} pages", pl.source,
+                         "name a page of this edition")
+        elif target == page.number:
+            report.error("bad-jump", f"'{art_id}' jumps to its own page {target}", pl.source,
+                         "a jump continues on another page")
+        elif landing is None or landing[0].number != target:
+            report.error("missing-continuation",
+                         f"'{art_id}' continues on page {target}, but page {target} has no placement of it with continued: true",
+                         pl.source, f"add '- article: {art_id}' with 'continued: true' and its columns to page {target}'s stories")
+    for art_id, (page, pl) in landings.items():
+        if art_id not in jumps:
+            report.error("orphan-continuation", f"'{art_id}' is marked continued: true, but no page jumps to it",
+                         pl.source, f"add 'continue_on: {page.number}' to its first placement")
+    for art_id, (page, pl) in list(jumps.items()):
+        if (art_id, False) not in placed:
+            report.error("orphan-continuation", f"'{art_id}' has a jump but no first placement", pl.source)
+
+
+def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, lang: str, normalize) -> Article:
+    base = ("articles", art_id)
+
+    def clean(text: str, where: Source | None) -> str:
+        text = text.strip()
+        if normalize is not None and text:
+            text, changes = normalize(text, lang)
+            for ch in changes:
+                report.info("normalized", f"{ch.before!r} -> {ch.after!r} ({ch.rule})", where)
+        # what normalisation left of line-wrap newlines is a word space
+        return re.sub(r"\s*\n\s*", " ", text)
+
+    paragraphs = _parse_body(raw.get("body"), manifest.value_at(*base, "body"), clean, report, art_id,
+                             inline=art_id not in manifest.article_files)
+    photos = []
+    for k, ph in enumerate(raw.get("photos") or []):
+        if not isinstance(ph, dict) or not isinstance(ph.get("file"), str):
+            continue
+        where = manifest.value_at(*base, "photos", k, "file")
+        path = resolve_inside(manifest.root, ph["file"], report, where, "photo file")
+        if path is not None and not path.is_file():
+            report.error("missing-image", f"photo not found: {ph['file']}", where,
+                         f"put the image at {display_path(manifest.root / ph['file'])} or fix the name")
+            path = None
+        if path is None:
+            continue
+        caption = _str(ph.get("caption"))
+        photos.append(
+            Photo(
+                file=path,
+                caption=clean(caption, manifest.value_at(*base, "photos", k, "caption")),
+                credit=_str(ph.get("credit")),
+                alt=_str(ph.get("alt")) or caption,
+                columns=ph.get("columns") if isinstance(ph.get("columns"), int) else 1,
+                position=ph.get("position") if ph.get("position") in ("top", "bottom") else "top",
+                source=manifest.where(*base, "photos", k),
+            )
+        )
+    if not paragraphs:
+        report.warning("empty-body", f"article '{art_id}' has no body text", manifest.where(*base),
+                       "add body: with its paragraphs")
+    return Article(
+        id=art_id,
+        headline=clean(_str(raw.get("headline")), manifest.value_at(*base, "headline")),
+        kicker=clean(_str(raw.get("kicker")), manifest.value_at(*base, "kicker")),
+        subhead=clean(_str(raw.get("subhead")), manifest.value_at(*base, "subhead")),
+        dateline=_str(raw.get("dateline")),
+        date=_str(raw.get("date")),
+        paragraphs=tuple(paragraphs),
+        byline=_str(raw.get("byline")),
+        photos=tuple(photos),
+        source=manifest.where(*base),
+    )
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+
+def _spans(text: str) -> tuple[Span, ...]:
+    spans, pos = [], 0
+    for m in _BOLD.finditer(text):
+        if m.start() > pos:
+            spans.append(Span(text[pos:m.start()]))
+        spans.append(Span(m.group(1), bold=True))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Span(text[pos:]))
+    return tuple(s for s in spans if s.text)
+
+
+def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, inline: bool) -> list[Paragraph]:
+    """Body text -> paragraphs. Blank lines separate paragraphs; '### ' lines are subheads."""
+    if not isinstance(body, str):
+        return []
+    first_line = (where.line + (1 if inline else 0)) if where else 0
+    out: list[Paragraph] = []
+    block: list[str] = []
+    block_line = 0
+
+    def flush():
+        if not block:
+            return
+        text = "\n".join(block)
+        src = Source(where.file, block_line, 1) if where else None
+        if text.startswith("#"):
+            heading = text.lstrip("#").strip()
+            out.append(Paragraph(spans=_spans(clean(heading, src)), kind="subhead", source=src))
+        else:
+            cleaned = clean(text, src)
+            spans = _spans(cleaned)
+            if spans:
+                out.append(Paragraph(spans=spans, kind="p", source=src))
+                plain = "".join(sp.text for sp in spans).rstrip()
+                if plain and plain[-1] not in _PARAGRAPH_END:
+                    report.warning(
+                        "paragraph-unfinished",
+                        f"a paragraph of '{art_id}' ends without closing punctuation: …{plain[-12:]}",
+                        src,
+                        "pasted text often breaks a paragraph where a column broke: join it with the next one",
+                    )
+        block.clear()
+
+    for offset, line in enumerate(body.split("\n")):
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        if stripped.startswith("#"):
+            flush()
+            block_line = first_line + offset
+            block.append(stripped)
+            flush()
+            continue
+        if not block:
+            block_line = first_line + offset
+        block.append(stripped)
+    flush()
+    return out

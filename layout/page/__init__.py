@@ -1,0 +1,1 @@
+"""Page make-up: from stories and a style to positioned page frames."""

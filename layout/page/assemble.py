@@ -1,0 +1,136 @@
+"""Assembling pages: regions on the grid, stories in them, jumps, rules, masthead and running heads.
+
+`make_pages(issue, style, report)` takes the edition and its style and returns
+a tuple of `PageFrame`s (one per page). Stories without `lines` stack under
+the previous story in their columns; a story with `continue_on` hands the
+lines that do not fit to its `continued: true` placement; text that fits
+nowhere is an `overset` error, a fixed region left more than two lines short
+an `underset` warning. Placements outside the grid or overlapping are errors.
+"""
+from __future__ import annotations
+
+from layout.diagnostics import Report
+from layout.model import Issue, PageSpec, Placement
+from layout.page.chrome import masthead, running_head
+from layout.page.frames import Item, Mark, PageFrame, Rule
+from layout.page.story import Region, Slot, StorySetter
+from layout.page.typeset import Typesetter
+from layout.style import Style
+
+RULE_WIDTH = 0.5  # pt, the hairline between stories
+
+
+def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None = None) -> tuple[PageFrame, ...]:
+    ts = ts or Typesetter(style, issue.info.lang, report)
+    origin = (style.margin_left, style.margin_top)
+    jumps: dict[str, tuple[int, tuple[Slot, ...]]] = {}
+    frames = []
+    for page in issue.pages:
+        frames.append(_make_page(issue, page, style, ts, origin, jumps, report))
+    return tuple(frames)
+
+
+def _check_span(pl: Placement, style: Style, report: Report) -> bool:
+    g = style.grid
+    ok = True
+    if pl.columns[1] > g.columns or pl.columns[0] > pl.columns[1]:
+        report.error("outside-grid", f"columns [{pl.columns[0]}, {pl.columns[1]}] lie outside the {g.columns}-column grid",
+                     pl.source, f"columns run from 1 to {g.columns} in style '{style.name}'")
+        ok = False
+    if pl.lines and (pl.lines[1] > g.lines or pl.lines[0] > pl.lines[1]):
+        report.error("outside-grid", f"lines [{pl.lines[0]}, {pl.lines[1]}] lie outside the grid's {g.lines} lines",
+                     pl.source, f"grid lines run from 1 to {g.lines} in style '{style.name}'")
+        ok = False
+    return ok
+
+
+def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origin, jumps, report: Report) -> PageFrame:
+    g = style.grid
+    setter = StorySetter(ts, origin)
+    items: list[Item] = []
+    col_top = {c: 0 for c in range(1, g.columns + 1)}
+    fixed = [pl for pl in page.placements if pl.lines and _check_span(pl, style, report)]
+    if page.masthead:
+        band = style.masthead_lines
+        taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
+        free = [c for c in range(1, g.columns + 1) if c not in taken] or [1]
+        first, last = free[0], free[-1]
+        items += masthead(issue, ts, setter.x(first), setter.y(0), g.span_width(first, last), band * g.pitch - 2)
+        for c in free:
+            col_top[c] = band
+    else:
+        items += running_head(issue, page, ts, setter.x(1), setter.y(0), g.width)
+    regions: list[tuple[Placement, Region]] = []
+    for pl in page.placements:
+        if pl.article not in issue.articles or (not pl.lines and not _check_span(pl, style, report)):
+            continue
+        if pl.lines and pl not in fixed:
+            continue
+        article = issue.articles[pl.article]
+        cols = range(pl.columns[0], pl.columns[1] + 1)
+        if pl.lines:
+            region = Region(pl.columns[0], pl.columns[1], pl.lines[0] - 1, pl.lines[1], fixed=True)
+        else:
+            top = max(col_top[c] for c in cols)
+            top += 1 if top > 0 and top != (style.masthead_lines if page.masthead else -1) else 0
+            region = Region(pl.columns[0], pl.columns[1], top, g.lines, fixed=False)
+        for other_pl, other in regions:
+            if _overlap(region, other):
+                report.error("overlap", f"'{pl.article}' overlaps '{other_pl.article}' on page {page.number}",
+                             pl.source, f"'{other_pl.article}' takes columns {other.first}-{other.last}, "
+                                        f"lines {other.top + 1}-{other.bottom}; move one of them")
+        if pl.continued:
+            source = jumps.pop(pl.article, None)
+            if source is None:
+                continue  # model check reported the orphan
+            from_page, slots = source
+            decks = [("continuation_head", article.headline)]
+            slots = (setter.single_line(f"（上接第{from_page}版）", "jump", align="left"),) + slots
+            result = setter.set_story(article, region, slots=list(slots), decks=decks,
+                                      label=f"{article.headline}（续）")
+        else:
+            decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+            result = setter.set_story(article, region, slots=setter.body_slots(article), decks=decks,
+                                      jump_to=pl.continue_on)
+        items += result.items
+        if result.remainder:
+            if pl.continue_on and not pl.continued:
+                jumps[pl.article] = (page.number, result.remainder)
+            else:
+                chars = sum(len(s.line.text.replace(" ", "")) for s in result.remainder)
+                report.error("overset", f"'{pl.article}' on page {page.number}: {chars} characters "
+                             f"({len(result.remainder)} lines) do not fit", pl.source,
+                             "give the story more lines or columns, cut the text, or jump it with continue_on")
+                items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
+                                  g.span_width(region.first, region.last), g.pitch, f"{chars}"))
+        if result.underset > 2:
+            report.warning("underset", f"'{pl.article}' on page {page.number} leaves {result.underset} grid lines empty",
+                           pl.source, "shorten the region's lines or add text")
+        done = Region(region.first, region.last, region.top, result.end, region.fixed)
+        regions.append((pl, done))
+        for c in cols:
+            col_top[c] = max(col_top[c], result.end)
+    items += _rules(regions, setter, g, page.masthead, style.masthead_lines)
+    trim_w, trim_h = style.trim
+    return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
+
+
+def _overlap(a: Region, b: Region) -> bool:
+    return a.first <= b.last and b.first <= a.last and a.top < b.bottom and b.top < a.bottom
+
+
+def _rules(regions, setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
+    """Hairlines between stories: above a story that does not start the page, left of one not in column 1."""
+    items: list[Item] = []
+    for _pl, r in regions:
+        x0 = setter.x(r.first)
+        x1 = x0 + g.span_width(r.first, r.last)
+        if r.top > 0 and not (has_masthead and r.top == band):
+            y = setter.y(r.top) - g.pitch / 2
+            items.append(Rule(x0 - (g.gutter / 2 if r.first > 1 else 0), y,
+                              x1 + (g.gutter / 2 if r.last < g.columns else 0), y, RULE_WIDTH))
+        if r.first > 1:
+            x = x0 - g.gutter / 2
+            top = setter.y(r.top) - (g.pitch / 2 if r.top > 0 else 0)
+            items.append(Rule(x, top, x, setter.y(r.bottom) - g.pitch / 2 + g.pitch / 2, RULE_WIDTH))
+    return items

@@ -1,0 +1,72 @@
+"""The page's furniture: the masthead (报头) on page 1, running heads (报眉) on the others.
+
+Both take the issue, the page, the typesetter and the type area's geometry
+and return frame items. The masthead fills its band of grid lines in the
+columns it is given; the running head sits in the top margin above a rule.
+"""
+from __future__ import annotations
+
+from layout.model import Issue, PageSpec
+from layout.page.frames import Item, Rule
+from layout.page.typeset import Typesetter, glyph_runs
+
+
+def _line(ts: Typesetter, text: str, role: str, width: float, align: str = "left"):
+    lines = ts.headline(ts.runs(text, role), width, align=align)
+    return lines[0] if lines else None
+
+
+def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, height: float) -> list[Item]:
+    """报头 in the box (x, y, width, height): name, Latin name, edition line between rules."""
+    items: list[Item] = []
+    style = ts.style
+    name_role = style.role("masthead")
+    size = name_role.size
+    # shrink the name until it fits the masthead's width
+    while size > 24 and ts.face(name_role.font).advance("报") * size * len(issue.paper.name) > width:
+        size *= 0.9
+    runs = ts.runs(issue.paper.name, "masthead", size=size)
+    name_lines = ts.headline(runs, width, align="left")
+    base = y + 0.88 * size + 4
+    for line in name_lines[:1]:
+        items += glyph_runs(line, x, base, name_role.color, "masthead")
+    cursor = base - 0.88 * size + size + 4
+    if issue.paper.name_latin:
+        latin_role = style.role("masthead_latin")
+        line = _line(ts, issue.paper.name_latin, "masthead_latin", width)
+        if line:
+            cursor += latin_role.size
+            items += glyph_runs(line, x, cursor, name_role.color, "masthead_latin")
+    info = issue.info
+    edition = [info.date_cn + " " + info.weekday, f"总第{info.number}期"]
+    if issue.paper.registration:
+        edition.append(f"国内统一连续出版物号 {issue.paper.registration}")
+    if issue.paper.publisher:
+        edition.append(f"{issue.paper.publisher}主办")
+    role = style.role("edition_line")
+    bottom = y + height
+    items.append(Rule(x, bottom - role.leading * 1.6, x + width, bottom - role.leading * 1.6, 1.5))
+    line = _line(ts, "\u3000".join(edition), "edition_line", width, align="left")
+    if line:
+        items += glyph_runs(line, x, bottom - role.leading * 0.6, role.color, "edition_line")
+    items.append(Rule(x, bottom - 1, x + width, bottom - 1, 0.5))
+    return items
+
+
+def running_head(issue: Issue, page: PageSpec, ts: Typesetter, x: float, top: float, width: float) -> list[Item]:
+    """报眉 above the type area: page number and section on the outside edge, paper and date opposite."""
+    role = ts.style.role("running_head")
+    rule_y = top - role.size * 0.6
+    base = rule_y - role.size * 0.5
+    folio = f"第{page.number}版\u3000{page.section}"
+    if page.editor:
+        folio += f"\u3000责任编辑　{page.editor}"
+    dated = f"{issue.paper.name}\u3000{issue.info.date_cn}\u3000{issue.info.weekday}"
+    outside, inside = ("right", "left") if page.number % 2 else ("left", "right")
+    items: list[Item] = []
+    for text, align in ((folio, outside), (dated, inside)):
+        line = _line(ts, text, "running_head", width, align=align)
+        if line:
+            items += glyph_runs(line, x, base, role.color, "running_head")
+    items.append(Rule(x, rule_y, x + width, rule_y, 0.75))
+    return items

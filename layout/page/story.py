@@ -1,0 +1,296 @@
+"""One story in its region: headline group, photos, body flowing through columns.
+
+`set_story(...)` takes an article (or the remainder of a jumped one), its
+region on the page grid and the typesetter, and returns a `StoryResult`: the
+frame items, the grid line where the story ends, the body lines that did not
+fit (for a jump) and the count of characters lost (overset). Every body line
+sits on a grid line; the headline group takes whole grid lines.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PIL import Image as PILImage
+
+from layout.model import Article, Photo
+from layout.page.frames import Anchor, Image, Item, Mark
+from layout.page.typeset import Typesetter, glyph_runs
+from layout.style import Grid, SIZE_NAMES
+from layout.text.compose import Line
+
+#: Headline sizes tried, largest first, when a headline must fit a narrow region.
+_HEADLINE_STEPS = sorted({v for v in SIZE_NAMES.values() if v >= 14}, reverse=True)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One grid line of body content: a composed line and the role it is set in."""
+
+    line: Line
+    role: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle on the grid: columns first..last (1-based), grid lines top..bottom (0-based, bottom exclusive).
+
+    `fixed` regions have the height the manifest gave; free ones may end anywhere up to `bottom`.
+    """
+
+    first: int
+    last: int
+    top: int
+    bottom: int
+    fixed: bool
+
+
+@dataclass(frozen=True)
+class StoryResult:
+    items: tuple[Item, ...]
+    end: int                      # grid line after the story's last line
+    remainder: tuple[Slot, ...]   # body lines left over (jump or overset)
+    underset: int = 0             # empty grid lines at the end of a fixed region
+
+
+class StorySetter:
+    """Sets stories on one page of a style's grid. `origin` is the type area's top-left on the page."""
+
+    def __init__(self, ts: Typesetter, origin: tuple[float, float]):
+        self.ts = ts
+        self.grid: Grid = ts.style.grid
+        self.ox, self.oy = origin
+
+    # -- geometry -------------------------------------------------------------
+    def x(self, column: int) -> float:
+        return self.ox + self.grid.column_x(column)
+
+    def y(self, line: int) -> float:
+        """Top of grid line `line` (0-based)."""
+        return self.oy + line * self.grid.pitch
+
+    def baseline(self, line: int, size: float | None = None) -> float:
+        """Baseline of a body-size line on grid line `line`: the em box centred in the line's cell."""
+        g = self.grid
+        size = size or g.char
+        return self.y(line) + (g.pitch - size) / 2 + 0.88 * size
+
+    # -- body ---------------------------------------------------------------------
+    def body_slots(self, article: Article) -> list[Slot]:
+        """The article's body as grid lines: dateline run into the first paragraph, subheads, byline."""
+        ts, measure = self.ts, self.grid.column_width
+        slots: list[Slot] = []
+        first = True
+        for par in article.paragraphs:
+            if par.kind == "subhead":
+                runs = ts.runs(par.text, "intertitle", where=par.source, article=article.id)
+                for line in ts.headline(runs, measure, align=ts.style.role("intertitle").align):
+                    slots.append(Slot(line, "intertitle"))
+                continue
+            runs = []
+            if first and article.lead:
+                runs += ts.runs(article.dateline, "dateline", where=article.source, article=article.id)
+                runs += ts.runs("\u3000", "body")
+                if article.date:
+                    runs += ts.runs(article.date + "，", "body", where=article.source, article=article.id)
+            for span in par.spans:
+                runs += ts.runs(span.text, "body", bold=span.bold, where=par.source, article=article.id)
+            first = False
+            slots += [Slot(line, "body") for line in ts.paragraph(runs, measure)]
+        if article.byline:
+            runs = ts.runs(article.byline, "byline", where=article.source, article=article.id)
+            for line in ts.paragraph(runs, measure, align="right", indent=0):
+                slots.append(Slot(line, "byline"))
+        return slots
+
+    def single_line(self, text: str, role: str, align: str = "right") -> Slot:
+        lines = self.ts.paragraph(self.ts.runs(text, role), self.grid.column_width, align=align, indent=0)
+        return Slot(lines[0], role)
+
+    # -- headline group ---------------------------------------------------------
+    def headline_group(self, decks: list[tuple[str, str]], region: Region, article: Article) -> tuple[list[Item], int]:
+        """Decks [(role, text)] across the region -> items and the number of grid lines they take."""
+        ts, g = self.ts, self.grid
+        width = g.span_width(region.first, region.last)
+        x0 = self.x(region.first)
+        y = self.y(region.top)
+        items: list[Item] = []
+        for role_name, text in decks:
+            if not text:
+                continue
+            role = ts.style.role(role_name)
+            size = role.size
+            lines = self._fit_headline(text, role_name, width, article) if role_name == "headline" else None
+            if lines is None:
+                lines = ts.headline(ts.runs(text, role_name, where=article.source, article=article.id), width,
+                                    align=role.align)
+            else:
+                size = lines[0].glyphs[0].style.size if lines and lines[0].glyphs else size
+            leading = role.leading * size / role.size
+            for line in lines:
+                base = y + (leading - size) / 2 + 0.88 * size
+                items += glyph_runs(line, x0, base, role.color, role_name)
+                y += leading
+        used = y - self.y(region.top)
+        n = math.ceil(used / g.pitch - 1e-6) if used else 0
+        if n:
+            n += 1  # a grid line of air between the headline group and the body
+        return items, n
+
+    def _fit_headline(self, text: str, role_name: str, width: float, article: Article):
+        """The main headline at the role's size, or smaller until it takes at most two lines (three if narrow)."""
+        ts = self.ts
+        role = ts.style.role(role_name)
+        max_lines = 2 if width > 2 * self.grid.column_width else 3
+        lines = None
+        for size in [role.size] + [s for s in _HEADLINE_STEPS if s < role.size]:
+            runs = ts.runs(text, role_name, size=size, where=article.source, article=article.id)
+            lines = ts.headline(runs, width, align=role.align)
+            if len(lines) <= max_lines:
+                return lines
+        return lines
+
+    # -- photos ---------------------------------------------------------------------
+    def photo_block(self, photo: Photo, first_col: int, last_col: int, top: int, article: Article) -> tuple[list[Item], int]:
+        """A photo across columns first..last starting at grid line `top` -> items and lines used (photo + caption + air)."""
+        ts, g = self.ts, self.grid
+        width = g.span_width(first_col, last_col)
+        with PILImage.open(photo.file) as im:
+            pw, ph = im.size
+        natural = width * ph / pw
+        k = max(4, round(natural / g.pitch))
+        height = k * g.pitch - (g.pitch - g.char)
+        crop = _crop_to(pw, ph, width / height)
+        x0 = self.x(first_col)
+        items: list[Item] = [Image(str(photo.file), x0, self.y(top), width, height, crop)]
+        runs = []
+        if photo.caption:
+            runs += ts.runs(photo.caption, "caption", where=photo.source, article=article.id)
+        if photo.credit:
+            runs += ts.runs("\u3000" + photo.credit if runs else photo.credit, "credit", where=photo.source,
+                            article=article.id)
+        n = k
+        if runs:
+            role = ts.style.role("caption")
+            for line in ts.paragraph(runs, width, indent=0, align="justify"):
+                items += glyph_runs(line, x0, self.baseline(top + n), role.color, "caption")
+                n += 1
+        return items, n + 1
+
+    # -- the story -------------------------------------------------------------------
+    def set_story(self, article: Article, region: Region, *, slots: list[Slot], decks: list[tuple[str, str]],
+                  jump_to: int | None = None, label: str = "") -> StoryResult:
+        g = self.grid
+        items: list[Item] = [Anchor("continuation" if label else "story", article.id, label or article.headline,
+                                    self.x(region.first), self.y(region.top))]
+        head_items, head_lines = self.headline_group(decks, region, article)
+        items += head_items
+        body_top = region.top + head_lines
+        columns = list(range(region.first, region.last + 1))
+        start = {c: body_top for c in columns}
+        bottom_blocks: list[tuple[Photo, int, int]] = []
+        col = region.first
+        for photo in (article.photos if not label else ()):
+            span = max(1, min(photo.columns, region.last - col + 1))
+            if col > region.last:
+                col = region.first
+            cols = list(range(col, col + span))
+            if photo.position == "top":
+                top = max(start[c] for c in cols)
+                p_items, used = self.photo_block(photo, cols[0], cols[-1], top, article)
+                items += p_items
+                for c in cols:
+                    start[c] = top + used
+            else:
+                bottom_blocks.append((photo, cols[0], cols[-1]))
+            col += span
+        bottom_need = {c: 0 for c in columns}
+        bottom_heights = []
+        for photo, a, b in bottom_blocks:
+            p_items, used = self.photo_block(photo, a, b, 0, article)  # measured at line 0, placed below
+            bottom_heights.append(used)
+            for c in range(a, b + 1):
+                bottom_need[c] = max(bottom_need[c], used)
+
+        def capacity(end: int) -> int:
+            return sum(max(0, end - bottom_need[c] - start[c]) for c in columns)
+
+        needed = len(slots)
+        if region.fixed:
+            end = region.bottom
+        else:
+            lo = max(start.values()) + (max(bottom_need.values()) if bottom_blocks else 0)
+            end = region.bottom
+            for candidate in range(max(lo, body_top + 1), region.bottom + 1):
+                if capacity(candidate) >= needed:
+                    end = candidate
+                    break
+        cap = capacity(end)
+        remainder: tuple[Slot, ...] = ()
+        if needed > cap:
+            keep = cap - (1 if jump_to else 0)
+            remainder = tuple(slots[max(keep, 0):])
+            slots = slots[:max(keep, 0)]
+            if jump_to:
+                slots = slots + [self.single_line(f"（下转第{jump_to}版）", "jump")]
+        # bottom photos sit on the region's last lines
+        for (photo, a, b), used in zip(bottom_blocks, bottom_heights):
+            p_items, _ = self.photo_block(photo, a, b, end - used + 1, article)
+            items += p_items
+        # flow: column by column, top to bottom; balance the columns when the height is free
+        it = iter(slots)
+        last_line = body_top
+        per_col = self._distribution(columns, start, bottom_need, end, len(slots), balance=not region.fixed)
+        for c in columns:
+            for i in range(per_col[c]):
+                slot = next(it)
+                line_no = start[c] + i
+                role = self.ts.style.role(slot.role)
+                items += glyph_runs(slot.line, self.x(c), self.baseline(line_no), role.color, slot.role)
+                last_line = max(last_line, line_no + 1)
+        if not region.fixed:
+            end = max(last_line, max(start.values()), end if bottom_blocks else 0)
+        underset = 0
+        if region.fixed and not remainder:
+            underset = sum(max(0, end - bottom_need[c] - start[c]) for c in columns) - len(slots)
+        items.append(Mark("region", self.x(region.first), self.y(region.top),
+                          g.span_width(region.first, region.last), (end - region.top) * g.pitch, article.id))
+        return StoryResult(tuple(items), end, remainder, underset)
+
+    def _distribution(self, columns, start, bottom_need, end, count: int, balance: bool) -> dict[int, int]:
+        """How many lines each column takes: fill in order; when balancing, no column longer than needed."""
+        caps = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
+        out = {c: 0 for c in columns}
+        left = count
+        for c in columns:
+            take = min(caps[c], left)
+            out[c] = take
+            left -= take
+        if balance and count:
+            # even out the column ends: aim every column's last line at the same grid line
+            target_end = min(end, max(start[c] + out[c] for c in columns))
+            lo, hi = max(start.values()), target_end
+            best = target_end
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                if sum(max(0, min(mid, end - bottom_need[c]) - start[c]) for c in columns) >= count:
+                    best, hi = mid, mid - 1
+                else:
+                    lo = mid + 1
+            left = count
+            for c in columns:
+                take = min(max(0, min(best, end - bottom_need[c]) - start[c]), left)
+                out[c] = take
+                left -= take
+        return out
+
+
+def _crop_to(pw: int, ph: int, aspect: float) -> tuple[int, int, int, int]:
+    """The centred source rectangle of aspect w/h = `aspect` inside a pw x ph image."""
+    if pw / ph > aspect:
+        w = round(ph * aspect)
+        left = (pw - w) // 2
+        return (left, 0, left + w, ph)
+    h = round(pw / aspect)
+    top = (ph - h) // 2
+    return (0, top, pw, top + h)

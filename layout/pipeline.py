@@ -1,0 +1,96 @@
+"""The stages in order: manifest -> model -> style -> pages -> outputs.
+
+`prepare(path, report)` runs everything up to page frames and returns an
+`Edition` (or None when the input is too broken to lay out); `build` renders
+and writes the outputs atomically. Each stage reports into the same `Report`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.diagnostics import Report
+from layout.manifest.load import load_manifest
+from layout.model import Issue, build_issue
+from layout.page.assemble import make_pages
+from layout.page.frames import PageFrame
+from layout.page.typeset import Typesetter
+from layout.style import Style, load_style
+from layout.util import write_atomic
+
+
+@dataclass
+class Edition:
+    issue: Issue
+    style: Style
+    frames: tuple[PageFrame, ...]
+    typesetter: Typesetter
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        """File name stem: <paper>-<date>."""
+        return f"{self.issue.paper.name}-{self.issue.info.date.isoformat()}"
+
+    @property
+    def title(self) -> str:
+        info = self.issue.info
+        return f"{self.issue.paper.name} {info.date_cn} 第{info.number}期"
+
+
+def _normalizer():
+    try:
+        from layout.text.normalize import normalize
+    except ImportError:  # pragma: no cover - the composer package always ships it
+        return None
+    return normalize
+
+
+def prepare(path: str | Path, report: Report, progress=None) -> Edition | None:
+    """Read, check and lay out an edition. None when it cannot be laid out at all."""
+    timings: dict[str, float] = {}
+    step = progress or (lambda name: None)
+    t = time.perf_counter()
+    step("reading manifest")
+    manifest = load_manifest(path, report)
+    if manifest is None:
+        return None
+    issue = build_issue(manifest, report, normalize=_normalizer())
+    timings["load"] = time.perf_counter() - t
+    if issue is None:
+        return None
+    style = load_style(issue.style, issue.root, report, issue.style_source)
+    if style is None:
+        return None
+    blocking = {"unknown-key", "missing-key", "wrong-type", "yaml-syntax", "duplicate-id", "duplicate-key"}
+    if any(d.code in blocking for d in report.errors):
+        return None  # the input is not what we think it is: don't guess a layout from it
+    step("setting pages")
+    t = time.perf_counter()
+    ts = Typesetter(style, issue.info.lang, report)
+    frames = make_pages(issue, style, report, ts)
+    timings["layout"] = time.perf_counter() - t
+    return Edition(issue, style, frames, ts, timings)
+
+
+def output_dir(manifest_path: Path, out: str | Path | None) -> Path:
+    """Where outputs go: -o DIR, else output/<edition folder name>/ under the working folder."""
+    if out:
+        return Path(out)
+    return Path("output") / Path(manifest_path).resolve().parent.name
+
+
+def build(edition: Edition, out_dir: Path, progress=None) -> list[Path]:
+    """Render the edition's outputs into `out_dir` (atomically); returns the files written."""
+    from layout.render.pdf import render_pdf
+
+    step = progress or (lambda name: None)
+    step("writing PDF")
+    t = time.perf_counter()
+    pdf = render_pdf(edition.frames, edition.title, author=edition.issue.paper.publisher,
+                     subject=f"总第{edition.issue.info.number}期")
+    path = out_dir / f"{edition.stem}.pdf"
+    write_atomic(path, pdf)
+    edition.timings["pdf"] = time.perf_counter() - t
+    return [path]

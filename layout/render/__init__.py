@@ -1,0 +1,1 @@
+"""Backends: they draw what the page frames say and make no layout decision."""

@@ -1,0 +1,219 @@
+"""Style sheets: page size, grid and type roles of a paper's format.
+
+`load_style(ref, issue_root, report, where)` takes a style name (a sheet in
+`styles/`) or a path relative to the manifest and returns a frozen `Style`.
+Lengths accept pt, mm, cm, in and the Chinese size names (号): see SIZE_NAMES.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout import STYLES_DIR
+from layout.diagnostics import Report, Source, did_you_mean
+from layout.manifest.yamlsrc import parse_yaml, read_text
+
+#: The 号 table this project uses (the common mainland one; pt). Documented in docs/styles.md.
+SIZE_NAMES = {
+    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18,
+    "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
+    "六号": 7.5, "小六": 6.5, "七号": 5.5, "八号": 5,
+}
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 720 / 25.4, "in": 72.0, "px": 0.75}
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|px)?\s*$")
+
+ROLES = ("body", "kicker", "headline", "subhead", "intertitle", "dateline", "byline", "caption", "credit",
+         "masthead", "masthead_latin", "edition_line", "running_head", "jump", "continuation_head")
+ROLE_DEFAULTS = {"intertitle": "body", "masthead_latin": "edition_line", "continuation_head": "subhead",
+                 "jump": "body", "credit": "caption", "edition_line": "running_head"}
+
+
+def parse_length(value) -> float | None:
+    """'9pt', '3mm', '小五', 10.5 -> points; None when it is not a length."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    if value.strip() in SIZE_NAMES:
+        return float(SIZE_NAMES[value.strip()])
+    m = _LENGTH.match(value)
+    if not m:
+        return None
+    return float(m.group(1)) * _UNITS[m.group(2) or "pt"]
+
+
+@dataclass(frozen=True)
+class Role:
+    """A typographic role: face, size and leading in pt, CMYK colour (0..1), alignment."""
+
+    font: str
+    size: float
+    leading: float
+    color: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 1.0)
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The page grid (版心网格): columns of whole body characters and a baseline grid."""
+
+    columns: int
+    column_chars: int
+    gutter_chars: float
+    char: float      # body character size, pt
+    pitch: float     # baseline-to-baseline distance of body lines, pt
+    lines: int       # grid lines in the type area
+
+    @property
+    def column_width(self) -> float:
+        return self.column_chars * self.char
+
+    @property
+    def gutter(self) -> float:
+        return self.gutter_chars * self.char
+
+    @property
+    def width(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def height(self) -> float:
+        return self.lines * self.pitch
+
+    def column_x(self, column: int) -> float:
+        """Left edge of 1-based grid column, from the type area's left edge."""
+        return (column - 1) * (self.column_width + self.gutter)
+
+    def span_width(self, first: int, last: int) -> float:
+        return self.column_x(last) + self.column_width - self.column_x(first)
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    trim: tuple[float, float]
+    bleed: float
+    margin_top: float
+    margin_left: float
+    grid: Grid
+    roles: dict[str, Role]
+    linebreak: str = "gb"
+    punctuation: str = "kaiming"
+    masthead_lines: int = 14
+    fallback: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    def role(self, name: str) -> Role:
+        while name not in self.roles and name in ROLE_DEFAULTS:
+            name = ROLE_DEFAULTS[name]
+        return self.roles[name]
+
+
+def available_styles() -> list[str]:
+    return sorted(p.stem for p in STYLES_DIR.glob("*.yaml"))
+
+
+def find_style(ref: str, issue_root: Path, report: Report, where: Source | None) -> Path | None:
+    """A style name or relative path -> the sheet's path (diagnostic when missing)."""
+    if "/" in ref or ref.endswith((".yaml", ".yml")):
+        path = (issue_root / ref).resolve()
+        if not path.is_file():
+            report.error("unknown-style", f"style file not found: {ref}", where,
+                         "give a path relative to the manifest, or a name: " + ", ".join(available_styles()))
+            return None
+        return path
+    path = STYLES_DIR / f"{ref}.yaml"
+    if not path.is_file():
+        names = available_styles()
+        report.error("unknown-style", f"no style named '{ref}'", where,
+                     did_you_mean(ref, names) or "available: " + ", ".join(names))
+        return None
+    return path
+
+
+def load_style(ref: str, issue_root: Path, report: Report, where: Source | None = None) -> Style | None:
+    path = find_style(ref, issue_root, report, where)
+    if path is None:
+        return None
+    shown = str(path.relative_to(STYLES_DIR.parent)) if STYLES_DIR.parent in path.parents else str(path)
+    text = read_text(path, report, shown, where)
+    if text is None:
+        return None
+    data, smap = parse_yaml(text, shown, report)
+    if not isinstance(data, dict):
+        report.error("bad-style", f"style {shown} is not a mapping", Source(shown, 1, 1))
+        return None
+    errors_before = len(report.errors)
+
+    def length(*keys, default=None):
+        node = data
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if node is None and default is not None:
+            return default
+        value = parse_length(node)
+        if value is None:
+            report.error("bad-style", f"{'.'.join(keys)} must be a length like 9pt, 3mm or 小五, not {node!r}",
+                         smap.where(keys), "units: pt, mm, cm, in, or a 号 name (五号, 小五 …)")
+            return 0.0
+        return value
+
+    g = data.get("grid") or {}
+    char = length("grid", "body_size")
+    grid = Grid(
+        columns=int(g.get("columns", 1)),
+        column_chars=int(g.get("column_chars", 13)),
+        gutter_chars=float(g.get("gutter_chars", 1.5)),
+        char=char,
+        pitch=length("grid", "line_pitch"),
+        lines=int(g.get("lines", 80)),
+    )
+    trim = (length("page", "width"), length("page", "height"))
+    margin_top = length("page", "margin_top")
+    margin_left = (trim[0] - grid.width) / 2 if "margin_left" not in (data.get("page") or {}) else length("page", "margin_left")
+    roles: dict[str, Role] = {}
+    for name, r in (data.get("roles") or {}).items():
+        if name not in ROLES:
+            report.error("bad-style", f"unknown role '{name}'", smap.where(("roles", name)),
+                         did_you_mean(name, ROLES) or "roles: " + ", ".join(ROLES))
+            continue
+        if not isinstance(r, dict):
+            continue
+        size = length("roles", name, "size")
+        color = r.get("color", [0, 0, 0, 100])
+        if not (isinstance(color, list) and len(color) == 4 and all(isinstance(c, (int, float)) for c in color)):
+            report.error("bad-style", f"roles.{name}.color must be CMYK percentages [c, m, y, k]",
+                         smap.where(("roles", name, "color")))
+            color = [0, 0, 0, 100]
+        roles[name] = Role(
+            font=str(r.get("font", "serif-regular")),
+            size=size,
+            leading=length("roles", name, "leading", default=size * 1.25),
+            color=tuple(c / 100 for c in color),
+            align=str(r.get("align", "left")),
+        )
+    for needed in ("body", "headline", "dateline", "byline", "caption", "masthead", "running_head", "kicker", "subhead"):
+        if needed not in roles:
+            report.error("bad-style", f"style {shown} has no role '{needed}'", Source(shown, 1, 1))
+    if grid.width > trim[0] or margin_top + grid.height > trim[1]:
+        report.error("bad-style", f"the grid ({grid.width:.0f} x {grid.height:.0f} pt) does not fit the page",
+                     smap.where(("grid",)), "fewer columns or lines, or a smaller body size")
+    if len(report.errors) > errors_before:
+        return None
+    return Style(
+        name=str(data.get("name", path.stem)),
+        trim=trim,
+        bleed=length("page", "bleed", default=3 * _UNITS["mm"]),
+        margin_top=margin_top,
+        margin_left=margin_left,
+        grid=grid,
+        roles=roles,
+        linebreak=str(data.get("linebreak", "gb")),
+        punctuation=str(data.get("punctuation", "kaiming")),
+        masthead_lines=int(data.get("masthead_lines", 14)),
+        fallback=tuple(str(f) for f in data.get("fallback") or ()),
+        path=path,
+    )
