@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("manifest", help="the edition's issue.yaml")
     b.add_argument("-o", "--output", help="output folder (default: output/<edition>/)")
     b.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    b.add_argument("--pdf", action="store_true", help="write only the PDF (default: PDF and EPUB)")
+    b.add_argument("--epub", action="store_true", help="write only the EPUB (default: PDF and EPUB)")
+    b.add_argument("--split", action="store_true", help="also write one PDF per page, named by page")
+    b.add_argument("--marks", action="store_true", help="add crop and registration marks and a colour bar")
+    b.add_argument("--embed-fonts", action="store_true", help="embed subset fonts in the EPUB")
     c = sub.add_parser("check", help="validate an edition and report every problem, without writing files")
     c.add_argument("manifest", help="the edition's issue.yaml")
     c.add_argument("--json", action="store_true", help="print diagnostics as JSON")
@@ -78,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         written: list[Path] = []
         if args.command == "build" and edition is not None:
             out_dir = pipeline.output_dir(Path(args.manifest), args.output)
-            written = pipeline.build(edition, out_dir, progress)
+            both = not (args.pdf or args.epub)
+            options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
+                                            marks=args.marks, embed_fonts=args.embed_fonts)
+            written = pipeline.build(edition, out_dir, report, options, progress)
     _print(report, args.json, show_info=args.command == "check")
     if not args.json:
         for path in written:

@@ -282,6 +282,10 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
         # what normalisation left of line-wrap newlines is a word space
         return re.sub(r"\s*\n\s*", " ", text)
 
+    def clean_deck(text: str, where: Source | None) -> str:
+        """Headline decks: spaces separate phrases (再学习 谋发展 明方向) and stay; each phrase is cleaned."""
+        return " ".join(clean(part, where) for part in text.split())
+
     paragraphs = _parse_body(raw.get("body"), manifest.value_at(*base, "body"), clean, report, art_id,
                              inline=art_id not in manifest.article_files)
     photos = []
@@ -308,16 +312,22 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
                 source=manifest.where(*base, "photos", k),
             )
         )
+    date = _str(raw.get("date"))
+    first = next((p for p in paragraphs if p.kind == "p"), None)
+    if date and first is not None and first.text.startswith(date):
+        report.warning("date-twice", f"the body of '{art_id}' already starts with the date '{date}'; it is printed once",
+                       manifest.where(*base, "date"), "drop 'date:' or the date at the start of the text")
+        date = ""
     if not paragraphs:
         report.warning("empty-body", f"article '{art_id}' has no body text", manifest.where(*base),
                        "add body: with its paragraphs")
     return Article(
         id=art_id,
-        headline=clean(_str(raw.get("headline")), manifest.value_at(*base, "headline")),
-        kicker=clean(_str(raw.get("kicker")), manifest.value_at(*base, "kicker")),
-        subhead=clean(_str(raw.get("subhead")), manifest.value_at(*base, "subhead")),
+        headline=clean_deck(_str(raw.get("headline")), manifest.value_at(*base, "headline")),
+        kicker=clean_deck(_str(raw.get("kicker")), manifest.value_at(*base, "kicker")),
+        subhead=clean_deck(_str(raw.get("subhead")), manifest.value_at(*base, "subhead")),
         dateline=_str(raw.get("dateline")),
-        date=_str(raw.get("date")),
+        date=date,
         paragraphs=tuple(paragraphs),
         byline=_str(raw.get("byline")),
         photos=tuple(photos),

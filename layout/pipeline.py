@@ -81,16 +81,33 @@ def output_dir(manifest_path: Path, out: str | Path | None) -> Path:
     return Path("output") / Path(manifest_path).resolve().parent.name
 
 
-def build(edition: Edition, out_dir: Path, progress=None) -> list[Path]:
-    """Render the edition's outputs into `out_dir` (atomically); returns the files written."""
-    from layout.render.pdf import render_pdf
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `build` writes: the print PDF (optionally split per page, with printer's marks) and the EPUB."""
 
+    pdf: bool = True
+    epub: bool = True
+    split: bool = False
+    marks: bool = False
+    embed_fonts: bool = False
+
+
+def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions = BuildOptions(),
+          progress=None) -> list[Path]:
+    """Render the edition's outputs into `out_dir` (each file atomically); returns the files written."""
     step = progress or (lambda name: None)
-    step("writing PDF")
-    t = time.perf_counter()
-    pdf = render_pdf(edition.frames, edition.title, author=edition.issue.paper.publisher,
-                     subject=f"总第{edition.issue.info.number}期")
-    path = out_dir / f"{edition.stem}.pdf"
-    write_atomic(path, pdf)
-    edition.timings["pdf"] = time.perf_counter() - t
-    return [path]
+    written: list[Path] = []
+    pdf_bytes: bytes | None = None
+    if options.pdf or options.epub:
+        from layout.render.pdf import render_pdf
+
+        step("writing PDF")
+        t = time.perf_counter()
+        pdf_bytes = render_pdf(edition.frames, edition.title, author=edition.issue.paper.publisher,
+                               subject=f"总第{edition.issue.info.number}期")
+        edition.timings["pdf"] = time.perf_counter() - t
+    if options.pdf:
+        path = out_dir / f"{edition.stem}.pdf"
+        write_atomic(path, pdf_bytes)
+        written.append(path)
+    return written

@@ -12,8 +12,15 @@ from layout.page.typeset import Typesetter, glyph_runs
 
 
 def _line(ts: Typesetter, text: str, role: str, width: float, align: str = "left"):
-    lines = ts.headline(ts.runs(text, role), width, align=align)
-    return lines[0] if lines else None
+    """One line of furniture text; set smaller (down to 70 %) rather than wrap or lose any of it."""
+    size = ts.style.role(role).size
+    for scale in (1.0, 0.9, 0.8, 0.7):
+        lines = ts.headline(ts.runs(text, role, size=size * scale), width, align=align)
+        if len(lines) <= 1:
+            return lines[0] if lines else None
+    ts.report.error("furniture-overflow", f"'{text}' does not fit on one {role} line even at 70 %; "
+                    f"only '{lines[0].text}' is printed", None, "shorten the paper name, section or editor")
+    return lines[0]
 
 
 def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, height: float) -> list[Item]:
@@ -38,17 +45,22 @@ def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, hei
             cursor += latin_role.size
             items += glyph_runs(line, x, cursor, name_role.color, "masthead_latin")
     info = issue.info
-    edition = [info.date_cn + " " + info.weekday, f"总第{info.number}期"]
+    edition = [f"{info.date_cn}\u3000{info.weekday}\u3000总第{info.number}期"]
+    credits = []
     if issue.paper.registration:
-        edition.append(f"国内统一连续出版物号 {issue.paper.registration}")
+        credits.append(f"国内统一连续出版物号 {issue.paper.registration}")
     if issue.paper.publisher:
-        edition.append(f"{issue.paper.publisher}主办")
+        credits.append(f"{issue.paper.publisher}主办")
+    if credits:
+        edition.append("\u3000".join(credits))
     role = style.role("edition_line")
+    # the edition lines sit between a heavy and a light rule at the foot of the band
+    lines = [ln for text in edition for ln in ts.headline(ts.runs(text, "edition_line"), width, align="left")]
     bottom = y + height
-    items.append(Rule(x, bottom - role.leading * 1.6, x + width, bottom - role.leading * 1.6, 1.5))
-    line = _line(ts, "\u3000".join(edition), "edition_line", width, align="left")
-    if line:
-        items += glyph_runs(line, x, bottom - role.leading * 0.6, role.color, "edition_line")
+    top_rule = bottom - role.leading * (len(lines) + 0.6)
+    items.append(Rule(x, top_rule, x + width, top_rule, 1.5))
+    for i, ln in enumerate(lines):
+        items += glyph_runs(ln, x, top_rule + role.leading * (i + 1) - 1, role.color, "edition_line")
     items.append(Rule(x, bottom - 1, x + width, bottom - 1, 0.5))
     return items
 
