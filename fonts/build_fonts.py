@@ -3,7 +3,7 @@
 
 Takes:   the system font files of the Debian packages fonts-noto-cjk and
          fonts-lxgw-wenkai, and the text of every *.yaml / *.yml / *.md file
-         under issues/ and tests/ that exists when the script runs.
+         under issues/ that exists when the script runs.
 Returns: writes fonts/serif-regular.ttf, serif-bold.ttf, sans-regular.ttf,
          sans-bold.ttf and kai-regular.ttf (TrueType outlines, the only kind
          reportlab embeds) and prints glyph count, size and GB 2312 coverage
@@ -34,10 +34,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from layout.fonts.convert import (  # noqa: E402  (the conversion is shared with the package)
+    _WIN, _english_name, _family_and_style, bake_chinese_locl, cff_to_glyf, keep_chinese_langsys, subset_font,
+)
 
 FONTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = FONTS_DIR.parent
@@ -45,7 +47,7 @@ NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 WENKAI_DIR = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 
 # Folders whose text is added to the character set, relative to the repo root.
-SCANNED_DIRS = ("issues", "tests")
+SCANNED_DIRS = ("issues",)  # not tests/: tests need characters the bundled faces lack
 SCANNED_SUFFIXES = (".yaml", ".yml", ".md")
 
 # Reserved Font Names of the sources' licences: Noto CJK is derived from
@@ -218,29 +220,6 @@ def build_charset(root: Path) -> tuple[CharSet, list[str]]:
 
 # OpenType features kept for horizontal Chinese text.  Everything else,
 # notably vert/vrt2/vhal/vpal/vkrn/vkna, is dropped with its lookups.
-KEEP_FEATURES = ["ccmp", "locl", "liga", "calt", "kern", "mark", "mkmk",
-                 "halt", "palt"]
-# Language systems kept besides each script's default.  Noto CJK SC's `locl`
-# maps to Japanese, Korean and traditional forms under JAN/KOR/ZHT/ZHH;
-# keeping those would pull ~5,500 unwanted glyphs into the subset.
-KEEP_LANGSYS = {"ZHS "}
-DROP_TABLES = ["vhea", "vmtx", "VORG"]
-
-_WIN = (3, 1, 0x409)  # Windows, Unicode BMP, US English
-
-
-def _english_name(font: TTFont, name_id: int) -> str | None:
-    table = font["name"]
-    rec = table.getName(name_id, *_WIN) or table.getName(name_id, 1, 0, 0)
-    return rec.toUnicode() if rec is not None else None
-
-
-def _family_and_style(font: TTFont) -> tuple[str | None, str | None]:
-    family = _english_name(font, 16) or _english_name(font, 1)
-    style = _english_name(font, 17) or _english_name(font, 2)
-    return family, style
-
-
 def locate_face(face: Face) -> int:
     """Index of the wanted face in the source file, found by its names."""
     if face.source.suffix.lower() in (".ttc", ".otc"):
@@ -261,127 +240,6 @@ def locate_face(face: Face) -> int:
         raise RuntimeError(f"{face.source}: expected one face named "
                            f"{face.source_family!r} {face.style!r}, found {len(found)}")
     return found[0]
-
-
-def keep_chinese_langsys(font: TTFont) -> None:
-    """Drop every language system but the defaults and simplified Chinese."""
-    for tag in ("GSUB", "GPOS"):
-        if tag not in font:
-            continue
-        for record in font[tag].table.ScriptList.ScriptRecord:
-            script = record.Script
-            script.LangSysRecord = [r for r in script.LangSysRecord
-                                    if r.LangSysTag in KEEP_LANGSYS]
-            script.LangSysCount = len(script.LangSysRecord)
-
-
-def bake_chinese_locl(font: TTFont) -> list[str]:
-    """Point the cmap at the glyphs `locl` selects for simplified Chinese.
-
-    reportlab draws by character code and applies no OpenType features, so
-    forms that Noto CJK SC gives only through `locl` under the ZHS language
-    (full-width U+2014 for the 破折号, 2- and 3-em dashes U+2E3A/U+2E3B,
-    CJK quote shapes) would never be drawn.  Only single substitutions that
-    ZHS adds on top of the script's default are baked in; `locl` itself is
-    kept.  Returns the characters remapped."""
-    if "GSUB" not in font:
-        return []
-    gsub = font["GSUB"].table
-    features = gsub.FeatureList.FeatureRecord
-
-    def locl_lookups(langsys) -> set[int]:
-        if langsys is None:
-            return set()
-        return {i for f in langsys.FeatureIndex if features[f].FeatureTag == "locl"
-                for i in features[f].Feature.LookupListIndex}
-
-    lookups: set[int] = set()
-    for record in gsub.ScriptList.ScriptRecord:
-        if record.ScriptTag != "hani":
-            continue
-        default = locl_lookups(record.Script.DefaultLangSys)
-        for ls in record.Script.LangSysRecord:
-            if ls.LangSysTag == "ZHS ":
-                lookups |= locl_lookups(ls.LangSys) - default
-    mapping: dict[str, str] = {}
-    for index in sorted(lookups):
-        lookup = gsub.LookupList.Lookup[index]
-        if lookup.LookupType != 1:  # single substitution only
-            continue
-        for sub in lookup.SubTable:
-            for old, new in sub.mapping.items():
-                mapping.setdefault(old, new)
-    changed: set[int] = set()
-    for table in font["cmap"].tables:
-        if table.format == 14 or not table.isUnicode():
-            continue
-        for cp, glyph in list(table.cmap.items()):
-            if glyph in mapping:
-                table.cmap[cp] = mapping[glyph]
-                changed.add(cp)
-    return [chr(cp) for cp in sorted(changed)]
-
-
-def subset_font(font: TTFont, chars: frozenset[str]) -> None:
-    options = subset.Options()
-    options.layout_features = list(KEEP_FEATURES)
-    options.drop_tables = list(options.drop_tables) + DROP_TABLES
-    options.hinting = False
-    options.notdef_glyph = True
-    options.notdef_outline = True
-    options.glyph_names = False       # post table format 3
-    options.name_IDs = ["*"]          # rewritten by rename_font anyway
-    options.name_languages = ["*"]
-    options.recalc_timestamp = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
-    subsetter.subset(font)
-
-
-def cff_to_glyf(font: TTFont, max_err: float) -> None:
-    """Replace CFF/CFF2 outlines by quadratic TrueType `glyf` outlines."""
-    if "fvar" in font:
-        raise RuntimeError("variable fonts are not supported")
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    outlines = {}
-    for name in order:
-        pen = TTGlyphPen(None)
-        # PostScript contours run counter-clockwise, TrueType clockwise.
-        glyph_set[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
-        outlines[name] = pen.glyph(dropImpliedOnCurves=True)
-
-    for tag in ("CFF ", "CFF2", "VORG"):
-        if tag in font:
-            del font[tag]
-
-    glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = outlines
-    font["glyf"] = glyf
-    font["loca"] = newTable("loca")
-
-    # Left side bearings must equal xMin for TrueType outlines.
-    hmtx = font["hmtx"].metrics
-    for name in order:
-        glyph = outlines[name]
-        glyph.recalcBounds(glyf)
-        advance, _ = hmtx[name]
-        hmtx[name] = (advance, glyph.xMin if glyph.numberOfContours else 0)
-
-    maxp = font["maxp"]
-    maxp.tableVersion = 0x00010000
-    for field in ("maxPoints", "maxContours", "maxCompositePoints",
-                  "maxCompositeContours", "maxTwilightPoints", "maxStorage",
-                  "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
-                  "maxSizeOfInstructions", "maxComponentElements",
-                  "maxComponentDepth"):
-        setattr(maxp, field, 0)
-    maxp.maxZones = 1
-
-    font["head"].glyphDataFormat = 0
-    font["post"].formatType = 3.0
-    font.sfntVersion = "\x00\x01\x00\x00"
 
 
 def rename_font(font: TTFont, face: Face, source: dict, baked: bool) -> None:

@@ -73,6 +73,7 @@ class Photo:
     alt: str = ""
     columns: int = 1
     position: str = "top"
+    focus: tuple[float, float] = (0.5, 0.5)
     source: Source | None = field(default=None, compare=False)
 
 
@@ -97,12 +98,25 @@ class Article:
 
 @dataclass(frozen=True)
 class Placement:
+    """A region of a page: an article (`kind='article'`), a standalone picture or an advertisement.
+
+    For pictures `photo` holds the image, caption and credit; for ads `photo.file` is the image or PDF.
+    """
+
     article: str
     columns: tuple[int, int]
     lines: tuple[int, int] | None = None
     continue_on: int | None = None
     continued: bool = False
+    box: bool = False
+    kind: str = "article"
+    photo: Photo | None = None
     source: Source | None = field(default=None, compare=False)
+
+    @property
+    def label(self) -> str:
+        """What diagnostics call this placement: the article id, or the picture's or ad's file name."""
+        return self.article or (self.photo.file.name if self.photo else self.kind)
 
 
 @dataclass(frozen=True)
@@ -195,6 +209,18 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
         columns = _span(st.get("columns"))
         if columns is None:
             continue  # the schema has reported it
+        kinds = [k for k in ("article", "picture", "ad") if k in st]
+        if len(kinds) != 1:
+            report.error("placement-kind",
+                         "a placement needs exactly one of article, picture or ad" + (f" (it has {', '.join(kinds)})" if kinds else ""),
+                         manifest.where(*path), "e.g. '- article: flood-drill' or '- picture: images/x.jpg'")
+            continue
+        kind = {"article": "article", "picture": "picture", "ad": "ad"}[kinds[0]]
+        photo = None
+        if kind != "article":
+            photo = _photo(st, kind, path, manifest, report)
+            if photo is None:
+                continue
         placements.append(
             Placement(
                 article=_str(st.get("article")),
@@ -202,6 +228,9 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                 lines=_span(st.get("lines")),
                 continue_on=st.get("continue_on") if isinstance(st.get("continue_on"), int) else None,
                 continued=st.get("continued") is True,
+                box=st.get("box") is True,
+                kind=kind,
+                photo=photo,
                 source=manifest.where(*path),
             )
         )
@@ -220,6 +249,35 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
     )
 
 
+def _focus(value) -> tuple[float, float]:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in value):
+        return (float(value[0]), float(value[1]))
+    return (0.5, 0.5)
+
+
+def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, what: str) -> Path | None:
+    """A photo or ad path: inside the issue folder and present, or None with a diagnostic."""
+    path = resolve_inside(manifest.root, rel, report, where, what)
+    if path is not None and not path.is_file():
+        report.error("missing-image", f"{what} not found: {rel}", where,
+                     f"put the file at {display_path(manifest.root / rel)} or fix the name")
+        return None
+    return path
+
+
+def _photo(st: dict, kind: str, path: tuple, manifest: Manifest, report: Report) -> Photo | None:
+    """The image of a picture or ad placement."""
+    rel = st.get(kind)
+    if not isinstance(rel, str):
+        return None  # the schema has reported it
+    file = _image_file(rel, manifest.value_at(*path, kind), manifest, report, kind)
+    if file is None:
+        return None
+    caption = _str(st.get("caption"))
+    return Photo(file=file, caption=caption, credit=_str(st.get("credit")), alt=_str(st.get("alt")) or caption,
+                 focus=_focus(st.get("focus")), source=manifest.where(*path))
+
+
 def _span(value) -> tuple[int, int] | None:
     if (isinstance(value, list) and len(value) == 2
             and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)):
@@ -234,6 +292,8 @@ def _check_references(pages, articles, manifest: Manifest, report: Report) -> No
     landings: dict[str, tuple[PageSpec, Placement]] = {}
     for page in pages:
         for pl in page.placements:
+            if pl.kind != "article":
+                continue
             if pl.article not in articles:
                 if pl.article:
                     report.error("unknown-article", f"no article with id '{pl.article}'", pl.source,
@@ -293,11 +353,7 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
         if not isinstance(ph, dict) or not isinstance(ph.get("file"), str):
             continue
         where = manifest.value_at(*base, "photos", k, "file")
-        path = resolve_inside(manifest.root, ph["file"], report, where, "photo file")
-        if path is not None and not path.is_file():
-            report.error("missing-image", f"photo not found: {ph['file']}", where,
-                         f"put the image at {display_path(manifest.root / ph['file'])} or fix the name")
-            path = None
+        path = _image_file(ph["file"], where, manifest, report, "photo")
         if path is None:
             continue
         caption = _str(ph.get("caption"))
@@ -309,6 +365,7 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
                 alt=_str(ph.get("alt")) or caption,
                 columns=ph.get("columns") if isinstance(ph.get("columns"), int) else 1,
                 position=ph.get("position") if ph.get("position") in ("top", "bottom") else "top",
+                focus=_focus(ph.get("focus")),
                 source=manifest.where(*base, "photos", k),
             )
         )

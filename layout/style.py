@@ -104,7 +104,15 @@ class Style:
     punctuation: str = "kaiming"
     masthead_lines: int = 14
     fallback: tuple[str, ...] = ()
+    font_dirs: tuple[Path, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    #: where each role's font and each fallback entry is named, for diagnostics
+    sources: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """Folder that relative font paths in the style are resolved against."""
+        return self.path.parent if self.path else None
 
     def role(self, name: str) -> Role:
         while name not in self.roles and name in ROLE_DEFAULTS:
@@ -215,5 +223,10 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         punctuation=str(data.get("punctuation", "kaiming")),
         masthead_lines=int(data.get("masthead_lines", 14)),
         fallback=tuple(str(f) for f in data.get("fallback") or ()),
+        font_dirs=tuple(path.parent / Path(str(d)).expanduser() for d in data.get("font_dirs") or ()),
         path=path,
+        sources={
+            **{("roles", n): smap.where(("roles", n, "font")) for n in roles},
+            **{("fallback", i): smap.value(("fallback", i)) for i, _ in enumerate(data.get("fallback") or ())},
+        },
     )

@@ -12,3 +12,15 @@ SAMPLE = ROOT / "issues" / "2026-11-27" / "issue.yaml"
 @pytest.fixture(scope="session")
 def sample_manifest() -> Path:
     return SAMPLE
+
+EDITIONS = sorted((ROOT / "issues").glob("*/issue.yaml"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.json from the current layout (review the diff!)")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")

@@ -48,7 +48,7 @@ def test_corpus_is_large_enough():
     assert len(list(_cases())) >= 15
 
 
-@pytest.mark.parametrize("manifest", _cases())
+@pytest.mark.parametrize("manifest", list(_cases()))
 def test_broken_manifest_reports_declared_diagnostics(manifest, capsys, monkeypatch):
     monkeypatch.chdir(manifest.parent)
     status = main(["check", "--json", manifest.name])

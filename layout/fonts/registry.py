@@ -1,9 +1,22 @@
-"""Font faces: where a face's file is, what it covers, and its metrics.
+"""Font faces: finding them, their coverage and metrics, and the file to embed.
 
-`load_face(ref)` takes a bundled face key (`serif-regular` -> fonts/serif-regular.ttf)
-or a path to a TrueType file and returns a cached `Face`: its cmap coverage,
-advance widths in em and vertical metrics. `Face` implements the composer's
-`Metrics` protocol, so per-character cost in the composer is a dict lookup.
+`load_face(ref, base_dir, dirs)` takes how a style names a face and returns a
+cached `Face`. A reference is one of:
+
+- a bundled face key: `serif-regular`, `serif-bold`, `sans-regular`,
+  `sans-bold`, `kai-regular` (fonts/<key>.ttf);
+- a path to a TTF/OTF/TTC/OTC file, relative to the style's folder or
+  absolute, with `#Face Name` (or `#2`) to pick a face of a collection by
+  name (or index): `/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#Noto Serif CJK SC`;
+- a face name found in the font folders (`discovery.font_dirs`): family
+  (`Noto Serif CJK SC`), family and style (`Noto Serif CJK SC Bold`), full or
+  PostScript name, in any language the font names itself in.
+
+`Face` implements the composer's `Metrics` protocol from tables precomputed
+at load (advances in em, the `halt` half-width shifts and Latin kerning from
+harfbuzz), so the composer's per-character cost is a dict lookup.
+`prepare_embedding(face, chars)` makes the TrueType subset reportlab embeds
+(converted from CFF where needed, cached); `Face.path` is then that file.
 """
 from __future__ import annotations
 
@@ -12,19 +25,29 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from layout import FONTS_DIR
+from layout.fonts.convert import cached_truetype, find_face_index, is_cff, open_face
+from layout.fonts.discovery import IndexedFace, classify, font_dirs, font_index
 
-#: The bundled faces in fallback order, by class (serif/Song, sans/Hei, kai).
+#: The bundled faces in fallback order.
 BUNDLED = ("serif-regular", "serif-bold", "sans-regular", "sans-bold", "kai-regular")
 #: Printed in place of a character no face has (the geta mark, the print shop's sign for a missing sort).
 GETA = "\u3013"
+#: Punctuation whose width and position the font's `halt` and `locl` decide (TYPOGRAPHY.md §2).
+HALT_CHARS = "，、。．；：？！“”‘’「」『』（）〔〕［］｛｝《》〈〉【】〖〗·・—…⸺"
+
+#: Files made for embedding, by face key (filled by `prepare_embedding`).
+_EMBED: dict[str, Path] = {}
+
+
+class FontNotFound(LookupError):
+    """A style names a face that is neither bundled, nor a readable file, nor installed."""
 
 
 def face_class(key: str) -> str:
-    """'serif-bold' -> 'serif'; used to prefer a fallback of the same class."""
-    return key.split("-")[0]
+    """'serif-bold' -> 'serif'; for other faces the class from their names."""
+    head = key.split("-")[0]
+    return head if key in BUNDLED else classify([key])
 
 
 def bundled_path(key: str) -> Path:
@@ -33,19 +56,40 @@ def bundled_path(key: str) -> Path:
 
 @dataclass(frozen=True, eq=False)
 class Face:
-    """A TrueType face: name, file, coverage and metrics (advances in em)."""
+    """A face: where it comes from, what it covers, its metrics (em units)."""
 
     key: str
-    path: Path
+    source: Path
+    index: int
+    name: str
     ps_name: str
+    cls: str
+    cff: bool
     advances: dict[str, float] = field(repr=False)
+    shifts: dict[str, float] = field(default_factory=dict, repr=False)
     ascent: float = 0.88
     descent: float = -0.12
+    upm: int = 1000
+    _kern: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def bundled(self) -> bool:
+        return self.key in BUNDLED
+
+    @property
+    def needs_conversion(self) -> bool:
+        """True when reportlab cannot embed the source as it is (CFF outlines, or a face in a collection)."""
+        return not self.bundled and (self.cff or self.source.suffix.lower() in (".ttc", ".otc") or self.index != 0)
+
+    @property
+    def path(self) -> Path:
+        """The TrueType file to embed: the subset made by `prepare_embedding`, else the source."""
+        return _EMBED.get(self.key, self.source)
 
     def has(self, ch: str) -> bool:
         return ch in self.advances
 
-    # -- the composer's Metrics protocol --------------------------------------
+    # -- the composer's Metrics protocol ------------------------------------
     def advance(self, ch: str) -> float:
         adv = self.advances.get(ch)
         if adv is not None:
@@ -53,24 +97,170 @@ class Face:
         return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
 
     def kern(self, left: str, right: str) -> float:
+        if left.isascii() and right.isascii() and left.isalpha() and right.isalpha():
+            key = left + right
+            if key not in self._kern:
+                self._kern[key] = _shaped_kern(self, left, right)
+            return self._kern[key]
         return 0.0
 
     def half_shift(self, ch: str) -> float | None:
-        return None
+        return self.shifts.get(ch)
 
 
-@lru_cache(maxsize=64)
-def load_face(ref: str) -> Face:
-    """A bundled key or a .ttf path -> Face (cached). Raises OSError for a missing or unreadable file."""
-    path = bundled_path(ref) if ref in BUNDLED or "/" not in ref and not ref.endswith((".ttf", ".otf")) else Path(ref)
-    font = TTFont(str(path), lazy=True)
-    upm = font["head"].unitsPerEm
-    hmtx = font["hmtx"].metrics
-    cmap = font.getBestCmap()
-    advances = {chr(cp): hmtx[gname][0] / upm for cp, gname in cmap.items() if gname in hmtx}
-    os2 = font["OS/2"] if "OS/2" in font else None
-    ascent = (os2.sTypoAscender / upm) if os2 else 0.88
-    descent = (os2.sTypoDescender / upm) if os2 else -0.12
-    ps_name = font["name"].getDebugName(6) or path.stem
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """'file.ttc#Face Name' -> ('file.ttc', 'Face Name')."""
+    if "#" in ref:
+        file, _, selector = ref.partition("#")
+        return file, selector.strip() or None
+    return ref, None
+
+
+def _is_path(ref: str) -> bool:
+    file, _ = split_ref(ref)
+    return "/" in file or "\\" in file or file.lower().endswith((".ttf", ".otf", ".ttc", ".otc"))
+
+
+def resolve(ref: str, base_dir: Path | None = None, dirs: tuple[Path, ...] = ()) -> tuple[Path, int]:
+    """A face reference -> (file, face index). Raises FontNotFound with a reason."""
+    if ref in BUNDLED:
+        path = bundled_path(ref)
+        if not path.is_file():
+            raise FontNotFound(f"the bundled face file {path} is missing")
+        return path, 0
+    if _is_path(ref):
+        file, selector = split_ref(ref)
+        path = Path(file).expanduser()
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        if not path.is_file():
+            raise FontNotFound(f"font file not found: {path}")
+        if selector is None:
+            return path, 0
+        if selector.isdigit():
+            return path, int(selector)
+        index = find_face_index(path, selector)
+        if index is None:
+            raise FontNotFound(f"{path.name} has no face named '{selector}'")
+        return path, index
+    found = font_index(font_dirs(dirs)).find(ref)
+    if found is None:
+        raise FontNotFound(f"no installed face is named '{ref}'")
+    return found.path, found.index
+
+
+#: Faces by key as first loaded, so backends can ask for a face by the key a frame carries.
+_LOADED: dict[str, Face] = {}
+
+
+def load_face(ref: str, base_dir: Path | None = None, dirs: tuple[Path, ...] = ()) -> Face:
+    """A face reference -> Face (cached per process). Raises FontNotFound.
+    Called with the key alone, returns the face loaded earlier under that key."""
+    if base_dir is None and not dirs and ref in _LOADED:
+        return _LOADED[ref]
+    face = _load(ref, base_dir, dirs)
+    _LOADED.setdefault(ref, face)
+    return face
+
+
+@lru_cache(maxsize=128)
+def _load(ref: str, base_dir: Path | None, dirs: tuple[Path, ...]) -> Face:
+    path, index = resolve(ref, base_dir, dirs)
+    return _read_face(ref, path, index)
+
+
+@lru_cache(maxsize=256)
+def load_indexed(face: IndexedFace) -> Face:
+    """A system face found while looking for a fallback (keyed by 'file#index')."""
+    loaded = _read_face(f"{face.path}#{face.index}", face.path, face.index)
+    _LOADED.setdefault(loaded.key, loaded)
+    return loaded
+
+
+def _read_face(key: str, path: Path, index: int) -> Face:
+    try:
+        font = open_face(path, index)
+        upm = font["head"].unitsPerEm
+        hmtx = font["hmtx"].metrics
+        cmap = font.getBestCmap() or {}
+        advances = {chr(cp): hmtx[g][0] / upm for cp, g in cmap.items() if g in hmtx}
+        os2 = font["OS/2"] if "OS/2" in font else None
+        name = font["name"].getDebugName(4) or path.stem
+        ps_name = font["name"].getDebugName(6) or path.stem
+        cff = is_cff(font)
+    except Exception as exc:  # noqa: BLE001 - any damage in a font file is the user's to know
+        raise FontNotFound(f"cannot read {path}: {exc}") from exc
+    face = Face(
+        key=key, source=path, index=index, name=name, ps_name=ps_name,
+        cls=face_class(key) if key in BUNDLED else classify([name, ps_name]),
+        cff=cff, advances=advances,
+        ascent=(os2.sTypoAscender / upm) if os2 else 0.88,
+        descent=(os2.sTypoDescender / upm) if os2 else -0.12,
+        upm=upm,
+    )
+    _shape_punctuation(face)
     font.close()
-    return Face(key=ref, path=path, ps_name=ps_name, advances=advances, ascent=ascent, descent=descent)
+    return face
+
+
+def _hb_font(face: Face):
+    return _hb_font_for(face.source, face.index)
+
+
+@lru_cache(maxsize=32)
+def _hb_font_for(path: Path, index: int):
+    import uharfbuzz as hb
+
+    blob = hb.Blob.from_file_path(str(path))
+    return hb.Font(hb.Face(blob, index))
+
+
+def _shape(font, text: str, features: dict | None = None):
+    import uharfbuzz as hb
+
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.language = "zh-Hans"
+    hb.shape(font, buf, features or {})
+    return buf.glyph_positions
+
+
+def _shape_punctuation(face: Face) -> None:
+    """Advances of punctuation as set in Chinese text (`locl`), and the x-shift `halt` gives each."""
+    try:
+        font = _hb_font(face)
+    except Exception:  # noqa: BLE001 - no shaping: the composer derives positions from classes
+        return
+    for ch in HALT_CHARS:
+        if ch not in face.advances:
+            continue
+        plain = _shape(font, ch)
+        if len(plain) != 1:
+            continue
+        face.advances[ch] = plain[0].x_advance / face.upm
+        half = _shape(font, ch, {"halt": True})
+        if len(half) == 1 and half[0].x_advance < plain[0].x_advance * 0.75:
+            face.shifts[ch] = half[0].x_offset / face.upm
+
+
+def _shaped_kern(face: Face, left: str, right: str) -> float:
+    try:
+        font = _hb_font(face)
+        pos = _shape(font, left + right, {"kern": True})
+        plain = _shape(font, left + right, {"kern": False})
+    except Exception:  # noqa: BLE001
+        return 0.0
+    if len(pos) != 2 or len(plain) != 2:
+        return 0.0
+    return (pos[0].x_advance - plain[0].x_advance) / face.upm
+
+
+def prepare_embedding(face: Face, chars) -> tuple[Path, bool]:
+    """Make the TrueType file to embed for `face` holding `chars`: (file, came from the cache).
+    Bundled faces and plain TrueType files are embedded as they are (reportlab subsets them)."""
+    if not face.needs_conversion:
+        return face.source, True
+    path, cached = cached_truetype(face.source, face.index, frozenset(chars) | {GETA} & set(face.advances))
+    _EMBED[face.key] = path
+    return path, cached

@@ -12,7 +12,8 @@ from __future__ import annotations
 from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import masthead, running_head
-from layout.page.frames import Item, Mark, PageFrame, Rule
+from layout.page.adsource import ad_image
+from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
 from layout.page.story import Region, Slot, StorySetter
 from layout.page.typeset import Typesetter
 from layout.style import Style
@@ -49,6 +50,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     setter = StorySetter(ts, origin)
     items: list[Item] = []
     col_top = {c: 0 for c in range(1, g.columns + 1)}
+    under_masthead: set[int] = set()  # columns whose next story starts right under the masthead's rule
     fixed = [pl for pl in page.placements if pl.lines and _check_span(pl, style, report)]
     if page.masthead:
         band = style.masthead_lines
@@ -58,61 +60,105 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         items += masthead(issue, ts, setter.x(first), setter.y(0), g.span_width(first, last), band * g.pitch - 2)
         for c in free:
             col_top[c] = band
+        under_masthead = set(free)
     else:
         items += running_head(issue, page, ts, setter.x(1), setter.y(0), g.width)
     regions: list[tuple[Placement, Region]] = []
     for pl in page.placements:
-        if pl.article not in issue.articles or (not pl.lines and not _check_span(pl, style, report)):
+        if (pl.kind == "article" and pl.article not in issue.articles) or (not pl.lines and not _check_span(pl, style, report)):
             continue
         if pl.lines and pl not in fixed:
             continue
-        article = issue.articles[pl.article]
         cols = range(pl.columns[0], pl.columns[1] + 1)
+        inset = g.char / 2 if pl.box else 0.0
         if pl.lines:
-            region = Region(pl.columns[0], pl.columns[1], pl.lines[0] - 1, pl.lines[1], fixed=True)
+            region = Region(pl.columns[0], pl.columns[1], pl.lines[0] - 1, pl.lines[1], fixed=True, inset=inset)
         else:
             top = max(col_top[c] for c in cols)
-            top += 1 if top > 0 and top != (style.masthead_lines if page.masthead else -1) else 0
-            region = Region(pl.columns[0], pl.columns[1], top, g.lines, fixed=False)
+            below_masthead = all(c in under_masthead for c in cols) and top == style.masthead_lines
+            top += 1 if top > 0 and not below_masthead else 0
+            region = Region(pl.columns[0], pl.columns[1], top, g.lines, fixed=False, inset=inset)
         for other_pl, other in regions:
             if _overlap(region, other):
-                report.error("overlap", f"'{pl.article}' overlaps '{other_pl.article}' on page {page.number}",
-                             pl.source, f"'{other_pl.article}' takes columns {other.first}-{other.last}, "
+                report.error("overlap", f"'{pl.label}' overlaps '{other_pl.label}' on page {page.number}",
+                             pl.source, f"'{other_pl.label}' takes columns {other.first}-{other.last}, "
                                         f"lines {other.top + 1}-{other.bottom}; move one of them")
-        if pl.continued:
-            source = jumps.pop(pl.article, None)
-            if source is None:
-                continue  # model check reported the orphan
-            from_page, slots = source
-            decks = [("continuation_head", article.headline)]
-            slots = (setter.single_line(f"（上接第{from_page}版）", "jump", align="left"),) + slots
-            result = setter.set_story(article, region, slots=list(slots), decks=decks,
-                                      label=f"{article.headline}（续）")
+        if pl.kind == "article":
+            end = _set_article(issue, page, pl, region, setter, jumps, items, report)
         else:
-            decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
-            result = setter.set_story(article, region, slots=setter.body_slots(article), decks=decks,
-                                      jump_to=pl.continue_on)
-        items += result.items
-        if result.remainder:
-            if pl.continue_on and not pl.continued:
-                jumps[pl.article] = (page.number, result.remainder)
-            else:
-                chars = sum(len(s.line.text.replace(" ", "")) for s in result.remainder)
-                report.error("overset", f"'{pl.article}' on page {page.number}: {chars} characters "
-                             f"({len(result.remainder)} lines) do not fit", pl.source,
-                             "give the story more lines or columns, cut the text, or jump it with continue_on")
-                items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
-                                  g.span_width(region.first, region.last), g.pitch, f"{chars}"))
-        if result.underset > 2:
-            report.warning("underset", f"'{pl.article}' on page {page.number} leaves {result.underset} grid lines empty",
-                           pl.source, "shorten the region's lines or add text")
-        done = Region(region.first, region.last, region.top, result.end, region.fixed)
+            end = _set_picture(page, pl, region, setter, items, report)
+        done = Region(region.first, region.last, region.top, end, region.fixed)
         regions.append((pl, done))
         for c in cols:
-            col_top[c] = max(col_top[c], result.end)
+            col_top[c] = max(col_top[c], end)
+            under_masthead.discard(c)
     items += _rules(regions, setter, g, page.masthead, style.masthead_lines)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
+
+
+def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, setter: StorySetter, jumps,
+                 items: list[Item], report: Report) -> int:
+    """An article (or the continuation of a jumped one) in its region; returns the grid line after it."""
+    g = setter.grid
+    article = issue.articles[pl.article]
+    if pl.continued:
+        source = jumps.pop(pl.article, None)
+        if source is None:
+            return region.top  # the model check reported the orphan
+        from_page, slots = source
+        decks = [("continuation_head", article.headline)]
+        slots = (setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=region.inset),) + slots
+        result = setter.set_story(article, region, slots=list(slots), decks=decks, label=f"{article.headline}（续）")
+    else:
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        result = setter.set_story(article, region, slots=setter.body_slots(article, region.inset), decks=decks,
+                                  jump_to=pl.continue_on)
+    items += result.items
+    if result.remainder:
+        if pl.continue_on and not pl.continued:
+            jumps[pl.article] = (page.number, result.remainder)
+        else:
+            chars = sum(len(s.line.text.replace(" ", "")) for s in result.remainder)
+            report.error("overset", f"'{pl.article}' on page {page.number}: {chars} characters "
+                         f"({len(result.remainder)} lines) do not fit", pl.source,
+                         "give the story more lines or columns, cut the text, or jump it with continue_on")
+            items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
+                              g.span_width(region.first, region.last), g.pitch, f"{chars}"))
+    if result.underset > 2:
+        report.warning("underset", f"'{pl.article}' on page {page.number} leaves {result.underset} grid lines empty",
+                       pl.source, "shorten the region's lines or add text")
+    return result.end
+
+
+def _set_picture(page: PageSpec, pl: Placement, region: Region, setter: StorySetter, items: list[Item],
+                 report: Report) -> int:
+    """A standalone picture (photo + caption) or an advertisement in its region; returns the line after it."""
+    g = setter.grid
+    photo = pl.photo
+    items.append(Anchor(pl.kind, photo.file.stem, photo.caption or photo.alt or photo.file.name,
+                        setter.x(region.first), setter.y(region.top)))
+    if pl.kind == "ad":
+        if not region.fixed:
+            from PIL import Image as PILImage
+
+            with PILImage.open(ad_image(photo.file)) as im:
+                pw, ph = im.size
+            need = -(-g.span_width(region.first, region.last) * ph / pw // g.pitch) + 1
+            region = Region(region.first, region.last, region.top, min(g.lines, region.top + int(need)), True)
+        items += setter.ad_block(photo, region, pl.label)
+        end = region.bottom
+    else:
+        lines = region.bottom - region.top if region.fixed else None
+        p_items, used = setter.photo_block(photo, region.first, region.last, region.top, pl.label, lines=lines)
+        items += p_items
+        end = region.bottom if region.fixed else region.top + used - 1
+        if region.top + used - 1 > g.lines:
+            report.error("overset", f"picture '{pl.label}' on page {page.number} runs past the foot of the page",
+                         pl.source, "give it fixed lines or fewer columns")
+    items.append(Mark("region", setter.x(region.first), setter.y(region.top),
+                      g.span_width(region.first, region.last), (end - region.top) * g.pitch, pl.label))
+    return end
 
 
 def _overlap(a: Region, b: Region) -> bool:

@@ -43,7 +43,7 @@ def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, hei
         line = _line(ts, issue.paper.name_latin, "masthead_latin", width)
         if line:
             cursor += latin_role.size
-            items += glyph_runs(line, x, cursor, name_role.color, "masthead_latin")
+            items += glyph_runs(line, x, cursor, latin_role.color, "masthead_latin")
     info = issue.info
     edition = [f"{info.date_cn}\u3000{info.weekday}\u3000总第{info.number}期"]
     credits = []

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from PIL import Image as PILImage
 
 from layout.model import Article, Photo
-from layout.page.frames import Anchor, Image, Item, Mark
+from layout.page.adsource import ad_image
+from layout.page.frames import Anchor, Box, Image, Item, Mark
 from layout.page.typeset import Typesetter, glyph_runs
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
 
+#: Under this many pixels per inch at printed size a photo shows its pixels on newsprint.
+MIN_PPI = 150
+#: Line width of a story's box (框), pt.
+BOX_WIDTH = 0.75
 #: Headline sizes tried, largest first, when a headline must fit a narrow region.
 _HEADLINE_STEPS = sorted({v for v in SIZE_NAMES.values() if v >= 14}, reverse=True)
 
@@ -43,6 +48,7 @@ class Region:
     top: int
     bottom: int
     fixed: bool
+    inset: float = 0.0   # pt kept free inside each column edge (a boxed story)
 
 
 @dataclass(frozen=True)
@@ -76,9 +82,9 @@ class StorySetter:
         return self.y(line) + (g.pitch - size) / 2 + 0.88 * size
 
     # -- body ---------------------------------------------------------------------
-    def body_slots(self, article: Article) -> list[Slot]:
+    def body_slots(self, article: Article, inset: float = 0.0) -> list[Slot]:
         """The article's body as grid lines: dateline run into the first paragraph, subheads, byline."""
-        ts, measure = self.ts, self.grid.column_width
+        ts, measure = self.ts, self.grid.column_width - 2 * inset
         slots: list[Slot] = []
         first = True
         for par in article.paragraphs:
@@ -103,17 +109,17 @@ class StorySetter:
                 slots.append(Slot(line, "byline"))
         return slots
 
-    def single_line(self, text: str, role: str, align: str = "right") -> Slot:
-        lines = self.ts.paragraph(self.ts.runs(text, role), self.grid.column_width, align=align, indent=0)
+    def single_line(self, text: str, role: str, align: str = "right", inset: float = 0.0) -> Slot:
+        lines = self.ts.paragraph(self.ts.runs(text, role), self.grid.column_width - 2 * inset, align=align, indent=0)
         return Slot(lines[0], role)
 
     # -- headline group ---------------------------------------------------------
     def headline_group(self, decks: list[tuple[str, str]], region: Region, article: Article) -> tuple[list[Item], int]:
         """Decks [(role, text)] across the region -> items and the number of grid lines they take."""
         ts, g = self.ts, self.grid
-        width = g.span_width(region.first, region.last)
-        x0 = self.x(region.first)
-        y = self.y(region.top)
+        width = g.span_width(region.first, region.last) - 2 * region.inset
+        x0 = self.x(region.first) + region.inset
+        y = self.y(region.top) + (g.pitch / 2 if region.inset else 0)
         items: list[Item] = []
         for role_name, text in decks:
             if not text:
@@ -151,31 +157,64 @@ class StorySetter:
         return lines
 
     # -- photos ---------------------------------------------------------------------
-    def photo_block(self, photo: Photo, first_col: int, last_col: int, top: int, article: Article) -> tuple[list[Item], int]:
-        """A photo across columns first..last starting at grid line `top` -> items and lines used (photo + caption + air)."""
+    def photo_block(self, photo: Photo, first_col: int, last_col: int, top: int, label: str, *,
+                    inset: float = 0.0, lines: int | None = None) -> tuple[list[Item], int]:
+        """A photo across columns first..last from grid line `top` -> items and grid lines used
+        (photo, caption, a line of air). `lines` fixes the whole block's height; otherwise the photo
+        keeps about its own proportions. The photo fills its frame, cropped around its focus."""
         ts, g = self.ts, self.grid
-        width = g.span_width(first_col, last_col)
+        width = g.span_width(first_col, last_col) - 2 * inset
+        x0 = self.x(first_col) + inset
+        caption = self._caption_lines(photo, width, label)
         with PILImage.open(photo.file) as im:
             pw, ph = im.size
-        natural = width * ph / pw
-        k = max(4, round(natural / g.pitch))
+        if lines is None:
+            k = max(4, round(width * ph / pw / g.pitch))
+        else:
+            k = max(2, lines - len(caption) - 1)
         height = k * g.pitch - (g.pitch - g.char)
-        crop = _crop_to(pw, ph, width / height)
-        x0 = self.x(first_col)
+        crop = crop_around(pw, ph, width / height, photo.focus)
+        self._check_resolution(photo, crop, width, label)
         items: list[Item] = [Image(str(photo.file), x0, self.y(top), width, height, crop)]
+        role = ts.style.role("caption")
+        for n, line in enumerate(caption, start=k):
+            items += glyph_runs(line, x0, self.baseline(top + n), role.color, "caption")
+        return items, k + len(caption) + 1
+
+    def _caption_lines(self, photo: Photo, width: float, label: str):
+        ts = self.ts
         runs = []
         if photo.caption:
-            runs += ts.runs(photo.caption, "caption", where=photo.source, article=article.id)
+            runs += ts.runs(photo.caption, "caption", where=photo.source, article=label)
         if photo.credit:
             runs += ts.runs("\u3000" + photo.credit if runs else photo.credit, "credit", where=photo.source,
-                            article=article.id)
-        n = k
-        if runs:
-            role = ts.style.role("caption")
-            for line in ts.paragraph(runs, width, indent=0, align="justify"):
-                items += glyph_runs(line, x0, self.baseline(top + n), role.color, "caption")
-                n += 1
-        return items, n + 1
+                            article=label)
+        return ts.paragraph(runs, width, indent=0, align="justify") if runs else ()
+
+    def _check_resolution(self, photo: Photo, crop, width: float, label: str) -> None:
+        """Newsprint shows a photo under 150 ppi at its printed size (print-and-epub.md)."""
+        ppi = (crop[2] - crop[0]) / (width / 72)
+        if ppi < MIN_PPI:
+            self.ts.report.warning(
+                "low-resolution",
+                f"photo {photo.file.name} in '{label}' prints at {ppi:.0f} ppi (under {MIN_PPI})",
+                photo.source, "use a larger original or give the photo fewer columns")
+
+    def ad_block(self, ad: Photo, region: Region, label: str) -> list[Item]:
+        """An advertisement fitted uncropped and centred in its region."""
+        g = self.grid
+        width = g.span_width(region.first, region.last)
+        height = (region.bottom - region.top) * g.pitch - (g.pitch - g.char)
+        path = ad_image(ad.file)
+        with PILImage.open(path) as im:
+            pw, ph = im.size
+        scale = min(width / pw, height / ph)
+        w, h = pw * scale, ph * scale
+        x = self.x(region.first) + (width - w) / 2
+        y = self.y(region.top) + (height - h) / 2
+        if ad.file.suffix.lower() != ".pdf":
+            self._check_resolution(ad, (0, 0, pw, ph), w, label)
+        return [Image(str(path), x, y, w, h, (0, 0, pw, ph))]
 
     # -- the story -------------------------------------------------------------------
     def set_story(self, article: Article, region: Region, *, slots: list[Slot], decks: list[tuple[str, str]],
@@ -197,7 +236,7 @@ class StorySetter:
             cols = list(range(col, col + span))
             if photo.position == "top":
                 top = max(start[c] for c in cols)
-                p_items, used = self.photo_block(photo, cols[0], cols[-1], top, article)
+                p_items, used = self.photo_block(photo, cols[0], cols[-1], top, article.id, inset=region.inset)
                 items += p_items
                 for c in cols:
                     start[c] = top + used
@@ -207,7 +246,7 @@ class StorySetter:
         bottom_need = {c: 0 for c in columns}
         bottom_heights = []
         for photo, a, b in bottom_blocks:
-            p_items, used = self.photo_block(photo, a, b, 0, article)  # measured at line 0, placed below
+            p_items, used = self.photo_block(photo, a, b, 0, article.id, inset=region.inset)  # measured, placed below
             bottom_heights.append(used)
             for c in range(a, b + 1):
                 bottom_need[c] = max(bottom_need[c], used)
@@ -232,10 +271,10 @@ class StorySetter:
             remainder = tuple(slots[max(keep, 0):])
             slots = slots[:max(keep, 0)]
             if jump_to:
-                slots = slots + [self.single_line(f"（下转第{jump_to}版）", "jump")]
+                slots = slots + [self.single_line(f"（下转第{jump_to}版）", "jump", inset=region.inset)]
         # bottom photos sit on the region's last lines
         for (photo, a, b), used in zip(bottom_blocks, bottom_heights):
-            p_items, _ = self.photo_block(photo, a, b, end - used + 1, article)
+            p_items, _ = self.photo_block(photo, a, b, end - used + 1, article.id, inset=region.inset)
             items += p_items
         # flow: column by column, top to bottom; balance the columns when the height is free
         it = iter(slots)
@@ -246,13 +285,16 @@ class StorySetter:
                 slot = next(it)
                 line_no = start[c] + i
                 role = self.ts.style.role(slot.role)
-                items += glyph_runs(slot.line, self.x(c), self.baseline(line_no), role.color, slot.role)
+                items += glyph_runs(slot.line, self.x(c) + region.inset, self.baseline(line_no), role.color, slot.role)
                 last_line = max(last_line, line_no + 1)
         if not region.fixed:
             end = max(last_line, max(start.values()), end if bottom_blocks else 0)
         underset = 0
         if region.fixed and not remainder:
             underset = sum(max(0, end - bottom_need[c] - start[c]) for c in columns) - len(slots)
+        if region.inset:
+            items.append(Box(self.x(region.first), self.y(region.top), g.span_width(region.first, region.last),
+                             (end - region.top + 0.25) * g.pitch, BOX_WIDTH))
         items.append(Mark("region", self.x(region.first), self.y(region.top),
                           g.span_width(region.first, region.last), (end - region.top) * g.pitch, article.id))
         return StoryResult(tuple(items), end, remainder, underset)
@@ -285,12 +327,13 @@ class StorySetter:
         return out
 
 
-def _crop_to(pw: int, ph: int, aspect: float) -> tuple[int, int, int, int]:
-    """The centred source rectangle of aspect w/h = `aspect` inside a pw x ph image."""
+def crop_around(pw: int, ph: int, aspect: float, focus: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int, int, int]:
+    """The largest source rectangle of aspect w/h = `aspect` inside a pw x ph image, centred on the
+    focal point (fractions of width and height) as far as the image's edges allow."""
     if pw / ph > aspect:
         w = round(ph * aspect)
-        left = (pw - w) // 2
+        left = min(max(round(focus[0] * pw - w / 2), 0), pw - w)
         return (left, 0, left + w, ph)
     h = round(pw / aspect)
-    top = (ph - h) // 2
+    top = min(max(round(focus[1] * ph - h / 2), 0), ph - h)
     return (0, top, pw, top + h)

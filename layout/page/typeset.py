@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from layout.diagnostics import Report, Source
-from layout.fonts.registry import BUNDLED, GETA, Face, face_class, load_face
+from layout.fonts.discovery import font_dirs, font_index
+from layout.fonts.registry import BUNDLED, GETA, Face, FontNotFound, face_class, load_face, load_indexed
 from layout.page.frames import GlyphRun
 from layout.style import Style
 from layout.text.compose import ComposeSettings, Line, Run, TextStyle, compose_headline, compose_paragraph
@@ -27,12 +28,37 @@ class Typesetter:
         self.report = report
         self.settings = ComposeSettings(linebreak=style.linebreak, punctuation=style.punctuation, lang=lang)
         self._styles: dict[tuple[str, float], TextStyle] = {}
-        self.fallback_used: dict[str, str] = {}   # char -> face key it came from
-        self.missing: dict[str, list[Source | None]] = {}
+        self._font_for: dict[tuple[str, str], str | None] = {}
+        self.fallback_used: dict[tuple[str, str], str] = {}   # (char, role's face) -> face key it came from
+        self.missing: dict[str, list] = {}        # char -> [(article, source)]
+        self.used: dict[str, set[str]] = {}       # face key -> characters set in it
+        self.broken_faces: dict[str, str] = {}    # face reference -> why it cannot be used
+        self._check_faces()
 
     # -- faces -------------------------------------------------------------
     def face(self, key: str) -> Face:
-        return load_face(key)
+        return load_face(key, self.style.base_dir, self.style.font_dirs)
+
+    def _usable(self, key: str) -> bool:
+        if key in self.broken_faces:
+            return False
+        try:
+            self.face(key)
+        except FontNotFound as exc:
+            self.broken_faces[key] = str(exc)
+            return False
+        return True
+
+    def _check_faces(self) -> None:
+        """Every face the style names must be found: an error at the style's line otherwise."""
+        named = [(role.font, ("roles", name)) for name, role in self.style.roles.items()]
+        named += [(ref, ("fallback", i)) for i, ref in enumerate(self.style.fallback)]
+        for ref, where in named:
+            if not self._usable(ref):
+                self.report.error("font-not-found", f"{self.broken_faces[ref]} (style '{self.style.name}')",
+                                  self.style.sources.get(where),
+                                  "name a bundled face (serif-regular, sans-bold …), a font file, or an installed "
+                                  "face's name; `layout fonts` lists what is installed")
 
     def text_style(self, font: str, size: float) -> TextStyle:
         key = (font, size)
@@ -42,22 +68,46 @@ class Typesetter:
 
     @lru_cache(maxsize=None)
     def _chain(self, primary: str) -> tuple[str, ...]:
-        """Fallback order for a face: style fallbacks, then bundled faces of its class, then the rest."""
-        same = [k for k in BUNDLED if face_class(k) == face_class(primary)]
+        """Fallback order: the style's fallback list, then bundled faces of the same class, then the rest."""
+        cls = self.face(primary).cls if self._usable(primary) else face_class(primary)
+        same = [k for k in BUNDLED if face_class(k) == cls]
         rest = [k for k in BUNDLED if k not in same]
         chain = [*self.style.fallback, *same, *rest]
-        return tuple(dict.fromkeys(k for k in chain if k != primary))
+        return tuple(k for k in dict.fromkeys(chain) if k != primary and self._usable(k))
 
     def font_for(self, ch: str, primary: str) -> str | None:
-        if ch in _NO_GLYPH_NEEDED or self.face(primary).has(ch):
-            return primary
-        for key in self._chain(primary):
-            try:
-                if self.face(key).has(ch):
-                    self.fallback_used.setdefault(ch, key)
-                    return key
-            except OSError:
+        """The face a character is set in: the role's, else the first in the fallback chain that has it,
+        else an installed face of the same class that has it; None when no face has it."""
+        key = (ch, primary)
+        if key in self._font_for:
+            return self._font_for[key]
+        found = None
+        if ch in _NO_GLYPH_NEEDED or not self._usable(primary) or self.face(primary).has(ch):
+            found = primary
+        else:
+            for other in self._chain(primary):
+                if self.face(other).has(ch):
+                    found = other
+                    break
+            else:
+                found = self._system_fallback(ch, primary)
+            if found is not None:
+                self.fallback_used[(ch, primary)] = found
+        self._font_for[key] = found
+        return found
+
+    def _system_fallback(self, ch: str, primary: str) -> str | None:
+        face = self.face(primary)
+        bold = any(w in face.name for w in ("Bold", "Heavy", "Black"))
+        for candidate in font_index(font_dirs(self.style.font_dirs)).candidates(face.cls, self.lang, bold):
+            if not candidate.cjk and "\u2e80" <= ch:
                 continue
+            try:
+                face = load_indexed(candidate)
+            except FontNotFound:
+                continue
+            if face.has(ch):
+                return face.key
         return None
 
     # -- runs ----------------------------------------------------------------
@@ -66,6 +116,8 @@ class Typesetter:
         """Text in a role -> runs, split where a character needs another face."""
         r = self.style.role(role)
         font = _bold_of(r.font) if bold else r.font
+        if not self._usable(font):  # reported once by _check_faces; set in the nearest bundled face
+            font = self._chain(font)[0]
         size = size or r.size
         out: list[Run] = []
         buf, buf_font = [], font
@@ -81,13 +133,15 @@ class Typesetter:
             buf.append(ch)
         if buf:
             out.append(Run("".join(buf), self.text_style(buf_font, size)))
+        for run in out:
+            self.used.setdefault(run.style.font, set()).update(run.text)
         return out
 
     def _missing(self, ch: str, where: Source | None, article: str) -> None:
         seen = self.missing.setdefault(ch, [])
-        if where in seen:
+        if (article, where) in seen:
             return
-        seen.append(where)
+        seen.append((article, where))
         self.report.error(
             "missing-glyph",
             f"no font has U+{ord(ch):04X} '{ch}'" + (f" (story '{article}')" if article else "") + "; printed as 〓",

@@ -1,0 +1,49 @@
+"""Coverage before layout: every character of the edition checked against its role's face.
+
+`check_coverage(issue, ts)` walks every text of the edition in the role it is
+set in (headline decks, datelines, body and bold spans, subheads, bylines,
+captions, credits, the masthead and running heads) through the typesetter's
+face choice. A character the role's face lacks comes from the fallback chain
+(`Typesetter.font_for`); one that no face has is reported there and then, with
+its U+ code, the story and the manifest line, and will print as 〓.
+Returns the number of characters checked.
+"""
+from __future__ import annotations
+
+from layout.model import Issue
+from layout.page.typeset import Typesetter
+
+
+def edition_texts(issue: Issue):
+    """(text, role, bold, source, story id) for every text the edition prints."""
+    paper, info = issue.paper, issue.info
+    yield paper.name, "masthead", False, None, ""
+    yield paper.name_latin, "masthead_latin", False, None, ""
+    yield f"{paper.publisher}{paper.registration}总第{info.number}期{info.date_cn}{info.weekday}", "edition_line", False, None, ""
+    for page in issue.pages:
+        yield f"第{page.number}版{page.section}责任编辑{page.editor}", "running_head", False, page.source, ""
+        for pl in page.placements:
+            if pl.photo is not None:
+                yield pl.photo.caption, "caption", False, pl.photo.source, pl.label
+                yield pl.photo.credit, "credit", False, pl.photo.source, pl.label
+    for art in issue.articles.values():
+        for role, text in (("kicker", art.kicker), ("headline", art.headline), ("subhead", art.subhead),
+                           ("continuation_head", art.headline), ("dateline", art.dateline), ("body", art.date),
+                           ("byline", art.byline)):
+            yield text, role, False, art.source, art.id
+        for par in art.paragraphs:
+            role = "intertitle" if par.kind == "subhead" else "body"
+            for span in par.spans:
+                yield span.text, role, span.bold, par.source, art.id
+        for photo in art.photos:
+            yield photo.caption, "caption", False, photo.source, art.id
+            yield photo.credit, "credit", False, photo.source, art.id
+
+
+def check_coverage(issue: Issue, ts: Typesetter) -> int:
+    count = 0
+    for text, role, bold, source, story in edition_texts(issue):
+        if text:
+            ts.runs(text, role, bold=bold, where=source, article=story)
+            count += len(text)
+    return count
