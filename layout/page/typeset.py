@@ -186,9 +186,10 @@ def glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list
             out.append(GlyphRun(current[0], current[1], baseline, "".join(text), tuple(xs), color, role))
             text, xs = [], []
         current = key
-        for i, ch in enumerate(g.text):
+        # a cluster (a base letter and its combining marks): every character at the base's origin
+        for ch in g.text:
             text.append(ch)
-            xs.append(x0 + g.x + (g.advance / len(g.text)) * i)
+            xs.append(x0 + g.x)
     if text:
         out.append(GlyphRun(current[0], current[1], baseline, "".join(text), tuple(xs), color, role))
     return out
