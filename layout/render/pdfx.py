@@ -1,0 +1,182 @@
+"""PDF/X-1a:2001 finishing: reportlab's PDF bytes -> the file a printing plant receives.
+
+`finish_pdfx(raw, info, pages, images, settings)` opens what the canvas wrote
+with pikepdf and returns new bytes with:
+
+- the photos (`PressImage`, already CMYK or gray) as image XObjects on the
+  pages that place them (`PageExtras.images`; one object per photo);
+- one OutputIntent (`/S /GTS_PDFX`) naming the printing condition, with the
+  CMYK output profile embedded as DestOutputProfile;
+- the Info dictionary (Title, Author, Subject, Creator, Producer, CreationDate,
+  ModDate, Trapped /False, GTS_PDFXVersion, GTS_PDFXConformance) and the same
+  facts as an XMP metadata stream;
+- page labels from the page numbers; no ArtBox, no empty /Trans;
+- PDF 1.3 header, no object streams, every stream Flate-compressed (no
+  ASCII85, LZW or JPEG 2000), and a trailer ID derived from the content, so
+  the same input gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import uuid
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from layout import __version__
+from layout.render.colour import PressImage, PrintSettings, describe_profile
+
+PDFX_VERSION = "PDF/X-1:2001"
+PDFX_CONFORMANCE = "PDF/X-1a:2001"
+PDF_VERSION = "1.3"
+CREATOR = f"layout {__version__}"
+PRODUCER = "layout (reportlab, pikepdf)"
+_NS = uuid.UUID("9b0f1e52-6a58-4d0e-9f55-1d6c3a1f0b27")  # the namespace of this tool's document UUIDs
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    title: str
+    author: str = ""
+    subject: str = ""
+    date: _dt.date = _dt.date(2000, 1, 1)
+
+    @property
+    def pdf_date(self) -> str:
+        return f"D:{self.date:%Y%m%d}000000+00'00'"
+
+    @property
+    def xmp_date(self) -> str:
+        return f"{self.date:%Y-%m-%d}T00:00:00+00:00"
+
+
+@dataclass(frozen=True)
+class PageExtras:
+    """What pdfx adds to one page: its printed number (page label) and the image XObjects it draws."""
+
+    number: int
+    images: tuple[str, ...] = ()
+
+
+def finish_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], images: dict[str, PressImage],
+                settings: PrintSettings) -> bytes:
+    pdf = pikepdf.open(io.BytesIO(raw))
+    streams: dict[str, pikepdf.Stream] = {}
+    for page, extra in zip(pdf.pages, pages):
+        obj = page.obj
+        if "/Trans" in obj and len(obj.Trans) == 0:
+            del obj["/Trans"]
+        if "/ArtBox" in obj:
+            del obj["/ArtBox"]
+        if extra.images:
+            res = obj.Resources
+            if "/XObject" not in res:
+                res.XObject = Dictionary()
+            for name in extra.images:
+                if name not in streams:
+                    streams[name] = _image_stream(pdf, images[name])
+                res.XObject[Name("/" + name)] = streams[name]
+    _page_labels(pdf, [p.number for p in pages])
+    pdf.Root.OutputIntents = Array([_output_intent(pdf, settings)])
+    _info(pdf, info)
+    meta = pikepdf.Stream(pdf, _xmp(info).encode("utf-8"))
+    meta.Type, meta.Subtype = Name.Metadata, Name.XML
+    pdf.Root.Metadata = pdf.make_indirect(meta)
+    if pages:
+        pdf.Root.PageMode = Name.UseOutlines
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
+             stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def _image_stream(pdf: pikepdf.Pdf, img: PressImage) -> pikepdf.Stream:
+    s = pikepdf.Stream(pdf, b"")
+    s.write(img.data, filter=Name.FlateDecode)
+    s.Type, s.Subtype = Name.XObject, Name.Image
+    s.Width, s.Height = img.width, img.height
+    s.ColorSpace = Name("/" + img.colorspace)
+    s.BitsPerComponent = 8
+    return pdf.make_indirect(s)
+
+
+def _page_labels(pdf: pikepdf.Pdf, numbers: list[int]) -> None:
+    """Decimal labels from the printed page numbers; a new range wherever the numbering jumps."""
+    nums: list = []
+    for i, n in enumerate(numbers):
+        if i == 0 or n != numbers[i - 1] + 1:
+            nums += [i, Dictionary(S=Name.D, St=max(1, n))]
+    if nums:
+        pdf.Root.PageLabels = Dictionary(Nums=Array(nums))
+
+
+def _output_intent(pdf: pikepdf.Pdf, settings: PrintSettings) -> Dictionary:
+    profile = pikepdf.Stream(pdf, settings.profile_bytes())
+    profile.N = 4
+    return pdf.make_indirect(Dictionary(
+        Type=Name.OutputIntent,
+        S=Name.GTS_PDFX,
+        OutputConditionIdentifier=String(settings.condition_id),
+        OutputCondition=String(settings.condition),
+        RegistryName=String(settings.registry),
+        Info=String(describe_profile(settings.profile)),
+        DestOutputProfile=pdf.make_indirect(profile),
+    ))
+
+
+def _info(pdf: pikepdf.Pdf, info: DocInfo) -> None:
+    d = Dictionary(
+        Title=String(info.title),
+        Creator=String(CREATOR),
+        Producer=String(PRODUCER),
+        CreationDate=String(info.pdf_date),
+        ModDate=String(info.pdf_date),
+        Trapped=Name("/False"),
+        GTS_PDFXVersion=String(PDFX_VERSION),
+        GTS_PDFXConformance=String(PDFX_CONFORMANCE),
+    )
+    if info.author:
+        d.Author = String(info.author)
+    if info.subject:
+        d.Subject = String(info.subject)
+    pdf.trailer.Info = pdf.make_indirect(d)
+
+
+def _xmp(info: DocInfo) -> str:
+    doc_id = uuid.uuid5(_NS, f"{info.title}|{info.date.isoformat()}")
+    inst_id = uuid.uuid5(doc_id, f"{info.author}|{info.subject}|{__version__}")
+    e = escape
+    author = f"<dc:creator><rdf:Seq><rdf:li>{e(info.author)}</rdf:li></rdf:Seq></dc:creator>" if info.author else ""
+    subject = (f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(info.subject)}</rdf:li></rdf:Alt>'
+               "</dc:description>") if info.subject else ""
+    body = f"""<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(info.title)}</rdf:li></rdf:Alt></dc:title>
+   {author}{subject}
+   <xmp:CreateDate>{info.xmp_date}</xmp:CreateDate>
+   <xmp:ModifyDate>{info.xmp_date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{info.xmp_date}</xmp:MetadataDate>
+   <xmp:CreatorTool>{e(CREATOR)}</xmp:CreatorTool>
+   <pdf:Producer>{e(PRODUCER)}</pdf:Producer>
+   <pdf:Trapped>False</pdf:Trapped>
+   <pdf:PDFVersion>{PDF_VERSION}</pdf:PDFVersion>
+   <xmpMM:DocumentID>uuid:{doc_id}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:{inst_id}</xmpMM:InstanceID>
+   <pdfx:GTS_PDFXVersion>{PDFX_VERSION}</pdfx:GTS_PDFXVersion>
+   <pdfx:GTS_PDFXConformance>{PDFX_CONFORMANCE}</pdfx:GTS_PDFXConformance>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>"""
+    padding = "\n".join([" " * 99] * 20)
+    return f'<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n{body}\n{padding}\n<?xpacket end="w"?>'
