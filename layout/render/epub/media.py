@@ -1,0 +1,86 @@
+"""Images for the EPUB: story photos and the cover (the printed page 1).
+
+`photo_bytes(path)` takes a photo file and returns (bytes, extension, media
+type, (width, height)): JPEG, PNG, GIF and WebP files no larger than
+`MAX_SIDE` pixels go in unchanged; anything else (print TIFFs, CMYK JPEGs,
+very large scans) is converted (through its ICC profile, if it has one) to an
+sRGB JPEG, or a PNG when it has transparency, no larger than `MAX_SIDE`. `cover_jpeg(pdf_bytes)` rasterises page 1 of the print PDF,
+cut to its TrimBox, with pypdfium2 and returns a JPEG. Both give the same
+bytes for the same input.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+#: Longest side of a photo in the EPUB, px: sharp on a tablet (about 4 megapixels at 3:2), small enough
+#: for a phone; photos within it go in as they are, without a second JPEG compression.
+MAX_SIDE = 2048
+#: Height of the cover image, px.
+COVER_HEIGHT = 1600
+JPEG_QUALITY = 85
+_KEEP = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("gif", "image/gif"),
+         "WEBP": ("webp", "image/webp")}
+
+
+def _jpeg(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=False)
+    return buf.getvalue()
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """RGB pixels for the screen: through the photo's embedded ICC profile to sRGB when it has one
+    (a CMYK or Adobe RGB photo from the print workflow), else Pillow's plain conversion."""
+    icc = im.info.get("icc_profile")
+    if icc and im.mode in ("RGB", "CMYK", "L"):
+        try:
+            from PIL import ImageCms
+
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (OSError, ValueError, ImageCms.PyCMSError):
+            pass
+    return im.convert("RGB")
+
+
+def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
+    data = Path(path).read_bytes()
+    with Image.open(io.BytesIO(data)) as im:
+        fmt, mode, size = im.format, im.mode, im.size
+        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= MAX_SIDE:
+            ext, media_type = _KEEP[fmt]
+            return data, ext, media_type, size
+        im.load()
+        alpha = "A" in mode or "transparency" in im.info
+        out = _to_srgb(im) if not alpha else im.convert("RGBA")
+        if max(out.size) > MAX_SIDE:
+            scale = MAX_SIDE / max(out.size)
+            out = out.resize((max(1, round(out.width * scale)), max(1, round(out.height * scale))),
+                             Image.Resampling.LANCZOS)
+        if alpha:
+            buf = io.BytesIO()
+            out.save(buf, "PNG", optimize=True)
+            return buf.getvalue(), "png", "image/png", out.size
+        return _jpeg(out), "jpg", "image/jpeg", out.size
+
+
+def cover_jpeg(pdf_bytes: bytes) -> tuple[bytes, tuple[int, int]]:
+    """Page 1 of the PDF, cut to its TrimBox, as a JPEG COVER_HEIGHT pixels high."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    try:
+        page = pdf[0]
+        media = page.get_mediabox()
+        trim = page.get_trimbox()
+        crop = (trim[0] - media[0], trim[1] - media[1], media[2] - trim[2], media[3] - trim[3])
+        height = trim[3] - trim[1]
+        bitmap = page.render(scale=COVER_HEIGHT / height, crop=crop, fill_color=(255, 255, 255, 255))
+        im = bitmap.to_pil().convert("RGB")
+        page.close()
+    finally:
+        pdf.close()
+    return _jpeg(im), im.size

@@ -1,0 +1,225 @@
+"""The EPUB's reading order and page map, worked out from the model and the layout.
+
+`plan_edition(issue, frames)` takes the edition's `Issue` and its `PageFrame`s
+and returns a frozen `Plan`: one `Doc` per story or standalone picture in
+print order (page by page, each page's items in the order of its `Anchor`s),
+and for every print page the `Spot` in those documents where the page's
+content begins (document, paragraph, character offset). A jumped story is one
+document; the page it continues on begins inside it, at the first character
+printed on that page, found by counting the characters the layout set on the
+pages before. Advertisements are print bookings and stay out of the EPUB.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from layout.model import Article, Issue, Photo
+from layout.page.frames import Anchor, GlyphRun, PageFrame
+
+#: Glyph-run roles whose characters are the article's running text (the dateline is set in the body role).
+_TEXT_ROLES = frozenset({"body", "intertitle", "dateline"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A place in a document: before paragraph `paragraph` (0-based; len(paragraphs) = after the last
+    one), or inside it `offset` characters into its text. paragraph None = the document's top."""
+
+    doc: int
+    paragraph: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A content document: a story (`article`) or a standalone picture (`picture`)."""
+
+    index: int          # 0-based position in the reading order
+    page: int           # the page it starts on
+    section: str
+    href: str           # path inside the package folder, e.g. text/02-work-conference.xhtml
+    article: Article | None = None
+    picture: Photo | None = None
+
+    @property
+    def label(self) -> str:
+        """Its entry in the table of contents."""
+        return self.article.headline if self.article else picture_label(self.picture)
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    number: int
+    section: str
+    spot: Spot | None                                   # None: an edition with no document at all
+    #: (kind "story" | "continuation" | "picture", document index, spot) in the page's reading order
+    items: tuple[tuple[str, int, Spot], ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    docs: tuple[Doc, ...]
+    pages: tuple[PageEntry, ...]
+
+    def marks(self, doc: int) -> dict[Spot, list[int]]:
+        """The page-break markers that fall in document `doc`: spot -> print page numbers."""
+        out: dict[Spot, list[int]] = {}
+        for p in self.pages:
+            if p.spot is not None and p.spot.doc == doc:
+                out.setdefault(p.spot, []).append(p.number)
+        return out
+
+    def href(self, spot: Spot, page: int | None = None) -> str:
+        """A link to a spot: the document, with page `page`'s marker as the fragment when given."""
+        base = self.docs[spot.doc].href
+        return f"{base}#page-{page}" if page is not None else base
+
+
+def picture_label(photo: Photo) -> str:
+    """'图片新闻：' and the caption's first clause (at most 24 characters)."""
+    head = re.split(r"[。！？；]", photo.caption, maxsplit=1)[0] if photo.caption else ""
+    head = head if len(head) <= 24 else head[:23] + "…"
+    return f"图片新闻：{head}" if head else "图片新闻"
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name part for an article id or image name ('' when nothing ASCII is left)."""
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:40].strip("-")
+
+
+def _page_order(issue: Issue, frame: PageFrame | None, number: int) -> list[tuple[str, object]]:
+    """(kind, key) for page `number` in reading order: its anchors, then placements the layout skipped.
+    key: the article id for stories and continuations, the placement's index on the page for pictures."""
+    page = issue.pages[number - 1]
+    pictures = [i for i, pl in enumerate(page.placements) if pl.kind == "picture" and pl.photo is not None]
+    order: list[tuple[str, object]] = []
+    for a in (frame.items if frame else ()):
+        if not isinstance(a, Anchor):
+            continue
+        if a.kind in ("story", "continuation") and a.article in issue.articles:
+            order.append((a.kind, a.article))
+        elif a.kind == "picture":
+            match = next((i for i in pictures if page.placements[i].photo.file.stem == a.article
+                          and ("picture", i) not in order), None)
+            if match is not None:
+                order.append(("picture", match))
+    for i, pl in enumerate(page.placements):
+        if pl.kind == "article" and pl.article in issue.articles:
+            key = ("continuation" if pl.continued else "story", pl.article)
+        elif pl.kind == "picture" and pl.photo is not None:
+            key = ("picture", i)
+        else:
+            continue
+        if key not in order:
+            order.append(key)
+    return order
+
+
+def _printed_chars(frames: tuple[PageFrame, ...], article: str, before_page: int) -> int:
+    """Non-space characters of `article`'s running text that the layout set on pages before `before_page`."""
+    count = 0
+    for frame in frames:
+        if frame.number >= before_page:
+            continue
+        current = None
+        for item in frame.items:
+            if isinstance(item, Anchor):
+                current = item.article if item.kind in ("story", "continuation") else None
+            elif isinstance(item, GlyphRun) and current == article and item.role in _TEXT_ROLES:
+                count += len(_SPACE.sub("", item.text))
+    return count
+
+
+def _lead_chars(article: Article) -> int:
+    """Characters the print sets before the first paragraph's text: dateline, date and its comma."""
+    if not article.lead:
+        return 0
+    n = len(_SPACE.sub("", article.dateline))
+    if article.date:
+        n += len(_SPACE.sub("", article.date)) + 1
+    return n
+
+
+def spot_after(article: Article, doc: int, chars: int) -> Spot:
+    """The spot after the first `chars` non-space characters of the article's running text (as printed:
+    the lead run into the first paragraph, subheads in line)."""
+    if chars <= 0:
+        return Spot(doc)
+    lead_pending = bool(article.lead)
+    left = chars
+    for i, par in enumerate(article.paragraphs):
+        if par.kind == "p" and lead_pending:
+            lead_pending = False
+            left -= _lead_chars(article)
+            if left <= 0:
+                return Spot(doc, i, 0)
+        text = par.text
+        n = len(_SPACE.sub("", text))
+        if left < n:
+            seen = 0
+            for pos, ch in enumerate(text):
+                if not ch.isspace():
+                    if seen == left:
+                        return Spot(doc, i, pos)
+                    seen += 1
+        left -= n
+        if left <= 0:
+            return Spot(doc, i + 1, 0)
+    return Spot(doc, len(article.paragraphs), 0)
+
+
+def _end(doc: Doc) -> Spot:
+    return Spot(doc.index, len(doc.article.paragraphs), 0) if doc.article else Spot(doc.index)
+
+
+def plan_edition(issue: Issue, frames: tuple[PageFrame, ...]) -> Plan:
+    frames_by_page = {f.number: f for f in frames}
+    orders = {p.number: _page_order(issue, frames_by_page.get(p.number), p.number) for p in issue.pages}
+    docs: list[Doc] = []
+    doc_of: dict[tuple[str, object], int] = {}     # ("story", id) | ("picture", (page, index)) -> doc
+    for page in issue.pages:
+        for kind, key in orders[page.number]:
+            if kind == "continuation":
+                continue
+            ref = (kind, key if kind == "story" else (page.number, key))
+            if ref in doc_of:
+                continue
+            n = len(docs)
+            if kind == "story":
+                name, art, pic = slug(key), issue.articles[key], None
+            else:
+                pic = page.placements[key].photo
+                name, art = slug(f"picture-{pic.file.stem}"), None
+            doc_of[ref] = n
+            docs.append(Doc(n, page.number, page.section, f"text/{n + 1:02d}-{name or 'story'}.xhtml", art, pic))
+
+    pages: list[PageEntry] = []
+    pending: list[tuple[int, str]] = []
+    for page in issue.pages:
+        items = []
+        for kind, key in orders[page.number]:
+            if kind == "picture":
+                n = doc_of[("picture", (page.number, key))]
+                items.append((kind, n, Spot(n)))
+            elif ("story", key) in doc_of:
+                n = doc_of[("story", key)]
+                if kind == "story":
+                    items.append((kind, n, Spot(n)))
+                else:
+                    article = issue.articles[key]
+                    items.append((kind, n, spot_after(article, n, _printed_chars(frames, key, page.number))))
+        if not items:
+            pending.append((page.number, page.section))  # a page with nothing for the EPUB: marked with the next
+            continue
+        spot = items[0][2]
+        for number, section in pending:
+            pages.append(PageEntry(number, section, spot))
+        pending = []
+        pages.append(PageEntry(page.number, page.section, spot, tuple(items)))
+    if pending:
+        end = _end(docs[-1]) if docs else None
+        pages += [PageEntry(number, section, end) for number, section in pending]
+    return Plan(tuple(docs), tuple(pages))
