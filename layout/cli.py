@@ -1,4 +1,4 @@
-"""Command-line interface: `layout build | check`.
+"""Command-line interface: `layout build | check | preflight | fonts | preview`.
 
 Takes argv, runs the pipeline, prints diagnostics (pretty on a terminal,
 plain when piped, JSON with --json) and returns the exit status:
@@ -22,8 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"layout {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="lay out an edition and write its PDF")
-    b.add_argument("manifest", help="the edition's issue.yaml")
-    b.add_argument("-o", "--output", help="output folder (default: output/<edition>/)")
+    b.add_argument("manifest", nargs="+", help="the edition's issue.yaml (several: built in parallel, see --jobs)")
+    b.add_argument("-o", "--output", help="output folder (default: output/<edition>/; several editions: DIR/<edition>/)")
+    b.add_argument("-j", "--jobs", type=int, help="editions built at once, each in its own process (default: CPU count)")
     b.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     b.add_argument("--pdf", action="store_true", help="write only the PDF (default: PDF and EPUB)")
     b.add_argument("--epub", action="store_true", help="write only the EPUB (default: PDF and EPUB)")
@@ -33,7 +34,42 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate an edition and report every problem, without writing files")
     c.add_argument("manifest", help="the edition's issue.yaml")
     c.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    f = sub.add_parser("preflight", help="check a print PDF as a plant would (PDF/X-1a, CMYK, ink, fonts, boxes)")
+    f.add_argument("pdf", help="the PDF to check")
+    f.add_argument("--json", action="store_true", help="print the report as JSON")
+    f.add_argument("--ink-limit", type=float, default=240.0, help="total ink limit in %% (default 240)")
+    f = sub.add_parser("fonts", help="faces per role, their coverage, fallbacks and missing characters")
+    f.add_argument("manifest", nargs="?", help="an edition's issue.yaml (without: the bundled faces)")
+    f.add_argument("--json", action="store_true", help="print the report as JSON")
+    v = sub.add_parser("preview", help="page images (PNG), a contact sheet, the layout overlay, a live preview")
+    v.add_argument("manifest", help="the edition's issue.yaml")
+    v.add_argument("-o", "--output", help="output folder (default: output/<edition>/preview/)")
+    v.add_argument("--dpi", type=int, default=100, help="resolution of the page images (default 100)")
+    v.add_argument("--overlay", action="store_true", help="also draw the grid, regions, overset and underset")
+    v.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on every save")
+    v.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765; 0 = any free port)")
     return p
+
+
+def _fonts(args) -> int:
+    from layout.fonts.report import bundled_report, fonts_report, print_report
+
+    report = Report()
+    if args.manifest is None:
+        data = bundled_report()
+    else:
+        edition = pipeline.prepare(args.manifest, report)
+        if edition is None:
+            _print(report, False, show_info=False)
+            return 1
+        data = fonts_report(edition)
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(data, sys.stdout)
+        _print(Report([d for d in report.items if d.code in ("missing-glyph", "font-not-found")]), False, False)
+    return 1 if any(d.code in ("missing-glyph", "font-not-found") for d in report.errors) else 0
 
 
 @contextmanager
@@ -76,6 +112,20 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "fonts":
+        return _fonts(args)
+    if args.command == "preflight":
+        from layout.render.preflight_report import run
+
+        return run(args.pdf, as_json=args.json, ink_limit=args.ink_limit)
+    if args.command == "preview":
+        from layout.preview.command import run as run_preview
+
+        return run_preview(args, lambda report: _print(report, False, show_info=False), _progress)
+    if args.command == "build":
+        if len(args.manifest) > 1:
+            return _build_many(args)
+        args.manifest = args.manifest[0]
     report = Report()
     interactive = sys.stderr.isatty() and not args.json
     with _progress(interactive) as progress:
@@ -96,3 +146,140 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build" and edition is None:
             print("nothing written: fix the errors above", file=sys.stderr)
     return 1 if report.has_errors else 0
+
+
+# -- several editions at once: `layout build issues/*/issue.yaml --jobs N` ---------------------------
+
+
+def _build_one(index: int, manifest: str, out_dir: str, options, queue) -> dict:
+    """One edition in a worker process: its diagnostics, files written and exit status (a bug is
+    caught and reported as this edition's failure, so the other editions go on)."""
+    report = Report()
+    written: list[str] = []
+    try:
+        edition = pipeline.prepare(manifest, report, lambda stage: queue.put((index, stage)))
+        if edition is not None:
+            written = [str(p) for p in pipeline.build(edition, Path(out_dir), report, options,
+                                                      lambda stage: queue.put((index, stage)))]
+        status = 1 if report.has_errors or edition is None else 0
+        crash = ""
+    except Exception:  # a bug: keep the traceback for the summary
+        import traceback
+
+        status, crash = 1, traceback.format_exc()
+    queue.put((index, None))
+    return {"diagnostics": report.items, "written": written, "status": status, "crash": crash}
+
+
+def _build_many(args) -> int:
+    """Build several editions in parallel processes with one progress display; a failing edition
+    does not stop the others; all are reported at the end; exit 1 if any failed."""
+    import multiprocessing
+    import os
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    manifests = list(dict.fromkeys(args.manifest))
+    outs = [pipeline.output_dir(Path(m), None) if not args.output else Path(args.output) / Path(m).resolve().parent.name
+            for m in manifests]
+    clash = [str(m) for m, o in zip(manifests, outs) if outs.count(o) > 1]
+    if clash:
+        print(f"these manifests would write to the same folder: {', '.join(clash)}", file=sys.stderr)
+        print("    hint: keep one edition per folder (issues/<date>/issue.yaml)", file=sys.stderr)
+        return 2
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs must be 1 or more", file=sys.stderr)
+        return 2
+    jobs = min(args.jobs or os.cpu_count() or 1, len(manifests))
+    both = not (args.pdf or args.epub)
+    options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
+                                    marks=args.marks, embed_fonts=args.embed_fonts)
+    results: dict[int, dict] = {}
+    with multiprocessing.Manager() as manager, _BatchProgress(manifests, sys.stderr.isatty() and not args.json) as shown:
+        queue = manager.Queue()
+
+        def run(indices: list[int], workers: int) -> list[int]:
+            """Build these editions; returns those lost with a broken pool (a worker was killed)."""
+            lost = []
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_build_one, i, str(manifests[i]), str(outs[i]), options, queue): i
+                           for i in indices}
+                pending = set(futures)
+                while pending:
+                    while not queue.empty():
+                        shown.update(*queue.get())
+                    done = {f for f in pending if f.done()}
+                    for f in done:
+                        i = futures[f]
+                        try:
+                            results[i] = f.result()
+                        except BrokenProcessPool:
+                            lost.append(i)
+                            continue
+                        shown.finish(i, results[i]["status"] == 0)
+                    pending -= done
+                    if pending:
+                        time.sleep(0.05)
+            return lost
+
+        # a killed worker (out of memory, a signal) breaks the whole pool: build the editions it took
+        # down again, each in a pool of its own, so only the one that kills its process fails
+        for i in run(list(range(len(manifests))), jobs):
+            for j in run([i], 1):
+                results[j] = {"diagnostics": [], "written": [], "status": 1,
+                              "crash": "the build process was killed (out of memory?) before it finished"}
+                shown.finish(j, False)
+    failed = [manifests[i] for i in sorted(results) if results[i]["status"]]
+    if args.json:
+        json.dump([{"manifest": str(manifests[i]), "status": r["status"], "written": r["written"], "crash": r["crash"],
+                    "diagnostics": [d.to_json() for d in r["diagnostics"]]} for i, r in sorted(results.items())],
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for i, r in sorted(results.items()):
+            print(f"== {manifests[i]}: {'ok' if r['status'] == 0 else 'FAILED'}", file=sys.stderr)
+            _print(Report(list(r["diagnostics"])), False, show_info=False)
+            if r["crash"]:
+                print(r["crash"].rstrip(), file=sys.stderr)
+            for path in r["written"]:
+                print(path)
+        print(f"{len(manifests) - len(failed)} of {len(manifests)} editions built"
+              + (f"; failed: {', '.join(map(str, failed))}" if failed else ""), file=sys.stderr)
+    return 1 if failed else 0
+
+
+class _BatchProgress:
+    """One rich display for all editions on a terminal (a line per edition: its stage, then done or
+    failed); nothing when piped."""
+
+    def __init__(self, manifests, enabled: bool):
+        self.names = [Path(m).resolve().parent.name for m in manifests]
+        self.enabled = enabled
+        self.progress = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=12),
+                                     TextColumn("{task.fields[stage]}"), TimeElapsedColumn(),
+                                     console=Console(stderr=True), transient=False)
+            self.progress.start()
+            self.tasks = [self.progress.add_task(name, total=1, stage="waiting") for name in self.names]
+        return self
+
+    def update(self, index: int, stage: str | None) -> None:
+        if self.progress and stage:
+            self.progress.update(self.tasks[index], stage=stage)
+
+    def finish(self, index: int, ok: bool) -> None:
+        if self.progress:
+            self.progress.update(self.tasks[index], completed=1,
+                                 stage="[green]done[/]" if ok else "[bold red]failed[/]")
+
+    def __exit__(self, *exc):
+        if self.progress:
+            self.progress.stop()
+        return False
