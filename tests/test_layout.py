@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -93,7 +92,7 @@ def test_body_lines_sit_on_the_baseline_grid_and_inside_their_regions(edition, b
     line (so lines align across columns and stories), and every glyph in the type area lies in a region."""
     ed, _ = edition
     g = ed.style.grid
-    oy, ox = ed.style.margin_top, ed.style.margin_left
+    oy = ed.style.margin_top
     first_baseline = oy + (g.pitch - g.char) / 2 + 0.88 * g.char
     regions = {f.number: [m for m in f.items if isinstance(m, Mark) and m.kind == "region"] for f in ed.frames}
     masthead_pages = {p.number for p in ed.issue.pages if p.masthead}

@@ -56,7 +56,7 @@ def test_every_font_embedded_and_no_base14(built):
     for row in rows:
         cols = row.split()
         # name type encoding emb sub uni object ID: emb is the 4th column from the end but 3
-        emb, sub, uni = cols[-5], cols[-4], cols[-3]
+        emb, uni = cols[-5], cols[-3]
         assert emb == "yes", row
         assert uni == "yes", row
         assert not BASE14.search(cols[0]), row

@@ -15,9 +15,12 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sketch import finish, glow, mix, vgradient  # noqa: E402  (drawing helpers shared by both scripts)
 
 LANDSCAPE = (1800, 1200)
 PORTRAIT = (1200, 1600)
@@ -25,37 +28,6 @@ RGB = tuple[int, int, int]
 
 
 # ----------------------------------------------------------------- helpers
-
-def mix(a: RGB, b: RGB, t: float) -> RGB:
-    """Linear interpolation between two colours, t in [0, 1]."""
-    t = max(0.0, min(1.0, t))
-    return tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))  # type: ignore[return-value]
-
-
-def vgradient(draw: ImageDraw.ImageDraw, box: Sequence[int], stops: Sequence[tuple[float, RGB]]) -> None:
-    """Fill box (x0, y0, x1, y1) with a vertical gradient through colour stops."""
-    x0, y0, x1, y1 = box
-    h = max(1, y1 - y0)
-    for y in range(y0, y1):
-        t = (y - y0) / h
-        for (t0, c0), (t1, c1) in zip(stops, stops[1:]):
-            if t0 <= t <= t1:
-                draw.line([(x0, y), (x1 - 1, y)], fill=mix(c0, c1, (t - t0) / max(1e-9, t1 - t0)))
-                break
-
-
-def glow(img: Image.Image, centre: tuple[int, int], radius: int, colour: RGB, strength: float = 0.8) -> Image.Image:
-    """Add a soft radial light (screen blend) around centre."""
-    layer = Image.new("RGB", img.size, (0, 0, 0))
-    d = ImageDraw.Draw(layer)
-    cx, cy = centre
-    steps = 24
-    for i in range(steps, 0, -1):
-        r = radius * i / steps
-        c = mix((0, 0, 0), colour, strength * (1 - i / steps) ** 1.5)
-        d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=c)
-    return ImageChops.screen(img, layer.filter(ImageFilter.GaussianBlur(radius / 10)))
-
 
 def person(draw: ImageDraw.ImageDraw, x: float, y: float, scale: float, shirt: RGB,
            skin: RGB = (214, 172, 140), hair: RGB = (30, 26, 24), seated: bool = False) -> None:
@@ -73,25 +45,6 @@ def person(draw: ImageDraw.ImageDraw, x: float, y: float, scale: float, shirt: R
         draw.rectangle([x + 1.6 * hw - legw * 1.6, top + body_h - 4, x + 1.6 * hw, top + body_h + 120 * scale],
                        fill=mix(shirt, (20, 20, 30), 0.6))
 
-
-def finish(img: Image.Image, rng: random.Random, grain: int = 14, blur: float = 1.2, vignette: float = 0.35) -> Image.Image:
-    """Soften, darken the corners and add monochrome grain from the seeded RNG."""
-    img = img.filter(ImageFilter.GaussianBlur(blur))
-    w, h = img.size
-    # vignette: a blurred white ellipse on black used as a multiply mask
-    mask = Image.new("L", (w // 8, h // 8), 0)
-    ImageDraw.Draw(mask).ellipse([-w // 40, -h // 40, w // 8 + w // 40, h // 8 + h // 40], fill=255)
-    mask = mask.filter(ImageFilter.GaussianBlur(w // 60)).resize((w, h), Image.Resampling.BILINEAR)
-    floor = round(255 * (1 - vignette))
-    mask = mask.point(lambda v: floor + v * (255 - floor) // 255)
-    img = ImageChops.multiply(img, Image.merge("RGB", (mask, mask, mask)))
-    # grain: deterministic bytes, centred on 128, added as overlay
-    noise = Image.frombytes("L", (w, h), rng.randbytes(w * h))
-    noise = noise.point(lambda v: 128 + (v - 128) * grain // 128)
-    return ImageChops.overlay(img, Image.merge("RGB", (noise, noise, noise)))
-
-
-# ------------------------------------------------------------------ scenes
 
 def meeting(rng: random.Random) -> Image.Image:
     """A meeting room: screen at the back, a long table in perspective, people on both sides."""
