@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS
+from conftest import EDITIONS, ROOT
 from layout.cli import main
 from layout.diagnostics import Report
 from layout.page.frames import Box, GlyphRun, Image, Mark, frame_to_json
@@ -33,6 +33,10 @@ def test_golden_frames(edition, update_golden):
     After an intended change: `pytest tests/test_layout.py --update-golden`, then review `git diff tests/golden`."""
     ed, _ = edition
     data = [frame_to_json(f) for f in ed.frames]
+    for frame in data:  # image paths relative to the checkout, so the file holds in any clone
+        for item in frame["items"]:
+            if "path" in item:
+                item["path"] = Path(item["path"]).resolve().relative_to(ROOT).as_posix()
     path = GOLDEN / f"{ed.issue.root.name}.json"
     text = json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
     if update_golden or not path.exists():
