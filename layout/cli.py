@@ -23,8 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="lay out an edition and write its PDF")
     b.add_argument("manifest", nargs="+", help="the edition's issue.yaml (several: built in parallel, see --jobs)")
-    b.add_argument("-o", "--output", help="output folder (default: output/<edition>/; several editions: DIR/<edition>/)")
-    b.add_argument("-j", "--jobs", type=int, help="editions built at once, each in its own process (default: CPU count)")
+    b.add_argument("-o", "--output",
+                   help="output folder (default: output/<edition>/; several editions: DIR/<edition>/)")
+    b.add_argument("-j", "--jobs", type=int,
+                   help="editions built at once, each in its own process (default: CPU count)")
     b.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     b.add_argument("--pdf", action="store_true", help="write only the PDF (default: PDF and EPUB)")
     b.add_argument("--epub", action="store_true", help="write only the EPUB (default: PDF and EPUB)")
@@ -196,7 +198,8 @@ def _build_many(args) -> int:
     options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
                                     marks=args.marks, embed_fonts=args.embed_fonts)
     results: dict[int, dict] = {}
-    with multiprocessing.Manager() as manager, _BatchProgress(manifests, sys.stderr.isatty() and not args.json) as shown:
+    interactive = sys.stderr.isatty() and not args.json
+    with multiprocessing.Manager() as manager, _BatchProgress(manifests, interactive) as shown:
         queue = manager.Queue()
 
         def run(indices: list[int], workers: int) -> list[int]:

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image as PILImage
+
 from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.load import Manifest, display_path, resolve_inside
+
+#: The most pixels a photo or advertisement may have: a 61-megapixel camera original passes, while
+#: a whole broadsheet page at 300 ppi needs 29 million. Pillow itself refuses twice this
+#: (DecompressionBombError) wherever an image is opened.
+MAX_IMAGE_PIXELS = 64_000_000
+PILImage.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 WEEKDAYS = "一二三四五六日"
 #: What a finished Chinese paragraph ends with (GB/T 15834 end marks, closing quotes/brackets).
@@ -148,10 +157,13 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
     paper_d = data.get("paper") if isinstance(data.get("paper"), dict) else {}
     issue_d = data.get("issue") if isinstance(data.get("issue"), dict) else {}
     paper = Paper(
-        name=_str(paper_d.get("name")),
-        name_latin=_str(paper_d.get("name_latin")),
-        publisher=_str(paper_d.get("publisher")),
-        registration=_str(paper_d.get("registration")),
+        name=_capped(_str(paper_d.get("name")), "paper.name", manifest.value_at("paper", "name"), report),
+        name_latin=_capped(_str(paper_d.get("name_latin")), "paper.name_latin",
+                           manifest.value_at("paper", "name_latin"), report),
+        publisher=_capped(_str(paper_d.get("publisher")), "paper.publisher", manifest.value_at("paper", "publisher"),
+                          report),
+        registration=_capped(_str(paper_d.get("registration")), "paper.registration",
+                             manifest.value_at("paper", "registration"), report),
     )
     lang = issue_d.get("lang") if issue_d.get("lang") in ("zh-CN", "zh-TW", "zh-HK") else "zh-CN"
     date = _parse_date(issue_d.get("date"), manifest.value_at("issue", "date"), report)
@@ -166,7 +178,7 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
 
     pages = tuple(
         _build_page(i, raw, manifest, report)
-        for i, raw in enumerate(data.get("pages") or [])
+        for i, raw in enumerate(_list(data.get("pages")))
         if isinstance(raw, dict)
     )
     _check_references(pages, articles, manifest, report)
@@ -189,6 +201,25 @@ def _str(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+#: A headline deck (引题, 主题, 副题, 插题), the paper's name or a running head's text (section, editor)
+#: longer than this is pasted body text, surely: it is reported and cut, so that the headline setter
+#: (which balances its lines) is never asked to balance thousands of characters (minutes of work).
+MAX_DECK_CHARS = 200
+
+
+def _capped(text: str, what: str, where: Source | None, report: Report) -> str:
+    if len(text) <= MAX_DECK_CHARS:
+        return text
+    report.error("text-too-long", f"{what} is {len(text):,} characters long; the limit is {MAX_DECK_CHARS}", where,
+                 "a headline is a line or two: was body text pasted here?")
+    return text[:MAX_DECK_CHARS]
+
+
+def _list(value) -> list:
+    """A list from the manifest, or none when it holds something else (the schema has reported it)."""
+    return value if isinstance(value, list) else []
+
+
 def _parse_date(value, where: Source | None, report: Report) -> dt.date | None:
     if not isinstance(value, str):
         return None  # the schema has reported it
@@ -202,7 +233,7 @@ def _parse_date(value, where: Source | None, report: Report) -> dt.date | None:
 
 def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> PageSpec:
     placements = []
-    for j, st in enumerate(raw.get("stories") or []):
+    for j, st in enumerate(_list(raw.get("stories"))):
         if not isinstance(st, dict):
             continue
         path = ("pages", index, "stories", j)
@@ -241,8 +272,10 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                              f"write the smaller number first: [{span[1]}, {span[0]}]")
     return PageSpec(
         number=index + 1,
-        section=_str(raw.get("section")),
-        editor=_str(raw.get("editor")),
+        section=_capped(_str(raw.get("section")), f"pages[{index + 1}].section",
+                        manifest.value_at("pages", index, "section"), report),
+        editor=_capped(_str(raw.get("editor")), f"pages[{index + 1}].editor",
+                       manifest.value_at("pages", index, "editor"), report),
         masthead=raw.get("masthead") is True,
         placements=tuple(placements),
         source=manifest.where("pages", index),
@@ -258,11 +291,61 @@ def _focus(value) -> tuple[float, float]:
 def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, what: str) -> Path | None:
     """A photo or ad path: inside the issue folder and present, or None with a diagnostic."""
     path = resolve_inside(manifest.root, rel, report, where, what)
-    if path is not None and not path.is_file():
+    try:
+        found = path is not None and path.is_file()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        report.error("bad-path", f"{what} '{rel[:60]}…' cannot be a file name: {exc.strerror}", where,
+                     "give the file's name, e.g. images/photo.jpg")
+        return None
+    if path is not None and not found:
         report.error("missing-image", f"{what} not found: {rel}", where,
                      f"put the file at {display_path(manifest.root / rel)} or fix the name")
         return None
+    problem = _image_problem(path) if path is not None else None
+    if problem:
+        report.error(problem[0], f"{what} {rel} {problem[1]}", where, problem[2])
+        return None
     return path
+
+
+def _image_problem(path: Path) -> tuple[str, str, str] | None:
+    """(code, what is wrong, hint) when an image file cannot be placed, else None: not an image,
+    more pixels than MAX_IMAGE_PIXELS, or corrupt or cut short. The whole file is read, cheaply
+    (a JPEG is decoded at 1/8 scale), so that a broken photo is found here and not in the PDF."""
+    if path.suffix.lower() == ".pdf":  # an advertisement supplied as PDF
+        try:
+            import pypdfium2
+
+            pdf = pypdfium2.PdfDocument(str(path))
+            pages = len(pdf)
+            pdf.close()
+        except Exception:  # pypdfium2 raises PdfiumError (and others) for broken files
+            pages = 0
+        if pages:
+            return None
+        return ("bad-image", "is not a readable PDF", "export the advertisement again as PDF (or as JPEG or PNG)")
+    if path.stat().st_size == 0:
+        return ("bad-image", "is empty (0 bytes)", "copy the photo into the edition's folder again")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as im:
+                w, h = im.size
+                if w * h > MAX_IMAGE_PIXELS:
+                    return ("image-too-large", f"has {w:,} x {h:,} pixels ({w * h / 1e6:.0f} million); the limit is "
+                            f"{MAX_IMAGE_PIXELS / 1e6:.0f} million",
+                            "scale it down: 300 ppi at its printed size is plenty (a full broadsheet page is 29 million)")
+                if im.format == "JPEG":
+                    im.draft(im.mode, (max(1, w // 8), max(1, h // 8)))
+                im.load()
+    except PILImage.DecompressionBombError:
+        return ("image-too-large", "claims more pixels than any page could use (a decompression bomb?)",
+                "replace it with the photo as the photographer delivered it")
+    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError … for broken files
+        why = "is cut short (a copy that did not finish?)" if "truncated" in str(exc) else \
+            "cannot be read as an image (corrupt, or not an image at all)"
+        return ("bad-image", why, "open it in an image editor; save it again as JPEG or PNG, or copy it again")
+    return None
 
 
 def _photo(st: dict, kind: str, path: tuple, manifest: Manifest, report: Report) -> Photo | None:
@@ -344,12 +427,13 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
 
     def clean_deck(text: str, where: Source | None) -> str:
         """Headline decks: spaces separate phrases (再学习 谋发展 明方向) and stay; each phrase is cleaned."""
+        text = _capped(text, f"a headline deck of '{art_id}'", where, report)
         return " ".join(clean(part, where) for part in text.split())
 
     paragraphs = _parse_body(raw.get("body"), manifest.value_at(*base, "body"), clean, report, art_id,
                              inline=art_id not in manifest.article_files)
     photos = []
-    for k, ph in enumerate(raw.get("photos") or []):
+    for k, ph in enumerate(_list(raw.get("photos"))):
         if not isinstance(ph, dict) or not isinstance(ph.get("file"), str):
             continue
         where = manifest.value_at(*base, "photos", k, "file")
@@ -422,7 +506,7 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
         text = "\n".join(block)
         src = Source(where.file, block_line, 1) if where else None
         if text.startswith("#"):
-            heading = text.lstrip("#").strip()
+            heading = _capped(text.lstrip("#").strip(), f"a subhead (###) of '{art_id}'", src, report)
             out.append(Paragraph(spans=_spans(clean(heading, src)), kind="subhead", source=src))
         else:
             cleaned = clean(text, src)
