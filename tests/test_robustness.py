@@ -163,8 +163,6 @@ def test_fuzzing_regressions(tabloid, case):
     assert time.perf_counter() - t < 20
 
 
-@pytest.mark.xfail(reason="yamlsrc.parse_yaml does not catch RecursionError raised inside yaml.compose "
-                          "(proposed to the owner: report yaml-too-large 'nested too deeply')", strict=False)
 def test_deeply_nested_yaml(tmp_path):
     manifest = tmp_path / "issue.yaml"
     manifest.write_text("paper: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
@@ -172,9 +170,6 @@ def test_deeply_nested_yaml(tmp_path):
     assert "yaml-too-large" in codes(diags)
 
 
-@pytest.mark.xfail(reason="manifest/load._load_article_files globs an include pattern without catching OSError: "
-                          "a pattern longer than a file name may be raises ENAMETOOLONG (proposed to the owner)",
-                   strict=False)
 def test_include_pattern_too_long_for_a_file_name(tabloid):
     data = rt.load_data(tabloid)
     data["articles"]["include"] = ["articles/" + "长" * 3000 + ".md"]
@@ -282,8 +277,6 @@ def test_unusual_but_valid_photos_build(tmp_path, images):
         assert z.testzip() is None
 
 
-@pytest.mark.xfail(reason="render/colour._flatten converts 16-bit gray (I;16) with convert('L'), which clips "
-                          "every value above 255: the photo prints white (proposed to the print owner)", strict=False)
 def test_16_bit_gray_photo_keeps_its_tones_in_print(images):
     import zlib
 
@@ -298,8 +291,6 @@ def test_16_bit_gray_photo_keeps_its_tones_in_print(images):
     assert pixels.std() > 10      # not one flat tone
 
 
-@pytest.mark.xfail(reason="render/epub/media.photo_bytes converts 16-bit gray with convert('RGB'), which clips "
-                          "to white (proposed to the EPUB owner)", strict=False)
 def test_16_bit_gray_photo_keeps_its_tones_in_epub(images):
     import io
 

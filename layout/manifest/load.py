@@ -109,7 +109,12 @@ def _load_article_files(manifest: Manifest, report: Report) -> None:
             continue
         if resolve_inside(manifest.root, pattern.replace("*", "x"), report, where, "include pattern") is None:
             continue
-        matches = sorted(p for p in manifest.root.glob(pattern) if p.is_file())
+        try:
+            matches = sorted(p for p in manifest.root.glob(pattern) if p.is_file())
+        except OSError as exc:  # e.g. a pattern longer than a file name may be
+            report.error("bad-path", f"include pattern cannot name files: {exc.strerror}", where,
+                         "e.g. include: [articles/*.md]")
+            continue
         if not matches and not any(ch in pattern for ch in "*?["):
             report.error("file-not-found", f"article file not found: {pattern}", where,
                          "check the file name, relative to the manifest")

@@ -81,6 +81,10 @@ def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0):
             "check indentation (spaces, not tabs), a missing ':' after a key, or an unclosed quote or bracket",
         )
         return None, smap
+    except RecursionError:
+        report.error("yaml-too-large", "the YAML is nested too deeply", Source(file, 1 + line_offset, 1),
+                     "a manifest needs only a few levels of nesting")
+        return None, smap
     except yaml.YAMLError as exc:  # e.g. more than one document
         report.error("yaml-syntax", f"YAML error: {exc}", Source(file, 1 + line_offset, 1),
                      "a manifest is one YAML document: remove extra '---' lines")

@@ -254,11 +254,22 @@ def _is_rgb_profile(icc: bytes) -> bool:
     return prof.profile.xcolor_space.strip() == "RGB"
 
 
+def gray8(im: PILImage.Image) -> PILImage.Image:
+    """A 16-bit gray photo (modes I;16, I;16B, I) as 8-bit gray: the top byte of each value.
+    (Pillow's convert('L') clips every value above 255, so the photo would print white.)"""
+    import numpy as np
+
+    values = np.asarray(im).astype(np.uint32) >> 8
+    return PILImage.fromarray(np.clip(values, 0, 255).astype(np.uint8), "L")
+
+
 def _flatten(im: PILImage.Image) -> PILImage.Image:
     """Modes a press takes: L (gray), RGB or CMYK. Transparency is flattened onto paper white."""
     if im.mode in ("L", "RGB", "CMYK"):
         return im
-    if im.mode in ("1", "I", "I;16", "F"):
+    if im.mode.startswith("I"):
+        return gray8(im)
+    if im.mode in ("1", "F"):
         return im.convert("L")
     if im.mode in ("LA", "RGBA", "PA", "P"):
         rgba = im.convert("RGBA")

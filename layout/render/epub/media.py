@@ -54,6 +54,10 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
             ext, media_type = _KEEP[fmt]
             return data, ext, media_type, size
         im.load()
+        if mode.startswith("I"):  # 16-bit gray: keep its tones (convert('RGB') would clip them to white)
+            from layout.render.colour import gray8
+
+            im = gray8(im)
         alpha = "A" in mode or "transparency" in im.info
         out = _to_srgb(im) if not alpha else im.convert("RGBA")
         if max(out.size) > MAX_SIDE:
