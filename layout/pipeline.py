@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layout.diagnostics import Report
+from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
 from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
@@ -41,14 +42,6 @@ class Edition:
         return f"{self.issue.paper.name} {info.date_cn} 第{info.number}期"
 
 
-def _normalizer():
-    try:
-        from layout.text.normalize import normalize
-    except ImportError:  # pragma: no cover - the composer package always ships it
-        return None
-    return normalize
-
-
 def prepare(path: str | Path, report: Report, progress=None) -> Edition | None:
     """Read, check and lay out an edition. None when it cannot be laid out at all."""
     timings: dict[str, float] = {}
@@ -58,7 +51,7 @@ def prepare(path: str | Path, report: Report, progress=None) -> Edition | None:
     manifest = load_manifest(path, report)
     if manifest is None:
         return None
-    issue = build_issue(manifest, report, normalize=_normalizer())
+    issue = build_issue(manifest, report, normalize=normalize)
     timings["load"] = time.perf_counter() - t
     if issue is None:
         return None
