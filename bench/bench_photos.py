@@ -1,27 +1,20 @@
-"""Photo separation of the benchmark edition, as the PDF does it today and in the proposed variants.
+"""Photo separation of the benchmark edition alone: the press's own code, on one thread and on the pool.
 
-Takes: nothing (optional --edition DIR). Returns: prints, for the 40 photos at their printed
-size and crop, the seconds and the bytes of: today's steps (`render/colour._press_image`:
-crop, Lanczos to 200 ppi, littleCMS to CMYK, ink limit, Flate level 6), Flate level 1, DCT
-(JPEG) instead of Flate, an ink limit that touches only the pixels over it, and the photos on
-two threads. The figures in docs/performance.md ("What would close the gap") come from here.
-It repeats the steps of `_press_image` (not its cache), so keep it in step with that function.
-Run with `python bench/bench_photos.py`.
+Takes: nothing (optional --edition DIR). Returns: prints, for the 40 photos at their printed size
+and crop, the seconds and the bytes of `render/colour`'s separation (crop, Lanczos to 200 ppi,
+littleCMS to CMYK, ink limit, JPEG checked against the limit), one photo after another and on the
+worker threads `layout build` uses, and the same with `print.image_compression: lossless`; then
+the seconds per step of the JPEG path. Run with `python bench/bench_photos.py`.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
-import io
+import cProfile
+import pstats
 import sys
 import time
-import zlib
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
-
-import numpy as np
-from PIL import Image as PILImage
-from PIL import ImageCms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,52 +28,23 @@ from layout.render.pdf import _into_bleed  # noqa: E402
 def photo_jobs(manifest: Path) -> list[tuple]:
     """(path, crop, width pt, height pt) of every photo as the PDF places it."""
     edition = pipeline.prepare(manifest, Report())
-    return [(item.path, *_into_bleed(item, frame)[4:], *_into_bleed(item, frame)[2:4])
-            for frame in edition.frames for item in frame.items if isinstance(item, Image)]
+    jobs = []
+    for frame in edition.frames:
+        for item in frame.items:
+            if isinstance(item, Image):
+                _x, _y, w, h, crop = _into_bleed(item, frame)
+                jobs.append((item.path, crop, w, h))
+    return jobs
 
 
-def limit_ink_over_only(cmyk: np.ndarray, units: int) -> np.ndarray:
-    """`colour.limit_ink`'s result, computed on the pixels over the limit only."""
-    flat = cmyk.reshape(-1, 4)
-    total = flat[:, 0].astype(np.uint16) + flat[:, 1] + flat[:, 2] + flat[:, 3]
-    over = np.flatnonzero(total > units)
-    if not over.size:
-        return cmyk
-    out = flat.copy()
-    out[over] = colour.limit_ink(flat[over], units)
-    return out.reshape(cmyk.shape)
-
-
-def separate(job, settings: colour.PrintSettings, encoding: str, fast_ink: bool) -> int:
-    path, crop, w_pt, h_pt = job
-    with PILImage.open(path) as src:
-        im = src.crop(crop)
-        im.load()
-    if im.width / (w_pt / 72) > settings.max_ppi:
-        size = (max(1, round(w_pt / 72 * settings.image_ppi)), max(1, round(h_pt / 72 * settings.image_ppi)))
-        im = im.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
-    cmyk = np.asarray(ImageCms.applyTransform(im, colour._transform(b"", str(settings.profile))), dtype=np.uint8)
-    pixels = np.ascontiguousarray((limit_ink_over_only if fast_ink else colour.limit_ink)(cmyk, settings.ink_units))
-    raw = pixels.tobytes()
-    if encoding == "dct":
-        buf = io.BytesIO()
-        PILImage.fromarray(pixels, "CMYK").save(buf, "JPEG", quality=92)
-        data = buf.getvalue()
-    else:
-        data = zlib.compress(raw, 6 if encoding == "flate6" else 1)
-    hashlib.sha256(raw).hexdigest()
-    colour.max_ink_percent(pixels, "DeviceCMYK")
-    return len(data)
-
-
-VARIANTS = (
-    ("today: Flate level 6", "flate6", False, 1),
-    ("Flate level 1", "flate1", False, 1),
-    ("DCT (JPEG q92)", "dct", False, 1),
-    ("DCT + ink limit on the pixels over it", "dct", True, 1),
-    ("DCT + that ink limit, 2 threads", "dct", True, 2),
-    ("Flate 1 + that ink limit, 2 threads", "flate1", True, 2),
-)
+def run(jobs, settings: colour.PrintSettings, threads: bool) -> tuple[float, int]:
+    colour._cache.clear()
+    t = time.perf_counter()
+    if threads:
+        for job in jobs:
+            colour.prefetch_image(*job, settings)
+    size = sum(len(colour.press_image(*job, settings).data) for job in jobs)
+    return time.perf_counter() - t, size
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,13 +52,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--edition", type=Path, default=Path(__file__).resolve().parent / "edition")
     args = ap.parse_args(argv)
     jobs = photo_jobs(args.edition / "issue.yaml")
-    settings = colour.PrintSettings()
+    jpeg = colour.PrintSettings()
+    lossless = replace(jpeg, image_compression="lossless")
     print(f"{len(jobs)} photos")
-    for label, encoding, fast_ink, threads in VARIANTS:
-        t = time.perf_counter()
-        with ThreadPoolExecutor(threads) as pool:
-            size = sum(pool.map(lambda job: separate(job, settings, encoding, fast_ink), jobs))
-        print(f"{label:42s} {time.perf_counter() - t:6.2f} s {size / 1e6:7.1f} MB", flush=True)
+    for label, settings, threads in (("JPEG, one after another", jpeg, False), ("JPEG, worker threads", jpeg, True),
+                                     ("lossless, one after another", lossless, False),
+                                     ("lossless, worker threads", lossless, True)):
+        seconds, size = run(jobs, settings, threads)
+        print(f"{label:32s} {seconds:6.2f} s {size / 1e6:7.1f} MB", flush=True)
+    colour._cache.clear()
+    prof = cProfile.Profile()
+    prof.enable()
+    for job in jobs:
+        colour.press_image(*job, jpeg)
+    prof.disable()
+    print("\nwhere the JPEG path's time goes (one thread):")
+    pstats.Stats(prof).sort_stats("tottime").print_stats(8)
     return 0
 
 

@@ -57,6 +57,22 @@ def _hwm_kib() -> int:
         return 0
 
 
+def _worker_hwm_kib() -> int:
+    """Peak resident set size of the EPUB worker process(es) `layout build` started, KiB."""
+    from layout import pipeline
+
+    pool = getattr(pipeline, "_pool", None)
+    total = 0
+    for pid in list(getattr(pool, "_processes", {}) or {}):
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                m = re.search(r"VmHWM:\s+(\d+)", fh.read())
+            total += int(m.group(1)) if m else 0
+        except OSError:
+            pass
+    return total
+
+
 def _reset_hwm() -> None:
     try:
         with open("/proc/self/clear_refs", "w") as fh:
@@ -135,7 +151,6 @@ class Meter:
 
 def instrument() -> Meter:
     """Wrap the pipeline's stage functions (the running code is the real `prepare` and `build`)."""
-    import layout.render.epub as epub
     import layout.render.pdf as pdf
     import layout.render.preflight as preflight
     import layout.render.preview as preview
@@ -154,7 +169,7 @@ def instrument() -> Meter:
     m.wrap(pipeline, "build", "write")            # what build does besides the stages below
     m.wrap(pdf, "render_pdf", "PDF")
     m.wrap(preflight, "preflight", "preflight")
-    m.wrap(epub, "render_epub", "EPUB")
+    m.wrap(pipeline, "_epub_result", "EPUB")     # the EPUB is made in the worker: this is the wait for it
     m.wrap(preview.PagePreviewer, "render", "preview", absorbing=True)
     return m
 
@@ -168,10 +183,10 @@ def build_once(meter: Meter, manifest: Path, out: Path, preview: bool) -> dict:
     from layout.render.preview import PagePreviewer
 
     report = Report()
-    edition = pipeline.prepare(manifest, report)
+    edition = pipeline.prepare(manifest, report, prefetch_photos=True)
     if edition is None:
         raise SystemExit("the benchmark edition does not lay out:\n" + "\n".join(d.format() for d in report.errors))
-    written = pipeline.build(edition, out, report)
+    written = pipeline.build(edition, out, report, pipeline.BuildOptions(parallel=True))
     if preview:
         PagePreviewer(out / "preview", 100, False).render(edition, report)
     return {"pages": len(edition.frames), "errors": len(report.errors), "warnings": len(report.warnings),
@@ -188,6 +203,7 @@ def child(args) -> None:
     import layout.render.preflight  # noqa: F401
     import layout.render.preview  # noqa: F401
 
+    layout.pipeline.start_workers()  # as `layout build` does
     meter = instrument()
     meter.time["import"] = time.perf_counter() - meter_t0
     meter.peak["import"] = _hwm_kib()
@@ -195,11 +211,11 @@ def child(args) -> None:
     runs = []
     with tempfile.TemporaryDirectory(prefix="layout-bench-") as tmp:
         info = build_once(meter, manifest, Path(tmp) / "cold", not args.no_preview)
-        runs.append({"time": dict(meter.time), "peak": dict(meter.peak)})
+        runs.append({"time": dict(meter.time), "peak": dict(meter.peak), "worker_peak": _worker_hwm_kib()})
         for i in range(args.warm):
             meter.reset()
             build_once(meter, manifest, Path(tmp) / f"warm{i}", not args.no_preview)
-            runs.append({"time": dict(meter.time), "peak": dict(meter.peak)})
+            runs.append({"time": dict(meter.time), "peak": dict(meter.peak), "worker_peak": _worker_hwm_kib()})
     print(json.dumps({"info": info, "runs": runs}))
 
 
@@ -322,8 +338,12 @@ def table(result: dict) -> str:
         text_c = sum(cold["time"][s] for s in ("load", "fonts", "compose", "make-up"))
         lines.append(f"(layout's load + fonts + compose + make-up alone, cold: {text_c:.2f} s)")
     bt, bm = total(cold, BUILD_STAGES)
-    verdict = "met" if bt <= 5 and bm <= 600 * 1024 else "MISSED"
-    lines.append(f"target PDF + EPUB cold <= 5 s and <= 600 MB: {verdict} ({bt:.2f} s, {bm / 1024:.0f} MB)")
+    worker = cold.get("worker_peak", 0)
+    lines.append(f"EPUB worker process (beside the PDF stages), peak: {_fmt_m(worker).strip()} MB")
+    both = bm + worker   # the two processes' peaks, as if they coincided
+    verdict = "met" if bt <= 5 and both <= 600 * 1024 else "MISSED"
+    lines.append(f"target PDF + EPUB cold <= 5 s and <= 600 MB: {verdict} ({bt:.2f} s, "
+                 f"{both / 1024:.0f} MB with the worker)")
     return "\n".join(lines)
 
 
@@ -380,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         result["info"] = data["info"]
         print(f"cold run {i + 1}: {sum(colds[-1]['time'][s] for s in BUILD_STAGES):.2f} s", file=sys.stderr, flush=True)
     result["cold"] = {"time": {s: statistics.median(c["time"][s] for c in colds) for s in STAGES},
-                      "peak": {s: max(c["peak"][s] for c in colds) for s in STAGES}}
+                      "peak": {s: max(c["peak"][s] for c in colds) for s in STAGES},
+                      "worker_peak": max(c.get("worker_peak", 0) for c in colds)}
     result["warm"] = warm
     if not args.no_cli:
         wall, peak, code = _cli_build(args.edition)

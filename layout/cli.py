@@ -130,14 +130,17 @@ def main(argv: list[str] | None = None) -> int:
         args.manifest = args.manifest[0]
     report = Report()
     interactive = sys.stderr.isatty() and not args.json
+    building = args.command == "build"
+    both = not (getattr(args, "pdf", False) or getattr(args, "epub", False))
+    if building and both:
+        pipeline.start_workers()  # the EPUB's process starts while the edition is read and composed
     with _progress(interactive) as progress:
-        edition = pipeline.prepare(args.manifest, report, progress)
+        edition = pipeline.prepare(args.manifest, report, progress, prefetch_photos=building)
         written: list[Path] = []
-        if args.command == "build" and edition is not None:
+        if building and edition is not None:
             out_dir = pipeline.output_dir(Path(args.manifest), args.output)
-            both = not (args.pdf or args.epub)
             options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
-                                            marks=args.marks, embed_fonts=args.embed_fonts)
+                                            marks=args.marks, embed_fonts=args.embed_fonts, parallel=True)
             written = pipeline.build(edition, out_dir, report, options, progress)
     _print(report, args.json, show_info=args.command == "check")
     if not args.json:
@@ -159,7 +162,7 @@ def _build_one(index: int, manifest: str, out_dir: str, options, queue) -> dict:
     report = Report()
     written: list[str] = []
     try:
-        edition = pipeline.prepare(manifest, report, lambda stage: queue.put((index, stage)))
+        edition = pipeline.prepare(manifest, report, lambda stage: queue.put((index, stage)), prefetch_photos=True)
         if edition is not None:
             written = [str(p) for p in pipeline.build(edition, Path(out_dir), report, options,
                                                       lambda stage: queue.put((index, stage)))]

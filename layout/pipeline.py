@@ -6,8 +6,10 @@ and writes the outputs atomically. Each stage reports into the same `Report`.
 """
 from __future__ import annotations
 
+import atexit
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from layout.diagnostics import Report
@@ -42,8 +44,10 @@ class Edition:
         return f"{self.issue.paper.name} {info.date_cn} 第{info.number}期"
 
 
-def prepare(path: str | Path, report: Report, progress=None) -> Edition | None:
-    """Read, check and lay out an edition. None when it cannot be laid out at all."""
+def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bool = False) -> Edition | None:
+    """Read, check and lay out an edition. None when it cannot be laid out at all.
+    With `prefetch_photos`, each page's photos start separating for print on worker threads as
+    soon as the page is made up (for a build that goes on to the PDF)."""
     timings: dict[str, float] = {}
     step = progress or (lambda name: None)
     t = time.perf_counter()
@@ -67,12 +71,20 @@ def prepare(path: str | Path, report: Report, progress=None) -> Edition | None:
     check_coverage(issue, ts)
     timings["fonts"] = time.perf_counter() - t
     t = time.perf_counter()
-    frames = make_pages(issue, style, report, ts)
+    frames = make_pages(issue, style, report, ts, _photo_prefetcher(style) if prefetch_photos else None)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
     embed_fonts(ts, timings)
     timings["embed"] = time.perf_counter() - t
     return Edition(issue, style, frames, ts, timings)
+
+
+def _photo_prefetcher(style: Style):
+    from layout.render.colour import load_print_settings
+    from layout.render.pdf import prefetch_photos
+
+    settings = load_print_settings(style.path, Report())  # its diagnostics are reported by build
+    return lambda frame: prefetch_photos(frame, settings)
 
 
 def embed_fonts(ts: Typesetter, timings: dict) -> None:
@@ -101,35 +113,37 @@ class BuildOptions:
     split: bool = False
     marks: bool = False
     embed_fonts: bool = False
+    #: the EPUB in a worker process while this one draws and checks the PDF (`start_workers`)
+    parallel: bool = False
 
 
 def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions = BuildOptions(),
           progress=None) -> list[Path]:
-    """Render the edition's outputs into `out_dir` (each file atomically); returns the files written."""
+    """Render the edition's outputs into `out_dir` (each file atomically); returns the files written.
+    With `options.parallel` and both outputs, the EPUB is made in the worker process
+    (`start_workers`) while this process draws and checks the PDF."""
     step = progress or (lambda name: None)
     written: list[Path] = []
-    pdf_bytes: bytes | None = None
-    if options.pdf or options.epub:
-        from layout.render import rl_fixes
-        from layout.render.colour import load_print_settings
-        from layout.render.pdf import render_pdf
+    from layout.render.colour import load_print_settings
 
-        rl_fixes.apply()  # reportlab's ToUnicode for characters beyond the BMP (see rl_fixes)
+    settings = load_print_settings(edition.style.path, report)  # the style's optional `print:` (docs/print.md)
+    meta = dict(author=edition.issue.paper.publisher, subject=f"总第{edition.issue.info.number}期",
+                date=edition.issue.info.date, settings=settings, slug=edition.stem)
+    epub_job = None
+    if options.epub and options.pdf and options.parallel:
+        from layout.render.epub import epub_frames
 
-        step("writing PDF")
-        t = time.perf_counter()
-        settings = load_print_settings(edition.style.path, report)  # the style's optional `print:` (docs/print.md)
-        meta = dict(author=edition.issue.paper.publisher, subject=f"总第{edition.issue.info.number}期",
-                    date=edition.issue.info.date, settings=settings, slug=edition.stem)
-        if options.epub or not options.marks:  # without marks: the EPUB cover comes from it
-            pdf_bytes = render_pdf(edition.frames, edition.title, **meta)
-        edition.timings["pdf"] = time.perf_counter() - t
+        # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
+        light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
+        epub_job = _workers().submit(_epub_job, light, meta, options.embed_fonts)
     if options.pdf:
+        from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
         from layout.render.preflight_report import report_findings
 
-        files = [(out_dir / f"{edition.stem}.pdf",
-                  render_pdf(edition.frames, edition.title, marks=True, **meta) if options.marks else pdf_bytes)]
+        step("writing PDF")
+        t = time.perf_counter()
+        files = [(out_dir / f"{edition.stem}.pdf", render_pdf(edition.frames, edition.title, marks=options.marks, **meta))]
         if options.split:  # one PDF per page, named by its page number: plants plate page by page
             files += [(out_dir / f"{edition.stem}-p{f.number:02d}.pdf",
                        render_pdf((f,), f"{edition.title} 第{f.number}版", marks=options.marks, **meta))
@@ -142,14 +156,114 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
             report_findings(preflight(data, ink_limit=settings.ink_limit), report, path, errors_only=i > 0)
         edition.timings["pdf"] = time.perf_counter() - t
     if options.epub:
-        from layout.render.epub import render_epub
-
         step("writing EPUB")
         t = time.perf_counter()
-        # built whole in memory (cover = page 1 of pdf_bytes), then written atomically
-        epub_bytes = render_epub(edition, report, pdf_bytes=pdf_bytes, embed_fonts=options.embed_fonts)
+        epub_bytes, diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+        report.extend(diagnostics)
         path = out_dir / f"{edition.stem}.epub"
         write_atomic(path, epub_bytes)
         written.append(path)
         edition.timings["epub"] = time.perf_counter() - t
     return written
+
+
+# ----------------------------------------------------------------------------- the EPUB worker process
+
+_pool = None
+#: Photo resolution for the EPUB's cover (page 1 drawn about 1,600 pixels high, ~75-105 dpi).
+COVER_PPI = 150.0
+
+
+def start_workers() -> None:
+    """Start the worker process now, before reading the edition, so that its start-up is out of
+    the way: on Linux, while this process has no other thread, it is forked (it has every module
+    imported already); elsewhere, or with threads running, it is a fresh interpreter ('spawn',
+    safe beside threads) that imports while the edition is composed. `build` starts it if needed."""
+    _workers()
+
+
+def _workers():
+    global _pool
+    if _pool is None:
+        import multiprocessing
+        import sys
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        fork = sys.platform.startswith("linux") and threading.active_count() == 1
+        _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
+                                    initializer=_worker_init, initargs=(os.getpid(),))
+        _pool.submit(_warm_up)
+        atexit.register(_stop_workers)
+    return _pool
+
+
+def _worker_init(parent: int) -> None:
+    """In the worker: run at background priority, so the PDF (which the user waits on) goes first,
+    and end when the build that started it ends, even by SIGKILL (which runs no exit handler)."""
+    import threading
+
+    from layout.render.colour import background_priority
+
+    background_priority()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _forget_workers() -> None:
+    """In a child made by fork: the parent's worker process is not this process's to use."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
+
+
+def _stop_workers() -> None:
+    """At exit: let the worker go before the interpreter takes its modules apart."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def _warm_up() -> None:
+    """In the worker: import what the EPUB job needs while the parent composes."""
+    import layout.render.epub  # noqa: F401
+    import layout.render.pdf  # noqa: F401
+
+
+def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
+    """Edition -> (EPUB bytes, diagnostics). The cover is page 1, drawn here on its own."""
+    from layout.render.epub import render_epub
+    from layout.render.pdf import render_pdf
+
+    ts = edition.typesetter
+    for key, chars in sorted(ts.used.items()):   # the faces as the parent found and converted them
+        prepare_embedding(ts.face(key), chars)
+    report = Report()
+    # the cover is ~100 dpi: its photos need not be separated at the plate's resolution
+    settings = meta["settings"]
+    cover_meta = {**meta, "settings": replace(settings, image_ppi=min(settings.image_ppi, COVER_PPI),
+                                              max_ppi=min(settings.max_ppi, COVER_PPI))}
+    cover = render_pdf(edition.frames[:1], edition.title, **cover_meta) if edition.frames else None
+    return render_epub(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts), report.items
+
+
+def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
+    """The worker's EPUB; made here when there is no worker or it died (killed, out of memory)."""
+    global _pool
+    if job is not None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return job.result()
+        except BrokenProcessPool:
+            _pool = None
+    return _epub_job(edition, meta, embed_fonts)

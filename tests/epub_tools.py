@@ -163,23 +163,23 @@ def screenshot(browser: str, page: Path, png: Path, fontconfig: Path, size=(800,
 
 
 # -- a rebuild in a fresh process --------------------------------------------------------------------------
-def _rebuild(manifest: str, pdf: str, out: str) -> None:
+def _rebuild(manifest: str, out: str) -> None:
     from layout.diagnostics import Report
-    from layout.pipeline import prepare
-    from layout.render.epub import render_epub
+    from layout.pipeline import BuildOptions, build, prepare
 
     edition = prepare(manifest, Report())
-    pdf_bytes = Path(pdf).read_bytes() if pdf != "-" else None
     for name, embed in (("plain.epub", False), ("fonts.epub", True)):
-        (Path(out) / name).write_bytes(render_epub(edition, Report(), pdf_bytes=pdf_bytes, embed_fonts=embed))
+        folder = Path(out) / name.split(".")[0]
+        (written,) = build(edition, folder, Report(), BuildOptions(pdf=False, epub=True, embed_fonts=embed))
+        written.rename(Path(out) / name)
 
 
-def start_rebuild(manifest: Path, pdf: Path | None, out: Path) -> subprocess.Popen:
+def start_rebuild(manifest: Path, out: Path) -> subprocess.Popen:
     """Build the edition's EPUBs again in another Python process, with another hash seed."""
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    return subprocess.Popen([sys.executable, str(Path(__file__).resolve()), str(manifest), str(pdf or "-"), str(out)],
+    return subprocess.Popen([sys.executable, str(Path(__file__).resolve()), str(manifest), str(out)],
                             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 if __name__ == "__main__":
-    _rebuild(*sys.argv[1:4])
+    _rebuild(*sys.argv[1:3])

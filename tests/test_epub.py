@@ -27,7 +27,7 @@ from layout.pipeline import BuildOptions, build, prepare
 from layout.render.epub import edition_identifier, render_epub
 from layout.render.epub.content import lang_tag
 from layout.render.epub.fonts import subset_face
-from layout.render.epub.plan import picture_label, plan_edition, slug, spot_after
+from layout.render.epub.plan import epub_frames, picture_label, plan_edition, slug, spot_after
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = sorted((ROOT / "issues").glob("*/issue.yaml"))
@@ -54,9 +54,7 @@ class Built:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Built]:
     """Each edition built through the pipeline as `layout build` does (PDF and EPUB), then with
-    --embed-fonts (the PDF reused), and a rebuild of both started in the background."""
-    import layout.render.pdf as pdf_mod
-
+    --embed-fonts, and a rebuild of both started in the background."""
     builds: dict[str, Built] = {}
     for original, key in zip(MANIFESTS, IDS, strict=True):
         # a snapshot of the edition folder: every build below reads the same input
@@ -75,12 +73,10 @@ def built(tmp_path_factory) -> dict[str, Built]:
             (out / f"{stem}.epub").write_bytes(render_epub(edition, report, None))
         pdf = None if problem else (out / f"{stem}.pdf").read_bytes()
         fonts_out = out / "embed-fonts"
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(pdf_mod, "render_pdf", lambda *a, _pdf=pdf, **k: _pdf)  # the same PDF, not rendered again
-            written = build(edition, fonts_out, report, BuildOptions(pdf=False, epub=True, embed_fonts=True))
+        written = build(edition, fonts_out, report, BuildOptions(pdf=False, epub=True, embed_fonts=True))
         assert written == [fonts_out / f"{stem}.epub"]
         rebuild_dir = tmp_path_factory.mktemp(f"rebuild-{key}")
-        rebuild = start_rebuild(manifest, out / f"{stem}.pdf" if pdf else None, rebuild_dir)
+        rebuild = start_rebuild(manifest, rebuild_dir)
         builds[key] = Built(manifest, edition, report, out, pdf, problem, Book((out / f"{stem}.epub").read_bytes()),
                             Book(written[0].read_bytes()), rebuild, rebuild_dir)
     return builds
@@ -125,6 +121,10 @@ def test_container(b):
         date = b.edition.issue.info.date
         assert {i.date_time for i in infos} == {(date.year, date.month, date.day, 0, 0, 0)}
         assert book.zip.testzip() is None
+        # images are compressed already: stored; text (XHTML, CSS, OPF, NCX, fonts) deflated
+        for info in infos[1:]:
+            image = info.filename.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
+            assert info.compress_type == (zipfile.ZIP_STORED if image else zipfile.ZIP_DEFLATED), info.filename
 
 
 def test_failed_build_leaves_no_partial_file(built, tmp_path, monkeypatch):
@@ -497,6 +497,46 @@ def test_photo_without_description_is_reported(built):
     assert [d.code for d in report.warnings] == ["epub-no-alt"]
     assert "alternativeText" not in book.meta("schema:accessibilityFeature")
     assert "textual" not in book.meta("schema:accessModeSufficient")
+
+
+def test_large_and_print_photos_become_srgb_jpegs_of_at_most_max_side(tmp_path):
+    """A JPEG far larger than MAX_SIDE is decoded at reduced scale (draft) and resized to exactly the
+    size a full decode would give; a CMYK JPEG becomes RGB; a small RGB JPEG goes in unchanged."""
+    from PIL import Image, ImageDraw
+
+    from layout.render.epub.media import MAX_SIDE, photo_bytes
+
+    big = Image.new("RGB", (4 * MAX_SIDE + 100, 2 * MAX_SIDE + 7), (200, 180, 160))
+    ImageDraw.Draw(big).ellipse((500, 300, 6000, 3800), fill=(30, 60, 90))
+    small = big.resize((900, 450))
+    for name, im in (("big.jpg", big), ("cmyk.jpg", small.convert("CMYK")), ("small.jpg", small)):
+        im.save(tmp_path / name, quality=90)
+    data, ext, media_type, size = photo_bytes(tmp_path / "big.jpg")
+    want = (MAX_SIDE, round(big.height * MAX_SIDE / big.width))
+    assert (ext, media_type, size) == ("jpg", "image/jpeg", want)
+    with Image.open(io.BytesIO(data)) as out:
+        assert (out.format, out.mode, out.size) == ("JPEG", "RGB", want)
+        assert out.getpixel((want[0] // 2, want[1] // 2)) < (60, 80, 110)   # the ellipse, where it was
+        assert min(out.getpixel((5, 5))) > 150
+    data, ext, _mt, size = photo_bytes(tmp_path / "cmyk.jpg")
+    with Image.open(io.BytesIO(data)) as out:
+        assert (ext, out.mode, out.size, size) == ("jpg", "RGB", (900, 450), (900, 450))
+    assert photo_bytes(tmp_path / "small.jpg")[0] == (tmp_path / "small.jpg").read_bytes()
+
+
+def test_a_pickled_edition_gives_the_same_book(built):
+    """render_epub in a worker process gets the edition pickled: the copy, and the copy with its frames
+    reduced by epub_frames, give the same bytes as the edition itself."""
+    import pickle
+
+    b = built[IDS[0]]
+    want = render_epub(b.edition, Report(), b.pdf)
+    copy = pickle.loads(pickle.dumps(b.edition))
+    assert render_epub(copy, Report(), b.pdf) == want
+    slim = dataclasses.replace(b.edition, frames=epub_frames(b.edition.frames))
+    assert len(pickle.dumps(slim.frames)) < len(pickle.dumps(b.edition.frames)) / 2
+    assert plan_edition(slim.issue, slim.frames) == plan_edition(b.edition.issue, b.edition.frames)
+    assert render_epub(pickle.loads(pickle.dumps(slim)), Report(), b.pdf) == want
 
 
 def test_plan_has_one_page_entry_per_print_page(b):

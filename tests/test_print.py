@@ -285,8 +285,8 @@ def test_limit_ink_never_exceeds_the_limit():
 def test_press_image_converts_and_resamples(photo, tmp_path):
     img = press_image(photo, (0, 0, 600, 400), 72.0, 48.0, PrintSettings())  # 600 px over 1 inch: 600 ppi
     assert img.colorspace == "DeviceCMYK" and (img.width, img.height) == (200, 133)
-    assert img.max_ink <= 240
-    raw = np.frombuffer(zlib.decompress(img.data), dtype=np.uint8).reshape(img.height, img.width, 4)
+    assert img.max_ink <= 240 and img.filter == "DCTDecode" and img.inverted
+    raw = img.pixels()
     assert raw[5, 5].tolist()[3] > 200  # black came out with a heavy K (black generation), not CMY alone
     grey = tmp_path / "grey.png"
     PILImage.new("L", (100, 100), 40).save(grey)
@@ -296,6 +296,56 @@ def test_press_image_converts_and_resamples(photo, tmp_path):
     PILImage.new("RGBA", (50, 50), (255, 0, 0, 0)).save(rgba)
     a = press_image(rgba, (0, 0, 50, 50), 72.0, 72.0, PrintSettings())
     assert a.colorspace == "DeviceCMYK" and a.max_ink < 1  # transparent -> paper white
+
+
+def test_jpeg_photos_never_exceed_the_ink_limit_after_compression(tmp_path):
+    """JPEG rounding lifts some pixels of a saturated, busy photo over the limit; the press measures
+    the decoded JPEG and lightens those 8x8 blocks until none is over (or stores the photo lossless)."""
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 256, size=(240, 320, 3), dtype=np.uint8)
+    rgb[::16] = 0                                # hard black lines next to noise: ringing in every block
+    rgb[:, ::16] = (10, 0, 30)
+    noisy = tmp_path / "noisy.png"
+    PILImage.fromarray(rgb, "RGB").save(noisy)
+    for limit in (240, 200):
+        settings = PrintSettings(ink_limit=limit, jpeg_quality=60)    # coarse quantisation: big overshoots
+        img = press_image(noisy, (0, 0, 320, 240), 320 * 72 / 200, 240 * 72 / 200, settings)
+        printed = img.pixels().reshape(-1, 4).astype(int).sum(axis=1).max()
+        assert printed <= ink_units(limit), (limit, img.filter)
+        assert img.max_ink == pytest.approx(printed * 100 / 255)
+
+
+def test_lossless_photos_on_request(photo, tmp_path):
+    style = tmp_path / "paper.yaml"
+    style.write_text("name: paper\nprint:\n  image_compression: lossless\n  jpeg_quality: 80\n", encoding="utf-8")
+    report = Report()
+    settings = load_print_settings(style, report)
+    assert (settings.image_compression, settings.jpeg_quality) == ("lossless", 80) and not report.items
+    img = press_image(photo, (0, 0, 600, 400), 72.0, 48.0, settings)
+    assert img.filter == "FlateDecode" and not img.inverted
+    assert np.array_equal(img.pixels(), np.frombuffer(zlib.decompress(img.data), np.uint8).reshape(133, 200, 4))
+    style.write_text("name: paper\nprint:\n  image_compression: png\n", encoding="utf-8")
+    report = Report()
+    assert load_print_settings(style, report).image_compression == "jpeg"
+    (err,) = report.errors
+    assert "image_compression must be one of jpeg, lossless" in err.message and err.source.line == 3
+
+
+def test_one_composite_font_per_face(sample):
+    """Every face once, as a Type 0 / CIDFontType2 Identity-H font with its program and ToUnicode."""
+    _ed, _report, whole, _pages = sample
+    with pikepdf.open(whole) as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for _name, font in page.obj.Resources.get("/Font", {}).items():
+                fonts[font.objgen] = font
+        names = sorted(str(f.BaseFont)[8:] for f in fonts.values())
+        assert len(names) == len(set(names)), names           # no face split into several fonts
+        for f in fonts.values():
+            assert (f.Subtype, f.Encoding) == (Name.Type0, Name("/Identity-H")) and "/ToUnicode" in f
+            cid = f.DescendantFonts[0]
+            assert cid.Subtype == Name.CIDFontType2 and "/FontFile2" in cid.FontDescriptor
+            assert str(f.BaseFont)[7] == "+" and str(f.BaseFont)[1:7].isupper()
 
 
 def test_style_print_settings(tmp_path):
@@ -340,7 +390,11 @@ def _rgb_image(pdf):
 
 def _unembedded_font(pdf):
     font = next(iter(pdf.pages[0].Resources.Font.values()))
-    del font.FontDescriptor["/FontFile2"]
+    if font.Subtype == Name.Type0:  # a CID font: its descriptor is the descendant's
+        font = font.DescendantFonts[0]
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        if key in font.FontDescriptor:
+            del font.FontDescriptor[key]
 
 
 def _no_trimbox(pdf):
@@ -383,9 +437,15 @@ def _link(pdf):
     pdf.pages[0].Annots = pdf.make_indirect([Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[30, 30, 60, 60])])
 
 
+def _rgb_inline_image(pdf):
+    pdf.pages[0].contents_add(pikepdf.Stream(pdf, b"q 20 0 0 20 30 30 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID "
+                                             + bytes([200, 30, 30]) * 4 + b" EI Q"), prepend=False)
+
+
 CRAFTED = {
     "rgb-image": (_rgb_image, "rgb-colour", "image Im"),
     "rgb-fill": (_rgb_text, "rgb-colour", "a fill colour is in DeviceRGB on page 1"),
+    "rgb-inline-image": (_rgb_inline_image, "rgb-colour", "an inline image is in DeviceRGB on page 1"),
     "unembedded-font": (_unembedded_font, "font-not-embedded", "is not embedded"),
     "missing-trimbox": (_no_trimbox, "no-trimbox", "page 1 has no TrimBox"),
     "bleed-outside-media": (_bleed_outside_media, "bleedbox", "BleedBox reaches outside the MediaBox"),
@@ -428,3 +488,119 @@ def test_preflight_cli_json_and_exit_status(sample, capsys, tmp_path):
     junk.write_bytes(b"not a pdf")
     assert main(["preflight", str(junk)]) == 1
     assert "not-pdf" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ preflight: small text in several inks
+
+def _small_text_pdf(tiny_pdf, content: bytes, form: bytes | None = None) -> bytes:
+    """The tiny page with `content` appended; /F draws in its first font, /Fm1 is a form holding `form`."""
+    def change(pdf):
+        page = pdf.pages[0]
+        fonts = page.Resources.Font
+        font = fonts[next(iter(fonts.keys()))]
+        fonts["/F"] = font
+        if form is not None:
+            fm = pikepdf.Stream(pdf, form)
+            fm.Type, fm.Subtype, fm.BBox = Name.XObject, Name.Form, [0, 0, 200, 200]
+            fm.Resources = Dictionary(Font=Dictionary(F=font))
+            page.Resources.XObject["/Fm1"] = fm
+        page.contents_add(pikepdf.Stream(pdf, content), prepend=False)
+    return _edit(tiny_pdf, change)
+
+
+SMALL_TEXT = {  # content, form, runs of small multi-ink text, content streams parsed
+    "black": (b"0 0 0 1 k BT /F 8 Tf 1 0 0 1 20 20 Tm (ab) Tj ET", None, 0, 1),
+    "red": (b"0 1 1 0 k BT /F 8 Tf 1 0 0 1 20 20 Tm (ab) Tj (c) ' [(d) 5 (e)] TJ ET", None, 3, 1),
+    "red, large": (b"0 1 1 0 k BT /F 14 Tf 1 0 0 1 20 20 Tm (ab) Tj ET", None, 0, 1),
+    "red, scaled down": (b"0.5 0 0 0.5 0 0 cm 0 1 1 0 k BT /F 14 Tf (ab) Tj ET", None, 1, 1),
+    "red, then black in q": (b"0 1 1 0 k q 0 0 0 1 k BT /F 8 Tf (a) Tj ET Q BT /F 8 Tf (b) Tj ET", None, 1, 1),
+    "scn": (b"/DeviceCMYK cs 0 1 1 0 scn BT /F 8 Tf (ab) Tj ET", None, 1, 1),
+    "k inside a string": (b"0 0 0 1 k BT /F 8 Tf (0 1 1 0 k) Tj ET", None, 0, 1),
+    "in a form": (b"q /Fm1 Do Q", b"0 1 1 0 k BT /F 8 Tf (ab) Tj ET", 1, 2),
+    # a comment among the operands: the bytes scan misreads the fill, the walk finds it and starts again
+    "commented fill": (b"0 1 % two inks\n1 0 k BT /F 8 Tf (ab) Tj ET", None, 1, 2),
+    "form, then a commented fill": (b"q /Fm1 Do Q 0 1 %\n1 0 k BT /F 8 Tf (ab) Tj ET",
+                                    b"0 1 1 0 k BT /F 8 Tf (ab) Tj ET", 2, 4),
+    "inline image, then a commented fill": ((b"q 99 0 0 99 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \0\0\0\0 EI Q "
+                                             b"0 1 %\n1 0 k BT /F 8 Tf (ab) Tj ET"), None, 1, 2),
+}
+
+
+@pytest.mark.parametrize("case", list(SMALL_TEXT))
+def test_small_text_in_several_inks_is_found_however_the_fill_is_written(case, tiny_pdf, monkeypatch):
+    content, form, runs, parses = SMALL_TEXT[case]
+    data = _small_text_pdf(tiny_pdf, content, form)
+    parsed = []
+    parse = pikepdf.parse_content_stream
+    monkeypatch.setattr(pikepdf, "parse_content_stream", lambda obj, ops="": parsed.append(ops) or parse(obj, ops))
+    result = preflight(data)
+    hits = [f for f in result.warnings if f.code == "small-text-inks"]
+    if runs:
+        assert [f.message for f in hits] == [f"page 1: {runs} text run(s) under 12 pt printed on more than one plate"]
+    else:
+        assert not hits, hits
+    assert result.ok, [f.message for f in result.errors]
+    assert len(parsed) == parses, parsed  # each stream once, unless the scan guessed wrong
+    # a walk started again counts nothing twice
+    monkeypatch.undo()
+    plain = preflight(tiny_pdf).images
+    assert len(result.images) == len(plain) + content.count(b" BI ")
+    assert [im.max_ink for im in result.images if im.max_ink is not None] == [im.max_ink for im in plain]
+
+
+# ------------------------------------------------------------------ preflight: JPEG photos
+
+def _jpeg(mode: str, value, size: int = 64) -> bytes:
+    buf = io.BytesIO()
+    PILImage.new(mode, (size, size), value).save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def _jpeg_photo(mode: str, value, decode=None):
+    """A change for `_edit`: the page's photo becomes a JPEG that Pillow wrote (CMYK ones inverted, with
+    an Adobe marker), of one flat colour, with /Decode `decode`."""
+    def change(pdf):
+        xobjects, name = _first_image(pdf)
+        img = pikepdf.Stream(pdf, _jpeg(mode, value))
+        img.Type, img.Subtype, img.Width, img.Height = Name.XObject, Name.Image, 64, 64
+        img.ColorSpace = Name.DeviceCMYK if mode == "CMYK" else Name.DeviceGray
+        img.BitsPerComponent, img.Filter = 8, Name.DCTDecode
+        if decode is not None:
+            img.Decode = decode
+        xobjects[name] = img
+    return change
+
+
+INVERT_CMYK = [1, 0, 1, 0, 1, 0, 1, 0]
+JPEGS = {  # mode, value, Decode, the ink a RIP prints (%), error codes
+    "cmyk": ("CMYK", (200, 50, 0, 10), INVERT_CMYK, (200 + 50 + 0 + 10) / 2.55, set()),
+    "cmyk over the limit": ("CMYK", (255, 255, 255, 255), INVERT_CMYK, 400, {"ink-limit"}),
+    "cmyk without Decode": ("CMYK", (200, 50, 0, 10), None, (55 + 205 + 255 + 245) / 2.55,
+                            {"jpeg-negative", "ink-limit"}),
+    "cmyk, Decode [0 1 ...]": ("CMYK", (10, 10, 10, 10), [0, 1] * 4, 4 * 245 / 2.55, {"jpeg-negative", "ink-limit"}),
+    "gray": ("L", 64, None, (255 - 64) / 2.55, set()),
+    "gray, Decode [1 0]": ("L", 64, [1, 0], 64 / 2.55, set()),
+}
+
+
+@pytest.mark.parametrize("case", list(JPEGS))
+def test_preflight_measures_jpeg_photos_as_the_rip_prints_them(case, tiny_pdf):
+    mode, value, decode, ink, codes = JPEGS[case]
+    result = preflight(_edit(tiny_pdf, _jpeg_photo(mode, value, decode)))
+    jpegs = [im for im in result.images if im.filters == ["/DCTDecode"]]
+    assert len(jpegs) == 1 and jpegs[0].max_ink == pytest.approx(ink, abs=2), jpegs
+    assert {f.code for f in result.errors} == codes, [f.message for f in result.errors]
+    if "jpeg-negative" in codes:
+        (neg,) = [f for f in result.errors if f.code == "jpeg-negative"]
+        assert "would print as a negative" in neg.message and "/Decode [1 0 1 0 1 0 1 0]" in neg.hint
+
+
+@needs_gs
+@pytest.mark.parametrize("decode", [INVERT_CMYK, None], ids=["with-decode", "without-decode"])
+def test_jpeg_ink_agrees_with_ghostscripts_plates(decode, tiny_pdf, tmp_path):
+    """Ghostscript prints a DCT image's samples through its /Decode, as the preflight says it does."""
+    pdf = tmp_path / "jpeg.pdf"
+    pdf.write_bytes(_edit(tiny_pdf, _jpeg_photo("CMYK", (200, 50, 0, 10), decode)))
+    (total,) = _separations(pdf, tmp_path, 36, images_only=True)
+    (jpeg,) = [im for im in preflight(pdf).images if im.filters == ["/DCTDecode"]]
+    assert total.max() == pytest.approx(jpeg.max_ink, abs=1.5)

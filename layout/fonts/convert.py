@@ -18,9 +18,6 @@ import io
 import os
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
 #: Bumped whenever the conversion changes, so old cache entries are not reused.
@@ -111,6 +108,8 @@ def bake_chinese_locl(font: TTFont) -> list[str]:
 
 
 def subset_font(font: TTFont, chars: frozenset[str]) -> None:
+    from fontTools import subset  # imported here: 0.4 s that only a conversion needs
+
     options = subset.Options()
     options.layout_features = list(KEEP_FEATURES)
     options.drop_tables = list(options.drop_tables) + DROP_TABLES
@@ -128,6 +127,9 @@ def subset_font(font: TTFont, chars: frozenset[str]) -> None:
 
 def cff_to_glyf(font: TTFont, max_err: float) -> None:
     """Replace CFF/CFF2 outlines by quadratic TrueType `glyf` outlines."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
     if "fvar" in font:
         raise RuntimeError("variable fonts are not supported")
     order = font.getGlyphOrder()

@@ -9,6 +9,8 @@ an `underset` warning. Placements outside the grid or overlapping are errors.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import masthead, running_head
@@ -21,13 +23,17 @@ from layout.style import Style
 RULE_WIDTH = 0.5  # pt, the hairline between stories
 
 
-def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None = None) -> tuple[PageFrame, ...]:
+def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None = None,
+               on_page: Callable[[PageFrame], None] | None = None) -> tuple[PageFrame, ...]:
+    """The edition's pages in order; `on_page` (if given) sees each finished page as soon as it is made."""
     ts = ts or Typesetter(style, issue.info.lang, report)
     origin = (style.margin_left, style.margin_top)
     jumps: dict[str, tuple[int, tuple[Slot, ...]]] = {}
     frames = []
     for page in issue.pages:
         frames.append(_make_page(issue, page, style, ts, origin, jumps, report))
+        if on_page is not None:
+            on_page(frames[-1])
     return tuple(frames)
 
 

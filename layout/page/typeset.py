@@ -119,6 +119,10 @@ class Typesetter:
         if not self._usable(font):  # reported once by _check_faces; set in the nearest bundled face
             font = self._chain(font)[0]
         size = size or r.size
+        if self._usable(font) and _all_in(text, self.face(font).advances):
+            # the common case, every character in the role's face: one run, no per-character lookups
+            self.used.setdefault(font, set()).update(text)
+            return [Run(text, self.text_style(font, size))] if text else []
         out: list[Run] = []
         buf, buf_font = [], font
         for ch in text:
@@ -158,6 +162,11 @@ class Typesetter:
                  max_lines: int | None = None) -> tuple[Line, ...]:
         settings = _with(self.settings, align=align, indent=0.0)
         return compose_headline(runs, measure, settings, max_lines=max_lines)
+
+
+def _all_in(text: str, covered: dict) -> bool:
+    """Every character of `text` is in `covered` (or needs no glyph)."""
+    return all(ch in covered or ch in _NO_GLYPH_NEEDED for ch in set(text))
 
 
 def _with(settings: ComposeSettings, **changes) -> ComposeSettings:

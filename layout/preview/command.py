@@ -61,7 +61,7 @@ def run(args, print_report=None, progress=None) -> int:
     report = Report()
     written: list[Path] = []
     with progress(interactive) as step:
-        edition = pipeline.prepare(args.manifest, report, step)
+        edition = pipeline.prepare(args.manifest, report, step, prefetch_photos=True)
         if edition is not None:
             preview = PagePreviewer(out_dir, args.dpi, args.overlay).render(edition, report, step)
             written = write_html(preview, out_dir)

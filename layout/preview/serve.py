@@ -114,7 +114,7 @@ class LivePreview:
         report = Report()
         timings = self.timings = {"digest": time.perf_counter() - t0}
         try:
-            edition = pipeline.prepare(self.manifest, report, progress)
+            edition = pipeline.prepare(self.manifest, report, progress, prefetch_photos=True)
             timings["prepare"] = time.perf_counter() - t0 - timings["digest"]
             preview = self.previewer.render(edition, report, progress) if edition is not None else None
         except Exception as exc:  # a bug, not the editor's mistake: keep serving the last good pages

@@ -1,6 +1,6 @@
 """Printer's marks outside the bleed: crop marks, registration targets, a colour bar and a slug line.
 
-`draw_marks(c, page, slug, font)` draws on a reportlab canvas whose page is
+`draw_marks(c, page, slug_text)` draws on a reportlab canvas whose page is
 `MARKS_MARGIN` larger than the bleed box on every side; `page` gives the trim
 and bleed rectangles in PDF coordinates (points, origin bottom-left). Crop
 and registration marks are in the `All` separation (every plate); the colour
@@ -47,7 +47,9 @@ def geometry(trim_w: float, trim_h: float, bleed: float, marks: bool) -> PageGeo
     return PageGeometry((0.0, 0.0, W, H), (m, m, W - m, H - m), (m + bleed, m + bleed, W - m - bleed, H - m - bleed))
 
 
-def draw_marks(c: Canvas, page: PageGeometry, slug: str = "", font: str | None = None) -> None:
+def draw_marks(c: Canvas, page: PageGeometry, slug_text=None) -> None:
+    """Crop and registration marks and the colour bar outside the bleed; `slug_text(x, y)`, if
+    given, draws the slug line (the page's name and print condition) above the top bleed."""
     c.saveState()
     c.setLineWidth(_LINE)
     c.setStrokeColor(REGISTRATION)
@@ -56,12 +58,11 @@ def draw_marks(c: Canvas, page: PageGeometry, slug: str = "", font: str | None =
     _registration_targets(c, page)
     c.restoreState()
     _colour_bar(c, page)
-    if slug and font:
+    if slug_text is not None:
         c.saveState()
         c.setFillColor(CMYKColor(0, 0, 0, 1))
-        c.setFont(font, 6)
         bx0, _, _, by1 = page.bleed
-        c.drawString(bx0, by1 + _GAP + 2, slug)
+        slug_text(bx0, by1 + _GAP + 2)
         c.restoreState()
 
 

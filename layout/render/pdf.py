@@ -7,10 +7,12 @@ what the frames say and returns a PDF/X-1a:2001 file as bytes:
   which adds crop and registration marks and a colour bar outside the bleed);
   TrimBox and BleedBox on every page. A photo that touches a trim edge is
   carried on into the bleed.
-- text and rules in the frames' CMYK (the styles give body text K only);
-  photos converted to CMYK within the ink limit (`colour.press_image`) and
-  embedded once per document as Flate-compressed image XObjects;
-- fonts embedded as subsets with a ToUnicode map (reportlab);
+- text and rules in the frames' CMYK (the styles give body text K only),
+  the text written by `_TextWriter` (one TJ array per run) in one Type 0
+  font per face (`pdffont`: harfbuzz subset, ToUnicode per character);
+- photos converted to CMYK within the ink limit (`colour.press_image`; started
+  early by `prefetch_photos`) and embedded once per document as image
+  XObjects (JPEG, or Flate with `print.image_compression: lossless`);
 - an outline entry per page and per story (from `Anchor` items) and page
   labels from the page numbers.
 
@@ -20,39 +22,43 @@ pdfx's fixed dates and content-derived document ID.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import io
 import re
+from itertools import accumulate
 from pathlib import Path
 
 from PIL import Image as PILImage
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.fonts.registry import load_face
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule
 from layout.render import marks as printer_marks
-from layout.render.colour import PressImage, PrintSettings, press_image
+from layout.render.colour import PressImage, PrintSettings, prefetch_image, press_image
+from layout.render.pdffont import PdfFont, make_pdf_font
 from layout.render.pdfx import DocInfo, PageExtras, finish_pdfx
 
-_registered: dict[tuple[str, str], str] = {}
 #: A photo edge within this distance (pt) of a trim edge counts as touching it.
 _EDGE = 0.5
+#: Size of the slug line printed with the marks (pt).
+SLUG_SIZE = 6.0
 
 
-def register_font(key: str) -> str:
-    """Register a face with reportlab once per file; returns the reportlab font name.
-    (A converted face's file depends on the characters an edition uses, so the file is part of the key.)"""
-    face = load_face(key)
-    ident = (key, str(face.path))
-    if ident not in _registered:
-        digest = hashlib.sha1(ident[1].encode("utf-8")).hexdigest()[:8]
-        name = f"L-{face.ps_name}-{digest}"
-        pdfmetrics.registerFont(TTFont(name, ident[1]))
-        _registered[ident] = name
-    return _registered[ident]
+class _NoFont:
+    """Stands for reportlab's initial font, which this backend never uses: with its default
+    (Helvetica) reportlab would put an unembedded base-14 font on every page, which PDF/X forbids.
+    A 'dynamic' font makes the canvas skip its initial Tf; reportlab embeds none of it."""
+
+    fontName = "layout-no-font"
+    _dynamicFont = 1
+    _multiByte = 0
+
+    class face:  # noqa: N801 - the attribute reportlab reads
+        name = "layout-no-font"
+
+
+pdfmetrics.registerFont(_NoFont())
 
 
 def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subject: str = "", *,
@@ -60,29 +66,43 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
                date: _dt.date | None = None, slug: str = "") -> bytes:
     """Frames -> PDF/X-1a bytes. `slug` prefixes the slug line printed with the marks."""
     settings = settings or PrintSettings()
-    used = sorted({it.font for f in frames for it in f.items if isinstance(it, GlyphRun)})
-    names = {key: register_font(key) for key in used}
-    first_font = names[used[0]] if used else None
+    chars: dict[str, set[str]] = {}
+    for f in frames:
+        for it in f.items:
+            if isinstance(it, GlyphRun):
+                chars.setdefault(it.font, set()).update(it.text)
+    slug_font = min(chars, key=lambda k: (k != "sans-regular", k)) if chars else None
+    slugs = [_slug_line(slug, f, settings) for f in frames] if marks and slug_font else []
+    for line in slugs:
+        chars[slug_font].update(line)
+    fonts = {key: make_pdf_font(load_face(key), chars[key], f"LF{i}") for i, key in enumerate(sorted(chars), 1)}
     buf = io.BytesIO()
-    kwargs = {"initialFontName": first_font} if first_font else {}
     extras: list[PageExtras] = []
     images: dict[str, PressImage] = {}
     saved_a85 = rl_config.useA85
     rl_config.useA85 = 0  # pdfx re-compresses every stream anyway; ASCII85 only costs time
     try:
-        c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=1, **kwargs)
-        for frame in frames:
-            extras.append(_draw_page(c, frame, names, settings, images, marks, slug, first_font))
+        c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=1,
+                             initialFontName=_NoFont.fontName)
+        writer = _TextWriter(c, fonts)
+        for i, frame in enumerate(frames):
+            slug_text = (lambda x, y, line=slugs[i]: writer.text(line, fonts[slug_font], SLUG_SIZE, x, y)) if slugs else None
+            extras.append(_draw_page(c, frame, settings, images, marks, slug_text, writer))
             c.showPage()
         c.save()
     finally:
         rl_config.useA85 = saved_a85
     info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
-    return finish_pdfx(buf.getvalue(), info, extras, images, settings)
+    return finish_pdfx(buf.getvalue(), info, extras, images, settings, tuple(fonts.values()))
 
 
-def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, names: dict[str, str], settings: PrintSettings,
-               images: dict[str, PressImage], marks: bool, slug: str, slug_font: str | None) -> PageExtras:
+def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
+    line = f"{slug} 第{frame.number}版 {frame.section}".strip() if slug else f"第{frame.number}版 {frame.section}"
+    return f"{line}  PDF/X-1a:2001  {settings.condition_id}  TAC {settings.ink_limit:g}%"
+
+
+def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, settings: PrintSettings, images: dict[str, PressImage],
+               marks: bool, slug_text, writer: "_TextWriter") -> PageExtras:
     page = printer_marks.geometry(frame.width, frame.height, frame.bleed, marks)
     W, H = page.media[2], page.media[3]
     ox, oy = page.trim[0], page.trim[1]
@@ -100,10 +120,11 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, names: dict[str, str], set
     c.bookmarkPage(f"p{frame.number}")
     c.addOutlineEntry(f"第{frame.number}版 {frame.section}", f"p{frame.number}", level=0, closed=False)
     seen: set[str] = set()
+    writer.new_page()
     used_images: list[str] = []
     for item in frame.items:
         if isinstance(item, GlyphRun):
-            _draw_glyphs(c, item, names[item.font], X, Y)
+            writer.draw(item, X(item.xs[0]) if item.xs else X(0), Y(item.y))
         elif isinstance(item, Rule):
             c.setStrokeColorCMYK(*item.color)
             c.setLineWidth(item.width)
@@ -130,29 +151,101 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, names: dict[str, str], set
         elif isinstance(item, Mark):
             pass  # preview overlay only
     if marks:
-        line = f"{slug} 第{frame.number}版 {frame.section}".strip() if slug else f"第{frame.number}版 {frame.section}"
-        printer_marks.draw_marks(c, page, f"{line}  PDF/X-1a:2001  {settings.condition_id}  "
-                                 f"TAC {settings.ink_limit:g}%", slug_font)
-    return PageExtras(number=frame.number, images=tuple(used_images))
+        printer_marks.draw_marks(c, page, slug_text)
+    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)))
 
 
-def _draw_glyphs(c: rl_canvas.Canvas, run: GlyphRun, font: str, X, Y) -> None:
-    """Draw glyphs at their own x positions; consecutive glyphs whose natural advance lands on
-    the next origin share one text show, so the content stream stays small."""
-    c.setFillColorCMYK(*run.color)
-    t = c.beginText()
-    t.setFont(font, run.size)
-    y = Y(run.y)
-    i, n = 0, len(run.text)
-    while i < n:
-        j = i + 1
-        x = run.xs[i]
-        while j < n and abs(run.xs[j] - (run.xs[j - 1] + pdfmetrics.stringWidth(run.text[j - 1], font, run.size))) < 0.005:
-            j += 1
-        t.setTextOrigin(X(x), y)
-        t.textOut(run.text[i:j])
-        i = j
-    c.drawText(t)
+class _TextWriter:
+    """Glyph runs as PDF text operators, written straight into the canvas's content stream.
+
+    One BT…ET per run: the face's Type 0 font (`pdffont`) and size, the run's origin, and one TJ
+    array of two-byte CIDs whose numbers move each glyph from its natural advance to its composed
+    x. The spacing most gaps of the run share (a justified line's stretch) goes into Tc once
+    instead of a number per gap; positions are tracked in the written, rounded values, so nothing
+    drifts."""
+
+    def __init__(self, c: rl_canvas.Canvas, fonts: dict[str, PdfFont]):
+        self.c = c
+        self.fonts = fonts
+        self.color: tuple | None = None
+        self.page_fonts: set[str] = set()
+
+    def new_page(self) -> None:
+        self.color = None
+        self.page_fonts = set()
+
+    def draw(self, run: GlyphRun, x0: float, y0: float) -> None:
+        """Draw `run` whose first glyph's origin is (x0, y0) in PDF page space."""
+        if run.text and run.size > 0:
+            if run.color != self.color:
+                self.c.setFillColorCMYK(*run.color)
+                self.color = run.color
+            self._show(run.text, run.xs, self.fonts[run.font], run.size, x0, y0)
+
+    def text(self, text: str, font: PdfFont, size: float, x0: float, y0: float) -> None:
+        """Plain text at natural advances (the slug line), in the current fill colour."""
+        xs, x = [], 0.0
+        for ch in text:
+            xs.append(x)
+            x += font.width(ch) * size / 1000
+        self._show(text, xs, font, size, x0, y0)
+        self.color = None
+
+    def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float) -> None:
+        n = len(text)
+        k = 1000.0 / size
+        table = font.table
+        widths = font.widths
+        natural = [widths[ord(table[o]) - 1] if o in table else 1000.0 for o in map(ord, text)]
+        start = xs[0]
+        target = [(x - start) * k for x in xs]          # thousandths of an em from the first origin
+        tc = round(_common([target[i + 1] - target[i] - natural[i] for i in range(n - 1)]) / k, 4)
+        tcw = tc * k                                    # Tc is in points (Tm has no scale)
+        # the pen after each glyph, and the adjustment (to 0.01) that takes it to the next origin,
+        # counted from the start so rounding never accumulates
+        pen = list(accumulate(w + tcw for w in natural))
+        need = [round(pen[i] - target[i + 1], 2) for i in range(n - 1)]
+        codes = font.encode(text)
+        parts: list[str] = []
+        cut = 0
+        done = 0.0
+        for i in range(n - 1):
+            step = need[i] - done
+            if step:
+                parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num(round(step, 2))}")
+                cut = i + 1
+                done = need[i]
+        parts.append(f"<{codes[cut * 4:]}>")
+        self.page_fonts.add(font.resource)
+        tc_on, tc_off = (f" {_num(tc)} Tc", " 0 Tc") if tc else ("", "")
+        self.c._code.append(f"BT {_num(x0)} {_num(y0)} Td{tc_on} /{font.resource} {_num(size)} Tf "
+                            f"[{' '.join(parts)}] TJ{tc_off} ET")
+
+
+def _common(gaps: list[float]) -> float:
+    """The gap a run's glyphs most likely share (a justified line's stretch, to 0.01 of an em
+    thousandth): the median of three samples, or 0 when they all differ. Only a guess to save
+    numbers in the TJ arrays; the arrays place every glyph exactly whatever it returns."""
+    n = len(gaps)
+    if n < 2:
+        return 0.0
+    a, b, c = (round(gaps[i], 2) for i in (n // 4, n // 2, (3 * n) // 4))
+    return a if a in (b, c) else b if b == c else 0.0
+
+
+def _num(v: float) -> str:
+    """A PDF number: at most 4 decimals, no trailing zeros."""
+    s = f"{v:.4f}".rstrip("0").rstrip(".")
+    return "0" if s in ("", "-0") else s
+
+
+def prefetch_photos(frame: PageFrame, settings: PrintSettings) -> None:
+    """Start separating the page's photos on worker threads (called as each page is made up,
+    so the photos are ready when `render_pdf` reaches them)."""
+    for item in frame.items:
+        if isinstance(item, Image):
+            _x, _y, w, h, crop = _into_bleed(item, frame)
+            prefetch_image(item.path, crop, w, h, settings)
 
 
 def _safe(stem: str) -> str:

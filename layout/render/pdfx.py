@@ -3,16 +3,17 @@
 `finish_pdfx(raw, info, pages, images, settings)` opens what the canvas wrote
 with pikepdf and returns new bytes with:
 
-- the photos (`PressImage`, already CMYK or gray) as image XObjects on the
-  pages that place them (`PageExtras.images`; one object per photo);
+- the photos (`PressImage`, already CMYK or gray: baseline JPEG, or Flate with
+  `print.image_compression: lossless`) as image XObjects on the pages that
+  place them (`PageExtras.images`; one object per photo);
 - one OutputIntent (`/S /GTS_PDFX`) naming the printing condition, with the
   CMYK output profile embedded as DestOutputProfile;
 - the Info dictionary (Title, Author, Subject, Creator, Producer, CreationDate,
   ModDate, Trapped /False, GTS_PDFXVersion, GTS_PDFXConformance) and the same
   facts as an XMP metadata stream;
 - page labels from the page numbers; no ArtBox, no empty /Trans;
-- PDF 1.3 header, no object streams, every stream Flate-compressed (no
-  ASCII85, LZW or JPEG 2000), and a trailer ID derived from the content, so
+- PDF 1.3 header, no object streams, every stream Flate-compressed except
+  the JPEG photos (DCT; no ASCII85, LZW or JPEG 2000), and a trailer ID derived from the content, so
   the same input gives the same bytes.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
+from layout.render.pdffont import PdfFont, font_objects
 
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"
@@ -59,26 +61,22 @@ class PageExtras:
 
     number: int
     images: tuple[str, ...] = ()
+    fonts: tuple[str, ...] = ()     # resource names of the `PdfFont`s its text uses
 
 
 def finish_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], images: dict[str, PressImage],
-                settings: PrintSettings) -> bytes:
+                settings: PrintSettings, fonts: tuple[PdfFont, ...] = ()) -> bytes:
     pdf = pikepdf.open(io.BytesIO(raw))
-    streams: dict[str, pikepdf.Stream] = {}
+    made: dict[str, pikepdf.Object] = {}    # one object per font and per photo, shared by the pages
+    by_name = {f.resource: f for f in fonts}
     for page, extra in zip(pdf.pages, pages):
         obj = page.obj
         if "/Trans" in obj and len(obj.Trans) == 0:
             del obj["/Trans"]
         if "/ArtBox" in obj:
             del obj["/ArtBox"]
-        if extra.images:
-            res = obj.Resources
-            if "/XObject" not in res:
-                res.XObject = Dictionary()
-            for name in extra.images:
-                if name not in streams:
-                    streams[name] = _image_stream(pdf, images[name])
-                res.XObject[Name("/" + name)] = streams[name]
+        _add_resources(obj, "/Font", extra.fonts, made, lambda name: font_objects(pdf, by_name[name]))
+        _add_resources(obj, "/XObject", extra.images, made, lambda name: _image_stream(pdf, images[name]))
     _page_labels(pdf, [p.number for p in pages])
     pdf.Root.OutputIntents = Array([_output_intent(pdf, settings)])
     _info(pdf, info)
@@ -94,10 +92,25 @@ def finish_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], images: dict
     return out.getvalue()
 
 
+def _add_resources(page, category: str, names: tuple[str, ...], made: dict, make) -> None:
+    """Name each of `names` in the page's resources under `category`, making its object once."""
+    if not names:
+        return
+    res = page.Resources
+    if category not in res:
+        res[category] = Dictionary()
+    for name in names:
+        if name not in made:
+            made[name] = make(name)
+        res[category][Name("/" + name)] = made[name]
+
+
 def _image_stream(pdf: pikepdf.Pdf, img: PressImage) -> pikepdf.Stream:
     s = pikepdf.Stream(pdf, b"")
-    s.write(img.data, filter=Name.FlateDecode)
+    s.write(img.data, filter=Name("/" + img.filter))
     s.Type, s.Subtype = Name.XObject, Name.Image
+    if img.inverted:  # an Adobe CMYK JPEG stores every sample inverted
+        s.Decode = Array([1, 0] * 4)
     s.Width, s.Height = img.width, img.height
     s.ColorSpace = Name("/" + img.colorspace)
     s.BitsPerComponent = 8

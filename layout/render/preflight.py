@@ -16,12 +16,14 @@ from __future__ import annotations
 import io
 import math
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pikepdf
 from pikepdf import Name
+from PIL import Image as PILImage
 
 from layout.render.colour import DEFAULT_INK_LIMIT, max_ink_percent
 
@@ -31,8 +33,11 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _RGB_SPACES = {"DeviceRGB", "CalRGB", "RGB"}
 _FORBIDDEN_FILTERS = {"/LZWDecode": "LZW", "/LZW": "LZW", "/JPXDecode": "JPEG 2000"}
 _ABBREV_CS = {"/G": "DeviceGray", "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/I": "Indexed"}
-_OPS = "q Q cm rg RG k K g G cs CS sc scn sh Do EI PS"
+_OPS = "q Q cm rg RG k K g G cs CS sc scn sh Do BI ID EI PS"  # BI ID EI: pikepdf's "INLINE IMAGE"
 _TEXT_OPS = " Tf Tm Tj TJ ' \""
+_SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
+#: The bytes that end a token in a content stream: PDF whitespace and delimiters.
+_BREAKS = frozenset(b"\x00\t\n\x0c\r ()<>[]{}/%")
 #: Text under this size (pt) printed on more than one plate suffers from newsprint's loose register.
 SMALL_TEXT = 12.0
 
@@ -111,6 +116,8 @@ class _Checker:
         self.spaces: set[str] = set()
         self.seen_gs: set[tuple] = set()
         self.small_text: dict[int, int] = {}
+        self.inline_count = 0
+        self.inks: dict[tuple, tuple[float | None, bool]] = {}
 
     def add(self, severity, code, message, page=None, hint=""):
         f = Finding(severity, code, message, page, hint)
@@ -209,69 +216,93 @@ class _Checker:
 
     # -------------------------------------------------------------- content
     def content(self, obj, res, page: int, ctm=(1, 0, 0, 1, 0, 0), depth: int = 0) -> None:
+        """Walk one content stream (a page's, a form's): colour, images, forms, PostScript, small multi-ink text.
+
+        Text operators are the bulk of a page but matter only where a fill puts ink on more than one
+        plate, so a scan of the bytes (`_fills_look_multi_ink`) decides whether to parse them, and each
+        stream is parsed once. Should a fill turn out to be multi-ink after the scan said no, the walk
+        starts again with the text operators (undoing what it counted), so no check is ever skipped.
+        """
         if depth > 8:
             return
+        if not _fills_look_multi_ink(obj):
+            saved = dict(self.small_text), dict(self.images), self.inline_count
+            if self.walk(obj, res, page, ctm, depth, text=False):
+                return
+            self.small_text, self.images, self.inline_count = saved
+        self.walk(obj, res, page, ctm, depth, text=True)
+
+    def walk(self, obj, res, page: int, ctm, depth: int, text: bool) -> bool:
+        """One pass over a content stream; without `text` it stops (False) at the first multi-ink fill."""
         stack = []
         fill = ("DeviceGray", (0.0,))
+        multi = False  # the fill puts ink on more than one plate: text in it is measured
         size, tm = 0.0, (1, 0, 0, 1, 0, 0)
-        # text operators are the bulk of a page: read them only where some fill uses more than one ink
-        ops = _OPS + (_TEXT_OPS if self.multi_ink(obj) else "")
-        for operands, op in pikepdf.parse_content_stream(obj, ops):
-            op = str(op)
-            if op == "q":
-                stack.append((ctm, fill))
-            elif op == "Q" and stack:
-                ctm, fill = stack.pop()
-            elif op == "cm" and len(operands) == 6:
-                ctm = _mul(tuple(float(v) for v in operands), ctm)
+        for ins in pikepdf.parse_content_stream(obj, _OPS + _TEXT_OPS if text else _OPS):
+            op = str(ins.operator)
+            if op in _SHOW_OPS:
+                if multi:
+                    self.text(fill, size, tm, ctm, page)
+            elif op == "Tm":
+                operands = ins.operands
+                if len(operands) == 6:
+                    tm = operands  # converted only when the text turns out to be in more than one ink
+            elif op == "Tf":
+                operands = ins.operands
+                if len(operands) == 2:
+                    size = float(operands[1])
+            elif op == "k":
+                fill = ("DeviceCMYK", tuple(map(float, ins.operands)))
+                multi = _multi(fill)
+                self.spaces.add("DeviceCMYK")
+            elif op == "q":
+                stack.append((ctm, fill, multi))
+            elif op == "Q":
+                if stack:
+                    ctm, fill, multi = stack.pop()
+            elif op == "cm":
+                operands = ins.operands
+                if len(operands) == 6:
+                    ctm = _mul(tuple(map(float, operands)), ctm)
             elif op in ("rg", "RG"):
                 self.space(Name.DeviceRGB, res, page, "a fill colour" if op == "rg" else "a stroke colour")
-            elif op in ("k",):
-                fill = ("DeviceCMYK", tuple(float(v) for v in operands))
-                self.spaces.add("DeviceCMYK")
             elif op == "K":
                 self.spaces.add("DeviceCMYK")
             elif op in ("g", "G"):
                 self.spaces.add("DeviceGray")
                 if op == "g":
-                    fill = ("DeviceGray", tuple(float(v) for v in operands))
-            elif op in ("cs", "CS") and operands:
-                desc = self.space(_lookup_cs(operands[0], res), res, page, f"colour space {operands[0]}")
-                if op == "cs":
-                    fill = (desc, ())
-            elif op in ("sc", "scn") and fill[0] == "DeviceCMYK":
-                fill = ("DeviceCMYK", tuple(float(v) for v in operands if not isinstance(v, Name)))
-            elif op == "Tf" and len(operands) == 2:
-                size = float(operands[1])
-            elif op == "Tm" and len(operands) == 6:
-                tm = operands  # converted only when the text turns out to be in more than one ink
-            elif op in ("Tj", "TJ", "'", '"'):
-                self.text(fill, size, tm, ctm, page)
-            elif op == "sh" and operands:
-                sh = _get(res, "/Shading", operands[0])
-                if sh is not None and "/ColorSpace" in sh:
-                    self.space(sh.ColorSpace, res, page, f"shading {operands[0]}")
-            elif op == "Do" and operands:
-                self.do(operands[0], res, page, ctm, depth)
-            elif op in ("EI", "INLINE IMAGE"):
-                self.inline_image(operands[0], res, page, ctm)
+                    fill, multi = ("DeviceGray", tuple(map(float, ins.operands))), False
+            elif op in ("cs", "CS"):
+                operands = ins.operands
+                if operands:
+                    desc = self.space(_lookup_cs(operands[0], res), res, page, f"colour space {operands[0]}")
+                    if op == "cs":
+                        fill, multi = (desc, ()), False
+            elif op in ("sc", "scn"):
+                if fill[0] == "DeviceCMYK":
+                    fill = ("DeviceCMYK", tuple(float(v) for v in ins.operands if not isinstance(v, Name)))
+                    multi = _multi(fill)
+            elif op == "sh":
+                operands = ins.operands
+                if operands:
+                    sh = _get(res, "/Shading", operands[0])
+                    if sh is not None and "/ColorSpace" in sh:
+                        self.space(sh.ColorSpace, res, page, f"shading {operands[0]}")
+            elif op == "Do":
+                operands = ins.operands
+                if operands:
+                    self.do(operands[0], res, page, ctm, depth)
+            elif op == "INLINE IMAGE":
+                self.inline_image(ins.operands[0], res, page, ctm)
             elif op == "PS":
                 self.add(ERROR, "postscript", f"PostScript operator on page {page}", page,
                          "PDF/X forbids embedded PostScript")
-
-    @staticmethod
-    def multi_ink(obj) -> bool:
-        for operands, op in pikepdf.parse_content_stream(obj, "k sc scn cs"):
-            if str(op) == "cs" or sum(1 for v in operands if not isinstance(v, Name) and float(v) > 0.005) > 1:
-                return True
-        return False
+            if multi and not text:
+                return False
+        return True
 
     def text(self, fill, size, tm, ctm, page: int) -> None:
-        if fill[0] != "DeviceCMYK" or len(fill[1]) != 4:
-            return
-        inks = sum(1 for v in fill[1] if v > 0.005)
-        if inks < 2:
-            return
+        """Count a run of text shown in a multi-ink fill (`_multi`) if it prints under SMALL_TEXT."""
         m = _mul(tuple(float(v) for v in tm), ctm)
         effective = size * math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
         if 0 < effective < SMALL_TEXT:
@@ -303,7 +334,13 @@ class _Checker:
             self.add(ERROR, "transparency", f"image {name} on page {page} has a soft mask (transparency)", page,
                      "flatten it onto the page (PDF/X-1a has no transparency)")
         if not mask:
-            info.max_ink = _image_ink(xo, cs)
+            if key not in self.inks:  # kept apart from self.images, which a restarted walk rolls back
+                self.inks[key] = _image_ink(xo, cs)
+            info.max_ink, negative = self.inks[key]
+            if negative:
+                self.add(ERROR, "jpeg-negative", f"image {name} on page {page} is an Adobe CMYK JPEG (stored inverted) "
+                         "without /Decode [1 0 1 0 1 0 1 0]: it would print as a negative", page,
+                         "give the image /Decode [1 0 1 0 1 0 1 0], as Photoshop and Acrobat write it, or re-export it")
         self.images[key] = info
         return info
 
@@ -314,10 +351,11 @@ class _Checker:
             cs = Name("/" + _ABBREV_CS[str(cs)])
         desc = self.space(cs, res, page, "an inline image")
         w, h = int(d.get("/W", d.get("/Width", 0))), int(d.get("/H", d.get("/Height", 0)))
+        self.inline_count += 1
         info = ImageInfo(f"(inline {len(self.images) + 1})", page, w, h, desc,
                          int(d.get("/BPC", d.get("/BitsPerComponent", 8))), [])
         info.ppi = _ppi(w, h, ctm)
-        self.images[(id(iim),)] = info
+        self.images[("inline", self.inline_count)] = info
 
 
 # ------------------------------------------------------------------ helpers
@@ -374,6 +412,48 @@ def _filters(stream) -> list[str]:
     return [str(x) for x in (f if isinstance(f, pikepdf.Array) else [f])]
 
 
+def _multi(fill) -> bool:
+    """Whether a fill puts ink on more than one plate (DeviceCMYK with two or more inks above 0.5 %)."""
+    return fill[0] == "DeviceCMYK" and len(fill[1]) == 4 and sum(1 for v in fill[1] if v > 0.005) > 1
+
+
+def _fills_look_multi_ink(obj) -> bool:
+    """Whether some fill (k, sc, scn) of this content stream seems to put ink on more than one plate.
+
+    A guess from the decoded bytes, without tokenising them: a fill operator's operands are the numbers
+    just before it. It errs towards yes (a "k" inside a string counts too); `_Checker.content` checks
+    a "no" against the parsed stream, so a wrong guess costs time, never a finding. Unreadable
+    contents answer yes, and the parser then reports them as before.
+    """
+    try:
+        if isinstance(obj, pikepdf.Stream):
+            data = obj.read_bytes()
+        else:
+            contents = obj.get("/Contents")
+            parts = [contents] if isinstance(contents, pikepdf.Stream) else list(contents or [])
+            data = b"\n".join(part.read_bytes() for part in parts)
+    except Exception:  # noqa: BLE001 - the parser reports a damaged stream
+        return True
+    size = len(data)
+    for needle in (b"k", b"sc"):
+        i = data.find(needle)
+        while i >= 0:
+            end = i + len(needle)
+            if end < size and needle == b"sc" and data[end] == 0x6E:  # scn
+                end += 1
+            if (i == 0 or data[i - 1] in _BREAKS) and (end == size or data[end] in _BREAKS):
+                inks = 0
+                for token in reversed(data[max(0, i - 96):i].split()):
+                    try:
+                        inks += float(token) > 0.005
+                    except ValueError:
+                        break
+                if inks > 1:
+                    return True
+            i = data.find(needle, end)
+    return False
+
+
 def _mul(a, b):
     """Matrix product a x b of PDF matrices [a b c d e f]."""
     return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
@@ -389,22 +469,146 @@ def _ppi(width: int, height: int, ctm) -> float | None:
     return min(width * 72 / w_pt, height * 72 / h_pt)
 
 
-def _image_ink(xo, cs: str) -> float | None:
+def _image_ink(xo, cs: str) -> tuple[float | None, bool]:
+    """The highest total ink of any pixel as the RIP prints it, in % (None when it cannot be measured),
+    and whether the image is an Adobe CMYK JPEG that would print as a negative.
+
+    8-bit Flate (or unfiltered) samples are read as they are; a JPEG (DCTDecode) is decoded by Pillow
+    (libjpeg-turbo) from the raw stream. A PDF's DCT filter hands the RIP the codec's samples
+    untouched, but Pillow inverts every 4-component JPEG ("Adobe conventions": Photoshop, and Pillow
+    itself, store CMYK JPEGs inverted), so its CMYK values are turned back into the codec's before
+    the image's /Decode maps them to ink. An Adobe CMYK JPEG is stored inverted, and only a
+    /Decode [1 0 1 0 1 0 1 0] makes it print as meant: without one the plates get a negative.
+    """
+    return _measure(_sample(xo, cs))
+
+
+def _sample(xo, cs: str):
+    """What `_measure` needs of an image, read from the PDF (pikepdf: this thread only):
+    (colour space, filters, stream bytes or decoded pixels, /Decode pairs, pixel count)."""
     if cs not in ("DeviceCMYK", "DeviceGray"):
         return None
     n = 4 if cs == "DeviceCMYK" else 1
+    filters = _filters(xo)
     try:
-        if int(xo.get("/BitsPerComponent", 8)) == 8 and all(f == "/FlateDecode" for f in _filters(xo)):
-            data = np.frombuffer(xo.read_bytes(), dtype=np.uint8)
-            px = data[: int(xo.Width) * int(xo.Height) * n]
+        if filters == ["/DCTDecode"]:
+            data = xo.read_raw_bytes()
+        elif int(xo.get("/BitsPerComponent", 8)) == 8 and all(f == "/FlateDecode" for f in filters):
+            if filters == ["/FlateDecode"] and "/DecodeParms" not in xo:
+                data = ("zlib", xo.read_raw_bytes(), xo.read_bytes)
+            else:
+                data = xo.read_bytes()
         else:
-            px = np.asarray(pikepdf.PdfImage(xo).as_pil_image(), dtype=np.uint8)
+            data = np.asarray(pikepdf.PdfImage(xo).as_pil_image(), dtype=np.uint8)
+        return cs, filters, data, _decode_pairs(xo.get("/Decode"), n), int(xo.Width) * int(xo.Height) * n
     except Exception:  # noqa: BLE001 - an image we cannot decode is reported, not fatal
         return None
-    decode = xo.get("/Decode")
-    if decode is not None and len(decode) >= 2 and float(decode[0]) == 1 and float(decode[1]) == 0:
-        px = 255 - px
-    return round(max_ink_percent(px, cs), 1)
+
+
+def _measure(sample) -> tuple[float | None, bool]:
+    """`_image_ink` on a `_sample` (numpy and Pillow only: safe on a worker thread)."""
+    if sample is None:
+        return None, False
+    cs, filters, data, pairs, count = sample
+    n = 4 if cs == "DeviceCMYK" else 1
+    flipped = [False] * n  # channels whose decoded array is the inverse of the stream's samples
+    adobe = False
+    try:
+        if filters == ["/DCTDecode"]:
+            im = PILImage.open(io.BytesIO(data))
+            if im.format != "JPEG" or im.mode != ("CMYK" if n == 4 else "L"):
+                return None, False  # components that do not match the colour space: nothing a plate would show
+            adobe = n == 4 and "adobe" in im.info
+            flipped = [n == 4] * n
+            px = np.asarray(im, dtype=np.uint8)
+        elif isinstance(data, tuple):      # plain Flate: zlib straight from the raw bytes when it can
+            try:
+                raw = zlib.decompress(data[1])
+            except zlib.error:
+                raw = data[2]()            # damaged: qpdf's reading, as before
+            px = np.frombuffer(raw, dtype=np.uint8)[:count]
+        elif isinstance(data, bytes):
+            px = np.frombuffer(data, dtype=np.uint8)[:count]
+        else:
+            px = data
+        inverted = [lo > hi for lo, hi in pairs]
+        negative = adobe and not all(inverted)
+        if all(p in ((0.0, 1.0), (1.0, 0.0)) for p in pairs):
+            return round(_max_ink(px, cs, [inv != flip for inv, flip in zip(inverted, flipped)]), 1), negative
+        return round(_max_ink_decoded(px, cs, pairs, flipped), 1), negative
+    except Exception:  # noqa: BLE001 - an image we cannot decode is reported, not fatal
+        return None, False
+
+
+def _measure_ahead(pdf: pikepdf.Pdf, ck) -> None:
+    """Measure the pages' CMYK and gray image XObjects on two threads before the walk (JPEG
+    decoding leaves Python's lock), so the walk finds their ink in `ck.inks`. Images in other
+    colour spaces, in forms or shared oddly are measured by the walk as before."""
+    samples = {}
+    for page in pdf.pages:
+        res = page.obj.get("/Resources")
+        xobjects = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        for _name, xo in xobjects.items():
+            if not isinstance(xo, pikepdf.Stream) or not xo.is_indirect or xo.get("/Subtype") != Name.Image:
+                continue
+            cs = xo.get("/ColorSpace")
+            if xo.objgen in samples or bool(xo.get("/ImageMask", False)) or cs not in (Name.DeviceCMYK, Name.DeviceGray):
+                continue
+            samples[xo.objgen] = _sample(xo, str(cs)[1:])
+    if len(samples) < 2:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        for key, ink in zip(samples, pool.map(_measure, samples.values())):
+            ck.inks[key] = ink
+
+
+def _decode_pairs(decode, n: int) -> list[tuple[float, float]]:
+    """An image's /Decode as one (Dmin, Dmax) pair per component; none is [0 1 …]. A short array's
+    first pair stands for every component (as this preflight always read it)."""
+    if not isinstance(decode, pikepdf.Array) or len(decode) < 2:
+        return [(0.0, 1.0)] * n
+    values = [float(v) for v in decode]
+    if len(values) < 2 * n:
+        return [(values[0], values[1])] * n
+    return [(values[2 * i], values[2 * i + 1]) for i in range(n)]
+
+
+def _max_ink(px: np.ndarray, cs: str, invert: list[bool]) -> float:
+    """max_ink_percent of 8-bit samples some of whose channels print as 255 minus their value."""
+    if not any(invert):
+        return max_ink_percent(px, cs)
+    if px.size == 0:
+        return 0.0
+    if cs == "DeviceGray":  # the level is 255 - sample, so the ink is the sample
+        return float(px.max()) * 100 / 255
+    a = px.reshape(-1, 4)
+    if all(invert):
+        total = a[:, 0].astype(np.uint16)
+        for i in (1, 2, 3):
+            total += a[:, i]
+        return (1020 - float(total.min())) * 100 / 255
+    a = a.copy()
+    a[:, invert] = 255 - a[:, invert]
+    return max_ink_percent(a, cs)
+
+
+def _max_ink_decoded(px: np.ndarray, cs: str, pairs, flipped) -> float:
+    """The highest total ink through an arbitrary /Decode (Dmin + sample/255 x (Dmax - Dmin), clipped to 0…1)."""
+    if px.size == 0:
+        return 0.0
+    n = len(pairs)
+    a = px.reshape(-1, n)
+    samples = np.arange(256, dtype=np.float64)
+    total = np.zeros(a.shape[0], dtype=np.float64)
+    for i, (lo, hi) in enumerate(pairs):
+        lut = np.clip(lo + (255 - samples if flipped[i] else samples) / 255 * (hi - lo), 0, 1)
+        total += lut[a[:, i]]
+    ink = total.max() if cs == "DeviceCMYK" else 1 - total.min()
+    return float(ink) * 100
 
 
 def _box(page, key) -> list[float] | None:
@@ -449,6 +653,7 @@ def preflight(source: str | Path | bytes, ink_limit: float = DEFAULT_INK_LIMIT, 
 
 def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float) -> None:
     ck = _Checker(pdf, r, min_ppi)
+    _measure_ahead(pdf, ck)
     r.pdf_version = pdf.pdf_version
     if pdf.is_encrypted:
         ck.add(ERROR, "encrypted", "the PDF is encrypted", None, "PDF/X forbids encryption")

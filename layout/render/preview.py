@@ -384,11 +384,9 @@ def _with_diagnostics(view: PageView, section: str, diags: list[Diagnostic]) -> 
 
 def edition_pdf(edition, frames: tuple[PageFrame, ...], report: Report) -> bytes:
     """The print PDF of `frames`, drawn exactly as `pipeline.build` draws the edition (no printer's marks)."""
-    from layout.render import rl_fixes
     from layout.render.colour import load_print_settings
     from layout.render.pdf import render_pdf
 
-    rl_fixes.apply()
     settings = load_print_settings(edition.style.path, report)
     return render_pdf(frames, edition.title, author=edition.issue.paper.publisher,
                       subject=f"总第{edition.issue.info.number}期", date=edition.issue.info.date,

@@ -7,7 +7,8 @@ print order, a navigation document grouped by page and section with a page
 list of the print pages, an NCX, accessibility and series metadata, the
 printed page 1 as the cover, and with `embed_fonts` subsets of the faces with
 exactly the characters used. The same edition gives the same bytes. Problems an editor can fix (a
-photo without a description) are reported as diagnostics.
+photo without a description) are reported as diagnostics. The edition may come pickled (a worker
+process); `epub_frames(edition.frames)` reduces its frames to what the EPUB reads, for a smaller pickle.
 
 Modules: `plan` (reading order and page map), `content` (story documents),
 `navigation` (nav document, NCX page list), `fonts` (roles CSS, subsets),
@@ -24,11 +25,13 @@ from layout.render.epub.fonts import font_file, font_usage, roles_css, subset_fa
 from layout.render.epub.media import cover_jpeg, photo_bytes
 from layout.render.epub.navigation import nav_document, toc_sections
 from layout.render.epub.package import Parts, build_package
-from layout.render.epub.plan import Plan, plan_edition
+from layout.render.epub.plan import Plan, epub_frames, plan_edition
 
 #: The namespace of edition identifiers: uuid5(this, "<paper name>/<issue number>").
 EDITION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "layout:newspaper-edition")
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+__all__ = ["edition_identifier", "epub_frames", "render_epub"]
 
 
 def edition_identifier(paper: str, number: int) -> str:

@@ -16,9 +16,6 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 from layout.fonts.registry import BUNDLED, face_class, load_face
 from layout.render.epub.content import XHTML
 from layout.style import Style
@@ -52,7 +49,9 @@ def role_face(style: Style, role: str, bold: bool, typesetter=None) -> str:
     style names but that cannot be found is replaced by the first of its fallbacks, as in the print."""
     face = style.role(role).font
     face = bold_of(face) if bold else face
-    if typesetter is not None:
+    # A face the typesetter has set text in loads; only others are tried (loading a face costs tens of
+    # milliseconds in a fresh process, e.g. a worker that received the edition pickled).
+    if typesetter is not None and face not in getattr(typesetter, "used", ()):
         try:
             typesetter.face(face)
         except Exception:  # noqa: BLE001 - FontNotFound, reported by the typesetter already
@@ -62,36 +61,47 @@ def role_face(style: Style, role: str, bold: bool, typesetter=None) -> str:
 
 
 def font_usage(trees, style: Style, typesetter) -> FontUsage:
-    """Characters per face and faces per role, from the text that the documents show."""
-    usage = FontUsage()
+    """Characters per face and faces per role, from the text that the documents show.
 
-    def text(s: str | None, role: str, bold: bool) -> None:
-        if not s or not s.strip(" \n\r\t"):
-            return  # nothing, or only the indentation between blocks
-        primary = role_face(style, role, bold, typesetter)
-        usage.faces.setdefault((role, bold), [primary])
-        for ch in s:
-            if ch in "\n\r\t":
-                continue
-            face = typesetter.font_for(ch, primary)
-            if face is not None:
-                usage.add(role, bold, face, ch)
+    The walk only gathers each (role, bold)'s text; each distinct character is then looked up once, in
+    the order it first appears, so the faces of a role come in the same order as a character-by-character
+    pass would give."""
+    texts: dict[tuple[str, bool], list[str]] = {}
 
     def walk(node, role: str, bold: bool) -> None:
         if node.get("hidden") is not None or not isinstance(node.tag, str):
             return
-        classes = set((node.get("class") or "").split())
-        role = next((c for c in ROLE_CLASSES if c in classes), role)
+        cls = node.get("class")
+        if cls:
+            classes = cls.split()
+            role = next((c for c in ROLE_CLASSES if c in classes), role)
         bold = bold or node.tag in _BOLD_TAGS
-        text(node.text, role, bold)
+        s = node.text
+        if s and s.strip(" \n\r\t"):   # nothing, or only the indentation between blocks
+            texts.setdefault((role, bold), []).append(s)
         for child in node:
             walk(child, role, bold)
-            text(child.tail, role, bold)
+            s = child.tail
+            if s and s.strip(" \n\r\t"):
+                texts.setdefault((role, bold), []).append(s)
 
     for html in trees:
         body = html.find(f"{{{XHTML}}}body")
         if body is not None:
             walk(body, "body", False)
+
+    usage = FontUsage()
+    for (role, bold), parts in texts.items():
+        primary = role_face(style, role, bold, typesetter)
+        chain = usage.faces.setdefault((role, bold), [primary])
+        for ch in dict.fromkeys("".join(parts)):
+            if ch in "\n\r\t":
+                continue
+            face = typesetter.font_for(ch, primary)
+            if face is not None:
+                usage.chars.setdefault(face, set()).add(ch)
+                if face not in chain:
+                    chain.append(face)
     return usage
 
 
@@ -177,6 +187,9 @@ def subset_face(face: str, chars: set[str], typesetter=None) -> bytes:
 
         path, _cached = cached_truetype(info.source, info.index, frozenset(chars) & set(info.advances))
         return path.read_bytes()
+    from fontTools import subset  # only with --embed-fonts
+    from fontTools.ttLib import TTFont
+
     opts = subset.Options()
     opts.name_IDs = ["*"]
     opts.name_languages = ["*"]

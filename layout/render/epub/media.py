@@ -43,7 +43,15 @@ def _to_srgb(im: Image.Image) -> Image.Image:
             return ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
         except (OSError, ValueError, ImageCms.PyCMSError):
             pass
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _fit(size: tuple[int, int]) -> tuple[int, int]:
+    """A photo's size in the EPUB: no side longer than MAX_SIDE."""
+    if max(size) <= MAX_SIDE:
+        return size
+    scale = MAX_SIDE / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
@@ -53,6 +61,10 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
         if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= MAX_SIDE:
             ext, media_type = _KEEP[fmt]
             return data, ext, media_type, size
+        target = _fit(size)
+        # A JPEG at least twice the EPUB's size is decoded at 1/2, 1/4 or 1/8 scale (libjpeg scales in the
+        # DCT, far cheaper than decoding every pixel), never below the target; LANCZOS does the rest.
+        im.draft(None, target)
         im.load()
         if mode.startswith("I"):  # 16-bit gray: keep its tones (convert('RGB') would clip them to white)
             from layout.render.colour import gray8
@@ -60,10 +72,8 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
             im = gray8(im)
         alpha = "A" in mode or "transparency" in im.info
         out = _to_srgb(im) if not alpha else im.convert("RGBA")
-        if max(out.size) > MAX_SIDE:
-            scale = MAX_SIDE / max(out.size)
-            out = out.resize((max(1, round(out.width * scale)), max(1, round(out.height * scale))),
-                             Image.Resampling.LANCZOS)
+        if out.size != target:
+            out = out.resize(target, Image.Resampling.LANCZOS)
         if alpha:
             buf = io.BytesIO()
             out.save(buf, "PNG", optimize=True)
@@ -83,8 +93,11 @@ def cover_jpeg(pdf_bytes: bytes) -> tuple[bytes, tuple[int, int]]:
         crop = (trim[0] - media[0], trim[1] - media[1], media[2] - trim[2], media[3] - trim[3])
         height = trim[3] - trim[1]
         bitmap = page.render(scale=COVER_HEIGHT / height, crop=crop, fill_color=(255, 255, 255, 255))
-        im = bitmap.to_pil().convert("RGB")
+        im = bitmap.to_pil()   # shares the bitmap's memory: encoded before anything is closed
+        if im.mode != "RGB":
+            im = im.convert("RGB")
+        jpeg, size = _jpeg(im), im.size
         page.close()
     finally:
         pdf.close()
-    return _jpeg(im), im.size
+    return jpeg, size

@@ -5,11 +5,13 @@ CSS, metadata and the NCX's table of contents) and returns the EPUB's bytes.
 ebooklib builds the package document (metadata, manifest, spine, guide) and
 the NCX; our documents go in as items whose bytes ebooklib copies unchanged
 (its own XHTML and nav writers would re-parse them with an HTML parser).
-ebooklib writes its ZIP with the clock's timestamps in the order items were
-added, so its output is re-packed: `mimetype` first and STORED, then
-`META-INF/container.xml`, then every other entry sorted by name, each with the
-edition's date as its timestamp and fixed attributes. Everything happens in
-memory; the caller writes the bytes atomically.
+ebooklib would write its ZIP with the clock's timestamps, in the order items
+were added, deflating everything (the photos too); so its writer hands the
+entries to a collector instead, and `deterministic_zip` writes them once:
+`mimetype` first and STORED, then `META-INF/container.xml`, then every other
+entry sorted by name, each with the edition's date as its timestamp and fixed
+attributes; images STORED (they are compressed already), the rest deflated.
+Everything happens in memory; the caller writes the bytes atomically.
 """
 from __future__ import annotations
 
@@ -53,12 +55,34 @@ class _Item(epub.EpubItem):
         self.properties = list(properties)
 
 
-class _Writer(epub.EpubWriter):
-    """ebooklib's writer with two additions: the package's xml:lang, and a page list in the NCX."""
+class _Entries:
+    """Stands in for ebooklib's ZipFile: keeps each entry's bytes by name, compressing nothing."""
 
-    def __init__(self, out, book, options, parts: Parts):
-        super().__init__(out, book, options)
+    def __init__(self):
+        self.data: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data, compress_type=None) -> None:
+        self.data[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+    def close(self) -> None:
+        pass
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer with three changes: the package's xml:lang, a page list in the NCX, and the
+    entries collected in memory (`entries`) instead of written to a ZIP."""
+
+    def __init__(self, book, options, parts: Parts):
+        super().__init__(None, book, options)
         self._parts = parts
+        self.entries = _Entries()
+
+    def write(self):
+        self.out = self.entries
+        self.out.writestr("mimetype", "application/epub+zip")
+        self._write_container()
+        self._write_opf()
+        self._write_items()
 
     def _write_opf_file(self, root):
         root.set(XML_LANG, self._parts.lang)
@@ -98,21 +122,20 @@ def zip_time(date: dt.date) -> tuple[int, int, int, int, int, int]:
     return (max(date.year, 1980), date.month, date.day, 0, 0, 0)
 
 
-def repack(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
-    """The same entries in a deterministic ZIP: mimetype first and stored, fixed times and attributes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        names = src.namelist()
-        first = [n for n in ("mimetype", "META-INF/container.xml") if n in names]
-        order = first + sorted(n for n in names if n not in first)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as dst:
-            for name in order:
-                info = zipfile.ZipInfo(name, date_time=when)
-                info.create_system = 3
-                info.external_attr = 0o100644 << 16
-                stored = name == "mimetype" or name.lower().endswith(_STORED)
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                dst.writestr(info, src.read(name), compresslevel=None if stored else 9)
+def deterministic_zip(entries: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
+    """The entries as a deterministic ZIP: mimetype first and stored, then META-INF/container.xml, then
+    the rest sorted by name; fixed times and attributes; images stored, everything else deflated."""
+    first = [n for n in ("mimetype", "META-INF/container.xml") if n in entries]
+    order = first + sorted(n for n in entries if n not in first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            stored = name == "mimetype" or name.lower().endswith(_STORED)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            dst.writestr(info, entries[name], compresslevel=None if stored else 9)
     return out.getvalue()
 
 
@@ -125,8 +148,7 @@ def build_package(parts: Parts) -> bytes:
         "play_order": {"enabled": False, "start_from": 1},
         "raise_exceptions": True,
     }
-    raw = io.BytesIO()
-    writer = _Writer(raw, book, options, parts)
+    writer = _Writer(book, options, parts)
     writer.process()
     writer.write()
-    return repack(raw.getvalue(), zip_time(parts.date))
+    return deterministic_zip(writer.entries.data, zip_time(parts.date))

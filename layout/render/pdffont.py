@@ -1,0 +1,140 @@
+"""Fonts for the print PDF: a face and the characters an edition prints -> a composite (Type 0) font.
+
+`make_pdf_font(face, chars, resource)` subsets the face's TrueType file to
+those characters with harfbuzz (hb-subset, C++: ~20 ms for 6,000 glyphs) and
+returns a `PdfFont`: the font program, one CID per character (CID 0 is
+.notdef; the others in code-point order, so the same characters give the same
+font), the CID -> glyph map, the widths, and `encode`, which turns text into
+the two-byte codes of an Identity-H font.
+
+One Type 0 font per face, as professional CJK layout tools write them: no
+switching between 256-glyph subsets inside a line, and a ToUnicode entry per
+character (so copying text from the PDF gives back exactly what was set, also
+beyond the BMP and where two characters share a glyph). `pdfx` turns a
+`PdfFont` into PDF objects (`font_objects`).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from layout.fonts.registry import Face
+
+#: Tables a PDF renderer does not read from an embedded TrueType font.
+_DROP = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "DSIG", "kern", "morx",
+         "mort", "kerx", "hdmx", "LTSH", "VDMX", "gasp", "STAT", "meta")
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    resource: str                 # the name pages use for it: /LF1 …
+    base_font: str                # ABCDEF+PostScriptName (a subset tag from the characters)
+    program: bytes                # the subset TrueType file (FontFile2)
+    chars: tuple[str, ...]        # character of CID 1, 2, …
+    gids: tuple[int, ...]         # glyph of CID 0, 1, 2, … in `program`
+    widths: tuple[float, ...]     # advance of CID 1, 2, … in thousandths of an em
+    bbox: tuple[int, int, int, int]
+    ascent: float
+    descent: float
+    table: dict                   # str.translate table: character -> chr(CID)
+
+    def width(self, ch: str) -> float:
+        cid = ord(self.table.get(ord(ch), "\0"))
+        return self.widths[cid - 1] if cid else 1000.0
+
+    def encode(self, text: str) -> str:
+        """Text -> the hex string of its CIDs (two bytes each), for a PDF <…> string."""
+        return text.translate(self.table).encode("utf-16-be").hex()
+
+
+def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -> PdfFont:
+    """The subset of `face` (its embeddable TrueType file) holding `chars`, as a `PdfFont`."""
+    import uharfbuzz as hb
+
+    ordered = tuple(sorted(chars))
+    if len(ordered) >= 0xD800 - 1:   # CIDs are written as UTF-16 code units: stay below the surrogates
+        raise ValueError(f"{face.name}: {len(ordered)} distinct characters is more than one PDF font holds here")
+    blob = hb.Blob.from_file_path(str(face.path))
+    source = hb.Face(blob, 0 if face.path != face.source else face.index)
+    wanted = hb.SubsetInput()
+    for ch in ordered:
+        wanted.unicode_set.add(ord(ch))
+    wanted.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NOTDEF_OUTLINE
+    for tag in _DROP:
+        wanted.drop_table_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+    plan = hb.SubsetPlan(source, wanted)
+    old_of = plan.unicode_to_old_glyph_mapping
+    new_of = plan.old_to_new_glyph_mapping
+    program = plan.execute().blob.data
+    subset = hb.Font(hb.Face(hb.Blob(program)))
+    upm = subset.face.upem
+    gids = [0]
+    widths = []
+    for ch in ordered:
+        old = old_of.get(ord(ch)) if ord(ch) in old_of else None
+        gid = new_of[old] if old is not None and old in new_of else 0
+        gids.append(gid)
+        widths.append(round(subset.get_glyph_h_advance(gid) * 1000 / upm, 3))
+    extents = [subset.get_glyph_extents(g) for g in set(gids)]
+    xs = [e.x_bearing for e in extents if e] or [0]
+    x2 = [e.x_bearing + e.width for e in extents if e] or [upm]
+    ys = [e.y_bearing + e.height for e in extents if e] or [round(face.descent * upm)]
+    y2 = [e.y_bearing for e in extents if e] or [round(face.ascent * upm)]
+    scale = 1000 / upm
+    bbox = (round(min(xs) * scale), round(min(ys) * scale), round(max(x2) * scale), round(max(y2) * scale))
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(("".join(ordered) + face.ps_name).encode("utf-8")).digest()[:6])
+    ps = re.sub(r"[^A-Za-z0-9_.-]", "", face.ps_name) or "Font"
+    return PdfFont(
+        resource=resource, base_font=f"{tag}+{ps}", program=program, chars=ordered, gids=tuple(gids),
+        widths=tuple(widths), bbox=bbox, ascent=round(face.ascent * 1000, 3), descent=round(face.descent * 1000, 3),
+        table={ord(ch): chr(i) for i, ch in enumerate(ordered, 1)},
+    )
+
+
+# ---------------------------------------------------------------- PDF objects (pikepdf)
+
+def font_objects(pdf: pikepdf.Pdf, font: PdfFont) -> pikepdf.Object:
+    """The Type 0 font dictionary (indirect) with its CIDFontType2, descriptor, program,
+    CIDToGIDMap and ToUnicode streams, all added to `pdf`."""
+    program = pikepdf.Stream(pdf, font.program)
+    program.Length1 = len(font.program)
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor, FontName=Name("/" + font.base_font), Flags=4, FontBBox=Array(list(font.bbox)),
+        ItalicAngle=0, Ascent=font.ascent, Descent=font.descent, CapHeight=font.ascent, StemV=80,
+        FontFile2=pdf.make_indirect(program),
+    )
+    cid_to_gid = pikepdf.Stream(pdf, b"".join(g.to_bytes(2, "big") for g in font.gids))
+    cidfont = Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/" + font.base_font),
+        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+        FontDescriptor=pdf.make_indirect(descriptor), DW=1000,
+        W=Array([1, Array([_pdf_number(w) for w in font.widths])]),
+        CIDToGIDMap=pdf.make_indirect(cid_to_gid),
+    )
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + font.base_font), Encoding=Name("/Identity-H"),
+        DescendantFonts=Array([pdf.make_indirect(cidfont)]),
+        ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, to_unicode(font.chars))),
+    ))
+
+
+def _pdf_number(w: float):
+    return int(w) if float(w).is_integer() else w
+
+
+def to_unicode(chars: tuple[str, ...]) -> bytes:
+    """A ToUnicode CMap: CID i+1 -> chars[i] (UTF-16BE, surrogate pairs beyond the BMP)."""
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    entries = [f"<{cid:04X}> <{ch.encode('utf-16-be').hex().upper()}>" for cid, ch in enumerate(chars, 1)]
+    for i in range(0, len(entries), 100):
+        block = entries[i:i + 100]
+        lines += [f"{len(block)} beginbfchar", *block, "endbfchar"]
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")

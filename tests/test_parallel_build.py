@@ -1,0 +1,103 @@
+"""The build's parallel paths give the same files as the plain ones, and survive a fork.
+
+`layout build` separates photos on worker threads while pages are made up (`prepare(...,
+prefetch_photos=True)`) and makes the EPUB in a worker process while it draws the PDF
+(`BuildOptions(parallel=True)`). What a user gets must not depend on either."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+from layout.diagnostics import Report
+from layout.pipeline import BuildOptions, build, prepare
+from layout.render import colour
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2026-11-27" / "issue.yaml"
+
+
+def test_parallel_build_writes_the_same_bytes(tmp_path):
+    files = {}
+    for label, prefetch, parallel in (("plain", False, False), ("parallel", True, True)):
+        colour._cache.clear()      # every photo separated again, on the path under test
+        report = Report()
+        edition = prepare(SAMPLE, report, prefetch_photos=prefetch)
+        assert edition is not None
+        written = build(edition, tmp_path / label, report, BuildOptions(parallel=parallel))
+        files[label] = {p.suffix: p.read_bytes() for p in written}
+        files[label + " diagnostics"] = sorted(d.format() for d in report.items)
+    assert files["plain"][".pdf"] == files["parallel"][".pdf"]
+    assert files["plain"][".epub"] == files["parallel"][".epub"]
+    assert files["plain diagnostics"] == files["parallel diagnostics"]
+
+
+def _press_in_child(path: str, queue) -> None:
+    img = colour.press_image(path, (0, 0, 300, 200), 108.0, 72.0, colour.PrintSettings())
+    queue.put((img.width, img.height))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_photo_threads_do_not_hang_a_forked_child(tmp_path):
+    """`layout build a.yaml b.yaml --jobs N` forks its workers; a photo the parent had started
+    separating on its threads must be separated again in the child, not waited for forever."""
+    photo = tmp_path / "photo.png"
+    PILImage.fromarray(np.full((200, 300, 3), 90, np.uint8), "RGB").save(photo)
+    colour._cache.clear()
+    colour.prefetch_image(photo, (0, 0, 300, 200), 108.0, 72.0, colour.PrintSettings())
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_press_in_child, args=(str(photo), queue))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked child hung waiting for the parent's photo threads")
+    assert child.exitcode == 0 and queue.get(timeout=5) == (300, 200)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_a_killed_build_leaves_no_worker_behind(tmp_path):
+    """SIGKILL runs no exit handler: the EPUB worker notices its build is gone and ends."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "layout", "build", str(SAMPLE), "-o", str(tmp_path)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while time.monotonic() < deadline and not workers:
+        workers = [c for c in _children(proc.pid) if "layout" in Path(f"/proc/{c}/cmdline").read_text(errors="replace")
+                   or "multiprocessing" in Path(f"/proc/{c}/cmdline").read_text(errors="replace")]
+        time.sleep(0.05)
+    assert workers, "the build started no worker process"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left, "the worker outlived its build"
