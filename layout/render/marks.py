@@ -61,8 +61,8 @@ def draw_marks(c: Canvas, page: PageGeometry, slug_text=None) -> None:
     if slug_text is not None:
         c.saveState()
         c.setFillColor(CMYKColor(0, 0, 0, 1))
-        bx0, _, _, by1 = page.bleed
-        slug_text(bx0, by1 + _GAP + 2)
+        _, _, _, by1 = page.bleed
+        slug_text(page.trim[0] + 4, by1 + _GAP + 2)   # right of the left crop mark, not across it
         c.restoreState()
 
 
