@@ -101,3 +101,28 @@ def test_a_killed_build_leaves_no_worker_behind(tmp_path):
     for w in left:
         os.kill(w, signal.SIGKILL)
     assert not left, "the worker outlived its build"
+
+
+def test_separated_photos_come_back_from_the_disk_cache(tmp_path, monkeypatch):
+    """A rebuild in a new process reads separated photos from the cache folder; a damaged entry
+    is separated again, with the same result; another print setting is another entry."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rgb = np.zeros((200, 300, 3), np.uint8)
+    rgb[:, :150] = (200, 30, 20)
+    photo = tmp_path / "photo.png"
+    PILImage.fromarray(rgb, "RGB").save(photo)
+    job = (photo, (0, 0, 300, 200), 108.0, 72.0)
+    colour._cache.clear()
+    first = colour.press_image(*job, colour.PrintSettings())
+    (entry,) = (tmp_path / "cache" / "layout" / "photos").glob("*.press")
+    calls = []
+    real = colour._press
+    monkeypatch.setattr(colour, "_press", lambda *a: calls.append(a) or real(*a))
+    colour._cache.clear()                      # as a new process would start
+    assert colour.press_image(*job, colour.PrintSettings()) == first and not calls
+    entry.write_bytes(entry.read_bytes()[:-10])  # cut short: not trusted
+    colour._cache.clear()
+    assert colour.press_image(*job, colour.PrintSettings()) == first and len(calls) == 1
+    colour._cache.clear()
+    colour.press_image(*job, colour.PrintSettings(ink_limit=200))
+    assert len(calls) == 2 and len(list(entry.parent.glob("*.press"))) == 2
