@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
+import socket
 import tempfile
 from pathlib import Path
+
+#: This machine, as temporary file names carry it (a build only sweeps up its own machine's files).
+_HOST = re.sub(r"[^A-Za-z0-9]+", "", socket.gethostname())[:20] or "host"
 
 
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
@@ -12,7 +17,8 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     fsync (for cache files, which are checked when read)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _sweep(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_HOST}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -27,3 +33,31 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files an earlier, killed write of `path` left behind on this machine
+    (named .<name>.<host>.<pid>-….tmp; only those whose process no longer runs)."""
+    head = f".{path.name}.{_HOST}."
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(head) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(head):].split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        try:
+            os.unlink(path.parent / name)
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True      # someone else's process, or we cannot tell: leave its file alone
+    return True

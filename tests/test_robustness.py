@@ -370,11 +370,14 @@ def test_build_killed_while_writing_leaves_previous_output(tmp_path, cache):
     assert _outputs(out) == before
     _assert_whole(out)
     # what the killed build leaves is its temporary file, under a hidden name; the next build works
-    assert all(p.name.startswith(".") for p in out.iterdir() if p.name.endswith(".tmp"))
+    # and sweeps it up (its process is gone)
+    left = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert left and all(p.startswith(".") for p in left)
     assert _build(manifest, out, env).returncode == 0
     after = _outputs(out)
     assert after.keys() == before.keys() and after != before
     _assert_whole(out)
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_build_killed_at_random_moments_never_leaves_half_a_file(tmp_path, cache):
