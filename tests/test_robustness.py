@@ -480,3 +480,35 @@ def test_build_many_refuses_two_manifests_in_one_folder(tmp_path):
     other.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
     status, _, err = rt.run_cli(["build", str(first), str(other)])
     assert status == 2 and "same folder" in err
+
+
+def test_phone_photo_stored_sideways_prints_upright(tmp_path):
+    """A phone photo stored on its side with EXIF Orientation 6 (turn 90° clockwise to view):
+    laid out, separated for print and put in the EPUB the way it is seen, not the way it is stored."""
+    import io
+
+    import numpy as np
+
+    from layout.photo import upright_size
+    from layout.render.colour import PrintSettings, press_image
+    from layout.render.epub.media import photo_bytes
+
+    stored = np.zeros((200, 300, 3), np.uint8)
+    stored[:, :150] = (220, 20, 20)       # the stored left half: the top once turned
+    stored[:, 150:] = (20, 20, 220)
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "phone.jpg"
+    PILImage.fromarray(stored, "RGB").save(path, quality=95, exif=exif.tobytes())
+    with PILImage.open(path) as im:
+        assert upright_size(im) == (200, 300)
+    img = press_image(path, (0, 0, 200, 300), 72.0, 108.0, PrintSettings())
+    px = img.pixels().astype(int)
+    assert (img.width, img.height) == (200, 300)
+    top, bottom = px[:100].mean(axis=(0, 1)), px[200:].mean(axis=(0, 1))   # C M Y K
+    assert top[1] > top[0] + 100 and bottom[0] > bottom[1] + 50       # red above (magenta), blue below (cyan)
+    data, _ext, _type, size = photo_bytes(path)
+    with PILImage.open(io.BytesIO(data)) as im:
+        rgb = np.asarray(im.convert("RGB")).astype(int)
+        assert size == im.size == (200, 300) and im.getexif().get(0x0112, 1) == 1
+    assert rgb[:100, :, 0].mean() > 150 and rgb[200:, :, 2].mean() > 150

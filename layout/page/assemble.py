@@ -148,8 +148,10 @@ def _set_picture(page: PageSpec, pl: Placement, region: Region, setter: StorySet
         if not region.fixed:
             from PIL import Image as PILImage
 
+            from layout.photo import upright_size
+
             with PILImage.open(ad_image(photo.file)) as im:
-                pw, ph = im.size
+                pw, ph = upright_size(im)
             need = -(-g.span_width(region.first, region.last) * ph / pw // g.pitch) + 1
             region = Region(region.first, region.last, region.top, min(g.lines, region.top + int(need)), True)
         items += setter.ad_block(photo, region, pl.label)

@@ -17,6 +17,7 @@ from layout.model import Article, Photo
 from layout.page.adsource import ad_image
 from layout.page.frames import Anchor, Box, Image, Item, Mark
 from layout.page.typeset import Typesetter, glyph_runs
+from layout.photo import upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
 
@@ -167,7 +168,7 @@ class StorySetter:
         x0 = self.x(first_col) + inset
         caption = self._caption_lines(photo, width, label)
         with PILImage.open(photo.file) as im:
-            pw, ph = im.size
+            pw, ph = upright_size(im)
         if lines is None:
             k = max(4, round(width * ph / pw / g.pitch))
         else:
@@ -207,7 +208,7 @@ class StorySetter:
         height = (region.bottom - region.top) * g.pitch - (g.pitch - g.char)
         path = ad_image(ad.file)
         with PILImage.open(path) as im:
-            pw, ph = im.size
+            pw, ph = upright_size(im)
         scale = min(width / pw, height / ph)
         w, h = pw * scale, ph * scale
         x = self.x(region.first) + (width - w) / 2

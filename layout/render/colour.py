@@ -33,6 +33,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from layout.diagnostics import Report
+from layout.photo import is_turned, upright
 
 ICC_DIR = Path(__file__).resolve().parent / "icc"
 #: Built by icc/build_profile.sh from ANSI CGATS/SNAP TR 002-2007 (coldset offset on newsprint).
@@ -419,7 +420,9 @@ def _resampled(src: PILImage.Image, crop, w_pt: float, h_pt: float, settings: Pr
     left, top, right, bottom = crop
     ppi = (right - left) / (w_pt / 72) if w_pt > 0 else 0
     size = (max(1, round(w_pt / 72 * settings.image_ppi)), max(1, round(h_pt / 72 * settings.image_ppi)))
-    if ppi > settings.max_ppi and src.format == "JPEG" and src.mode in ("RGB", "L", "CMYK"):
+    if is_turned(src):     # a phone photo stored sideways: turned first, then cut as the page shows it
+        src = upright(src)
+    elif ppi > settings.max_ppi and src.format == "JPEG" and src.mode in ("RGB", "L", "CMYK"):
         full_w, full_h = src.size
         need = (math.ceil(full_w * size[0] / max(1, right - left)), math.ceil(full_h * size[1] / max(1, bottom - top)))
         src.draft(src.mode, need)

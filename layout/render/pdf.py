@@ -33,6 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.fonts.registry import load_face
+from layout.photo import upright_size
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule
 from layout.render import marks as printer_marks
 from layout.render.colour import PressImage, PrintSettings, prefetch_image, press_image
@@ -263,7 +264,7 @@ def _into_bleed(item: Image, frame: PageFrame):
     if b <= 0 or not any(sides) or w <= 0 or h <= 0:
         return x, y, w, h, item.crop
     with PILImage.open(item.path) as im:
-        src_w, src_h = im.size
+        src_w, src_h = upright_size(im)
     sx, sy = (right - left) / w, (bottom - top) / h  # source pixels per point
     if sides[0]:
         left = max(0, left - round(b * sx))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from layout.photo import is_turned, upright, upright_size
+
 #: Longest side of a photo in the EPUB, px: sharp on a tablet (about 4 megapixels at 3:2), small enough
 #: for a phone; photos within it go in as they are, without a second JPEG compression.
 MAX_SIDE = 2048
@@ -57,15 +59,18 @@ def _fit(size: tuple[int, int]) -> tuple[int, int]:
 def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
     data = Path(path).read_bytes()
     with Image.open(io.BytesIO(data)) as im:
-        fmt, mode, size = im.format, im.mode, im.size
-        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= MAX_SIDE:
+        fmt, mode, size, turned = im.format, im.mode, upright_size(im), is_turned(im)
+        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= MAX_SIDE and not turned:
             ext, media_type = _KEEP[fmt]
             return data, ext, media_type, size
         target = _fit(size)
-        # A JPEG at least twice the EPUB's size is decoded at 1/2, 1/4 or 1/8 scale (libjpeg scales in the
-        # DCT, far cheaper than decoding every pixel), never below the target; LANCZOS does the rest.
-        im.draft(None, target)
-        im.load()
+        if turned:   # stored sideways (EXIF orientation): turned here, not left to each reading system
+            im = upright(im)
+        else:
+            # A JPEG at least twice the EPUB's size is decoded at 1/2, 1/4 or 1/8 scale (libjpeg scales in the
+            # DCT, far cheaper than decoding every pixel), never below the target; LANCZOS does the rest.
+            im.draft(None, target)
+            im.load()
         if mode.startswith("I"):  # 16-bit gray: keep its tones (convert('RGB') would clip them to white)
             from layout.render.colour import gray8
 
