@@ -135,7 +135,7 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
 
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
-        epub_job = _workers().submit(_epub_job, light, meta, options.embed_fonts)
+        epub_job = _workers().submit(_epub_in_worker, light, meta, options.embed_fonts)
     if options.pdf:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
@@ -239,14 +239,20 @@ def _warm_up() -> None:
     import layout.render.pdf  # noqa: F401
 
 
+def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
+    """`_epub_job` in the worker process, which first finds the faces as the parent found and
+    converted them (a spawned worker starts with none loaded)."""
+    ts = edition.typesetter
+    for key, chars in sorted(ts.used.items()):
+        prepare_embedding(ts.face(key), chars)
+    return _epub_job(edition, meta, embed_fonts)
+
+
 def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
     """Edition -> (EPUB bytes, diagnostics). The cover is page 1, drawn here on its own."""
     from layout.render.epub import render_epub
     from layout.render.pdf import render_pdf
 
-    ts = edition.typesetter
-    for key, chars in sorted(ts.used.items()):   # the faces as the parent found and converted them
-        prepare_embedding(ts.face(key), chars)
     report = Report()
     # the cover is ~100 dpi: its photos need not be separated at the plate's resolution
     settings = meta["settings"]

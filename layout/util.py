@@ -1,4 +1,4 @@
-"""Small shared helpers: atomic file writing."""
+"""Small shared helpers: atomic file writing, the cache folder."""
 from __future__ import annotations
 
 import os
@@ -6,6 +6,13 @@ import re
 import socket
 import tempfile
 from pathlib import Path
+
+def cache_root() -> Path:
+    """Where layout keeps what it can make again (converted fonts, separated photos):
+    $XDG_CACHE_HOME/layout, else ~/.cache/layout."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "layout"
+
 
 #: This machine, as temporary file names carry it (a build only sweeps up its own machine's files).
 _HOST = re.sub(r"[^A-Za-z0-9]+", "", socket.gethostname())[:20] or "host"

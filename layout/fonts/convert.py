@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont, newTable
+
+from layout.util import cache_root
 
 #: Bumped whenever the conversion changes, so old cache entries are not reused.
 CONVERTER_VERSION = 1
@@ -237,8 +238,7 @@ def truetype_subset(path: Path, index: int, chars: frozenset[str] | set[str], ba
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "layout" / "fonts"
+    return cache_root() / "fonts"
 
 
 def file_digest(path: Path) -> str:

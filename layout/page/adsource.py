@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from pathlib import Path
 
-from layout.util import write_atomic
+from layout.util import cache_root, write_atomic
 
 AD_PPI = 300
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "layout" / "ads"
+    return cache_root() / "ads"
 
 
 def ad_image(path: Path) -> Path:

@@ -34,6 +34,7 @@ from PIL import ImageCms
 
 from layout.diagnostics import Report
 from layout.photo import is_turned, upright
+from layout.util import cache_root, write_atomic
 
 ICC_DIR = Path(__file__).resolve().parent / "icc"
 #: Built by icc/build_profile.sh from ANSI CGATS/SNAP TR 002-2007 (coldset offset on newsprint).
@@ -337,30 +338,22 @@ DISK_CACHE_BYTES = 512 << 20
 _FORMAT = "layout-press-1"     # change when separation changes what it makes
 
 
-def _separate(path: str, mtime: int, size: int, crop, w_pt: float, h_pt: float,
+def _separate(path: str, _mtime: int, _size: int, crop, w_pt: float, h_pt: float,
               settings: PrintSettings) -> PressImage:
     """`_press` through the disk cache: a rebuild in a new process (the common case on deadline
     night) reads a separated photo back instead of separating it again. The key is the photo's
     content, crop, printed size and every print setting; a damaged entry is made again."""
-    try:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return _press(path, crop, w_pt, h_pt, settings)
+    source = Path(path).read_bytes()
     profile = hashlib.sha256(settings.profile_bytes()).hexdigest()[:16]
-    ident = f"{_FORMAT}|{digest}|{tuple(crop)}|{w_pt}|{h_pt}|{settings.ink_limit}|{settings.image_ppi}|" \
-            f"{settings.max_ppi}|{settings.image_compression}|{settings.jpeg_quality}|{profile}"
-    entry = _photo_cache_dir() / (hashlib.sha256(ident.encode()).hexdigest()[:32] + ".press")
+    ident = f"{_FORMAT}|{hashlib.sha256(source).hexdigest()}|{tuple(crop)}|{w_pt}|{h_pt}|{settings.ink_limit}|" \
+            f"{settings.image_ppi}|{settings.max_ppi}|{settings.image_compression}|{settings.jpeg_quality}|{profile}"
+    entry = cache_root() / "photos" / (hashlib.sha256(ident.encode()).hexdigest()[:32] + ".press")
     cached = _read_entry(entry)
     if cached is not None:
         return cached
-    img = _press(path, crop, w_pt, h_pt, settings)
+    img = _press(io.BytesIO(source), crop, w_pt, h_pt, settings)   # the bytes just hashed, not read again
     _write_entry(entry, img)
     return img
-
-
-def _photo_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "layout" / "photos"
 
 
 def _read_entry(entry: Path) -> PressImage | None:
@@ -380,8 +373,6 @@ def _read_entry(entry: Path) -> PressImage | None:
 def _write_entry(entry: Path, img: PressImage) -> None:
     """Store atomically; keep the folder under DISK_CACHE_BYTES (oldest entries go first). A cache
     that cannot be written (read-only home, full disk) only costs the next build the time."""
-    from layout.util import write_atomic
-
     meta = {"width": img.width, "height": img.height, "colorspace": img.colorspace, "key": img.key,
             "max_ink": img.max_ink, "filter": img.filter, "inverted": img.inverted,
             "length": len(img.data), "sha256": hashlib.sha256(img.data).hexdigest()}
@@ -398,8 +389,9 @@ def _write_entry(entry: Path, img: PressImage) -> None:
         pass
 
 
-def _press(path: str, crop, w_pt: float, h_pt: float, settings: PrintSettings) -> PressImage:
-    with PILImage.open(path) as src:
+def _press(source, crop, w_pt: float, h_pt: float, settings: PrintSettings) -> PressImage:
+    """A photo (file name or file object) -> its PressImage: separated, ink-limited, compressed."""
+    with PILImage.open(source) as src:
         src.decodermaxblock = _BLOCK
         icc = src.info.get("icc_profile") or b""
         im = _resampled(src, crop, w_pt, h_pt, settings)

@@ -195,9 +195,8 @@ class _TextWriter:
     def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float) -> None:
         n = len(text)
         k = 1000.0 / size
-        table = font.table
-        widths = font.widths
-        natural = [widths[ord(table[o]) - 1] if o in table else 1000.0 for o in map(ord, text)]
+        advance = font.advance
+        natural = [advance.get(o, 1000.0) for o in map(ord, text)]
         start = xs[0]
         target = [(x - start) * k for x in xs]          # thousandths of an em from the first origin
         tc = round(_common([target[i + 1] - target[i] - natural[i] for i in range(n - 1)]) / k, 4)

@@ -41,10 +41,10 @@ class PdfFont:
     ascent: float
     descent: float
     table: dict                   # str.translate table: character -> chr(CID)
+    advance: dict                 # code point -> width in thousandths of an em (1000 for a character not held)
 
     def width(self, ch: str) -> float:
-        cid = ord(self.table.get(ord(ch), "\0"))
-        return self.widths[cid - 1] if cid else 1000.0
+        return self.advance.get(ord(ch), 1000.0)
 
     def encode(self, text: str) -> str:
         """Text -> the hex string of its CIDs (two bytes each), for a PDF <…> string."""
@@ -75,8 +75,8 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -
     gids = [0]
     widths = []
     for ch in ordered:
-        old = old_of.get(ord(ch)) if ord(ch) in old_of else None
-        gid = new_of[old] if old is not None and old in new_of else 0
+        old = old_of.get(ord(ch))                # harfbuzz maps: get(key) -> value or None
+        gid = (new_of.get(old) or 0) if old is not None else 0
         gids.append(gid)
         widths.append(round(subset.get_glyph_h_advance(gid) * 1000 / upm, 3))
     extents = [subset.get_glyph_extents(g) for g in set(gids)]
@@ -92,6 +92,7 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -
         resource=resource, base_font=f"{tag}+{ps}", program=program, chars=ordered, gids=tuple(gids),
         widths=tuple(widths), bbox=bbox, ascent=round(face.ascent * 1000, 3), descent=round(face.descent * 1000, 3),
         table={ord(ch): chr(i) for i, ch in enumerate(ordered, 1)},
+        advance={ord(ch): w for ch, w in zip(ordered, widths)},
     )
 
 

@@ -25,7 +25,7 @@ import pikepdf
 from pikepdf import Name
 from PIL import Image as PILImage
 
-from layout.render.colour import DEFAULT_INK_LIMIT, max_ink_percent
+from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 MM = 72 / 25.4
@@ -587,10 +587,7 @@ def _max_ink(px: np.ndarray, cs: str, invert: list[bool]) -> float:
         return float(px.max()) * 100 / 255
     a = px.reshape(-1, 4)
     if all(invert):
-        total = a[:, 0].astype(np.uint16)
-        for i in (1, 2, 3):
-            total += a[:, i]
-        return (1020 - float(total.min())) * 100 / 255
+        return (1020 - float(ink_totals(a).min())) * 100 / 255
     a = a.copy()
     a[:, invert] = 255 - a[:, invert]
     return max_ink_percent(a, cs)

@@ -474,6 +474,22 @@ def _gaps(it: Items, special: list[int], spaces: dict, alnum_run: dict, settings
     it.gs4 = gs4
 
 
+def _cut_sums(values, gaps, n: int, marks, endcut, startcut) -> tuple[list[float], list[float]]:
+    """Prefix sums of one quantity over glyph, gap, glyph …: E[k] is glyphs 0..k-1 and the gaps
+    between them, less glyph k-1's end cut (where a line may end after it); S[a] is E[a] plus the
+    gap before glyph a, plus glyph a's start cut (where a line may start at it)."""
+    E = [0.0]
+    E.extend(accumulate(map(add, values[1:], gaps), initial=values[0]))
+    S = [0.0]
+    S.extend(map(add, E[1:n], gaps))
+    for i in marks:
+        if endcut[i]:
+            E[i + 1] -= endcut[i]
+        if startcut[i]:
+            S[i] += startcut[i]
+    return E, S
+
+
 def _prefix(it: Items) -> None:
     """Prefix sums over glyph, gap, glyph …: the breaker reads a line's totals in O(1).
 
@@ -484,19 +500,8 @@ def _prefix(it: Items) -> None:
     n = it.n
     adv, gw, gy = it.adv, it.gw, it.gy
     marks = it.marks
-    # widths: A[k] = glyphs 0..k-1 and the gaps between them
-    A = [0.0]
-    A.extend(accumulate(map(add, adv[1:], gw), initial=adv[0]))
-    We = A[:]
-    Bs = [0.0]
-    Bs.extend(map(add, A[1:n], gw))
-    endcut, startcut = it.endcut, it.startcut
-    for i in marks:
-        if endcut[i]:
-            We[i + 1] -= endcut[i]
-        if startcut[i]:
-            Bs[i] += startcut[i]
-    # shrink
+    # widths, then shrink: the same sums over different quantities and cuts
+    We, Bs = _cut_sums(adv, gw, n, marks, it.endcut, it.startcut)
     sq = it.sq
     if any(gy) or any(sq[i] for i in marks):
         sqc = [0.0] * n
@@ -504,16 +509,7 @@ def _prefix(it: Items) -> None:
         for i in marks:
             if sq[i]:
                 sqc[i] = bl[i] + br[i]
-        Ye = [0.0]
-        Ye.extend(accumulate(map(add, sqc[1:], gy), initial=sqc[0]))
-        Ys = [0.0]
-        Ys.extend(map(add, Ye[1:n], gy))
-        endcut_y, startcut_y = it.endcut_y, it.startcut_y
-        for i in marks:
-            if endcut_y[i]:
-                Ye[i + 1] -= endcut_y[i]
-            if startcut_y[i]:
-                Ys[i] += startcut_y[i]
+        Ye, Ys = _cut_sums(sqc, gy, n, marks, it.endcut_y, it.startcut_y)
     else:
         Ye = [0.0] * (n + 1)
         Ys = [0.0] * n
