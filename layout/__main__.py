@@ -1,4 +1,4 @@
 """`python -m layout` runs the command-line interface."""
-from layout.cli import main
+from layout.cli import entry
 
-raise SystemExit(main())
+entry()

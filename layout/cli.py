@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +111,17 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
     errors, warnings = len(report.errors), len(report.warnings)
     if errors or warnings:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def entry() -> None:
+    """The `layout` command and `python -m layout`: `main`, then out at once. When the files are
+    written and the report printed there is nothing left to tidy, and Python freeing the edition's
+    objects one by one on the way out costs a fifth of a second (mypy's command exits the same way)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pipeline.stop_workers()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,10 @@ what the schema cannot: dates, article ids, jumps, image files and paths.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +172,7 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
     number = issue_d.get("number") if isinstance(issue_d.get("number"), int) else 0
     info = IssueInfo(number=number, date=date or dt.date(1970, 1, 1), lang=lang)
 
+    _check_images_ahead(data, manifest.root)
     articles: dict[str, Article] = {}
     raw_articles = data.get("articles") if isinstance(data.get("articles"), dict) else {}
     for art_id, raw in raw_articles.items():
@@ -301,11 +304,47 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         report.error("missing-image", f"{what} not found: {rel}", where,
                      f"put the file at {display_path(manifest.root / rel)} or fix the name")
         return None
-    problem = _image_problem(path) if path is not None else None
+    ahead = _ahead.pop(path, None) if path is not None else None
+    problem = ahead.result() if ahead is not None else _image_problem(path) if path is not None else None
     if problem:
         report.error(problem[0], f"{what} {rel} {problem[1]}", where, problem[2])
         return None
     return path
+
+
+#: Image checks started by `_check_images_ahead`, by resolved path; `_image_file` collects them.
+_ahead: dict[Path, Future] = {}
+
+
+def _check_images_ahead(data: dict, root: Path) -> None:
+    """Start `_image_problem` for every photo, picture and ad file the manifest names, on two
+    threads (decoding leaves Python's lock), while this thread builds the articles. Names that are
+    not plain files inside the folder are left to `_image_file`, which reports them, and so are PDF
+    advertisements (pdfium must not run on two threads at once)."""
+    _ahead.clear()
+    refs = []
+    for raw in (data.get("articles") or {}).values() if isinstance(data.get("articles"), dict) else ():
+        if isinstance(raw, dict):
+            refs += [ph.get("file") for ph in _list(raw.get("photos")) if isinstance(ph, dict)]
+    for page in _list(data.get("pages")):
+        if isinstance(page, dict):
+            refs += [st.get(k) for st in _list(page.get("stories")) if isinstance(st, dict) for k in ("picture", "ad")]
+    paths = []
+    for rel in refs:
+        if isinstance(rel, str) and rel.strip() and not os.path.isabs(rel):
+            try:
+                path = (root / rel).resolve()
+                inside = root in path.parents and path.suffix.lower() != ".pdf"
+                if inside and path not in paths and path.is_file():
+                    paths.append(path)
+            except (OSError, ValueError):
+                continue
+    if len(paths) < 2:
+        return
+    pool = ThreadPoolExecutor(2, thread_name_prefix="image-check")
+    for path in paths:
+        _ahead[path] = pool.submit(_image_problem, path)
+    pool.shutdown(wait=False)
 
 
 def _image_problem(path: Path) -> tuple[str, str, str] | None:
@@ -337,6 +376,7 @@ def _image_problem(path: Path) -> tuple[str, str, str] | None:
                             "scale it down: 300 ppi at its printed size is plenty (a full broadsheet page is 29 million)")
                 if im.format == "JPEG":
                     im.draft(im.mode, (max(1, w // 8), max(1, h // 8)))
+                im.decodermaxblock = 1 << 24   # one call for the whole file: a thread seldom waits for Python's lock
                 im.load()
     except PILImage.DecompressionBombError:
         return ("image-too-large", "claims more pixels than any page could use (a decompression bomb?)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from layout.fonts.coverage import check_coverage
 from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
 from layout.model import Issue, build_issue
-from layout.page.assemble import make_pages
+from layout.page.assemble import make_pages, planned_photos
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
 from layout.style import Style, load_style
@@ -46,8 +47,8 @@ class Edition:
 
 def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bool = False) -> Edition | None:
     """Read, check and lay out an edition. None when it cannot be laid out at all.
-    With `prefetch_photos`, each page's photos start separating for print on worker threads as
-    soon as the page is made up (for a build that goes on to the PDF)."""
+    With `prefetch_photos` (for a build that goes on to the PDF), the photos start separating for
+    print on worker threads as soon as the fonts are loaded, before the pages are composed."""
     timings: dict[str, float] = {}
     step = progress or (lambda name: None)
     t = time.perf_counter()
@@ -71,7 +72,10 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     check_coverage(issue, ts)
     timings["fonts"] = time.perf_counter() - t
     t = time.perf_counter()
-    frames = make_pages(issue, style, report, ts, _photo_prefetcher(style) if prefetch_photos else None)
+    on_page = None
+    if prefetch_photos:
+        on_page = _photo_prefetcher(issue, style, ts)
+    frames = make_pages(issue, style, report, ts, on_page)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
     embed_fonts(ts, timings)
@@ -79,11 +83,16 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     return Edition(issue, style, frames, ts, timings)
 
 
-def _photo_prefetcher(style: Style):
-    from layout.render.colour import load_print_settings
+def _photo_prefetcher(issue: Issue, style: Style, ts: Typesetter):
+    """Start separating the edition's photos for print on worker threads now, in page order, from
+    the placements (`planned_photos`); -> a callback for `make_pages` that starts any photo whose
+    frame came out otherwise (a photo run into the bleed) as its page is made up."""
+    from layout.render.colour import load_print_settings, prefetch_image
     from layout.render.pdf import prefetch_photos
 
     settings = load_print_settings(style.path, Report())  # its diagnostics are reported by build
+    for path, crop, width, height in planned_photos(issue, style, ts):
+        prefetch_image(path, crop, width, height, settings)
     return lambda frame: prefetch_photos(frame, settings)
 
 
@@ -143,17 +152,25 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
 
         step("writing PDF")
         t = time.perf_counter()
-        files = [(out_dir / f"{edition.stem}.pdf", render_pdf(edition.frames, edition.title, marks=options.marks, **meta))]
+        measured: dict[str, float] = {}   # each photo's ink as separation measured it: preflight need not decode it again
+        files = [(out_dir / f"{edition.stem}.pdf",
+                  render_pdf(edition.frames, edition.title, marks=options.marks, measured=measured, **meta))]
         if options.split:  # one PDF per page, named by its page number: plants plate page by page
             files += [(out_dir / f"{edition.stem}-p{f.number:02d}.pdf",
                        render_pdf((f,), f"{edition.title} 第{f.number}版", marks=options.marks, **meta))
                       for f in edition.frames]
         step("preflight")
-        for i, (path, data) in enumerate(files):
-            write_atomic(path, data)
-            written.append(path)
-            # the pages repeat the edition's warnings: report only their errors
-            report_findings(preflight(data, ink_limit=settings.ink_limit), report, path, errors_only=i > 0)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="write") as disk:   # the disk works while preflight reads
+            writes = [disk.submit(write_atomic, path, data) for path, data in files]
+            for i, (path, data) in enumerate(files):
+                # the pages repeat the edition's warnings: report only their errors
+                report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report, path,
+                                errors_only=i > 0)
+            for (path, _data), done in zip(files, writes):
+                done.result()
+                written.append(path)
         edition.timings["pdf"] = time.perf_counter() - t
     if options.epub:
         step("writing EPUB")
@@ -174,27 +191,34 @@ _pool = None
 COVER_PPI = 150.0
 
 
+#: Worker processes: on two cores or more, two, so that the EPUB is made beside the photos still being separated.
+WORKERS = 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
 def start_workers() -> None:
     """Start the worker process now, before reading the edition, so that its start-up is out of
     the way: on Linux, while this process has no other thread, it is forked (it has every module
     imported already); elsewhere, or with threads running, it is a fresh interpreter ('spawn',
-    safe beside threads) that imports while the edition is composed. `build` starts it if needed."""
-    _workers()
+    safe beside threads) that imports while the edition is composed. `build` starts it if needed.
+    The photos a build separates ahead go to it too (`colour.separate_in`), ahead of the EPUB."""
+    from layout.render import colour
+
+    colour.separate_in(_workers())
 
 
 def _workers():
     global _pool
     if _pool is None:
         import multiprocessing
-        import sys
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
         fork = sys.platform.startswith("linux") and threading.active_count() == 1
-        _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
                                     initializer=_worker_init, initargs=(os.getpid(),))
-        _pool.submit(_warm_up)
-        atexit.register(_stop_workers)
+        for _ in range(WORKERS):
+            _pool.submit(_warm_up)
+        atexit.register(stop_workers)
     return _pool
 
 
@@ -225,10 +249,13 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_workers)
 
 
-def _stop_workers() -> None:
-    """At exit: let the worker go before the interpreter takes its modules apart."""
+def stop_workers() -> None:
+    """Let the worker processes go (at exit, before the interpreter takes its modules apart)."""
     global _pool
     if _pool is not None:
+        colour = sys.modules.get("layout.render.colour")
+        if colour is not None:
+            colour.separate_in(None)
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
 

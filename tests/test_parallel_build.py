@@ -1,39 +1,100 @@
 """The build's parallel paths give the same files as the plain ones, and survive a fork.
 
-`layout build` separates photos on worker threads while pages are made up (`prepare(...,
-prefetch_photos=True)`) and makes the EPUB in a worker process while it draws the PDF
-(`BuildOptions(parallel=True)`). What a user gets must not depend on either."""
+`layout build` starts separating photos for print as soon as the fonts are loaded
+(`prepare(..., prefetch_photos=True)`), in its worker processes (`start_workers`) or else on
+threads, and makes the EPUB in a worker process while it draws the PDF
+(`BuildOptions(parallel=True)`). What a user gets must not depend on any of it."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image as PILImage
 
+from layout import pipeline
 from layout.diagnostics import Report
+from layout.page.assemble import planned_photos
+from layout.page.frames import Image
 from layout.pipeline import BuildOptions, build, prepare
 from layout.render import colour
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2026-11-27" / "issue.yaml"
+BROADSHEET = ROOT / "issues" / "2026-11-28-broadsheet" / "issue.yaml"
 
 
-def test_parallel_build_writes_the_same_bytes(tmp_path):
+def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
+    """Plain; photos on threads and the EPUB in a worker; and as `layout build` runs, photos and
+    EPUB in the worker processes: the same files and the same diagnostics."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))   # no photo comes from the disk cache
     files = {}
-    for label, prefetch, parallel in (("plain", False, False), ("parallel", True, True)):
-        colour._cache.clear()      # every photo separated again, on the path under test
-        report = Report()
-        edition = prepare(SAMPLE, report, prefetch_photos=prefetch)
-        assert edition is not None
-        written = build(edition, tmp_path / label, report, BuildOptions(parallel=parallel))
-        files[label] = {p.suffix: p.read_bytes() for p in written}
-        files[label + " diagnostics"] = sorted(d.format() for d in report.items)
-    assert files["plain"][".pdf"] == files["parallel"][".pdf"]
-    assert files["plain"][".epub"] == files["parallel"][".epub"]
-    assert files["plain diagnostics"] == files["parallel diagnostics"]
+    try:
+        for label, prefetch, parallel in (("plain", False, False), ("threads", True, True), ("processes", True, True)):
+            colour._cache.clear()      # every photo separated again, on the path under test
+            shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+            if label == "processes":
+                pipeline.start_workers()
+            report = Report()
+            edition = prepare(SAMPLE, report, prefetch_photos=prefetch)
+            assert edition is not None
+            written = build(edition, tmp_path / label, report, BuildOptions(parallel=parallel))
+            files[label] = {p.suffix: p.read_bytes() for p in written}
+            files[label + " diagnostics"] = sorted(d.format() for d in report.items)
+    finally:
+        pipeline.stop_workers()
+    for label in ("threads", "processes"):
+        assert files["plain"][".pdf"] == files[label][".pdf"], label
+        assert files["plain"][".epub"] == files[label][".epub"], label
+        assert files["plain diagnostics"] == files[label + " diagnostics"], label
+
+
+def test_photos_survive_the_worker_processes_dying(tmp_path, monkeypatch):
+    """Worker processes killed (out of memory, say) while photos wait for them: each photo is
+    separated in the build's own process instead, the same as ever."""
+    import signal
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rgb = np.zeros((200, 300, 3), np.uint8)
+    rgb[:, 100:] = (30, 120, 200)
+    photo = tmp_path / "photo.png"
+    PILImage.fromarray(rgb, "RGB").save(photo)
+    jobs = [(photo, (0, 0, 300, 200), 108.0 + i, 72.0) for i in range(6)]
+    colour._cache.clear()
+    expected = [colour._press(*job, colour.PrintSettings()) for job in jobs]
+    colour._cache.clear()
+    try:
+        pipeline.start_workers()
+        pool = pipeline._pool
+        pool.submit(os.getpid).result(timeout=60)      # the workers are up
+        for job in jobs[:3]:
+            colour.prefetch_image(*job, colour.PrintSettings())
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        for job in jobs[3:]:
+            colour.prefetch_image(*job, colour.PrintSettings())   # to a dead pool: on threads instead
+        got = [colour.press_image(*job, colour.PrintSettings()) for job in jobs]
+    finally:
+        pipeline.stop_workers()
+    assert got == expected
+
+
+@pytest.mark.parametrize("manifest", [SAMPLE, BROADSHEET], ids=["tabloid", "broadsheet"])
+def test_photo_plan_is_what_make_up_places(manifest):
+    """The photos separated ahead (`planned_photos`, before any text is composed) are exactly the
+    photos and pictures the pages place, at the same crop and size: none separated for nothing."""
+    from layout.page.adsource import ad_image
+
+    report = Report()
+    edition = prepare(manifest, report)
+    planned = planned_photos(edition.issue, edition.style, edition.typesetter)
+    ads = {str(ad_image(pl.photo.file)) for page in edition.issue.pages for pl in page.placements if pl.kind == "ad"}
+    placed = [(it.path, tuple(it.crop), it.w, it.h) for f in edition.frames for it in f.items
+              if isinstance(it, Image) and it.path not in ads]
+    assert placed and sorted(planned) == sorted(placed)
 
 
 def _press_in_child(path: str, queue) -> None:

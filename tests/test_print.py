@@ -595,6 +595,32 @@ def test_preflight_measures_jpeg_photos_as_the_rip_prints_them(case, tiny_pdf):
         assert "would print as a negative" in neg.message and "/Decode [1 0 1 0 1 0 1 0]" in neg.hint
 
 
+def test_build_preflight_reads_each_photos_ink_from_its_separation(photo):
+    """`build` hands preflight the ink separation measured for each photo's exact bytes, so it is
+    not decoded twice: the same figures as measuring; used only for the very same bytes, and never
+    for a CMYK JPEG that could print as a negative."""
+    from layout.render.preflight import image_digest
+
+    measured: dict[str, float] = {}
+    pdf = render_pdf(_tiny_frames(photo), "测试报 第1期", measured=measured)
+    plain = preflight(pdf)
+    assert len(measured) == 1
+    assert [im.max_ink for im in preflight(pdf, known_inks=measured).images] == [im.max_ink for im in plain.images]
+    assert not plain.errors
+    # the figure really comes from the map: a wrong one shows
+    assert {f.code for f in preflight(pdf, known_inks={k: 300.0 for k in measured}).errors} == {"ink-limit"}
+    # other bytes (the photo swapped for an over-inked one) are measured, whatever the map says
+    swapped = _edit(pdf, _jpeg_photo("CMYK", (255, 255, 255, 255), INVERT_CMYK))
+    assert {f.code for f in preflight(swapped, known_inks={k: 100.0 for k in measured}).errors} == {"ink-limit"}
+    # a CMYK JPEG without the inverting /Decode is measured (and flagged) even when its bytes are known
+    negative = _edit(pdf, _jpeg_photo("CMYK", (200, 50, 0, 10), None))
+    with pikepdf.open(io.BytesIO(negative)) as doc:
+        xobjects, name = _first_image(doc)
+        raw = xobjects[name].read_raw_bytes()
+    known = {image_digest("DeviceCMYK", ["/DCTDecode"], raw, [(0.0, 1.0)] * 4): 100.0}
+    assert "jpeg-negative" in {f.code for f in preflight(negative, known_inks=known).errors}
+
+
 @needs_gs
 @pytest.mark.parametrize("decode", [INVERT_CMYK, None], ids=["with-decode", "without-decode"])
 def test_jpeg_ink_agrees_with_ghostscripts_plates(decode, tiny_pdf, tmp_path):

@@ -16,7 +16,7 @@ from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import masthead, running_head
 from layout.page.adsource import ad_image
 from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
-from layout.page.story import Region, Slot, StorySetter
+from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
 from layout.style import Style
 
@@ -35,6 +35,42 @@ def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None
         if on_page is not None:
             on_page(frames[-1])
     return tuple(frames)
+
+
+def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[str, tuple, float, float]]:
+    """The photos make-up will place (stories' photos and pictures, not ads), each as (file, crop,
+    width pt, height pt), worked out from the placements alone, before any body text is composed:
+    what a photo's frame takes depends on its columns, its proportions and its caption, not on
+    where on the page the story lands. Lets the build separate photos for print while the pages
+    are still being composed. Diagnostics are left to make-up."""
+    g = style.grid
+    setter = StorySetter(ts, (style.margin_left, style.margin_top))
+    out = []
+    for page in issue.pages:
+        for pl in page.placements:
+            if pl.columns[1] > g.columns or pl.columns[0] > pl.columns[1]:
+                continue
+            if pl.kind == "article":
+                article = issue.articles.get(pl.article)
+                if article is None or pl.continued:
+                    continue
+                inset = g.char / 2 if pl.box else 0.0
+                blocks = [(photo, a, b, None, inset) for photo, a, b in photo_spans(article.photos, *pl.columns)]
+                label = article.id
+            elif pl.kind == "ad" or pl.photo is None:
+                continue
+            else:
+                lines = pl.lines[1] - pl.lines[0] + 1 if pl.lines else None
+                blocks = [(pl.photo, pl.columns[0], pl.columns[1], lines, 0.0)]
+                label = pl.label
+            for photo, a, b, lines, inset in blocks:
+                try:
+                    width, height, crop, _k, _caption = setter.photo_geometry(photo, a, b, label, inset=inset,
+                                                                             lines=lines)
+                except OSError:
+                    continue   # unreadable: the model has reported it
+                out.append((str(photo.file), crop, width, height))
+    return out
 
 
 def _check_span(pl: Placement, style: Style, report: Report) -> bool:

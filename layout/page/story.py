@@ -163,9 +163,24 @@ class StorySetter:
         """A photo across columns first..last from grid line `top` -> items and grid lines used
         (photo, caption, a line of air). `lines` fixes the whole block's height; otherwise the photo
         keeps about its own proportions. The photo fills its frame, cropped around its focus."""
-        ts, g = self.ts, self.grid
-        width = g.span_width(first_col, last_col) - 2 * inset
+        ts = self.ts
         x0 = self.x(first_col) + inset
+        width, height, crop, k, caption = self.photo_geometry(photo, first_col, last_col, label, inset=inset,
+                                                              lines=lines)
+        self._check_resolution(photo, crop, width, label)
+        items: list[Item] = [Image(str(photo.file), x0, self.y(top), width, height, crop)]
+        role = ts.style.role("caption")
+        for n, line in enumerate(caption, start=k):
+            items += glyph_runs(line, x0, self.baseline(top + n), role.color, "caption")
+        return items, k + len(caption) + 1
+
+    def photo_geometry(self, photo: Photo, first_col: int, last_col: int, label: str, *, inset: float = 0.0,
+                       lines: int | None = None):
+        """Where a photo block's photo goes, before it is placed: (width pt, height pt, crop in
+        source pixels, grid lines the photo takes, caption lines). The same for any top line, so
+        the photo can be separated for print before the page is made up (`planned_photos`)."""
+        g = self.grid
+        width = g.span_width(first_col, last_col) - 2 * inset
         caption = self._caption_lines(photo, width, label)
         with PILImage.open(photo.file) as im:
             pw, ph = upright_size(im)
@@ -174,13 +189,7 @@ class StorySetter:
         else:
             k = max(2, lines - len(caption) - 1)
         height = k * g.pitch - (g.pitch - g.char)
-        crop = crop_around(pw, ph, width / height, photo.focus)
-        self._check_resolution(photo, crop, width, label)
-        items: list[Item] = [Image(str(photo.file), x0, self.y(top), width, height, crop)]
-        role = ts.style.role("caption")
-        for n, line in enumerate(caption, start=k):
-            items += glyph_runs(line, x0, self.baseline(top + n), role.color, "caption")
-        return items, k + len(caption) + 1
+        return width, height, crop_around(pw, ph, width / height, photo.focus), k, caption
 
     def _caption_lines(self, photo: Photo, width: float, label: str):
         ts = self.ts
@@ -229,12 +238,8 @@ class StorySetter:
         columns = list(range(region.first, region.last + 1))
         start = {c: body_top for c in columns}
         bottom_blocks: list[tuple[Photo, int, int]] = []
-        col = region.first
-        for photo in (article.photos if not label else ()):
-            span = max(1, min(photo.columns, region.last - col + 1))
-            if col > region.last:
-                col = region.first
-            cols = list(range(col, col + span))
+        for photo, first, last in photo_spans(article.photos if not label else (), region.first, region.last):
+            cols = list(range(first, last + 1))
             if photo.position == "top":
                 top = max(start[c] for c in cols)
                 p_items, used = self.photo_block(photo, cols[0], cols[-1], top, article.id, inset=region.inset)
@@ -243,7 +248,6 @@ class StorySetter:
                     start[c] = top + used
             else:
                 bottom_blocks.append((photo, cols[0], cols[-1]))
-            col += span
         bottom_need = {c: 0 for c in columns}
         bottom_heights = []
         for photo, a, b in bottom_blocks:
@@ -338,3 +342,18 @@ def crop_around(pw: int, ph: int, aspect: float, focus: tuple[float, float] = (0
     h = round(pw / aspect)
     top = min(max(round(focus[1] * ph - h / 2), 0), ph - h)
     return (0, top, pw, top + h)
+
+
+def photo_spans(photos, first: int, last: int) -> list[tuple[Photo, int, int]]:
+    """A story's photos side by side across its columns first..last, in order, each as wide as
+    it asks (at most the columns left); when the columns run out the next starts again at the left.
+    -> (photo, its first column, its last column)."""
+    out = []
+    col = first
+    for photo in photos:
+        span = max(1, min(photo.columns, last - col + 1))
+        if col > last:
+            col = first
+        out.append((photo, col, col + span - 1))
+        col += span
+    return out

@@ -22,8 +22,8 @@ import os
 import sys
 import threading
 import zlib
-from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import OrderedDict, deque
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -241,15 +241,25 @@ def max_ink_percent(pixels: np.ndarray, colorspace: str) -> float:
     return 0.0
 
 
-# ---------------------------------------------------------------- the photo press (cache + worker threads)
+# ---------------------------------------------------------------- the photo press (cache + workers)
+#
+# Photos started ahead (`prefetch_image`) wait in `_queue`, this module's own, and go to the
+# workers (the build's worker processes, `separate_in`, or else threads here) a few at a time
+# (`_IN_FLIGHT`), so that a job given to the same processes later (the EPUB) waits behind few
+# photos. A thread that needs a photo nobody has started takes it off the queue and separates it
+# itself; one waiting for a photo a worker is on takes the last queued one meanwhile. Nothing is
+# ever cancelled inside an executor (Python 3.11's process pool fails on a cancelled job when a
+# worker dies).
 
 _MAX_CACHED = 64
 #: Bytes Pillow decodes or encodes per call: whole photos at once, so a worker thread seldom
 #: needs Python's lock (each chunk would wait for it while the main thread composes).
 _BLOCK = 1 << 24
-_cache: "OrderedDict[tuple, Future]" = OrderedDict()
-_cache_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
+_cache: "OrderedDict[tuple, Future]" = OrderedDict()   # key -> the photo's result, once it is there
+_queue: "deque[tuple]" = deque()                       # keys started ahead that no worker has yet
+_cache_lock = threading.RLock()   # a job already done runs its callback (`_landed`) at once
+_pool: Executor | None = None
+_in_flight = 0
 
 
 def _key(path: str | Path, crop, w_pt: float, h_pt: float, settings: PrintSettings) -> tuple:
@@ -259,12 +269,14 @@ def _key(path: str | Path, crop, w_pt: float, h_pt: float, settings: PrintSettin
 
 
 def _forget_threads() -> None:
-    """In a child made by fork: the parent's worker threads do not exist here, and what they were
+    """In a child made by fork: the parent's workers do not exist here, and what they were
     separating never arrives; start afresh."""
-    global _pool, _cache_lock
+    global _pool, _cache_lock, _in_flight
     _pool = None
-    _cache_lock = threading.Lock()
+    _cache_lock = threading.RLock()
     _cache.clear()
+    _queue.clear()
+    _in_flight = 0
 
 
 if hasattr(os, "register_at_fork"):
@@ -281,7 +293,16 @@ def background_priority() -> None:
             pass
 
 
-def _workers() -> ThreadPoolExecutor:
+def separate_in(executor: Executor | None) -> None:
+    """Send the separations started ahead (`prefetch_image`) to `executor`, or back to this
+    process's worker threads (None). A build gives its worker processes (`pipeline.start_workers`):
+    a thread here shares Python's lock with the thread composing the pages and gets it only every
+    few milliseconds, so photos would crawl exactly while there is most time to do them."""
+    global _pool
+    _pool = executor
+
+
+def _workers() -> Executor:
     global _pool
     if _pool is None:
         # Pillow, littleCMS, libjpeg and numpy release the GIL: photos separate on the other
@@ -291,35 +312,106 @@ def _workers() -> ThreadPoolExecutor:
     return _pool
 
 
+def _capacity() -> int:
+    """How many photos the workers hold at once: one each and one waiting."""
+    workers = getattr(_pool, "_max_workers", None) or max(1, min(4, os.cpu_count() or 1))
+    return workers + 1
+
+
+def _feed() -> None:
+    """Hand queued photos to the workers up to `_capacity` (call with `_cache_lock` held)."""
+    global _in_flight, _pool
+    while _queue and _in_flight < _capacity():
+        key = _queue.popleft()
+        try:
+            job = _workers().submit(_separate, *key)
+        except (BrokenExecutor, RuntimeError):   # the worker processes are gone or shut down
+            _pool = None                         # threads here from now on
+            job = _workers().submit(_separate, *key)
+        _in_flight += 1
+        job.add_done_callback(lambda done, key=key: _landed(key, done))
+
+
+def _landed(key: tuple, job: Future) -> None:
+    """A worker finished `key`: its result (or error) goes to whoever waits; the next photo goes out.
+    A photo lost with its worker process, or dropped when the workers were stopped, goes back on
+    the queue for this process's threads."""
+    global _in_flight, _pool
+    with _cache_lock:
+        _in_flight -= 1
+        result = _cache.get(key)
+        exc = None if job.cancelled() else job.exception()
+        if job.cancelled() or isinstance(exc, BrokenExecutor):   # dropped by a shutdown, or lost with a worker
+            _pool = None
+            if result is not None and not result.done():
+                _queue.appendleft(key)
+            result = None
+        _feed()
+    if result is not None and not result.done():
+        if exc is not None:
+            result.set_exception(exc)
+        else:
+            result.set_result(job.result())
+
+
+def _take(key: tuple) -> Future | None:
+    """Take `key` off the queue to separate it on this thread: its future, or None when a
+    worker has it already (call with `_cache_lock` held)."""
+    try:
+        _queue.remove(key)
+    except ValueError:
+        return None
+    return _cache[key]
+
+
+def _run_here(key: tuple, fut: Future) -> None:
+    try:
+        fut.set_result(_separate(*key))
+    except BaseException as exc:  # noqa: BLE001 - kept in the future, raised to whoever asks for it
+        fut.set_exception(exc)
+
+
 def _future(key: tuple, background: bool) -> Future:
+    """The future of `key`'s PressImage: started ahead (queued for the workers) with
+    `background`, else separated on this thread unless a worker already has it."""
     with _cache_lock:
         fut = _cache.get(key)
-        if fut is not None and not background and fut.cancel():
-            fut = None       # still queued: rather than wait for a worker, separate it on this thread
         if fut is not None:
             _cache.move_to_end(key)
-            return fut
-        if background:
-            fut = _workers().submit(_separate, *key)
+            mine = None if background else _take(key)
         else:
-            fut = Future()
-        _cache[key] = fut
+            fut = _cache[key] = Future()
+            mine = None
+            if background:
+                _queue.append(key)
+                _feed()
+            else:
+                mine = fut
         while len(_cache) > _MAX_CACHED:
             oldest = next(iter(_cache))
             if not _cache[oldest].done():
                 break
             del _cache[oldest]
-    if not background:
-        try:
-            fut.set_result(_separate(*key))
-        except BaseException as exc:  # noqa: BLE001 - kept in the future, raised to the caller below
-            fut.set_exception(exc)
+    if mine is not None:
+        _run_here(key, mine)
     return fut
+
+
+def _help() -> bool:
+    """While waiting for a photo a worker is on: separate here the last photo still queued
+    (the workers take them from the front, so the two meet in the middle). False when none is."""
+    with _cache_lock:
+        if not _queue:
+            return False
+        key = _queue.pop()
+        fut = _cache[key]
+    _run_here(key, fut)
+    return True
 
 
 def prefetch_image(path: str | Path, crop: tuple[int, int, int, int], w_pt: float, h_pt: float,
                    settings: PrintSettings) -> None:
-    """Start separating a photo on a worker thread; `press_image` with the same arguments collects it."""
+    """Start separating a photo ahead (queued for the workers); `press_image` with the same arguments collects it."""
     try:
         _future(_key(path, crop, w_pt, h_pt, settings), background=True)
     except OSError:
@@ -330,7 +422,11 @@ def press_image(path: str | Path, crop: tuple[int, int, int, int], w_pt: float, 
                 settings: PrintSettings) -> PressImage:
     """A photo as it goes to the plate: cropped, resampled when too sharp, in CMYK (or gray) within the ink limit.
     The same photo at the same crop and size is separated once per process (64 kept)."""
-    return _future(_key(path, crop, w_pt, h_pt, settings), background=False).result()
+    key = _key(path, crop, w_pt, h_pt, settings)
+    fut = _future(key, background=False)
+    while not fut.done() and _help():
+        pass
+    return fut.result()
 
 
 #: Separated photos kept on disk between builds (under the user's cache folder), at most this many bytes.

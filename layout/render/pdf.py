@@ -64,8 +64,10 @@ pdfmetrics.registerFont(_NoFont())
 
 def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subject: str = "", *,
                settings: PrintSettings | None = None, marks: bool = False,
-               date: _dt.date | None = None, slug: str = "") -> bytes:
-    """Frames -> PDF/X-1a bytes. `slug` prefixes the slug line printed with the marks."""
+               date: _dt.date | None = None, slug: str = "", measured: dict[str, float] | None = None) -> bytes:
+    """Frames -> PDF/X-1a bytes. `slug` prefixes the slug line printed with the marks. `measured`
+    (if given) receives the ink of each photo as separation measured it, by `preflight.image_digest`,
+    for the build's preflight (`preflight(known_inks=…)`)."""
     settings = settings or PrintSettings()
     chars: dict[str, set[str]] = {}
     for f in frames:
@@ -93,6 +95,13 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
         c.save()
     finally:
         rl_config.useA85 = saved_a85
+    if measured is not None:
+        from layout.render.preflight import image_digest
+
+        for img in images.values():
+            n = 4 if img.colorspace == "DeviceCMYK" else 1
+            pairs = [(1.0, 0.0) if img.inverted else (0.0, 1.0)] * n
+            measured[image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)] = img.max_ink
     info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
     return finish_pdfx(buf.getvalue(), info, extras, images, settings, tuple(fonts.values()))
 

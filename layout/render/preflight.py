@@ -13,10 +13,12 @@ newsprint limits; docs/print.md lists every check.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -540,10 +542,11 @@ def _measure(sample) -> tuple[float | None, bool]:
         return None, False
 
 
-def _measure_ahead(pdf: pikepdf.Pdf, ck) -> None:
+def _measure_ahead(pdf: pikepdf.Pdf, ck, known_inks: Mapping[str, float]) -> None:
     """Measure the pages' CMYK and gray image XObjects on two threads before the walk (JPEG
-    decoding leaves Python's lock), so the walk finds their ink in `ck.inks`. Images in other
-    colour spaces, in forms or shared oddly are measured by the walk as before."""
+    decoding leaves Python's lock), so the walk finds their ink in `ck.inks`; an image whose
+    digest is in `known_inks` takes the ink from there. Images in other colour spaces, in forms
+    or shared oddly are measured by the walk as before."""
     samples = {}
     for page in pdf.pages:
         res = page.obj.get("/Resources")
@@ -556,7 +559,12 @@ def _measure_ahead(pdf: pikepdf.Pdf, ck) -> None:
             cs = xo.get("/ColorSpace")
             if xo.objgen in samples or bool(xo.get("/ImageMask", False)) or cs not in (Name.DeviceCMYK, Name.DeviceGray):
                 continue
-            samples[xo.objgen] = _sample(xo, str(cs)[1:])
+            sample = _sample(xo, str(cs)[1:])
+            known = _known_ink(sample, known_inks) if known_inks else None
+            if known is not None:
+                ck.inks[xo.objgen] = (known, False)
+            else:
+                samples[xo.objgen] = sample
     if len(samples) < 2:
         return
     from concurrent.futures import ThreadPoolExecutor
@@ -564,6 +572,21 @@ def _measure_ahead(pdf: pikepdf.Pdf, ck) -> None:
     with ThreadPoolExecutor(2) as pool:
         for key, ink in zip(samples, pool.map(_measure, samples.values())):
             ck.inks[key] = ink
+
+
+def _known_ink(sample, known_inks: Mapping[str, float]) -> float | None:
+    """The ink `known_inks` holds for a `_sample` read from its stored bytes, if any. Only images
+    that cannot print as a negative qualify (a CMYK JPEG must have every channel's /Decode inverted)."""
+    if sample is None:
+        return None
+    cs, filters, data, pairs, _count = sample
+    raw = data[1] if isinstance(data, tuple) else data if filters == ["/DCTDecode"] else None
+    if not isinstance(raw, bytes):
+        return None
+    if filters == ["/DCTDecode"] and cs == "DeviceCMYK" and not all(lo > hi for lo, hi in pairs):
+        return None
+    ink = known_inks.get(image_digest(cs, filters, raw, pairs))
+    return None if ink is None else round(ink, 1)
 
 
 def _decode_pairs(decode, n: int) -> list[tuple[float, float]]:
@@ -632,7 +655,17 @@ def _labels(pdf: pikepdf.Pdf) -> list[str]:
 
 # ------------------------------------------------------------------ the checks
 
-def preflight(source: str | Path | bytes, ink_limit: float = DEFAULT_INK_LIMIT, min_ppi: float = 150.0) -> PreflightResult:
+def image_digest(cs: str, filters: list[str], raw: bytes, pairs) -> str:
+    """What identifies an image's ink: its colour space, filters, /Decode pairs and stored bytes."""
+    return hashlib.sha256(f"{cs}|{filters}|{[tuple(map(float, p)) for p in pairs]}|".encode() + raw).hexdigest()
+
+
+def preflight(source: str | Path | bytes, ink_limit: float = DEFAULT_INK_LIMIT, min_ppi: float = 150.0,
+              known_inks: Mapping[str, float] | None = None) -> PreflightResult:
+    """Check a PDF against PDF/X-1a and the press (see the module docstring). `known_inks` maps
+    `image_digest`s to the highest ink the maker of the PDF measured by decoding exactly those
+    bytes (`render_pdf(measured=…)`): an image found there is not decoded again. A build passes
+    what it measured; `layout preflight` on a file passes nothing and measures every image."""
     name = "(bytes)" if isinstance(source, (bytes, bytearray)) else str(source)
     result = PreflightResult(file=name, ink_limit=ink_limit)
     try:
@@ -644,13 +677,13 @@ def preflight(source: str | Path | bytes, ink_limit: float = DEFAULT_INK_LIMIT, 
         result.findings.append(Finding(ERROR, "not-pdf", f"cannot read the PDF: {exc}"))
         return result
     with pdf:
-        _check(pdf, result, min_ppi)
+        _check(pdf, result, min_ppi, known_inks or {})
     return result
 
 
-def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float) -> None:
+def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float, known_inks: Mapping[str, float]) -> None:
     ck = _Checker(pdf, r, min_ppi)
-    _measure_ahead(pdf, ck)
+    _measure_ahead(pdf, ck, known_inks)
     r.pdf_version = pdf.pdf_version
     if pdf.is_encrypted:
         ck.add(ERROR, "encrypted", "the PDF is encrypted", None, "PDF/X forbids encryption")
