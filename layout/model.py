@@ -13,7 +13,7 @@ import os
 import re
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -172,6 +172,7 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
     number = issue_d.get("number") if isinstance(issue_d.get("number"), int) else 0
     info = IssueInfo(number=number, date=date or dt.date(1970, 1, 1), lang=lang)
 
+    _waiting.clear()
     _check_images_ahead(data, manifest.root)
     articles: dict[str, Article] = {}
     raw_articles = data.get("articles") if isinstance(data.get("articles"), dict) else {}
@@ -184,6 +185,9 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
         for i, raw in enumerate(_list(data.get("pages")))
         if isinstance(raw, dict)
     )
+    bad = _image_verdicts(report)
+    if bad:
+        articles, pages = _without_files(articles, pages, bad)
     _check_references(pages, articles, manifest, report)
     if date is None or not isinstance(data.get("pages"), list):
         return None
@@ -304,16 +308,44 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         report.error("missing-image", f"{what} not found: {rel}", where,
                      f"put the file at {display_path(manifest.root / rel)} or fix the name")
         return None
-    ahead = _ahead.pop(path, None) if path is not None else None
-    problem = ahead.result() if ahead is not None else _image_problem(path) if path is not None else None
+    ahead = _ahead.get(path) if path is not None else None
+    if ahead is not None:   # being checked on a thread: the verdict is collected by `_image_verdicts`
+        _waiting.append((path, ahead, f"{what} {rel}", where))
+        return path
+    problem = _image_problem(path) if path is not None else None
     if problem:
         report.error(problem[0], f"{what} {rel} {problem[1]}", where, problem[2])
         return None
     return path
 
 
-#: Image checks started by `_check_images_ahead`, by resolved path; `_image_file` collects them.
+#: Image checks started by `_check_images_ahead`, by resolved path, and the references to them
+#: `_image_file` handed out before their verdict (path, check, what, where): `build_issue` collects
+#: them (`_image_verdicts`) once every article and page is read.
 _ahead: dict[Path, Future] = {}
+_waiting: list[tuple[Path, Future, str, Source | None]] = []
+
+
+def _image_verdicts(report: Report) -> set[Path]:
+    """Wait for the image checks started ahead; report each reference to a broken file (as
+    `_image_file` does) and return those files, which the edition then goes without."""
+    bad = set()
+    for path, check, what, where in _waiting:
+        problem = check.result()
+        if problem:
+            report.error(problem[0], f"{what} {problem[1]}", where, problem[2])
+            bad.add(path)
+    _waiting.clear()
+    _ahead.clear()
+    return bad
+
+
+def _without_files(articles: dict, pages: tuple, bad: set[Path]) -> tuple[dict, tuple]:
+    """The articles and pages without the photos, pictures and ads whose files are in `bad`."""
+    articles = {k: replace(a, photos=tuple(p for p in a.photos if p.file not in bad)) for k, a in articles.items()}
+    pages = tuple(replace(pg, placements=tuple(pl for pl in pg.placements if pl.photo is None or pl.photo.file not in bad))
+                  for pg in pages)
+    return articles, pages
 
 
 def _check_images_ahead(data: dict, root: Path) -> None:

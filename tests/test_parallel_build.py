@@ -187,3 +187,22 @@ def test_separated_photos_come_back_from_the_disk_cache(tmp_path, monkeypatch):
     colour._cache.clear()
     colour.press_image(*job, colour.PrintSettings(ink_limit=200))
     assert len(calls) == 2 and len(list(entry.parent.glob("*.press"))) == 2
+
+
+def test_photo_disk_cache_keeps_under_its_cap(tmp_path, monkeypatch):
+    """The cache folder never grows past DISK_CACHE_BYTES: the oldest entries go first."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rgb = np.random.default_rng(7).integers(0, 255, (200, 300, 3), dtype=np.uint8)   # noise: entries of some size
+    photo = tmp_path / "photo.png"
+    PILImage.fromarray(rgb, "RGB").save(photo)
+    colour._cache.clear()
+    colour.press_image(photo, (0, 0, 300, 200), 108.0, 72.0, colour.PrintSettings())
+    folder = tmp_path / "cache" / "layout" / "photos"
+    (first,) = folder.glob("*.press")
+    cap = first.stat().st_size * 3 + 100
+    monkeypatch.setattr(colour, "DISK_CACHE_BYTES", cap)
+    monkeypatch.setattr(colour, "_written", None)
+    for i in range(1, 8):
+        colour.press_image(photo, (0, 0, 300, 200), 108.0 + i, 72.0, colour.PrintSettings())
+        assert sum(f.stat().st_size for f in folder.glob("*.press")) <= cap
+    assert not first.exists() and len(list(folder.glob("*.press"))) == 3

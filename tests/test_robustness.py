@@ -238,6 +238,23 @@ def test_broken_photo_is_one_error_at_its_line(tmp_path, images, case):
     assert "images/factory.jpg" in errors[0]["message"]
 
 
+def test_broken_picture_and_photo_checked_ahead_are_each_one_error(tmp_path, images):
+    """The photo files are checked on threads while the articles are read: a broken standalone
+    picture and a broken story photo are each one error at their own line, and the pages are
+    made without them."""
+    manifest = rt.copy_edition(rt.BROADSHEET, tmp_path / "ed")
+    (manifest.parent / "images" / "train.jpg").write_bytes(images["truncated"].read_bytes())
+    (manifest.parent / "images" / "stadium.jpg").write_bytes(images["corrupt"].read_bytes())
+    diags = assert_diagnostics(*rt.run_cli(["build", "--json", "--pdf", "-o", str(tmp_path / "out"), str(manifest)]))
+    errors = sorted((d["source"]["file"].split("/")[-1], d["source"]["line"], d["code"]) for d in diags
+                    if d["severity"] == "error")
+    assert errors == [("football.md", 7, "bad-image"), ("issue.yaml", 36, "bad-image")], errors
+    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    with pikepdf.open(pdf) as doc:
+        names = {str(k) for page in doc.pages for k in page.obj.Resources.get("/XObject", {}).keys()}
+    assert names and not any("train" in n or "stadium" in n for n in names), names
+
+
 def test_broken_pdf_advertisement_is_an_error(tmp_path):
     """An advertisement supplied as PDF that is no PDF (a half-uploaded file)."""
     manifest = rt.copy_edition(rt.BROADSHEET, tmp_path / "ed")

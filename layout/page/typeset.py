@@ -28,6 +28,7 @@ class Typesetter:
         self.report = report
         self.settings = ComposeSettings(linebreak=style.linebreak, punctuation=style.punctuation, lang=lang)
         self._styles: dict[tuple[str, float], TextStyle] = {}
+        self._faces: dict[str, Face] = {}
         self._font_for: dict[tuple[str, str], str | None] = {}
         self.fallback_used: dict[tuple[str, str], str] = {}   # (char, role's face) -> face key it came from
         self.missing: dict[str, list] = {}        # char -> [(article, source)]
@@ -37,7 +38,10 @@ class Typesetter:
 
     # -- faces -------------------------------------------------------------
     def face(self, key: str) -> Face:
-        return load_face(key, self.style.base_dir, self.style.font_dirs)
+        face = self._faces.get(key)
+        if face is None:   # asked for with every run: the registry's lookup hashes paths each time
+            face = self._faces[key] = load_face(key, self.style.base_dir, self.style.font_dirs)
+        return face
 
     def _usable(self, key: str) -> bool:
         if key in self.broken_faces:
@@ -166,7 +170,8 @@ class Typesetter:
 
 def _all_in(text: str, covered: dict) -> bool:
     """Every character of `text` is in `covered` (or needs no glyph)."""
-    return all(ch in covered or ch in _NO_GLYPH_NEEDED for ch in set(text))
+    chars = set(text)
+    return all(map(covered.__contains__, chars)) or all(ch in covered or ch in _NO_GLYPH_NEEDED for ch in chars)
 
 
 def _with(settings: ComposeSettings, **changes) -> ComposeSettings:
@@ -183,6 +188,12 @@ def _bold_of(font: str) -> str:
 
 def glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list[GlyphRun]:
     """A composed line placed at (x0, baseline) -> GlyphRuns, one per font and size."""
+    glyphs = line.glyphs
+    if glyphs:   # the common line: one style, one character per glyph, no space -> one run at once
+        style = glyphs[0].style
+        text = "".join([g.text for g in glyphs])
+        if len(text) == len(glyphs) and "".join(text.split()) == text and all([g.style is style for g in glyphs]):
+            return [GlyphRun(style.font, style.size, baseline, text, tuple([x0 + g.x for g in glyphs]), color, role)]
     out: list[GlyphRun] = []
     text: list[str] = []
     xs: list[float] = []

@@ -472,17 +472,40 @@ def _write_entry(entry: Path, img: PressImage) -> None:
     meta = {"width": img.width, "height": img.height, "colorspace": img.colorspace, "key": img.key,
             "max_ink": img.max_ink, "filter": img.filter, "inverted": img.inverted,
             "length": len(img.data), "sha256": hashlib.sha256(img.data).hexdigest()}
+    global _written
+    data = json.dumps(meta).encode() + b"\n" + img.data
     try:
-        write_atomic(entry, json.dumps(meta).encode() + b"\n" + img.data, sync=False)
-        entries = sorted(entry.parent.glob("*.press"), key=lambda f: f.stat().st_mtime)
-        total = sum(f.stat().st_size for f in entries)
-        for old in entries:
-            if total <= DISK_CACHE_BYTES:
-                break
-            total -= old.stat().st_size
-            old.unlink(missing_ok=True)
+        write_atomic(entry, data, sync=False)
+        # the folder is measured on a process's first write and after every further 1/16 of the
+        # cap, not after every photo: a full cache holds a thousand entries to stat
+        if _written is None or _written + len(data) > DISK_CACHE_BYTES // 16:
+            _written = 0
+            _prune(entry.parent)
+        else:
+            _written += len(data)
     except OSError:
         pass
+
+
+_written: int | None = None   # bytes this process wrote to the photo cache since it last measured it
+
+
+def _prune(folder: Path) -> None:
+    """Delete the oldest entries until the folder holds at most DISK_CACHE_BYTES."""
+    entries = []
+    for f in folder.glob("*.press"):
+        try:
+            st = f.stat()
+        except OSError:   # deleted meanwhile by another build
+            continue
+        entries.append((st.st_mtime, st.st_size, f))
+    entries.sort(key=lambda e: e[0])
+    total = sum(size for _mtime, size, _f in entries)
+    for _mtime, size, old in entries:
+        if total <= DISK_CACHE_BYTES:
+            break
+        total -= size
+        old.unlink(missing_ok=True)
 
 
 def _press(source, crop, w_pt: float, h_pt: float, settings: PrintSettings) -> PressImage:

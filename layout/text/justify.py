@@ -31,18 +31,7 @@ from layout.text.items import G_HL, G_SPACE, P_BRACKET, P_HL, P_PAUSE, P_SPACE, 
 from layout.text.model import Glyph, Line
 
 EPS = 1e-6
-_new = object.__new__
-_g_text, _g_x, _g_advance, _g_style = Glyph.text.__set__, Glyph.x.__set__, Glyph.advance.__set__, Glyph.style.__set__
-
-
-def _glyph(text, x, advance, style) -> Glyph:
-    """Glyph(text, x, advance, style) without the frozen-dataclass __init__ overhead (hot path)."""
-    g = _new(Glyph)
-    _g_text(g, text)
-    _g_x(g, x)
-    _g_advance(g, advance)
-    _g_style(g, style)
-    return g
+_new_tuple = tuple.__new__   # (Glyph, (text, x, advance, style)) -> Glyph, without a Python-level call
 
 
 def set_line(it: Items, a: int, b: int, x0: float, avail: float, measure: float, *,
@@ -75,7 +64,7 @@ def set_line(it: Items, a: int, b: int, x0: float, avail: float, measure: float,
         if room > 0:
             x0 += room if align == "right" else room / 2.0
     xs = list(accumulate(map(add, adv, gaps), initial=x0))
-    glyphs = tuple(map(_glyph, it.text[a:b], map(add, xs, shift), adv, it.style[a:b]))
+    glyphs = tuple(map(_new_tuple, repeat(Glyph), zip(it.text[a:b], map(add, xs, shift), adv, it.style[a:b])))
     return Line(glyphs, xs[-1] + adv[-1], measure, last, it.glyph_line_text(a, b), emergency)
 
 

@@ -22,7 +22,7 @@ the start or end of the paragraph). So:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from layout.text.classes import LANGS, LEVELS, PUNCTUATION_STYLES
 
@@ -71,8 +71,10 @@ class ComposeSettings:
                 raise ValueError(f"ComposeSettings.{name}={getattr(self, name)!r}: expected one of {allowed}")
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
+class Glyph(NamedTuple):
+    """One placed glyph of a line (a named tuple: a line makes one per character, so it is made
+    as cheaply as Python allows)."""
+
     text: str          # the character(s) drawn: one character, or a base with its combining marks
     x: float           # pt from the line's left edge: where to place the glyph's ORIGIN (includes any halt shift)
     advance: float     # pt of line space the glyph occupies after compression (justification gaps excluded)

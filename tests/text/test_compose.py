@@ -24,7 +24,7 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed-page
 
 
 def test_public_names_and_fields() -> None:
-    assert [f.name for f in dataclasses.fields(Glyph)] == ["text", "x", "advance", "style"]
+    assert list(Glyph._fields) == ["text", "x", "advance", "style"]
     assert [f.name for f in dataclasses.fields(Line)][:5] == ["glyphs", "width", "measure", "last", "text"]
     assert [f.name for f in dataclasses.fields(TextStyle)] == ["font", "size", "metrics"]
     assert [f.name for f in dataclasses.fields(Run)] == ["text", "style"]
@@ -41,7 +41,7 @@ def test_values_are_frozen_and_comparable() -> None:
     line = compose_paragraph(runs("中文中文"), 100.0)[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         line.width = 1.0  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):   # a Glyph is a named tuple
         line.glyphs[0].x = 1.0  # type: ignore[misc]
     assert compose_paragraph(runs("中文中文"), 100.0) == compose_paragraph(runs("中文中文"), 100.0)
     # metrics are not part of a style's identity
