@@ -163,9 +163,15 @@ def test_fuzzing_regressions(tabloid, case):
     assert time.perf_counter() - t < 20
 
 
-def test_deeply_nested_yaml(tmp_path):
+@pytest.mark.parametrize("nesting", ["flow", "block", "compact"])
+def test_deeply_nested_yaml(tmp_path, nesting):
+    """Nesting deeper than a manifest needs (libyaml crashes the interpreter at 100,000 levels):
+    50,000 brackets or '- - -' entries, 3,000 indented mappings (as deep as 8 MB allows)."""
     manifest = tmp_path / "issue.yaml"
-    manifest.write_text("paper: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    text = {"flow": "paper: " + "[" * 50_000 + "]" * 50_000 + "\n",
+            "block": "".join(" " * i + "k:\n" for i in range(3_000)) + " " * 3_000 + "v\n",
+            "compact": "paper:\n" + "- " * 50_000 + "x\n"}[nesting]
+    manifest.write_text(text, encoding="utf-8")
     diags = assert_diagnostics(*rt.run_cli(["check", "--json", str(manifest)]))
     assert "yaml-too-large" in codes(diags)
 

@@ -71,12 +71,14 @@ _C_SAFE_DEPTH = 1000
 
 def _loader_for(text: str):
     """libyaml (CSafeLoader, ~10x faster) for a text that cannot nest deeper than _C_SAFE_DEPTH,
-    else PyYAML's own SafeLoader. The bound counts everything that can open a level: a line,
-    a flow bracket, a block '-' or '?' entry, a ':'."""
+    else PyYAML's own SafeLoader. The bound: a block collection inside another starts at a
+    greater column, or at the same one for a sequence that is a mapping's value, so block
+    levels are at most twice the longest line; every flow level opens a bracket."""
     loader = getattr(yaml, "CSafeLoader", None)
     if loader is None:
         return yaml.SafeLoader
-    bound = text.count("\n") + sum(text.count(c) for c in "[{-?:")
+    longest = max(map(len, text.splitlines()), default=0)
+    bound = 2 * (longest + 1) + text.count("[") + text.count("{")
     return loader if bound < _C_SAFE_DEPTH else yaml.SafeLoader
 
 

@@ -81,7 +81,7 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     fonts = {key: make_pdf_font(load_face(key), chars[key], f"LF{i}") for i, key in enumerate(sorted(chars), 1)}
     buf = io.BytesIO()
     extras: list[PageExtras] = []
-    images: dict[str, PressImage] = {}
+    photos: dict[tuple, str] = {}
     saved_a85 = rl_config.useA85
     rl_config.useA85 = 0  # pdfx re-compresses every stream anyway; ASCII85 only costs time
     try:
@@ -90,11 +90,12 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
         writer = _TextWriter(c, fonts)
         for i, frame in enumerate(frames):
             slug_text = (lambda x, y, line=slugs[i]: writer.text(line, fonts[slug_font], SLUG_SIZE, x, y)) if slugs else None
-            extras.append(_draw_page(c, frame, settings, images, marks, slug_text, writer))
+            extras.append(_draw_page(c, frame, photos, marks, slug_text, writer))
             c.showPage()
         c.save()
     finally:
         rl_config.useA85 = saved_a85
+    images: dict[str, PressImage] = {name: press_image(*job, settings) for job, name in photos.items()}
     if measured is not None:
         from layout.render.preflight import image_digest
 
@@ -111,8 +112,11 @@ def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
     return f"{line}  PDF/X-1a:2001  {settings.condition_id}  TAC {settings.ink_limit:g}%"
 
 
-def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, settings: PrintSettings, images: dict[str, PressImage],
-               marks: bool, slug_text, writer: "_TextWriter") -> PageExtras:
+def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], marks: bool, slug_text,
+               writer: "_TextWriter") -> PageExtras:
+    """One page into the canvas. Its photos are only named here (`photos`: (file, crop, width,
+    height) -> XObject name): they are collected when every page is drawn, so that the drawing
+    never waits for a photo still being separated."""
     page = printer_marks.geometry(frame.width, frame.height, frame.bleed, marks)
     W, H = page.media[2], page.media[3]
     ox, oy = page.trim[0], page.trim[1]
@@ -145,9 +149,10 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, settings: PrintSettings, i
             c.rect(X(item.x), Y(item.y + item.h), item.w, item.h, stroke=1, fill=0)
         elif isinstance(item, Image):
             x, y, w, h, crop = _into_bleed(item, frame)
-            img = press_image(item.path, crop, w, h, settings)
-            name = f"Im-{_safe(Path(item.path).stem)}-{img.key[:10]}"  # the photo's name, for preflight readers
-            images.setdefault(name, img)
+            job = (item.path, crop, w, h)
+            name = photos.get(job)
+            if name is None:   # numbered in order of first use; the photo's name, for preflight readers
+                name = photos[job] = f"Im-{_safe(Path(item.path).stem)}-{len(photos) + 1}"
             if name not in used_images:
                 used_images.append(name)
             c.addLiteral(f"q {w:.4f} 0 0 {h:.4f} {X(x):.4f} {Y(y + h):.4f} cm /{name} Do Q")

@@ -161,8 +161,8 @@ def _quotes(t: _Text, lang: str) -> None:
         double, single = "“”", "‘’"
     text = t.text
     edits = []
-    dq = [i for i, ch in enumerate(text) if ch == '"' and not t.protected[i]]
-    sq = [i for i, ch in enumerate(text) if ch == "'" and not t.protected[i]
+    dq = [m.start() for m in re.finditer('"', text) if not t.protected[m.start()]]
+    sq = [i for i in (m.start() for m in re.finditer("'", text)) if not t.protected[i]
           and not (i > 0 and _ascii_alnum(text[i - 1]) and i + 1 < len(text) and _ascii_alnum(text[i + 1]))]
     # pair in order; an odd double quote left over opens or closes by what follows it
     for positions, pair, lone in ((dq, double, True), (sq, single, False)):
@@ -194,39 +194,47 @@ def _ascii_alnum(ch: str) -> bool:
 _FULLWIDTH = {",": "，", ".": "。", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
+_FULLWIDTH_RUN = re.compile("[" + re.escape("".join(_FULLWIDTH)) + "]+")
+
+
 def _fullwidth(t: _Text) -> None:
     text = t.text
     n = len(text)
-    convert = [False] * n
-    i = 0
-    while i < n:
-        if text[i] not in _FULLWIDTH or t.protected[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and text[j] in _FULLWIDTH and not t.protected[j]:
-            j += 1
-        if t.chinese_context(i, j):
-            for k in range(i, j):
-                ch = text[k]
-                before = text[k - 1] if k > 0 else ""
-                after = text[k + 1] if k + 1 < n else ""
+    protected = t.protected
+    convert: set[int] = set()
+    for m in _FULLWIDTH_RUN.finditer(text):   # runs of ASCII punctuation, split where protected
+        k, end = m.start(), m.end()
+        while k < end:
+            if protected[k]:
+                k += 1
+                continue
+            i = k
+            while k < end and not protected[k]:
+                k += 1
+            if not t.chinese_context(i, k):
+                continue
+            for q in range(i, k):
+                ch = text[q]
+                before = text[q - 1] if q > 0 else ""
+                after = text[q + 1] if q + 1 < n else ""
                 if ch in ".,:" and before.isdigit() and after.isdigit():
                     continue                  # 3.5, 5,999, 10:30
                 if ch == "." and after.isascii() and after.isalpha():
                     continue                  # 百度.com, a.m.
-                convert[k] = True
-        i = j
+                convert.add(q)
     # a bracket converts with its partner
     stack = []
-    for k, ch in enumerate(text):
-        if ch == "(" and not t.protected[k]:
+    for m in re.finditer("[()]", text):
+        k = m.start()
+        if protected[k]:
+            continue
+        if text[k] == "(":
             stack.append(k)
-        elif ch == ")" and stack and not t.protected[k]:
+        elif stack:
             o = stack.pop()
-            if convert[o] or convert[k]:
-                convert[o] = convert[k] = True
-    t.apply([(k, k + 1, _FULLWIDTH[text[k]], "fullwidth") for k in range(n) if convert[k]])
+            if o in convert or k in convert:
+                convert.update((o, k))
+    t.apply([(k, k + 1, _FULLWIDTH[text[k]], "fullwidth") for k in sorted(convert)])
 
 
 def _spaces(t: _Text, phrase_spaces: bool = False) -> None:
