@@ -1,17 +1,21 @@
-"""Photo separation of the benchmark edition alone: the press's own code, on one thread and on the pool.
+"""Photo separation of the benchmark edition alone: the press's own code, on one thread, threads or processes.
 
 Takes: nothing (optional --edition DIR). Returns: prints, for the 40 photos at their printed size
-and crop, the seconds and the bytes of `render/colour`'s separation (crop, Lanczos to 200 ppi,
-littleCMS to CMYK, ink limit, JPEG checked against the limit), one photo after another and on the
-worker threads `layout build` uses, and the same with `print.image_compression: lossless`; then
-the seconds per step of the JPEG path. Run with `python bench/bench_photos.py`.
+and crop, the seconds and the bytes of `render/colour`'s separation (crop, bicubic to 200 ppi,
+littleCMS to CMYK, ink limit, JPEG checked against the limit): one photo after another, ahead on
+worker threads (as a build without worker processes, the preview), ahead in the two worker
+processes `layout build` starts (the waiting thread separating the last queued photos), and the
+same with `print.image_compression: lossless`; then the seconds per step of the JPEG path. Every
+run starts with an empty photo cache. Run with `python bench/bench_photos.py`.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -37,13 +41,22 @@ def photo_jobs(manifest: Path) -> list[tuple]:
     return jobs
 
 
-def run(jobs, settings: colour.PrintSettings, threads: bool) -> tuple[float, int]:
+def run(jobs, settings: colour.PrintSettings, workers: str) -> tuple[float, int]:
+    """Separate every photo with an empty photo cache (a fresh cache folder each time): one after
+    another on this thread (`workers=""`), ahead on threads, or ahead in the worker processes."""
     colour._cache.clear()
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bench-photos-")
+    if workers == "processes":
+        pipeline.start_workers()
+        pipeline._pool.submit(os.getpid).result()   # the processes are up before the clock starts
     t = time.perf_counter()
-    if threads:
-        for job in jobs:
-            colour.prefetch_image(*job, settings)
-    size = sum(len(colour.press_image(*job, settings).data) for job in jobs)
+    try:
+        if workers:
+            for job in jobs:
+                colour.prefetch_image(*job, settings)
+        size = sum(len(colour.press_image(*job, settings).data) for job in jobs)
+    finally:
+        pipeline.stop_workers()
     return time.perf_counter() - t, size
 
 
@@ -55,12 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     jpeg = colour.PrintSettings()
     lossless = replace(jpeg, image_compression="lossless")
     print(f"{len(jobs)} photos")
-    for label, settings, threads in (("JPEG, one after another", jpeg, False), ("JPEG, worker threads", jpeg, True),
-                                     ("lossless, one after another", lossless, False),
-                                     ("lossless, worker threads", lossless, True)):
-        seconds, size = run(jobs, settings, threads)
+    for label, settings, workers in (("JPEG, one after another", jpeg, ""), ("JPEG, worker threads", jpeg, "threads"),
+                                     ("JPEG, worker processes", jpeg, "processes"),
+                                     ("lossless, one after another", lossless, ""),
+                                     ("lossless, worker processes", lossless, "processes")):
+        seconds, size = run(jobs, settings, workers)
         print(f"{label:32s} {seconds:6.2f} s {size / 1e6:7.1f} MB", flush=True)
     colour._cache.clear()
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bench-photos-")
     prof = cProfile.Profile()
     prof.enable()
     for job in jobs:
