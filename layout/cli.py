@@ -146,14 +146,17 @@ def main(argv: list[str] | None = None) -> int:
     both = not (getattr(args, "pdf", False) or getattr(args, "epub", False))
     if building and both:
         pipeline.start_workers()  # the EPUB's process starts while the edition is read and composed
-    with _progress(interactive) as progress:
-        edition = pipeline.prepare(args.manifest, report, progress, prefetch_photos=building)
-        written: list[Path] = []
-        if building and edition is not None:
-            out_dir = pipeline.output_dir(Path(args.manifest), args.output)
-            options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
-                                            marks=args.marks, embed_fonts=args.embed_fonts, parallel=True)
-            written = pipeline.build(edition, out_dir, report, options, progress)
+    try:
+        with _progress(interactive) as progress:
+            edition = pipeline.prepare(args.manifest, report, progress, prefetch_photos=building)
+            written: list[Path] = []
+            if building and edition is not None:
+                out_dir = pipeline.output_dir(Path(args.manifest), args.output)
+                options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
+                                                marks=args.marks, embed_fonts=args.embed_fonts, parallel=True)
+                written = pipeline.build(edition, out_dir, report, options, progress)
+    finally:
+        pipeline.stop_workers()
     _print(report, args.json, show_info=args.command == "check")
     if not args.json:
         for path in written:

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 import warnings
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -324,6 +324,14 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
 #: them (`_image_verdicts`) once every article and page is read.
 _ahead: dict[Path, Future] = {}
 _waiting: list[tuple[Path, Future, str, Source | None]] = []
+_checker: Executor | None = None
+
+
+def check_images_in(executor: Executor | None) -> None:
+    """Run the photo checks on `executor` (the build's worker processes, idle while the manifest
+    is read), or on two threads of this process (None)."""
+    global _checker
+    _checker = executor
 
 
 def _image_verdicts(report: Report) -> set[Path]:
@@ -331,7 +339,10 @@ def _image_verdicts(report: Report) -> set[Path]:
     `_image_file` does) and return those files, which the edition then goes without."""
     bad = set()
     for path, check, what, where in _waiting:
-        problem = check.result()
+        try:
+            problem = check.result()
+        except BrokenExecutor:   # the worker process died: check the file here
+            problem = _image_problem(path)
         if problem:
             report.error(problem[0], f"{what} {problem[1]}", where, problem[2])
             bad.add(path)
@@ -349,10 +360,11 @@ def _without_files(articles: dict, pages: tuple, bad: set[Path]) -> tuple[dict, 
 
 
 def _check_images_ahead(data: dict, root: Path) -> None:
-    """Start `_image_problem` for every photo, picture and ad file the manifest names, on two
-    threads (decoding leaves Python's lock), while this thread builds the articles. Names that are
-    not plain files inside the folder are left to `_image_file`, which reports them, and so are PDF
-    advertisements (pdfium must not run on two threads at once)."""
+    """Start `_image_problem` for every photo, picture and ad file the manifest names, in the
+    build's worker processes (`check_images_in`) or else on two threads (decoding leaves Python's
+    lock), while this thread builds the articles. Names that are not plain files inside the
+    folder are left to `_image_file`, which reports them, and so are PDF advertisements (pdfium
+    must not run on two threads at once)."""
     _ahead.clear()
     refs = []
     for raw in (data.get("articles") or {}).values() if isinstance(data.get("articles"), dict) else ():
@@ -373,6 +385,13 @@ def _check_images_ahead(data: dict, root: Path) -> None:
                 continue
     if len(paths) < 2:
         return
+    if _checker is not None:
+        try:
+            for path in paths:
+                _ahead[path] = _checker.submit(_image_problem, path)
+            return
+        except (BrokenExecutor, RuntimeError):   # gone or shut down: threads here instead
+            _ahead.clear()
     pool = ThreadPoolExecutor(2, thread_name_prefix="image-check")
     for path in paths:
         _ahead[path] = pool.submit(_image_problem, path)

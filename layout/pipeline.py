@@ -18,6 +18,7 @@ from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
 from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
+from layout import model
 from layout.model import Issue, build_issue
 from layout.page.assemble import make_pages, planned_photos
 from layout.page.frames import PageFrame
@@ -201,6 +202,7 @@ def start_workers() -> None:
     The photos a build separates ahead go to it too (`colour.separate_in`), ahead of the EPUB."""
     from layout.render import colour
 
+    model.check_images_in(_workers())
     colour.separate_in(_workers())
 
 
@@ -238,9 +240,10 @@ def _worker_init(parent: int) -> None:
 
 
 def _forget_workers() -> None:
-    """In a child made by fork: the parent's worker process is not this process's to use."""
+    """In a child made by fork: the parent's worker processes are not this process's to use."""
     global _pool
     _pool = None
+    model.check_images_in(None)
 
 
 if hasattr(os, "register_at_fork"):
@@ -254,6 +257,7 @@ def stop_workers() -> None:
         colour = sys.modules.get("layout.render.colour")
         if colour is not None:
             colour.separate_in(None)
+        model.check_images_in(None)
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
 

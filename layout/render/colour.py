@@ -401,10 +401,12 @@ def _help() -> bool:
     """While waiting for a photo a worker is on: separate here the last photo still queued
     (the workers take them from the front, so the two meet in the middle). False when none is."""
     with _cache_lock:
-        if not _queue:
+        fut = None
+        while _queue and fut is None:
+            key = _queue.pop()
+            fut = _cache.get(key)   # (a cache cleared by hand leaves keys nobody waits for)
+        if fut is None:
             return False
-        key = _queue.pop()
-        fut = _cache[key]
     _run_here(key, fut)
     return True
 
@@ -431,7 +433,7 @@ def press_image(path: str | Path, crop: tuple[int, int, int, int], w_pt: float, 
 
 #: Separated photos kept on disk between builds (under the user's cache folder), at most this many bytes.
 DISK_CACHE_BYTES = 512 << 20
-_FORMAT = "layout-press-1"     # change when separation changes what it makes
+_FORMAT = "layout-press-2"     # change when separation changes what it makes (2: bicubic)
 
 
 def _separate(path: str, _mtime: int, _size: int, crop, w_pt: float, h_pt: float,
