@@ -70,12 +70,10 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     step("setting pages")
     t = time.perf_counter()
     ts = Typesetter(style, issue.info.lang, report)
+    on_page = _photo_prefetcher(issue, style, ts) if prefetch_photos else None   # before any text is set
     check_coverage(issue, ts)
     timings["fonts"] = time.perf_counter() - t
     t = time.perf_counter()
-    on_page = None
-    if prefetch_photos:
-        on_page = _photo_prefetcher(issue, style, ts)
     frames = make_pages(issue, style, report, ts, on_page)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
