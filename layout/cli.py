@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     interactive = sys.stderr.isatty() and not args.json
     building = args.command == "build"
     both = not (getattr(args, "pdf", False) or getattr(args, "epub", False))
-    if building and both:
-        pipeline.start_workers()  # the EPUB's process starts while the edition is read and composed
+    if building and (both or args.pdf):
+        pipeline.start_workers()  # photo checks, photos and the EPUB go to worker processes
     try:
         with _progress(interactive) as progress:
             edition = pipeline.prepare(args.manifest, report, progress, prefetch_photos=building)
