@@ -83,14 +83,21 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
 
 
 def _photo_prefetcher(issue: Issue, style: Style, ts: Typesetter):
-    """Start separating the edition's photos for print on worker threads now, in page order, from
-    the placements (`planned_photos`); -> a callback for `make_pages` that starts any photo whose
-    frame came out otherwise (a photo run into the bleed) as its page is made up."""
+    """Start separating the edition's photos for print now, from the placements
+    (`planned_photos`); -> a callback for `make_pages` that starts any photo whose frame came out
+    otherwise (a photo run into the bleed) as its page is made up.
+    Order: page 1's photos first (the EPUB's cover draws page 1 and takes them from the photo
+    cache), then the largest first, so that the last photos, when every core is on them, are
+    small ones and no core waits long for another."""
     from layout.render.colour import load_print_settings, prefetch_image
     from layout.render.pdf import prefetch_photos
 
     settings = load_print_settings(style.path, Report())  # its diagnostics are reported by build
-    for path, crop, width, height in planned_photos(issue, style, ts):
+    plan = planned_photos(issue, style, ts)
+    cover = issue.pages[0].number if issue.pages else None
+    first = [job for page, *job in plan if page == cover]
+    rest = sorted((job for page, *job in plan if page != cover), key=lambda job: -job[2] * job[3])
+    for path, crop, width, height in first + rest:
         prefetch_image(path, crop, width, height, settings)
     return lambda frame: prefetch_photos(frame, settings)
 

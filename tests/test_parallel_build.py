@@ -92,7 +92,7 @@ def test_photo_plan_is_what_make_up_places(manifest):
     edition = prepare(manifest, report)
     planned = planned_photos(edition.issue, edition.style, edition.typesetter)
     ads = {str(ad_image(pl.photo.file)) for page in edition.issue.pages for pl in page.placements if pl.kind == "ad"}
-    placed = [(it.path, tuple(it.crop), it.w, it.h) for f in edition.frames for it in f.items
+    placed = [(f.number, it.path, tuple(it.crop), it.w, it.h) for f in edition.frames for it in f.items
               if isinstance(it, Image) and it.path not in ads]
     assert placed and sorted(planned) == sorted(placed)
 

@@ -37,11 +37,11 @@ def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None
     return tuple(frames)
 
 
-def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[str, tuple, float, float]]:
-    """The photos make-up will place (stories' photos and pictures, not ads), each as (file, crop,
-    width pt, height pt), worked out from the placements alone, before any body text is composed:
-    what a photo's frame takes depends on its columns, its proportions and its caption, not on
-    where on the page the story lands. Lets the build separate photos for print while the pages
+def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int, str, tuple, float, float]]:
+    """The photos make-up will place (stories' photos and pictures, not ads), in page order, each
+    as (page number, file, crop, width pt, height pt), worked out from the placements alone,
+    before any body text is composed: what a photo's frame takes depends on its columns, its
+    proportions and its caption, not on where on the page the story lands. Lets the build separate photos for print while the pages
     are still being composed. Diagnostics are left to make-up."""
     g = style.grid
     setter = StorySetter(ts, (style.margin_left, style.margin_top))
@@ -69,7 +69,7 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[str
                                                                              lines=lines)
                 except OSError:
                     continue   # unreadable: the model has reported it
-                out.append((str(photo.file), crop, width, height))
+                out.append((page.number, str(photo.file), crop, width, height))
     return out
 
 
