@@ -199,7 +199,7 @@ def child(args) -> None:
     meter_t0 = T_START
     _reset_hwm()
     import layout.pipeline  # noqa: F401  (the import stage: what `layout` loads before it can start)
-    import layout.render.epub  # noqa: F401
+    import layout.render.epub.book  # noqa: F401
     import layout.render.pdf  # noqa: F401
     import layout.render.preflight  # noqa: F401
     import layout.render.preview  # noqa: F401

@@ -269,7 +269,7 @@ def stop_workers() -> None:
 
 def _warm_up() -> None:
     """In the worker: import what the EPUB job needs while the parent composes."""
-    import layout.render.epub  # noqa: F401
+    import layout.render.epub.book  # noqa: F401
     import layout.render.pdf  # noqa: F401
 
 

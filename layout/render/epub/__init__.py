@@ -16,149 +16,19 @@ Modules: `plan` (reading order and page map), `content` (story documents),
 """
 from __future__ import annotations
 
-import uuid
-from importlib import resources
-
-from layout.diagnostics import Report
-from layout.render.epub.content import cover_document, lang_tag, picture_document, serialize, story_document
-from layout.render.epub.fonts import font_file, font_usage, roles_css, subset_face
-from layout.render.epub.media import cover_jpeg, photo_bytes
-from layout.render.epub.navigation import nav_document, toc_sections
-from layout.render.epub.package import Parts, build_package
-from layout.render.epub.plan import Plan, epub_frames, plan_edition
-
-#: The namespace of edition identifiers: uuid5(this, "<paper name>/<issue number>").
-EDITION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "layout:newspaper-edition")
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+from layout.render.epub.plan import epub_frames
 
 __all__ = ["edition_identifier", "epub_frames", "render_epub"]
 
-
-def edition_identifier(paper: str, number: int) -> str:
-    """A stable identifier for an edition: the same paper and issue number give the same URN."""
-    return f"urn:uuid:{uuid.uuid5(EDITION_NAMESPACE, f'{paper}/{number}')}"
-
-
-def stylesheet() -> bytes:
-    return resources.files(__package__).joinpath("edition.css").read_bytes()
+#: Names the package gives from `book`, which is imported only when one is asked for: a build
+#: reduces its frames here (`epub_frames`) without loading ebooklib, lxml and the rest, which the
+#: worker process that makes the EPUB has loaded already.
+_FROM_BOOK = {"render_epub", "edition_identifier", "stylesheet", "EDITION_NAMESPACE", "CONFORMS_TO"}
 
 
-def _metadata(edition, plan: Plan, has_images: bool, all_alt: bool) -> list:
-    issue = edition.issue
-    paper, info = issue.paper, issue.info
-    pages = len(issue.pages)
-    source = f"{paper.name} {info.date_cn} 印刷版（总第{info.number}期，{pages}版）"
-    features = ["tableOfContents", "readingOrder", "structuralNavigation", "pageNavigation",
-                "pageBreakMarkers", "displayTransformability"]
-    if has_images and all_alt:
-        features.append("alternativeText")
-    modes = ["textual"] + (["visual"] if has_images else [])
-    sufficient = (["textual"] if all_alt else []) + ([",".join(modes)] if has_images else [])
-    summary = (f"{paper.name}{info.date_cn}电子版，收录印刷版的全部稿件和新闻图片（不含广告）。"
-               "每篇稿件为一个文档，按版面顺序排列；目录按版次和栏目分组，"
-               f"页码列表对应印刷版的{pages}个版面，正文中标有印刷版的分版位置；"
-               "标题、小标题、电头和署名均有结构标记"
-               + ("，所有图片都有文字描述" if has_images and all_alt else "")
-               + "。未使用固定颜色，阅读软件的字号和夜间模式均可正常使用。")
-    meta: list = []
-    if paper.publisher:
-        meta.append(("DC", "publisher", paper.publisher, {}))
-    meta += [
-        ("DC", "date", info.date.isoformat(), {}),
-        ("DC", "source", source, {"id": "print-edition"}),
-        (None, "meta", "pagination", {"refines": "#print-edition", "property": "source-of"}),
-        (None, "meta", paper.name, {"property": "belongs-to-collection", "id": "series"}),
-        (None, "meta", "series", {"refines": "#series", "property": "collection-type"}),
-        (None, "meta", str(info.number), {"refines": "#series", "property": "group-position"}),
-    ]
-    meta += [(None, "meta", m, {"property": "schema:accessMode"}) for m in modes]
-    meta += [(None, "meta", m, {"property": "schema:accessModeSufficient"}) for m in sufficient]
-    meta += [(None, "meta", f, {"property": "schema:accessibilityFeature"}) for f in features]
-    meta += [
-        (None, "meta", "none", {"property": "schema:accessibilityHazard"}),
-        (None, "meta", summary, {"property": "schema:accessibilitySummary"}),
-        (None, "meta", CONFORMS_TO, {"property": "dcterms:conformsTo"}),
-        (None, "meta", paper.publisher or paper.name, {"property": "a11y:certifiedBy"}),
-    ]
-    return meta
+def __getattr__(name: str):
+    if name in _FROM_BOOK:
+        from layout.render.epub import book
 
-
-def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_fonts: bool = False) -> bytes:
-    issue = edition.issue
-    lang = lang_tag(issue.info.lang)
-    plan = plan_edition(issue, edition.frames)
-    top_css = ("css/edition.css", "css/roles.css")
-    text_css = tuple(f"../{c}" for c in top_css)
-
-    resources_: list[tuple[str, str, str, bytes]] = []
-    documents: list[tuple[str, str, object, tuple[str, ...]]] = []
-    has_images, all_alt = False, True
-    for doc in plan.docs:
-        photos = doc.article.photos if doc.article else (doc.picture,)
-        images = []
-        for k, photo in enumerate(photos, 1):
-            data, ext, media_type, size = photo_bytes(photo.file)
-            path = f"images/{doc.index + 1:02d}-{k}.{ext}"
-            resources_.append((f"img-{doc.index + 1:02d}-{k}", path, media_type, data))
-            images.append((f"../{path}", size))
-            has_images = True
-            if not photo.alt:
-                all_alt = False
-                what = f"a photo of '{doc.article.id}'" if doc.article else f"the picture {photo.file.name}"
-                report.warning("epub-no-alt", f"{what} has neither alt text nor a caption", photo.source,
-                               "add 'alt:' describing what the photo shows, for readers who cannot see it")
-        if doc.article:
-            tree = story_document(doc, plan, lang, text_css, images)
-        else:
-            tree = picture_document(doc, plan, lang, text_css, images[0])
-        documents.append((f"doc-{doc.index + 1:02d}", doc.href, tree, ()))
-
-    cover = None
-    cover_href = None
-    if pdf_bytes:
-        jpeg, _size = cover_jpeg(pdf_bytes)
-        cover = ("images/cover.jpg", jpeg)
-        first = plan.pages[0] if plan.pages else None
-        heads = "；".join(plan.docs[n].label for kind, n, _s in first.items if kind != "continuation") if first else ""
-        alt = f"{edition.title}第1版" + (f"（{first.section}）" if first and first.section else "") + "版面"
-        alt += f"，本版稿件：{heads}" if heads else ""
-        cover_href = "cover.xhtml"
-        documents.insert(0, ("cover", cover_href,
-                             cover_document(edition.title, lang, top_css, "images/cover.jpg", alt), ()))
-        has_images = True
-    nav = nav_document(plan, edition.title, lang, top_css, cover_href)
-    documents.insert(1 if cover else 0, ("nav", "nav.xhtml", nav, ("nav",)))
-
-    ts = edition.typesetter
-    usage = font_usage([tree for _i, _p, tree, _props in documents], edition.style, ts)
-    resources_.insert(0, ("css-edition", "css/edition.css", "text/css", stylesheet()))
-    resources_.insert(1, ("css-roles", "css/roles.css", "text/css",
-                          roles_css(usage, edition.style, lang, embed_fonts, ts).encode("utf-8")))
-    if embed_fonts:
-        for face in sorted(usage.chars):
-            path = font_file(face)
-            resources_.append((f"font-{path[6:-4]}", path, "font/ttf", subset_face(face, usage.chars[face], ts)))
-
-    guide = []
-    if cover_href:
-        guide.append({"type": "cover", "href": cover_href, "title": "封面"})
-    guide.append({"type": "toc", "href": "nav.xhtml", "title": "目录"})
-    if plan.docs:
-        guide.append({"type": "text", "href": plan.docs[0].href, "title": "正文"})
-
-    parts = Parts(
-        identifier=edition_identifier(issue.paper.name, issue.info.number),
-        title=edition.title,
-        lang=lang,
-        date=issue.info.date,
-        publisher=issue.paper.publisher,
-        metadata=_metadata(edition, plan, has_images, all_alt),
-        documents=[(uid, path, serialize(tree), props) for uid, path, tree, props in documents],
-        spine=[uid for uid, _p, _t, _props in documents],
-        resources=resources_,
-        toc=toc_sections(plan),
-        plan=plan,
-        cover=cover,
-        guide=guide,
-    )
-    return build_package(parts)
+        return getattr(book, name)
+    raise AttributeError(f"module 'layout.render.epub' has no attribute {name!r}")
