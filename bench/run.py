@@ -154,7 +154,6 @@ def instrument() -> Meter:
     """Wrap the pipeline's stage functions (the running code is the real `prepare` and `build`)."""
     import layout.render.pdf as pdf
     import layout.render.preflight as preflight
-    import layout.render.preview as preview
     from layout import pipeline
     from layout.page.typeset import Typesetter
 
@@ -171,8 +170,16 @@ def instrument() -> Meter:
     m.wrap(pdf, "render_pdf", "PDF")
     m.wrap(preflight, "preflight", "preflight")
     m.wrap(pipeline, "_epub_result", "EPUB")     # the EPUB is made in the worker: this is the wait for it
-    m.wrap(preview.PagePreviewer, "render", "preview", absorbing=True)
     return m
+
+
+def _instrument_preview(meter: Meter) -> None:
+    """The preview stage, wrapped when first run (`layout build` never imports the preview)."""
+    import layout.render.preview as preview
+
+    if not getattr(preview.PagePreviewer.render, "_metered", False):
+        meter.wrap(preview.PagePreviewer, "render", "preview", absorbing=True)
+        preview.PagePreviewer.render._metered = True
 
 
 # ----------------------------------------------------------------------------- one build (child process)
@@ -181,7 +188,6 @@ def instrument() -> Meter:
 def build_once(meter: Meter, manifest: Path, out: Path, preview: bool) -> dict:
     from layout import pipeline
     from layout.diagnostics import Report
-    from layout.render.preview import PagePreviewer
 
     report = Report()
     edition = pipeline.prepare(manifest, report, prefetch_photos=True)
@@ -189,6 +195,9 @@ def build_once(meter: Meter, manifest: Path, out: Path, preview: bool) -> dict:
         raise SystemExit("the benchmark edition does not lay out:\n" + "\n".join(d.format() for d in report.errors))
     written = pipeline.build(edition, out, report, pipeline.BuildOptions(parallel=True))
     if preview:
+        _instrument_preview(meter)
+        from layout.render.preview import PagePreviewer
+
         PagePreviewer(out / "preview", 100, False).render(edition, report)
     return {"pages": len(edition.frames), "errors": len(report.errors), "warnings": len(report.warnings),
             "bytes": {p.suffix: p.stat().st_size for p in written}}
@@ -198,11 +207,10 @@ def child(args) -> None:
     """Run in a fresh process: one cold build, then `--warm` warm builds; print JSON."""
     meter_t0 = T_START
     _reset_hwm()
-    import layout.pipeline  # noqa: F401  (the import stage: what `layout` loads before it can start)
-    import layout.render.epub.book  # noqa: F401
+    import layout.pipeline  # noqa: F401  (the import stage: what `layout build` loads in its own process)
+    import layout.render.epub  # noqa: F401  (its light part: the book is made in a worker process)
     import layout.render.pdf  # noqa: F401
     import layout.render.preflight  # noqa: F401
-    import layout.render.preview  # noqa: F401
 
     layout.pipeline.start_workers()  # as `layout build` does
     meter = instrument()
