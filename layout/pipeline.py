@@ -200,12 +200,15 @@ WORKERS = 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def start_workers() -> None:
-    """Start the worker process now, before reading the edition, so that its start-up is out of
-    the way: on Linux, while this process has no other thread, it is forked (it has every module
-    imported already); elsewhere, or with threads running, it is a fresh interpreter ('spawn',
-    safe beside threads) that imports while the edition is composed. `build` starts it if needed.
-    The photos a build separates ahead go to it too (`colour.separate_in`), ahead of the EPUB."""
-    from layout.render import colour
+    """Start the worker processes now, before reading the edition, so that their start-up is out
+    of the way: on Linux, while this process has no other thread, they are forked, after this
+    process has imported the print code it needs anyway (so they have it too, without importing it
+    again: two workers importing beside this process's reading cost it more than the imports
+    themselves); elsewhere, or with threads running, they are fresh interpreters ('spawn', safe
+    beside threads) that import while the edition is read. `build` starts them if needed. The
+    photo checks and the photos a build separates ahead go to them too (`model.check_images_in`,
+    `colour.separate_in`)."""
+    from layout.render import colour, pdf, preflight  # noqa: F401 - this process needs them for the PDF
 
     model.check_images_in(_workers())
     colour.separate_in(_workers())
@@ -221,8 +224,9 @@ def _workers():
         fork = sys.platform.startswith("linux") and threading.active_count() == 1
         _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
                                     initializer=_worker_init, initargs=(os.getpid(),))
-        for _ in range(WORKERS):
-            _pool.submit(_warm_up)
+        # one worker warms up: the other would import the EPUB's code beside this process's
+        # reading, for a one-in-two chance of being the one that makes the EPUB
+        _pool.submit(_warm_up)
         atexit.register(stop_workers)
     return _pool
 
@@ -268,7 +272,8 @@ def stop_workers() -> None:
 
 
 def _warm_up() -> None:
-    """In the worker: import what the EPUB job needs while the parent composes."""
+    """In the worker: import what the EPUB job needs (and, when spawned, the print code) while the
+    parent reads the edition."""
     import layout.render.epub.book  # noqa: F401
     import layout.render.pdf  # noqa: F401
 
