@@ -49,7 +49,8 @@ class Edition:
 def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bool = False) -> Edition | None:
     """Read, check and lay out an edition. None when it cannot be laid out at all.
     With `prefetch_photos` (for a build that goes on to the PDF), the photos start separating for
-    print on worker threads as soon as the fonts are loaded, before the pages are composed."""
+    print (in the worker processes, `start_workers`, or else on threads) as soon as the fonts are
+    loaded, before the pages are composed."""
     timings: dict[str, float] = {}
     step = progress or (lambda name: None)
     t = time.perf_counter()

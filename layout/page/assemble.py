@@ -41,14 +41,15 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
     """The photos make-up will place (stories' photos and pictures, not ads), in page order, each
     as (page number, file, crop, width pt, height pt), worked out from the placements alone,
     before any body text is composed: what a photo's frame takes depends on its columns, its
-    proportions and its caption, not on where on the page the story lands. Lets the build separate photos for print while the pages
-    are still being composed. Diagnostics are left to make-up."""
+    proportions and its caption, not on where on the page the story lands. Lets the build
+    separate photos for print while the pages are still being composed. Diagnostics are left to
+    make-up."""
     g = style.grid
     setter = StorySetter(ts, (style.margin_left, style.margin_top))
     out = []
     for page in issue.pages:
         for pl in page.placements:
-            if pl.columns[1] > g.columns or pl.columns[0] > pl.columns[1]:
+            if not _check_span(pl, style, Report()):   # make-up reports it and sets nothing there
                 continue
             if pl.kind == "article":
                 article = issue.articles.get(pl.article)

@@ -181,10 +181,14 @@ class PressImage:
     height: int
     colorspace: str        # DeviceCMYK | DeviceGray
     data: bytes
-    key: str               # content hash: the same photo at the same size is embedded once
     max_ink: float         # highest total area coverage of any pixel as printed (after JPEG), %
     filter: str = "FlateDecode"
     inverted: bool = False
+
+    @property
+    def decode(self) -> tuple[int, ...] | None:
+        """The image's /Decode array: inverted samples (an Adobe CMYK JPEG) print through [1 0 …]."""
+        return (1, 0) * 4 if self.inverted else None
 
     def pixels(self) -> np.ndarray:
         """The samples a RIP prints (Decode applied), shape (height, width[, 4])."""
@@ -245,7 +249,7 @@ def max_ink_percent(pixels: np.ndarray, colorspace: str) -> float:
 #
 # Photos started ahead (`prefetch_image`) wait in `_queue`, this module's own, and go to the
 # workers (the build's worker processes, `separate_in`, or else threads here) a few at a time
-# (`_IN_FLIGHT`), so that a job given to the same processes later (the EPUB) waits behind few
+# (`_capacity`), so that a job given to the same processes later (the EPUB) waits behind few
 # photos. A thread that needs a photo nobody has started takes it off the queue and separates it
 # itself; one waiting for a photo a worker is on takes the last queued one meanwhile. Nothing is
 # ever cancelled inside an executor (Python 3.11's process pool fails on a cancelled job when a
@@ -462,16 +466,19 @@ def _read_entry(entry: Path) -> PressImage | None:
         meta = json.loads(head)
         if len(data) != meta["length"] or hashlib.sha256(data).hexdigest() != meta["sha256"]:
             return None
-        return PressImage(meta["width"], meta["height"], meta["colorspace"], data, meta["key"], meta["max_ink"],
+        return PressImage(meta["width"], meta["height"], meta["colorspace"], data, meta["max_ink"],
                           meta["filter"], meta["inverted"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+_written: int | None = None   # bytes this process wrote to the photo cache since it last measured it
+
+
 def _write_entry(entry: Path, img: PressImage) -> None:
     """Store atomically; keep the folder under DISK_CACHE_BYTES (oldest entries go first). A cache
     that cannot be written (read-only home, full disk) only costs the next build the time."""
-    meta = {"width": img.width, "height": img.height, "colorspace": img.colorspace, "key": img.key,
+    meta = {"width": img.width, "height": img.height, "colorspace": img.colorspace,
             "max_ink": img.max_ink, "filter": img.filter, "inverted": img.inverted,
             "length": len(img.data), "sha256": hashlib.sha256(img.data).hexdigest()}
     global _written
@@ -487,9 +494,6 @@ def _write_entry(entry: Path, img: PressImage) -> None:
             _written += len(data)
     except OSError:
         pass
-
-
-_written: int | None = None   # bytes this process wrote to the photo cache since it last measured it
 
 
 def _prune(folder: Path) -> None:
@@ -575,8 +579,7 @@ def _encode(pixels: np.ndarray, colorspace: str, settings: PrintSettings) -> Pre
             PILImage.fromarray(raw, mode).save(buf, "JPEG", quality=settings.jpeg_quality, subsampling=0,
                                                optimize=False, progressive=False, bufsize=_BLOCK)
             data = buf.getvalue()
-            img = PressImage(w, h, colorspace, data, _content_key(colorspace, raw.shape, data), 0.0, "DCTDecode",
-                             inverted=mode == "CMYK")
+            img = PressImage(w, h, colorspace, data, 0.0, "DCTDecode", inverted=mode == "CMYK")
             printed = img.pixels()
             if mode == "L":
                 return replace(img, max_ink=max_ink_percent(printed, colorspace))
@@ -592,7 +595,7 @@ def _encode(pixels: np.ndarray, colorspace: str, settings: PrintSettings) -> Pre
                 raw[block] = np.floor(base[block] * scale[by, bx]).astype(np.uint8)
     raw = limit_ink(pixels, units) if mode == "CMYK" else np.ascontiguousarray(pixels)
     data = zlib.compress(raw.tobytes(), 6)
-    return PressImage(w, h, colorspace, data, _content_key(colorspace, raw.shape, data), max_ink_percent(raw, colorspace))
+    return PressImage(w, h, colorspace, data, max_ink_percent(raw, colorspace))
 
 
 def ink_totals(cmyk: np.ndarray) -> np.ndarray:
@@ -601,10 +604,6 @@ def ink_totals(cmyk: np.ndarray) -> np.ndarray:
     for i in (1, 2, 3):
         total += cmyk[..., i]
     return total
-
-
-def _content_key(colorspace: str, shape, data: bytes) -> str:
-    return hashlib.sha256(f"{shape}|{colorspace}|".encode() + data).hexdigest()[:16]
 
 
 def _is_rgb_profile(icc: bytes) -> bool:

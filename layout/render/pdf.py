@@ -97,11 +97,11 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
         rl_config.useA85 = saved_a85
     images: dict[str, PressImage] = {name: press_image(*job, settings) for job, name in photos.items()}
     if measured is not None:
-        from layout.render.preflight import image_digest
+        from layout.render.preflight import decode_pairs, image_digest
 
         for img in images.values():
             n = 4 if img.colorspace == "DeviceCMYK" else 1
-            pairs = [(1.0, 0.0) if img.inverted else (0.0, 1.0)] * n
+            pairs = decode_pairs(img.decode, n)
             measured[image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)] = img.max_ink
     info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
     return finish_pdfx(buf.getvalue(), info, extras, images, settings, tuple(fonts.values()))
@@ -254,8 +254,8 @@ def _num(v: float) -> str:
 
 
 def prefetch_photos(frame: PageFrame, settings: PrintSettings) -> None:
-    """Start separating the page's photos on worker threads (called as each page is made up,
-    so the photos are ready when `render_pdf` reaches them)."""
+    """Start separating the page's photos ahead (`prefetch_image`; called as each page is made
+    up, for a photo whose frame the plan made before composition did not foresee)."""
     for item in frame.items:
         if isinstance(item, Image):
             _x, _y, w, h, crop = _into_bleed(item, frame)

@@ -109,8 +109,8 @@ def _image_stream(pdf: pikepdf.Pdf, img: PressImage) -> pikepdf.Stream:
     s = pikepdf.Stream(pdf, b"")
     s.write(img.data, filter=Name("/" + img.filter))
     s.Type, s.Subtype = Name.XObject, Name.Image
-    if img.inverted:  # an Adobe CMYK JPEG stores every sample inverted
-        s.Decode = Array([1, 0] * 4)
+    if img.decode:  # an Adobe CMYK JPEG stores every sample inverted
+        s.Decode = Array(img.decode)
     s.Width, s.Height = img.width, img.height
     s.ColorSpace = Name("/" + img.colorspace)
     s.BitsPerComponent = 8

@@ -502,7 +502,7 @@ def _sample(xo, cs: str):
                 data = xo.read_bytes()
         else:
             data = np.asarray(pikepdf.PdfImage(xo).as_pil_image(), dtype=np.uint8)
-        return cs, filters, data, _decode_pairs(xo.get("/Decode"), n), int(xo.Width) * int(xo.Height) * n
+        return cs, filters, data, decode_pairs(xo.get("/Decode"), n), int(xo.Width) * int(xo.Height) * n
     except Exception:  # noqa: BLE001 - an image we cannot decode is reported, not fatal
         return None
 
@@ -589,10 +589,11 @@ def _known_ink(sample, known_inks: Mapping[str, float]) -> float | None:
     return None if ink is None else round(ink, 1)
 
 
-def _decode_pairs(decode, n: int) -> list[tuple[float, float]]:
-    """An image's /Decode as one (Dmin, Dmax) pair per component; none is [0 1 …]. A short array's
-    first pair stands for every component (as this preflight always read it)."""
-    if not isinstance(decode, pikepdf.Array) or len(decode) < 2:
+def decode_pairs(decode, n: int) -> list[tuple[float, float]]:
+    """An image's /Decode (a PDF array, or a sequence as `PressImage.decode` gives it) as one
+    (Dmin, Dmax) pair per component; none is [0 1 …]. A short array's first pair stands for every
+    component (as this preflight always read it)."""
+    if not isinstance(decode, (pikepdf.Array, list, tuple)) or len(decode) < 2:
         return [(0.0, 1.0)] * n
     values = [float(v) for v in decode]
     if len(values) < 2 * n:
