@@ -22,7 +22,7 @@ import datetime as _dt
 import io
 import uuid
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -159,10 +159,15 @@ def _info(pdf: pikepdf.Pdf, info: DocInfo) -> None:
     pdf.trailer.Info = pdf.make_indirect(d)
 
 
+def _xml_text(text: str) -> str:
+    """&, < and > as XML entities (html's escape: xml.sax's would import urllib, http and ssl)."""
+    return _html_escape(text, quote=False)
+
+
 def _xmp(info: DocInfo) -> str:
     doc_id = uuid.uuid5(_NS, f"{info.title}|{info.date.isoformat()}")
     inst_id = uuid.uuid5(doc_id, f"{info.author}|{info.subject}|{__version__}")
-    e = escape
+    e = _xml_text
     author = f"<dc:creator><rdf:Seq><rdf:li>{e(info.author)}</rdf:li></rdf:Seq></dc:creator>" if info.author else ""
     subject = (f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(info.subject)}</rdf:li></rdf:Alt>'
                "</dc:description>") if info.subject else ""
