@@ -212,7 +212,8 @@ def child(args) -> None:
     import layout.render.pdf  # noqa: F401
     import layout.render.preflight  # noqa: F401
 
-    layout.pipeline.start_workers()  # as `layout build` does
+    layout.pipeline.settle_for_one_build()  # as `layout build` does
+    layout.pipeline.start_workers()
     meter = instrument()
     meter.time["import"] = time.perf_counter() - meter_t0
     meter.peak["import"] = _hwm_kib()

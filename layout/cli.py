@@ -117,14 +117,16 @@ def entry() -> None:
     """The `layout` command and `python -m layout`: `main`, then out at once. When the files are
     written and the report printed there is nothing left to tidy, and Python freeing the edition's
     objects one by one on the way out costs a fifth of a second (mypy's command exits the same way)."""
-    code = main()
+    code = main(one_build=True)
     sys.stdout.flush()
     sys.stderr.flush()
     pipeline.stop_workers()
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, one_build: bool = False) -> int:
+    """Run the command in argv; `one_build` when this process ends with it (`entry`), so that a
+    build may tune the process for itself (`pipeline.settle_for_one_build`)."""
     args = _parser().parse_args(argv)
     if args.command == "fonts":
         return _fonts(args)
@@ -145,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     building = args.command == "build"
     both = not (getattr(args, "pdf", False) or getattr(args, "epub", False))
     if building and (both or args.pdf):
+        if one_build:
+            pipeline.settle_for_one_build()
         pipeline.start_workers()  # photo checks, photos and the EPUB go to worker processes
     try:
         with _progress(interactive) as progress:

@@ -52,6 +52,26 @@ def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
         assert files["plain diagnostics"] == files[label + " diagnostics"], label
 
 
+def test_layout_build_command_writes_the_same_bytes(tmp_path, monkeypatch):
+    """`layout build` run as a command tunes its process for the one build (garbage collector,
+    malloc: `settle_for_one_build`) before it forks its workers: the files are the same as a
+    plain build's in this process."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, "-m", "layout", "build", str(BROADSHEET), "-o", str(tmp_path / "command")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    colour._cache.clear()
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+    report = Report()
+    written = build(prepare(BROADSHEET, report), tmp_path / "plain", report)
+    assert written
+    for path in written:
+        assert (tmp_path / "command" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
 def test_photos_survive_the_worker_processes_dying(tmp_path, monkeypatch):
     """Worker processes killed (out of memory, say) while photos wait for them: each photo is
     separated in the build's own process instead, the same as ever."""
