@@ -462,10 +462,15 @@ def _profile(args) -> int:
     with tempfile.TemporaryDirectory(prefix="layout-bench-") as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         renderer = "html" if args.profile.suffix == ".html" else "text"
-        cmd = [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), "-m", "layout", "build",
+        # `layout build` as the command runs it, but returning: the command itself ends with os._exit,
+        # which would leave pyinstrument no chance to write its report
+        build = ("import sys; from layout import cli, pipeline; code = cli.main(sys.argv[1:], one_build=True); "
+                 "pipeline.stop_workers(); sys.exit(code)")
+        cmd = [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), "-c", build, "build",
                str(args.edition / "issue.yaml"), "-o", str(Path(tmp) / "out")]
         code = subprocess.call(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    print(f"profile written to {args.profile}" if args.profile.exists() else "profiling failed", file=sys.stderr)
+    written = args.profile.exists() and args.profile.stat().st_size > 0
+    print(f"profile written to {args.profile}" if written else "profiling failed", file=sys.stderr)
     return 0 if code in (0, 1) else code
 
 
