@@ -347,7 +347,8 @@ def table(result: dict) -> str:
         lines.append(f"| `layout build` again in a new process, disk caches filled (exit {again['exit']}) | "
                      f"{_fmt_t(again['wall'])} | {_fmt_m(again['peak'])} | — | — |")
     if typ:
-        lines.append(f"| Typst {typ['version']} (same text, fonts, 8 columns; {typ['pages']} pages) | "
+        typ_runs = f", median of {len(typ['runs'])}" if len(typ.get("runs", [])) > 1 else ""
+        lines.append(f"| Typst {typ['version']} (same text, fonts, 8 columns; {typ['pages']} pages{typ_runs}) | "
                      f"{_fmt_t(typ['cold'])} | {_fmt_m(typ['cold_peak'])} | {_fmt_t(typ['warm'])} | "
                      f"{_fmt_m(typ['warm_peak'])} |")
         ct, _ = total(cold, TO_PDF)
@@ -360,13 +361,16 @@ def table(result: dict) -> str:
     bt, bm = total(cold, BUILD_STAGES)
     if len(cold.get("runs", [])) > 1:
         lines.append(f"cold runs, PDF + EPUB: {', '.join(f'{r:.2f}' for r in cold['runs'])} s"
-                     + (f"; CLI: {', '.join(f'{r:.2f}' for r in cli['runs'])} s" if cli and "runs" in cli else ""))
+                     + (f"; CLI: {', '.join(f'{r:.2f}' for r in cli['runs'])} s" if cli and "runs" in cli else "")
+                     + (f"; Typst: {', '.join(f'{r:.2f}' for r in typ['runs'])} s" if typ and "runs" in typ else ""))
     worker = cold.get("worker_peak", 0)
-    lines.append(f"EPUB worker process (beside the PDF stages), peak: {_fmt_m(worker).strip()} MB")
-    both = bm + worker   # the two processes' peaks, as if they coincided
-    verdict = "met" if bt <= 5 and both <= 600 * 1024 else "MISSED"
-    lines.append(f"target PDF + EPUB cold <= 5 s and <= 600 MB: {verdict} ({bt:.2f} s, "
-                 f"{both / 1024:.0f} MB with the worker)")
+    lines.append(f"worker processes (photo checks, photos, EPUB), peaks added: {_fmt_m(worker).strip()} MB")
+    both = bm + worker   # the processes' peaks, as if they coincided
+    # judged on what an editor waits for, the command from the shell, when it was measured
+    seconds = cli["wall"] if cli else bt
+    verdict = "met" if seconds <= 5 and both <= 600 * 1024 else "MISSED"
+    lines.append(f"target PDF + EPUB cold <= 5 s and <= 600 MB: {verdict} ({seconds:.2f} s "
+                 f"{'from the shell' if cli else 'in process'}, {both / 1024:.0f} MB with the workers)")
     return "\n".join(lines)
 
 
@@ -407,8 +411,11 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {"machine": machine(), "load_start": _load(), "edition": str(args.edition),
               "no_preview": args.no_preview}
-    colds = []
+    have_typst = not args.no_typst and _typst_installed()
+    colds, clis, typsts = [], [], []
     warm = None
+    # Each round runs layout in process, then the command, then Typst, one after the other, so
+    # that the machine's slow and fast minutes (other tenants) fall on all three alike.
     for i in range(max(1, args.repeat)):
         with tempfile.TemporaryDirectory(prefix="layout-bench-cache-") as cache:
             env = {**os.environ, "XDG_CACHE_HOME": cache}
@@ -425,7 +432,15 @@ def main(argv: list[str] | None = None) -> int:
             warm["time"]["import"] = 0.0
             warm["peak"]["import"] = 0
         result["info"] = data["info"]
-        print(f"cold run {i + 1}: {sum(colds[-1]['time'][s] for s in BUILD_STAGES):.2f} s", file=sys.stderr, flush=True)
+        line = f"round {i + 1}: in process {sum(colds[-1]['time'][s] for s in BUILD_STAGES):.2f} s"
+        if not args.no_cli:
+            clis.append(_cli_build(args.edition, again=i == 0))
+            line += f", command {clis[-1][0][0]:.2f} s"
+        if have_typst:
+            typsts.append(_run_child([str(Path(__file__)), "--child", "typst", "--edition", str(args.edition),
+                                      "--warm", str(max(1, args.warm) if i == 0 else 1)]))
+            line += f", Typst {typsts[-1]['cold']:.2f} s"
+        print(line, file=sys.stderr, flush=True)
     result["cold"] = {"time": {s: statistics.median(c["time"][s] for c in colds) for s in STAGES},
                       "peak": {s: max(c["peak"][s] for c in colds) for s in STAGES},
                       "worker_peak": max(c.get("worker_peak", 0) for c in colds),
@@ -434,27 +449,30 @@ def main(argv: list[str] | None = None) -> int:
                                  for name, stages in (("to PDF", TO_PDF), ("build", BUILD_STAGES))},
                       "runs": [round(sum(c["time"][s] for s in BUILD_STAGES), 3) for c in colds]}
     result["warm"] = warm
-    if not args.no_cli:
-        clis = [_cli_build(args.edition, again=i == 0) for i in range(args.repeat)]
+    if clis:
         walls = [c[0][0] for c in clis]
         result["cli"] = {"wall": statistics.median(walls), "runs": [round(w, 3) for w in walls],
                          "peak": max(c[0][1] for c in clis), "exit": max(c[0][2] for c in clis)}
         again, again_peak, again_code = clis[0][1]
         result["cli_again"] = {"wall": again, "peak": again_peak, "exit": again_code}
-    if not args.no_typst:
-        try:
-            import typst  # noqa: F401
-        except ImportError:
-            print("typst is not installed (pip install -e '.[bench]'): no comparison", file=sys.stderr)
-        else:
-            data = _run_child([str(Path(__file__)), "--child", "typst", "--edition", str(args.edition),
-                                             "--warm", str(max(1, args.warm))])
-            result["typst"] = data
+    if typsts:
+        result["typst"] = {**typsts[0], "cold": statistics.median(t["cold"] for t in typsts),
+                           "cold_peak": max(t["cold_peak"] for t in typsts),
+                           "runs": [round(t["cold"], 3) for t in typsts]}
     result["load_end"] = _load()
     print(table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+def _typst_installed() -> bool:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        print("typst is not installed (pip install -e '.[bench]'): no comparison", file=sys.stderr)
+        return False
+    return True
 
 
 def _profile(args) -> int:
