@@ -151,6 +151,8 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
     meta = dict(author=edition.issue.paper.publisher, subject=f"总第{edition.issue.info.number}期",
                 date=edition.issue.info.date, settings=settings, slug=edition.stem)
     epub_job = None
+    epub_written = None           # the EPUB's write, when it was ready before the PDF's preflight
+    epub_diagnostics: list = []
     if options.epub and options.pdf and options.parallel:
         from layout.render.epub import epub_frames
 
@@ -176,6 +178,10 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
 
         with ThreadPoolExecutor(1, thread_name_prefix="write") as disk:   # the disk works while preflight reads
             writes = [disk.submit(write_atomic, path, data) for path, data in files]
+            if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
+                epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+                epub_job = None
+                epub_written = disk.submit(write_atomic, out_dir / f"{edition.stem}.epub", epub_bytes)
             for i, (path, data) in enumerate(files):
                 # the pages repeat the edition's warnings: report only their errors
                 report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report, path,
@@ -187,10 +193,13 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
     if options.epub:
         step("writing EPUB")
         t = time.perf_counter()
-        epub_bytes, diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-        report.extend(diagnostics)
         path = out_dir / f"{edition.stem}.epub"
-        write_atomic(path, epub_bytes)
+        if epub_written is None:
+            epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+            write_atomic(path, epub_bytes)
+        else:
+            epub_written.result()
+        report.extend(epub_diagnostics)
         written.append(path)
         edition.timings["epub"] = time.perf_counter() - t
     return written

@@ -38,7 +38,7 @@ from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Ru
 from layout.render import marks as printer_marks
 from layout.render.colour import PressImage, PrintSettings, prefetch_image, press_image
 from layout.render.pdffont import PdfFont, make_pdf_font
-from layout.render.pdfx import DocInfo, PageExtras, finish_pdfx
+from layout.render.pdfx import DocInfo, PageExtras, start_pdfx
 
 #: A photo edge within this distance (pt) of a trim edge counts as touching it.
 _EDGE = 0.5
@@ -95,6 +95,8 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
         c.save()
     finally:
         rl_config.useA85 = saved_a85
+    info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
+    pending = start_pdfx(buf.getvalue(), info, extras, settings, tuple(fonts.values()))   # while photos separate
     images: dict[str, PressImage] = {name: press_image(*job, settings) for job, name in photos.items()}
     if measured is not None:
         from layout.render.preflight import decode_pairs, image_digest
@@ -103,8 +105,7 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
             n = 4 if img.colorspace == "DeviceCMYK" else 1
             pairs = decode_pairs(img.decode, n)
             measured[image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)] = img.max_ink
-    info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
-    return finish_pdfx(buf.getvalue(), info, extras, images, settings, tuple(fonts.values()))
+    return pending.finish(images)
 
 
 def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:

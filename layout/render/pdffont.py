@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 
 import pikepdf
@@ -101,14 +102,14 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -
 def font_objects(pdf: pikepdf.Pdf, font: PdfFont) -> pikepdf.Object:
     """The Type 0 font dictionary (indirect) with its CIDFontType2, descriptor, program,
     CIDToGIDMap and ToUnicode streams, all added to `pdf`."""
-    program = pikepdf.Stream(pdf, font.program)
+    program = flate_stream(pdf, font.program)
     program.Length1 = len(font.program)
     descriptor = Dictionary(
         Type=Name.FontDescriptor, FontName=Name("/" + font.base_font), Flags=4, FontBBox=Array(list(font.bbox)),
         ItalicAngle=0, Ascent=font.ascent, Descent=font.descent, CapHeight=font.ascent, StemV=80,
         FontFile2=pdf.make_indirect(program),
     )
-    cid_to_gid = pikepdf.Stream(pdf, b"".join(g.to_bytes(2, "big") for g in font.gids))
+    cid_to_gid = flate_stream(pdf, b"".join(g.to_bytes(2, "big") for g in font.gids))
     cidfont = Dictionary(
         Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/" + font.base_font),
         CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
@@ -119,8 +120,16 @@ def font_objects(pdf: pikepdf.Pdf, font: PdfFont) -> pikepdf.Object:
     return pdf.make_indirect(Dictionary(
         Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + font.base_font), Encoding=Name("/Identity-H"),
         DescendantFonts=Array([pdf.make_indirect(cidfont)]),
-        ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, to_unicode(font.chars))),
+        ToUnicode=pdf.make_indirect(flate_stream(pdf, to_unicode(font.chars))),
     ))
+
+
+def flate_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
+    """A stream holding `data` Flate-compressed now (zlib's default level), so that saving the
+    file, which waits for the last photo, has nothing left to compress."""
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(zlib.compress(data), filter=Name.FlateDecode)
+    return stream
 
 
 def _pdf_number(w: float):

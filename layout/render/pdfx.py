@@ -1,7 +1,9 @@
 """PDF/X-1a:2001 finishing: reportlab's PDF bytes -> the file a printing plant receives.
 
-`finish_pdfx(raw, info, pages, images, settings)` opens what the canvas wrote
-with pikepdf and returns new bytes with:
+`start_pdfx(raw, info, pages, settings, fonts)` opens what the canvas wrote
+with pikepdf, and `.finish(images)` on what it returns gives the new bytes
+(two steps, so that the first runs while the last photos are still being
+separated), with:
 
 - the photos (`PressImage`, already CMYK or gray: baseline JPEG, or Flate with
   `print.image_compression: lossless`) as image XObjects on the pages that
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as _html_escape
 
@@ -29,7 +32,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
-from layout.render.pdffont import PdfFont, font_objects
+from layout.render.pdffont import PdfFont, flate_stream, font_objects
 
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"
@@ -64,11 +67,14 @@ class PageExtras:
     fonts: tuple[str, ...] = ()     # resource names of the `PdfFont`s its text uses
 
 
-def finish_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], images: dict[str, PressImage],
-                settings: PrintSettings, fonts: tuple[PdfFont, ...] = ()) -> bytes:
+def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: PrintSettings,
+               fonts: tuple[PdfFont, ...] = ()) -> PendingPdfx:
+    """Everything the PDF/X finish does that does not need the photos: fonts, page labels, output
+    intent, Info and XMP, their streams compressed here. The build does this while the last
+    photos are still being separated, so only the photos and the writing follow the last one."""
     pdf = pikepdf.open(io.BytesIO(raw))
-    made: dict[str, pikepdf.Object] = {}    # one object per font and per photo, shared by the pages
     by_name = {f.resource: f for f in fonts}
+    made: dict[str, pikepdf.Object] = {}    # one object per font, shared by the pages
     for page, extra in zip(pdf.pages, pages):
         obj = page.obj
         if "/Trans" in obj and len(obj.Trans) == 0:
@@ -76,7 +82,6 @@ def finish_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], images: dict
         if "/ArtBox" in obj:
             del obj["/ArtBox"]
         _add_resources(obj, "/Font", extra.fonts, made, lambda name: font_objects(pdf, by_name[name]))
-        _add_resources(obj, "/XObject", extra.images, made, lambda name: _image_stream(pdf, images[name]))
     _page_labels(pdf, [p.number for p in pages])
     pdf.Root.OutputIntents = Array([_output_intent(pdf, settings)])
     _info(pdf, info)
@@ -85,11 +90,26 @@ def finish_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], images: dict
     pdf.Root.Metadata = pdf.make_indirect(meta)
     if pages:
         pdf.Root.PageMode = Name.UseOutlines
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
-             stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
+    return PendingPdfx(pdf, pages)
+
+
+@dataclass
+class PendingPdfx:
+    """A PDF/X-1a file finished but for its photos (`start_pdfx`)."""
+
+    pdf: pikepdf.Pdf
+    pages: list[PageExtras]
+
+    def finish(self, images: Mapping[str, PressImage]) -> bytes:
+        """Add the photos as image XObjects on the pages that place them; -> the file's bytes."""
+        made: dict[str, pikepdf.Object] = {}    # one object per photo, shared by the pages
+        for page, extra in zip(self.pdf.pages, self.pages):
+            _add_resources(page.obj, "/XObject", extra.images, made, lambda name: _image_stream(self.pdf, images[name]))
+        out = io.BytesIO()
+        self.pdf.save(out, deterministic_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
+                      object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
+                      stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        return out.getvalue()
 
 
 def _add_resources(page, category: str, names: tuple[str, ...], made: dict, make) -> None:
@@ -128,7 +148,7 @@ def _page_labels(pdf: pikepdf.Pdf, numbers: list[int]) -> None:
 
 
 def _output_intent(pdf: pikepdf.Pdf, settings: PrintSettings) -> Dictionary:
-    profile = pikepdf.Stream(pdf, settings.profile_bytes())
+    profile = flate_stream(pdf, settings.profile_bytes())
     profile.N = 4
     return pdf.make_indirect(Dictionary(
         Type=Name.OutputIntent,
