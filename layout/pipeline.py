@@ -176,7 +176,7 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
         step("preflight")
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(1, thread_name_prefix="write") as disk:   # the disk works while preflight reads
+        with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
             writes = [disk.submit(write_atomic, path, data) for path, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
