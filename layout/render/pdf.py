@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add, mul, ne, sub
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -210,26 +211,24 @@ class _TextWriter:
     def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float) -> None:
         n = len(text)
         k = 1000.0 / size
-        advance = font.advance
-        natural = [advance.get(o, 1000.0) for o in map(ord, text)]
+        natural = list(map(font.advance.get, map(ord, text), repeat(1000.0)))
         start = xs[0]
         target = [(x - start) * k for x in xs]          # thousandths of an em from the first origin
-        tc = round(_common([target[i + 1] - target[i] - natural[i] for i in range(n - 1)]) / k, 4)
+        tc = round(_common(list(map(sub, map(sub, target[1:], target), natural))) / k, 4)
         tcw = tc * k                                    # Tc is in points (Tm has no scale)
         # the pen after each glyph, and the adjustment (to 0.01) that takes it to the next origin,
-        # counted from the start so rounding never accumulates
-        pen = list(accumulate(w + tcw for w in natural))
-        need = [round(pen[i] - target[i + 1], 2) for i in range(n - 1)]
+        # counted from the start so rounding never accumulates; a number goes into the TJ array
+        # only where the adjustment changes from the glyph before
+        # (in hundredths, as whole numbers: Python's round to an integer is far cheaper than to 2 places)
+        pen = accumulate(map(add, natural, repeat(tcw)))
+        need = list(map(round, map(mul, map(sub, pen, target[1:]), repeat(100.0))))
+        before = [0, *need[:-1]]
         codes = font.encode(text)
         parts: list[str] = []
         cut = 0
-        done = 0.0
-        for i in range(n - 1):
-            step = need[i] - done
-            if step:
-                parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num(round(step, 2))}")
-                cut = i + 1
-                done = need[i]
+        for i in compress(range(n - 1), map(ne, need, before)):
+            parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num((need[i] - before[i]) / 100)}")
+            cut = i + 1
         parts.append(f"<{codes[cut * 4:]}>")
         self.page_fonts.add(font.resource)
         tc_on, tc_off = (f" {_num(tc)} Tc", " 0 Tc") if tc else ("", "")
