@@ -23,6 +23,11 @@ MAX_SIDE = 2048
 #: Height of the cover image, px.
 COVER_HEIGHT = 1600
 JPEG_QUALITY = 85
+#: The filter that takes a larger photo down to MAX_SIDE: bicubic (Pillow's own for thumbnails), not
+#: Lanczos: on a benchmark photo taken from 2,400 to 2,048 px, 30-70 ms less, and the two differ by
+#: far less than the JPEG that follows changes the photo (47.7 dB PSNR between them; quality 85
+#: against its input: 35.9 dB).
+RESAMPLING = Image.Resampling.BICUBIC
 _KEEP = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("gif", "image/gif"),
          "WEBP": ("webp", "image/webp")}
 
@@ -68,7 +73,7 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
             im = upright(im)
         else:
             # A JPEG at least twice the EPUB's size is decoded at 1/2, 1/4 or 1/8 scale (libjpeg scales in the
-            # DCT, far cheaper than decoding every pixel), never below the target; LANCZOS does the rest.
+            # DCT, far cheaper than decoding every pixel), never below the target; RESAMPLING does the rest.
             im.draft(None, target)
             im.load()
         if mode.startswith("I"):  # 16-bit gray: keep its tones (convert('RGB') would clip them to white)
@@ -78,7 +83,7 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
         alpha = "A" in mode or "transparency" in im.info
         out = _to_srgb(im) if not alpha else im.convert("RGBA")
         if out.size != target:
-            out = out.resize(target, Image.Resampling.LANCZOS)
+            out = out.resize(target, RESAMPLING)
         if alpha:
             buf = io.BytesIO()
             out.save(buf, "PNG", optimize=True)
