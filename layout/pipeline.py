@@ -59,11 +59,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     if manifest is None:
         return None
     issue = build_issue(manifest, report, normalize=normalize)
-    if _pool is not None:
-        # one worker imports the EPUB's code now, between the photo checks (done) and the photos
-        # (once the fonts are loaded); the other would do it for a one-in-two chance of being the
-        # one that makes the EPUB
-        _pool.submit(_warm_up)
+    _warm_up_a_worker()
     timings["load"] = time.perf_counter() - t
     if issue is None:
         return None
@@ -158,7 +154,7 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
 
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
-        epub_job = _workers().submit(_epub_in_worker, light, meta, options.embed_fonts)
+        epub_job = _start_epub(light, meta, options.embed_fonts)
     if options.pdf:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
@@ -332,6 +328,20 @@ def stop_workers() -> None:
         _pool = None
 
 
+def _warm_up_a_worker() -> None:
+    """Have one worker import the EPUB's code now, between the photo checks (done) and the photos
+    (once the fonts are loaded). The other would do it for a one-in-two chance of being the one
+    that makes the EPUB. Nothing to do without workers, or with dead ones (the EPUB is then made
+    here)."""
+    from concurrent.futures import BrokenExecutor
+
+    if _pool is not None:
+        try:
+            _pool.submit(_warm_up)
+        except (BrokenExecutor, RuntimeError):
+            pass
+
+
 def _warm_up() -> None:
     """In the worker: import what the EPUB job needs (and, when spawned, the print code) while the
     parent reads the edition."""
@@ -358,6 +368,18 @@ def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, l
     # page 1's photos as the print PDF has them: separated first, they come from the photo cache
     cover = render_pdf(edition.frames[:1], edition.title, **meta) if edition.frames else None
     return render_epub(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts), report.items
+
+
+def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
+    """The EPUB job in a worker process; None when the workers have died (killed, out of memory),
+    and the EPUB is then made in this process (`_epub_result`)."""
+    from concurrent.futures import BrokenExecutor
+
+    try:
+        return _workers().submit(_epub_in_worker, edition, meta, embed_fonts)
+    except (BrokenExecutor, RuntimeError):
+        stop_workers()   # photos still queued for them go to threads here
+        return None
 
 
 def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:

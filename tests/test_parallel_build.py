@@ -102,6 +102,35 @@ def test_photos_survive_the_worker_processes_dying(tmp_path, monkeypatch):
     assert got == expected
 
 
+def test_build_survives_workers_dead_before_it_starts(tmp_path, monkeypatch):
+    """The worker processes killed (out of memory, say) after `start_workers` and before the
+    edition is read: reading, the photos and the EPUB all happen in the build's own process
+    instead, with the same files as a plain build."""
+    import signal
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    colour._cache.clear()
+    report = Report()
+    plain = {p.suffix: p.read_bytes() for p in build(prepare(SAMPLE, report), tmp_path / "plain", report)}
+    colour._cache.clear()
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+    try:
+        pipeline.start_workers()
+        pool = pipeline._pool
+        pool.submit(os.getpid).result(timeout=60)
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        report = Report()
+        edition = prepare(SAMPLE, report, prefetch_photos=True)
+        assert edition is not None
+        written = build(edition, tmp_path / "orphaned", report, BuildOptions(parallel=True))
+    finally:
+        pipeline.stop_workers()
+    assert {p.suffix: p.read_bytes() for p in written} == plain
+
+
 @pytest.mark.parametrize("manifest", [SAMPLE, BROADSHEET], ids=["tabloid", "broadsheet"])
 def test_photo_plan_is_what_make_up_places(manifest):
     """The photos separated ahead (`planned_photos`, before any text is composed) are exactly the
