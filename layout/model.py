@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 
 from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.load import Manifest, display_path, resolve_inside
+from layout.passed_images import PassedImages
 
 #: The most pixels a photo or advertisement may have: a 61-megapixel camera original passes, while
 #: a whole broadsheet page at 300 ppi needs 29 million. Pillow itself refuses twice this
@@ -312,6 +313,8 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
     if ahead is not None:   # being checked on a thread: the verdict is collected by `_image_verdicts`
         _waiting.append((path, ahead, f"{what} {rel}", where))
         return path
+    if path in _unchanged:  # passed in an earlier build and not touched since
+        return path
     problem = _image_problem(path) if path is not None else None
     if problem:
         report.error(problem[0], f"{what} {rel} {problem[1]}", where, problem[2])
@@ -325,6 +328,10 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
 _ahead: dict[Path, Future] = {}
 _waiting: list[tuple[Path, Future, str, Source | None]] = []
 _checker: Executor | None = None
+#: The edition's record of files that passed the check in earlier builds (`passed_images`), and
+#: those of its files that are unchanged since, which are not decoded again.
+_passed: PassedImages | None = None
+_unchanged: set[Path] = set()
 
 
 def check_images_in(executor: Executor | None) -> None:
@@ -337,7 +344,9 @@ def check_images_in(executor: Executor | None) -> None:
 def _image_verdicts(report: Report) -> set[Path]:
     """Wait for the image checks started ahead; report each reference to a broken file (as
     `_image_file` does) and return those files, which the edition then goes without."""
+    global _passed
     bad = set()
+    good = set(_unchanged)
     for path, check, what, where in _waiting:
         try:
             problem = check.result()
@@ -346,8 +355,14 @@ def _image_verdicts(report: Report) -> set[Path]:
         if problem:
             report.error(problem[0], f"{what} {problem[1]}", where, problem[2])
             bad.add(path)
+        else:
+            good.add(path)
+    if _passed is not None:
+        _passed.save(sorted(good - bad))
     _waiting.clear()
     _ahead.clear()
+    _unchanged.clear()
+    _passed = None
     return bad
 
 
@@ -365,7 +380,10 @@ def _check_images_ahead(data: dict, root: Path) -> None:
     lock), while this thread builds the articles. Names that are not plain files inside the
     folder are left to `_image_file`, which reports them, and so are PDF advertisements (pdfium
     must not run on two threads at once)."""
+    global _passed
     _ahead.clear()
+    _unchanged.clear()
+    _passed = PassedImages.load(root)
     refs = []
     for raw in (data.get("articles") or {}).values() if isinstance(data.get("articles"), dict) else ():
         if isinstance(raw, dict):
@@ -383,6 +401,8 @@ def _check_images_ahead(data: dict, root: Path) -> None:
                     paths.append(path)
             except (OSError, ValueError):
                 continue
+    _unchanged.update(p for p in paths if _passed.unchanged(p))
+    paths = [p for p in paths if p not in _unchanged]
     if len(paths) < 2:
         return
     if _checker is not None:

@@ -261,6 +261,48 @@ def test_broken_picture_and_photo_checked_ahead_are_each_one_error(tmp_path, ima
     assert names and not any("train" in n or "stadium" in n for n in names), names
 
 
+def test_a_rebuild_checks_only_the_photo_files_that_changed(tmp_path, images, monkeypatch):
+    """The image checks of a build are remembered (`passed_images`): a rebuild decodes only the
+    files replaced or touched since, and a photo replaced by a broken file after a clean build is
+    still one error at its line."""
+    import os
+
+    from layout import model
+    from layout.passed_images import PassedImages
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    manifest = rt.copy_edition(rt.BROADSHEET, tmp_path / "ed")
+    checked: list[str] = []
+    real = model._image_problem
+
+    def counting(path):
+        checked.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(model, "_image_problem", counting)
+
+    def check() -> list[dict]:
+        checked.clear()
+        return assert_diagnostics(*rt.run_cli(["check", "--json", str(manifest)]))
+
+    check()
+    first = sorted(checked)
+    assert len(first) >= 10 and PassedImages.record_path(manifest.parent.resolve()).is_file()
+    check()
+    assert checked == []                                   # nothing changed: nothing decoded again
+    images_dir = manifest.parent / "images"
+    touched = images_dir / "train.jpg"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 1_000_000_000))
+    (images_dir / "stadium.jpg").write_bytes(images["truncated"].read_bytes())
+    diags = check()
+    assert sorted(checked) == ["stadium.jpg", "train.jpg"]
+    errors = [(d["source"]["file"].split("/")[-1], d["code"]) for d in diags if d["severity"] == "error"]
+    assert errors == [("football.md", "bad-image")], errors
+    diags = check()                                        # a failure is never remembered
+    assert "stadium.jpg" in checked
+    assert [d["code"] for d in diags if d["severity"] == "error"] == ["bad-image"]
+
+
 def test_broken_pdf_advertisement_is_an_error(tmp_path):
     """An advertisement supplied as PDF that is no PDF (a half-uploaded file)."""
     manifest = rt.copy_edition(rt.BROADSHEET, tmp_path / "ed")
