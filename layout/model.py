@@ -358,7 +358,7 @@ def _image_verdicts(report: Report) -> set[Path]:
         else:
             good.add(path)
     if _passed is not None:
-        _passed.save(sorted(good - bad))
+        _passed.save(sorted(good))
     _waiting.clear()
     _ahead.clear()
     _unchanged.clear()

@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from layout.util import cache_root, write_atomic
+from layout.util import cache_root, oldest_first, write_atomic
 
 #: Part of every record: a change to what the image check tests makes older records count for nothing.
 CHECK_RULES = "1: decodes whole (JPEG at 1/8 scale), at most MAX_IMAGE_PIXELS"
@@ -93,18 +93,8 @@ class PassedImages:
 def _forget_old(folder: Path, keep: Path) -> None:
     """Remove the records of editions not built for KEEP_DAYS, and the oldest past KEEP_RECORDS."""
     cutoff = time.time() - KEEP_DAYS * 86400
-    try:
-        entries = []
-        for entry in os.scandir(folder):
-            if entry.name.endswith(".json") and entry.path != str(keep):
-                try:
-                    entries.append((entry.stat().st_mtime, entry.path))
-                except OSError:
-                    pass
-    except OSError:
-        return
-    entries.sort(reverse=True)
-    for i, (mtime, path) in enumerate(entries):
+    others = [(mtime, path) for mtime, _size, path in oldest_first(folder, "*.json") if path != keep]
+    for i, (mtime, path) in enumerate(reversed(others)):   # newest first
         if mtime < cutoff or i >= KEEP_RECORDS - 1:
             try:
                 os.unlink(path)

@@ -176,7 +176,6 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
             writes = [disk.submit(write_atomic, path, data) for path, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-                epub_job = None
                 epub_written = disk.submit(write_atomic, out_dir / f"{edition.stem}.epub", epub_bytes)
             for i, (path, data) in enumerate(files):
                 # the pages repeat the edition's warnings: report only their errors
@@ -384,12 +383,11 @@ def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
 
 def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
     """The worker's EPUB; made here when there is no worker or it died (killed, out of memory)."""
-    global _pool
     if job is not None:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             return job.result()
         except BrokenProcessPool:
-            _pool = None
+            stop_workers()   # as `_start_epub` does: photos still queued for them go to threads here
     return _epub_job(edition, meta, embed_fonts)

@@ -14,6 +14,24 @@ def cache_root() -> Path:
     return Path(base) / "layout"
 
 
+def oldest_first(folder: Path, pattern: str) -> list[tuple[float, int, Path]]:
+    """The files in `folder` matching `pattern`, as (modification time, size, path), oldest first;
+    files another process deletes meanwhile are left out, and so is a folder that cannot be read.
+    For keeping a cache folder within its bounds."""
+    entries = []
+    try:
+        for f in folder.glob(pattern):
+            try:
+                st = f.stat()
+            except OSError:   # deleted meanwhile by another build
+                continue
+            entries.append((st.st_mtime, st.st_size, f))
+    except OSError:
+        return []
+    entries.sort(key=lambda e: e[0])
+    return entries
+
+
 #: This machine, as temporary file names carry it (a build only sweeps up its own machine's files).
 _HOST = re.sub(r"[^A-Za-z0-9]+", "", socket.gethostname())[:20] or "host"
 

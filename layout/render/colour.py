@@ -34,7 +34,7 @@ from PIL import ImageCms
 
 from layout.diagnostics import Report
 from layout.photo import is_turned, upright
-from layout.util import cache_root, write_atomic
+from layout.util import cache_root, oldest_first, write_atomic
 
 ICC_DIR = Path(__file__).resolve().parent / "icc"
 #: Built by icc/build_profile.sh from ANSI CGATS/SNAP TR 002-2007 (coldset offset on newsprint).
@@ -498,14 +498,7 @@ def _write_entry(entry: Path, img: PressImage) -> None:
 
 def _prune(folder: Path) -> None:
     """Delete the oldest entries until the folder holds at most DISK_CACHE_BYTES."""
-    entries = []
-    for f in folder.glob("*.press"):
-        try:
-            st = f.stat()
-        except OSError:   # deleted meanwhile by another build
-            continue
-        entries.append((st.st_mtime, st.st_size, f))
-    entries.sort(key=lambda e: e[0])
+    entries = oldest_first(folder, "*.press")
     total = sum(size for _mtime, size, _f in entries)
     for _mtime, size, old in entries:
         if total <= DISK_CACHE_BYTES:
