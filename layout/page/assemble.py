@@ -9,16 +9,18 @@ an `underset` warning. Placements outside the grid or overlapping are errors.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import masthead, running_head
 from layout.page.adsource import ad_image
 from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
+from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
 from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
 from layout.style import Style
+from layout.wording import counted
 
 RULE_WIDTH = 0.5  # pt, the hairline between stories
 
@@ -28,13 +30,11 @@ def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None
     """The edition's pages in order; `on_page` (if given) sees each finished page as soon as it is made."""
     ts = ts or Typesetter(style, issue.info.lang, report)
     origin = (style.margin_left, style.margin_top)
-    jumps: dict[str, tuple[int, tuple[Slot, ...]]] = {}
-    frames = []
-    for page in issue.pages:
-        frames.append(_make_page(issue, page, style, ts, origin, jumps, report))
-        if on_page is not None:
-            on_page(frames[-1])
-    return tuple(frames)
+    jumps = Jumps(issue, report)
+    frames = make_up_in_jump_order(issue.pages, lambda page: _make_page(issue, page, style, ts, origin, jumps, report),
+                                   jumps, on_page)
+    jumps.finish()   # text no continuation took; and the check that no character went missing
+    return frames
 
 
 def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int, str, tuple, float, float]]:
@@ -88,7 +88,9 @@ def _check_span(pl: Placement, style: Style, report: Report) -> bool:
     return ok
 
 
-def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origin, jumps, report: Report) -> PageFrame:
+def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origin, jumps: Jumps,
+               report: Report) -> PageMakeUp:
+    """One page's make-up; yields while it waits for the head of a jump that lands here (`jumps`)."""
     g = style.grid
     setter = StorySetter(ts, origin)
     items: list[Item] = []
@@ -127,7 +129,9 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
                              pl.source, f"'{other_pl.label}' takes columns {other.first}-{other.last}, "
                                         f"lines {other.top + 1}-{other.bottom}; move one of them")
         if pl.kind == "article":
-            end = _set_article(issue, page, pl, region, setter, jumps, items, report)
+            yield from jumps.wait_for(pl)
+            above = [other_pl.label for other_pl, other in regions if _stacked_above(other, region)]
+            end = _set_article(issue, page, pl, region, setter, jumps, items, report, above)
         else:
             end = _set_picture(page, pl, region, setter, items, report)
         done = Region(region.first, region.last, region.top, end, region.fixed)
@@ -140,38 +144,66 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
 
 
-def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, setter: StorySetter, jumps,
-                 items: list[Item], report: Report) -> int:
-    """An article (or the continuation of a jumped one) in its region; returns the grid line after it."""
+def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, setter: StorySetter, jumps: Jumps,
+                 items: list[Item], report: Report, above: Sequence[str] = ()) -> int:
+    """An article (or the continuation of a jumped one) in its region; returns the grid line after it.
+    `above`: the stories set above it in its columns (named when it does not fit)."""
     g = setter.grid
     article = issue.articles[pl.article]
     if pl.continued:
-        source = jumps.pop(pl.article, None)
+        source = jumps.take(pl.article)
         if source is None:
-            return region.top  # the model check reported the orphan
+            return region.top  # nothing jumped here (the head fit, or an error was reported)
         from_page, slots = source
         decks = [("continuation_head", article.headline)]
         slots = (setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=region.inset),) + slots
         result = setter.set_story(article, region, slots=list(slots), decks=decks, label=f"{article.headline}（续）")
     else:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
-        result = setter.set_story(article, region, slots=setter.body_slots(article, region.inset), decks=decks,
-                                  jump_to=pl.continue_on)
+        body = setter.body_slots(article, region.inset)
+        jumps.ledger.hand(article.id, body, pl.source)
+        result = setter.set_story(article, region, slots=body, decks=decks, jump_to=pl.continue_on)
     items += result.items
-    if result.remainder:
-        if pl.continue_on and not pl.continued:
-            jumps[pl.article] = (page.number, result.remainder)
-        else:
-            chars = sum(len(s.line.text.replace(" ", "")) for s in result.remainder)
-            report.error("overset", f"'{pl.article}' on page {page.number}: {chars} characters "
-                         f"({len(result.remainder)} lines) do not fit", pl.source,
-                         "give the story more lines or columns, cut the text, or jump it with continue_on")
-            items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
-                              g.span_width(region.first, region.last), g.pitch, f"{chars}"))
+    jumps.ledger.print_items(article.id, result.items)
+    if pl.continue_on and not pl.continued:
+        jumps.hand_over(pl, page.number, result.remainder)
+        if body and len(result.remainder) >= len(body):
+            report.warning("empty-jump-head", f"'{pl.article}' on page {page.number} prints no text of its own: its "
+                           f"region holds the headline only and all of its text jumps to page {pl.continue_on}",
+                           pl.source, "give the region more lines: the story starts here and its （下转） line "
+                                      "tells the reader where it goes on")
+    elif result.remainder:
+        chars = slot_chars(result.remainder)
+        jumps.ledger.report_lost(article.id, chars)
+        message, hint = _overset_wording(pl, page, result.remainder, region, above)
+        report.error("overset", message, pl.source, hint)
+        items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
+                          g.span_width(region.first, region.last), g.pitch, f"{chars}"))
     if result.underset > 2:
-        report.warning("underset", f"'{pl.article}' on page {page.number} leaves {result.underset} grid lines empty",
+        report.warning("underset", f"'{pl.article}' on page {page.number} leaves {counted(result.underset, 'grid line')} empty",
                        pl.source, "shorten the region's lines or add text")
     return result.end
+
+
+def _overset_wording(pl: Placement, page: PageSpec, remainder: Sequence[Slot], region: Region,
+                     above: Sequence[str]) -> tuple[str, str]:
+    """(message, hint) of an overset error: the story whose text did not fit and how much (characters,
+    lines); for a story stacked under others, the stories above it that took the columns' room."""
+    chars, lines = slot_chars(remainder), len(remainder)
+    message = f"'{pl.article}' on page {page.number}: {counted(chars, 'character')} ({counted(lines, 'line')}) {'does' if chars == 1 else 'do'} not fit"
+    if region.fixed or not above:
+        return message, "give the story more lines or columns, cut the text, or jump it with continue_on"
+    columns = f"column {region.first}" if region.first == region.last else f"columns {region.first}-{region.last}"
+    names = ", ".join(f"'{name}'" for name in above)
+    grid_lines = -(-lines // (region.last - region.first + 1))
+    return (f"{message} below {names} in {columns}",
+            f"the stories stacked in {columns} need about {counted(grid_lines, 'more grid line')}: cut "
+            f"'{pl.article}' or a story above it, give them more columns, or jump one with continue_on")
+
+
+def _stacked_above(other: Region, region: Region) -> bool:
+    """Whether `other` (already set) shares columns with `region` and ends above it."""
+    return other.first <= region.last and region.first <= other.last and other.bottom <= region.top
 
 
 def _set_picture(page: PageSpec, pl: Placement, region: Region, setter: StorySetter, items: list[Item],
