@@ -16,6 +16,7 @@ from pathlib import Path
 from layout import __version__
 from layout.diagnostics import ERROR, INFO, WARNING, Report
 from layout import pipeline
+from layout.wording import counted
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,7 +111,7 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
             print(d.format(), file=sys.stderr)
     errors, warnings = len(report.errors), len(report.warnings)
     if errors or warnings:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        print(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", file=sys.stderr)
 
 
 def entry() -> None:
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
         for path in written:
             print(path)
         if args.command == "check" and edition is not None and not report.has_errors:
-            print(f"ok: {len(edition.frames)} pages, {len(edition.issue.articles)} articles", file=sys.stderr)
+            print(f"ok: {counted(len(edition.frames), 'page')}, {counted(len(edition.issue.articles), 'article')}", file=sys.stderr)
         if args.command == "build" and edition is None:
             print("nothing written: fix the errors above", file=sys.stderr)
     return 1 if report.has_errors else 0

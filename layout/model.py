@@ -21,6 +21,7 @@ from PIL import Image as PILImage
 from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.load import Manifest, display_path, resolve_inside
 from layout.passed_images import PassedImages
+from layout.wording import counted
 
 #: The most pixels a photo or advertisement may have: a 61-megapixel camera original passes, while
 #: a whole broadsheet page at 300 ppi needs 29 million. Pillow itself refuses twice this
@@ -124,6 +125,8 @@ class Placement:
     kind: str = "article"
     photo: Photo | None = None
     source: Source | None = field(default=None, compare=False)
+    #: where the values of `columns` and `lines` are written (their diagnostics point there)
+    span_sources: dict[str, Source | None] = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -190,6 +193,7 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
     if bad:
         articles, pages = _without_files(articles, pages, bad)
     _check_references(pages, articles, manifest, report)
+    _report_unplaced(articles, data, report)
     if date is None or not isinstance(data.get("pages"), list):
         return None
     return Issue(
@@ -271,13 +275,9 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                 kind=kind,
                 photo=photo,
                 source=manifest.where(*path),
+                span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines") if key in st},
             )
         )
-        for key in ("columns", "lines"):
-            span = _span(st.get(key))
-            if span and span[0] > span[1]:
-                report.error("bad-span", f"{key} [{span[0]}, {span[1]}] runs backwards", manifest.value_at(*path, key),
-                             f"write the smaller number first: [{span[1]}, {span[0]}]")
     return PageSpec(
         number=index + 1,
         section=_capped(_str(raw.get("section")), f"pages[{index + 1}].section",
@@ -473,8 +473,9 @@ def _photo(st: dict, kind: str, path: tuple, manifest: Manifest, report: Report)
 
 
 def _span(value) -> tuple[int, int] | None:
-    if (isinstance(value, list) and len(value) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)):
+    """[first, last] as two whole numbers, in any order or range (`layout.spans` checks them against
+    the grid); None for anything else (the schema has reported it)."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
         return (value[0], value[1])
     return None
 
@@ -506,7 +507,7 @@ def _check_references(pages, articles, manifest: Manifest, report: Report) -> No
         target = pl.continue_on
         landing = landings.get(art_id)
         if target > len(pages):
-            report.error("bad-jump", f"continue_on: {target}, but the edition has {len(pages)} pages", pl.source,
+            report.error("bad-jump", f"continue_on: {target}, but the edition has {counted(len(pages), 'page')}", pl.source,
                          "name a page of this edition")
         elif target == page.number:
             report.error("bad-jump", f"'{art_id}' jumps to its own page {target}", pl.source,
@@ -522,6 +523,18 @@ def _check_references(pages, articles, manifest: Manifest, report: Report) -> No
     for art_id, (page, pl) in list(jumps.items()):
         if (art_id, False) not in placed:
             report.error("orphan-continuation", f"'{art_id}' has a jump but no first placement", pl.source)
+
+
+def _report_unplaced(articles: dict[str, Article], data: dict, report: Report) -> None:
+    """A warning at each article that no page's stories name: it would be left out of the edition
+    silently. Placements count as written, valid or not (a broken one has its own error)."""
+    named = {st.get("article") for page in _list(data.get("pages")) if isinstance(page, dict)
+             for st in _list(page.get("stories")) if isinstance(st, dict)}
+    for art_id, article in articles.items():
+        if art_id not in named:
+            report.warning("unplaced-article", f"article '{art_id}' is placed on no page: it is left out of the "
+                           "edition (PDF and EPUB)", article.source,
+                           f"add '- article: {art_id}' with its columns to a page's stories, or remove the article")
 
 
 def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, lang: str, normalize) -> Article:

@@ -23,6 +23,7 @@ from layout.model import Issue, build_issue
 from layout.page.assemble import make_pages, planned_photos
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
+from layout.spans import check_spans
 from layout.style import Style, load_style
 from layout.util import write_atomic
 
@@ -64,6 +65,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     if issue is None:
         return None
     style = load_style(issue.style, issue.root, report, issue.style_source)
+    check_spans(issue, style.grid if style else None, style.name if style else "", report)
     if style is None:
         return None
     blocking = {"unknown-key", "missing-key", "wrong-type", "yaml-syntax", "duplicate-id", "duplicate-key"}

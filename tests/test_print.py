@@ -536,7 +536,7 @@ def test_small_text_in_several_inks_is_found_however_the_fill_is_written(case, t
     result = preflight(data)
     hits = [f for f in result.warnings if f.code == "small-text-inks"]
     if runs:
-        assert [f.message for f in hits] == [f"page 1: {runs} text run(s) under 12 pt printed on more than one plate"]
+        assert [f.message for f in hits] == [f"page 1: {runs} text run{'' if runs == 1 else 's'} under 12 pt printed on more than one plate"]
     else:
         assert not hits, hits
     assert result.ok, [f.message for f in result.errors]

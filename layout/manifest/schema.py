@@ -14,6 +14,7 @@ import jsonschema
 
 from layout.diagnostics import Report, did_you_mean
 from layout.manifest.yamlsrc import SourceMap
+from layout.wording import counted
 
 SCHEMA_PATH = Path(__file__).with_name("issue.schema.json")
 _TYPE_NAMES = {
@@ -83,6 +84,8 @@ def _report_error(err: jsonschema.ValidationError, sources: SourceMap, report: R
         report.error("missing-key", f"{name} has no '{missing}'", sources.where(path),
                      f"add '{missing}:' here (see docs/manifest.md)")
         return
+    if kind == "minimum" and _in_span(path):
+        return  # a span's numbers are checked together, against the grid: one diagnostic per span (layout/spans.py)
     where = sources.value(path)
     if kind == "type":
         wanted = err.validator_value if isinstance(err.validator_value, str) else err.validator_value[0]
@@ -104,6 +107,11 @@ def _report_error(err: jsonschema.ValidationError, sources: SourceMap, report: R
         report.error("invalid", f"{name}: {err.message}", where)
 
 
+def _in_span(path: tuple) -> bool:
+    """Whether `path` is a number inside a placement's `columns` or `lines` span."""
+    return len(path) >= 3 and path[-2] in ("columns", "lines") and isinstance(path[-1], int) and "stories" in path
+
+
 def _plain(err: jsonschema.ValidationError) -> str:
     v = err.validator_value
     return {
@@ -111,8 +119,8 @@ def _plain(err: jsonschema.ValidationError) -> str:
         "maximum": f"{err.instance} is above the largest allowed value {v}",
         "exclusiveMinimum": f"{err.instance} must be above {v}",
         "minLength": "must not be empty",
-        "minItems": f"needs at least {v} item(s)",
-        "maxItems": f"takes at most {v} items",
+        "minItems": f"needs at least {counted(v, 'item')}",
+        "maxItems": f"takes at most {counted(v, 'item')}",
     }[err.validator]
 
 

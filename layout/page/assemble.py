@@ -19,6 +19,7 @@ from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
 from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
+from layout.spans import span_fits
 from layout.style import Style
 from layout.wording import counted
 
@@ -49,7 +50,7 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
     out = []
     for page in issue.pages:
         for pl in page.placements:
-            if not _check_span(pl, style, Report()):   # make-up reports it and sets nothing there
+            if not span_fits(pl, g):   # reported by the pipeline (layout.spans); nothing is set there
                 continue
             if pl.kind == "article":
                 article = issue.articles.get(pl.article)
@@ -74,20 +75,6 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
     return out
 
 
-def _check_span(pl: Placement, style: Style, report: Report) -> bool:
-    g = style.grid
-    ok = True
-    if pl.columns[1] > g.columns or pl.columns[0] > pl.columns[1]:
-        report.error("outside-grid", f"columns [{pl.columns[0]}, {pl.columns[1]}] lie outside the {g.columns}-column grid",
-                     pl.source, f"columns run from 1 to {g.columns} in style '{style.name}'")
-        ok = False
-    if pl.lines and (pl.lines[1] > g.lines or pl.lines[0] > pl.lines[1]):
-        report.error("outside-grid", f"lines [{pl.lines[0]}, {pl.lines[1]}] lie outside the grid's {g.lines} lines",
-                     pl.source, f"grid lines run from 1 to {g.lines} in style '{style.name}'")
-        ok = False
-    return ok
-
-
 def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origin, jumps: Jumps,
                report: Report) -> PageMakeUp:
     """One page's make-up; yields while it waits for the head of a jump that lands here (`jumps`)."""
@@ -96,7 +83,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     items: list[Item] = []
     col_top = {c: 0 for c in range(1, g.columns + 1)}
     under_masthead: set[int] = set()  # columns whose next story starts right under the masthead's rule
-    fixed = [pl for pl in page.placements if pl.lines and _check_span(pl, style, report)]
+    fixed = [pl for pl in page.placements if pl.lines and span_fits(pl, g)]
     if page.masthead:
         band = style.masthead_lines
         taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
@@ -110,7 +97,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         items += running_head(issue, page, ts, setter.x(1), setter.y(0), g.width)
     regions: list[tuple[Placement, Region]] = []
     for pl in page.placements:
-        if (pl.kind == "article" and pl.article not in issue.articles) or (not pl.lines and not _check_span(pl, style, report)):
+        if (pl.kind == "article" and pl.article not in issue.articles) or (not pl.lines and not span_fits(pl, g)):
             continue
         if pl.lines and pl not in fixed:
             continue
@@ -198,7 +185,7 @@ def _overset_wording(pl: Placement, page: PageSpec, remainder: Sequence[Slot], r
     grid_lines = -(-lines // (region.last - region.first + 1))
     return (f"{message} below {names} in {columns}",
             f"the stories stacked in {columns} need about {counted(grid_lines, 'more grid line')}: cut "
-            f"'{pl.article}' or a story above it, give them more columns, or jump one with continue_on")
+            f"'{pl.article}' or {names} above it, give them more columns, or jump one with continue_on")
 
 
 def _stacked_above(other: Region, region: Region) -> bool:

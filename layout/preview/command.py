@@ -19,6 +19,7 @@ from layout.diagnostics import Report
 from layout.preview import html
 from layout.render.preview import PagePreviewer, Preview, page_name
 from layout.util import write_atomic
+from layout.wording import counted
 
 
 def preview_dir(manifest: str | Path, out: str | Path | None) -> Path:
@@ -70,7 +71,7 @@ def run(args, print_report=None, progress=None) -> int:
         print("nothing written: fix the errors above", file=sys.stderr)
     else:
         print(written[0])
-        print(f"{len(preview.pages)} pages at {args.dpi} dpi in {out_dir}{' (with overlay)' if args.overlay else ''}",
+        print(f"{counted(len(preview.pages), 'page')} at {args.dpi} dpi in {out_dir}{' (with overlay)' if args.overlay else ''}",
               file=sys.stderr)
     return 1 if report.has_errors else 0
 

@@ -37,6 +37,7 @@ from layout.diagnostics import Diagnostic, Report
 from layout.page.frames import Image
 from layout.preview import html
 from layout.render.preview import DEFAULT_DPI, PagePreviewer, Preview
+from layout.wording import counted
 
 #: files that can be inputs of an edition (manifest, article files, which `include` patterns may pick up
 #: as they appear, photos, ads, styles)
@@ -159,7 +160,7 @@ class LivePreview:
             self.last_seconds = seconds
             self._cond.notify_all()
         if broken:
-            self.log(f"not laid out ({seconds:.2f} s): {len(broken)} error(s); showing the last good pages\n"
+            self.log(f"not laid out ({seconds:.2f} s): {counted(len(broken), 'error')}; showing the last good pages\n"
                      + "\n".join(d.format() for d in broken))
         elif preview is not None:
             drawn = ", ".join(str(n) for n in preview.rendered) or "none"

@@ -28,6 +28,7 @@ from pikepdf import Name
 from PIL import Image as PILImage
 
 from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
+from layout.wording import counted
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 MM = 72 / 25.4
@@ -715,7 +716,7 @@ def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float, known_inks: Map
             ck.add(WARNING, "low-resolution", f"{where} prints at {img.ppi:.0f} ppi (under {min_ppi:g})", img.page,
                    "use a larger original or print it smaller: newsprint shows pixels under about 150 ppi")
     for page, count in sorted(ck.small_text.items()):
-        ck.add(WARNING, "small-text-inks", f"page {page}: {count} text run(s) under {SMALL_TEXT:g} pt printed on "
+        ck.add(WARNING, "small-text-inks", f"page {page}: {counted(count, 'text run')} under {SMALL_TEXT:g} pt printed on "
                "more than one plate", page, "set small text in black only (0/0/0/100): newsprint register is loose")
 
 

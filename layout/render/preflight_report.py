@@ -15,6 +15,7 @@ from pathlib import Path
 from layout.diagnostics import Report, Source
 from layout.render.colour import DEFAULT_INK_LIMIT
 from layout.render.preflight import ERROR, INFO, MM, WARNING, PreflightResult, preflight
+from layout.wording import counted
 
 
 def to_json(result: PreflightResult) -> dict:
@@ -32,7 +33,7 @@ def format_text(result: PreflightResult) -> str:
     r, out = result, []
     x = r.pdfx
     out.append(f"preflight {r.file}")
-    out.append(f"  PDF {r.pdf_version or '?'}, {len(r.pages)} page(s); PDF/X: {x.get('GTS_PDFXVersion') or 'none'}"
+    out.append(f"  PDF {r.pdf_version or '?'}, {counted(len(r.pages), 'page')}; PDF/X: {x.get('GTS_PDFXVersion') or 'none'}"
                f" / {x.get('GTS_PDFXConformance') or '-'}; Trapped {x.get('Trapped') or '-'}; "
                f"ID {'yes' if x.get('ID') else 'no'}; XMP {'yes' if x.get('XMP') else 'no'}")
     if x.get("Title"):
@@ -69,7 +70,7 @@ def format_text(result: PreflightResult) -> str:
         for f in sorted(r.findings, key=lambda f: ({ERROR: 0, WARNING: 1}.get(f.severity, 2), f.page or 0)):
             out.append(f"  {f.severity}[{f.code}]: {f.message}" + (f"\n      hint: {f.hint}" if f.hint else ""))
     verdict = "PASS" if r.ok else "FAIL"
-    out.append(f"{verdict}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)")
+    out.append(f"{verdict}: {counted(len(r.errors), 'error')}, {counted(len(r.warnings), 'warning')}")
     return "\n".join(out)
 
 
