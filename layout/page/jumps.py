@@ -34,7 +34,7 @@ PageMakeUp = Generator[str, None, PageFrame]
 
 def visible_chars(text: str) -> int:
     """Characters that print: all but spaces (ASCII, ideographic, line breaks)."""
-    return sum(1 for ch in text if not ch.isspace())
+    return len("".join(text.split()))
 
 
 def slot_chars(slots: Iterable[Slot]) -> int:
