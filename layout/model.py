@@ -507,8 +507,8 @@ def _check_references(pages, articles, manifest: Manifest, report: Report) -> No
         target = pl.continue_on
         landing = landings.get(art_id)
         if target > len(pages):
-            report.error("bad-jump", f"continue_on: {target}, but the edition has {counted(len(pages), 'page')}", pl.source,
-                         "name a page of this edition")
+            report.error("bad-jump", f"continue_on: {target}, but the edition has {counted(len(pages), 'page')}",
+                         pl.source, "name a page of this edition")
         elif target == page.number:
             report.error("bad-jump", f"'{art_id}' jumps to its own page {target}", pl.source,
                          "a jump continues on another page")

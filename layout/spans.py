@@ -41,7 +41,8 @@ def check_spans(issue: Issue, grid: Grid | None, style_name: str, report: Report
                     report.error(code, message, pl.span_sources.get(key) or pl.source, hint)
 
 
-def span_problem(key: str, span: tuple[int, int], limit: int | None, style_name: str = "") -> tuple[str, str, str] | None:
+def span_problem(key: str, span: tuple[int, int], limit: int | None,
+                 style_name: str = "") -> tuple[str, str, str] | None:
     """(code, message, hint) for a span that runs backwards or leaves a grid of `limit` columns or
     lines (None: unknown, only numbers under 1 are off it); None when the span is fine."""
     first, last = span

@@ -167,8 +167,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
                           g.span_width(region.first, region.last), g.pitch, f"{chars}"))
     if result.underset > 2:
-        report.warning("underset", f"'{pl.article}' on page {page.number} leaves {counted(result.underset, 'grid line')} empty",
-                       pl.source, "shorten the region's lines or add text")
+        report.warning("underset", f"'{pl.article}' on page {page.number} leaves "
+                       f"{counted(result.underset, 'grid line')} empty", pl.source, "shorten the region's lines or add text")
     return result.end
 
 
@@ -177,7 +177,8 @@ def _overset_wording(pl: Placement, page: PageSpec, remainder: Sequence[Slot], r
     """(message, hint) of an overset error: the story whose text did not fit and how much (characters,
     lines); for a story stacked under others, the stories above it that took the columns' room."""
     chars, lines = slot_chars(remainder), len(remainder)
-    message = f"'{pl.article}' on page {page.number}: {counted(chars, 'character')} ({counted(lines, 'line')}) {'does' if chars == 1 else 'do'} not fit"
+    message = (f"'{pl.article}' on page {page.number}: {counted(chars, 'character')} ({counted(lines, 'line')}) "
+               f"{'does' if chars == 1 else 'do'} not fit")
     if region.fixed or not above:
         return message, "give the story more lines or columns, cut the text, or jump it with continue_on"
     columns = f"column {region.first}" if region.first == region.last else f"columns {region.first}-{region.last}"

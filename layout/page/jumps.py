@@ -27,9 +27,9 @@ from layout.wording import counted
 #: Slot roles that are the tool's own words, not the article's: the jump lines （下转第N版）/（上接第N版）.
 TOOL_ROLES = frozenset({"jump"})
 
-#: A page's make-up: a generator that yields the id of an article whose head it waits for and
-#: returns the finished frame.
-PageMakeUp = Generator[str, None, PageFrame]
+#: A page's make-up: a generator that yields the continuation placement at which it waits for the
+#: jump's head and returns the finished frame.
+PageMakeUp = Generator[Placement, None, PageFrame]
 
 
 def visible_chars(text: str) -> int:
@@ -102,10 +102,14 @@ class Jumps:
         self._given_up: dict[str, tuple[int, Placement]] = {}
 
     # -- in a page's make-up ---------------------------------------------------------------
-    def wait_for(self, pl: Placement) -> Generator[str, None, None]:
-        """Before setting `pl`: while it is a continuation whose head is still to be set, yield its id."""
-        while pl.continued and pl.article in self._heads_to_set and pl.article not in self._given_up:
-            yield pl.article
+    def must_wait(self, pl: Placement) -> bool:
+        """Whether `pl` is a continuation whose head is still to be set."""
+        return pl.continued and pl.article in self._heads_to_set and pl.article not in self._given_up
+
+    def wait_for(self, pl: Placement) -> Generator[Placement, None, None]:
+        """Before setting `pl`: while it is a continuation whose head is still to be set, yield it."""
+        while self.must_wait(pl):
+            yield pl
 
     def hand_over(self, pl: Placement, page: int, remainder: tuple[Slot, ...]) -> None:
         """The head `pl` on `page` is set; `remainder` (maybe empty) goes to its continuation."""
@@ -137,9 +141,9 @@ class Jumps:
             if number == page.number:
                 del self._heads_to_set[article]
 
-    def give_up_waiting(self, article: str, page: int, pl: Placement | None) -> None:
-        """Pages wait on each other: the continuation of `article` on `page` is set without waiting."""
-        self._given_up[article] = (page, pl)
+    def give_up_waiting(self, pl: Placement, page: int) -> None:
+        """Pages wait on each other: the continuation `pl` on `page` is set without waiting for its head."""
+        self._given_up[pl.article] = (page, pl)
 
     # -- after make-up ------------------------------------------------------------------------
     def finish(self) -> None:
@@ -164,9 +168,8 @@ def make_up_in_jump_order(pages: Sequence[PageSpec], make_page: Callable[[PageSp
     head is set. When pages wait on each other, the first one goes on without its continuation's text
     (the head then reports `jump-cycle`). -> the frames in page order; `on_page` sees each as it is done."""
     running = {page.number: (page, make_page(page)) for page in pages}
-    waiting: dict[int, str] = {}
+    waiting: dict[int, Placement] = {}   # page -> the continuation it waits at
     frames: dict[int, PageFrame] = {}
-    placements = {(page.number, pl.article): pl for page in pages for pl in page.placements if pl.continued}
 
     def advance(number: int) -> None:
         page, job = running[number]
@@ -182,15 +185,10 @@ def make_up_in_jump_order(pages: Sequence[PageSpec], make_page: Callable[[PageSp
     for number in list(running):
         advance(number)
     while waiting:
-        ready = [n for n in sorted(waiting) if _can_go_on(jumps, placements.get((n, waiting[n])))]
-        if not ready:
+        ready = [n for n in sorted(waiting) if not jumps.must_wait(waiting[n])]
+        if not ready:   # every waiting page waits for a head on another waiting page
             stuck = min(waiting)
-            jumps.give_up_waiting(waiting[stuck], stuck, placements.get((stuck, waiting[stuck])))
+            jumps.give_up_waiting(waiting[stuck], stuck)
             ready = [stuck]
         advance(ready[0])
     return tuple(frames[page.number] for page in pages)
-
-
-def _can_go_on(jumps: Jumps, pl: Placement | None) -> bool:
-    """Whether a page waiting at continuation `pl` may go on (its head is set, or will never be)."""
-    return pl is None or next(jumps.wait_for(pl), None) is None
