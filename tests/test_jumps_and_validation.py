@@ -47,6 +47,21 @@ articles:
     return tmp_path / "issue.yaml"
 
 
+def _one_page(tmp_path: Path, stories: str, article: str) -> Path:
+    """A one-page edition with one inline article; `stories` starts on line 7 of the manifest."""
+    (tmp_path / "issue.yaml").write_text(f"""paper: {{name: 新区时报}}
+issue: {{number: 1, date: 2026-11-27}}
+style: tabloid
+pages:
+  - section: 要闻
+    stories:
+{stories}
+articles:
+  {article}
+""", encoding="utf-8")
+    return tmp_path / "issue.yaml"
+
+
 def _run(argv: list[str], capsys) -> tuple[int, list[dict]]:
     status = main([*argv, "--json"])
     return status, json.loads(capsys.readouterr().out)
@@ -171,26 +186,24 @@ def _counted_in_errors(report: Report, article: str) -> int:
     return total
 
 
+#: A jump from page 1 whose remainder finds no continuation on page 2 (`page2`: the placement there).
+NO_LANDING = """
+  - section: 要闻
+    stories:
+      - {{article: sme-financing, columns: [1, 2], lines: [1, 20], continue_on: 2}}
+  - section: 综合
+    stories:
+      - {page2}
+"""
+
+
 @pytest.mark.parametrize("pages", [
     pytest.param(BACKWARD.format(lines="[78, 86]"), id="backward"),
     pytest.param(BACKWARD.format(lines="[84, 86]"), id="backward-head-without-room"),
     pytest.param(CYCLE.format(first=f"{_SME_LANDS}\n{_CHIP_JUMPS}"), id="pages-wait-on-each-other"),
-    pytest.param("""
-  - section: 要闻
-    stories:
-      - {article: sme-financing, columns: [1, 2], lines: [1, 20], continue_on: 2}
-  - section: 综合
-    stories:
-      - {article: wetland-park, columns: [1, 5]}
-""", id="continuation-missing"),
-    pytest.param("""
-  - section: 要闻
-    stories:
-      - {article: sme-financing, columns: [1, 2], lines: [1, 20], continue_on: 2}
-  - section: 综合
-    stories:
-      - {article: sme-financing, continued: true, columns: [4, 9]}
-""", id="continuation-off-the-grid"),
+    pytest.param(NO_LANDING.format(page2="{article: wetland-park, columns: [1, 5]}"), id="continuation-missing"),
+    pytest.param(NO_LANDING.format(page2="{article: sme-financing, continued: true, columns: [4, 9]}"),
+                 id="continuation-off-the-grid"),
 ])
 def test_every_character_is_printed_or_counted_in_an_error(tmp_path, pages):
     report = Report()
@@ -261,19 +274,9 @@ def test_an_article_no_page_places_is_a_located_warning(tmp_path, capsys):
 ])
 def test_each_malformed_span_gets_exactly_one_diagnostic_at_its_value(tmp_path, capsys, columns, lines, code, at,
                                                                       text):
-    (tmp_path / "issue.yaml").write_text(f"""paper: {{name: 新区时报}}
-issue: {{number: 1, date: 2026-11-27}}
-style: tabloid
-pages:
-  - section: 要闻
-    stories:
-      - article: flood-drill
-        columns: {columns}
-        lines: {lines}
-articles:
-  flood-drill: {{headline: 区里举行防汛演练, body: 演练当天，各部门按预案就位。}}
-""", encoding="utf-8")
-    status, diags = _run(["check", str(tmp_path / "issue.yaml")], capsys)
+    manifest = _one_page(tmp_path, f"      - article: flood-drill\n        columns: {columns}\n        lines: {lines}",
+                         "flood-drill: {headline: 区里举行防汛演练, body: 演练当天，各部门按预案就位。}")
+    status, diags = _run(["check", str(manifest)], capsys)
     assert status == 1
     (error,) = [d for d in diags if d["severity"] == "error"]
     assert error["code"] == code
@@ -301,17 +304,9 @@ def test_overset_in_a_stack_names_the_stories_above(tmp_path, capsys):
 def test_counts_in_messages_are_worded_in_the_singular_for_one(tmp_path, capsys):
     """One line over: '(1 line)', not '(1 lines)'."""
     def overset(body_chars: int) -> str:
-        (tmp_path / "issue.yaml").write_text(f"""paper: {{name: 新区时报}}
-issue: {{number: 1, date: 2026-11-27}}
-style: tabloid
-pages:
-  - section: 要闻
-    stories:
-      - {{article: long, columns: [1, 1], lines: [1, 20]}}
-articles:
-  long: {{headline: 稿件太长, body: {"测" * body_chars}}}
-""", encoding="utf-8")
-        _status, diags = _run(["check", str(tmp_path / "issue.yaml")], capsys)
+        manifest = _one_page(tmp_path, "      - {article: long, columns: [1, 1], lines: [1, 20]}",
+                             f"long: {{headline: 稿件太长, body: {'测' * body_chars}}}")
+        _status, diags = _run(["check", str(manifest)], capsys)
         return next(d["message"] for d in diags if d["code"] == "overset")
 
     over = int(re.search(r"(\d+) characters", overset(900)).group(1))
