@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout import STYLES_DIR
+from layout import FONTS_DIR, STYLES_DIR
 from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.yamlsrc import parse_yaml, read_text
+from layout.paths import resolve_inside
 
 #: The 号 table this project uses (the common mainland one; pt). Documented in docs/styles.md.
 SIZE_NAMES = {
@@ -125,9 +126,12 @@ def available_styles() -> list[str]:
 
 
 def find_style(ref: str, issue_root: Path, report: Report, where: Source | None) -> Path | None:
-    """A style name or relative path -> the sheet's path (diagnostic when missing)."""
-    if "/" in ref or ref.endswith((".yaml", ".yml")):
-        path = (issue_root / ref).resolve()
+    """A style name or a path relative to the manifest -> the sheet's path (diagnostic when missing,
+    or when the path leads outside the edition's folder and the project's styles/)."""
+    if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+        path = resolve_inside(issue_root, ref, report, where, "style", also=(STYLES_DIR,))
+        if path is None:
+            return None
         if not path.is_file():
             report.error("unknown-style", f"style file not found: {ref}", where,
                          "give a path relative to the manifest, or a name: " + ", ".join(available_styles()))
@@ -223,10 +227,29 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         punctuation=str(data.get("punctuation", "kaiming")),
         masthead_lines=int(data.get("masthead_lines", 14)),
         fallback=tuple(str(f) for f in data.get("fallback") or ()),
-        font_dirs=tuple(path.parent / Path(str(d)).expanduser() for d in data.get("font_dirs") or ()),
+        font_dirs=_font_dirs(data.get("font_dirs"), path, issue_root, smap, report),
         path=path,
         sources={
             **{("roles", n): smap.where(("roles", n, "font")) for n in roles},
             **{("fallback", i): smap.value(("fallback", i)) for i, _ in enumerate(data.get("fallback") or ())},
         },
     )
+
+
+def _font_dirs(listed, style_path: Path, issue_root: Path, smap, report: Report) -> tuple[Path, ...]:
+    """A style's `font_dirs` (relative to the style) -> the folders, each inside the edition's
+    folder, the style's own folder or the project's fonts/; any other is refused with a
+    diagnostic (the machine's installed fonts are searched anyway; LAYOUT_FONT_DIRS adds more)."""
+    if listed is None:
+        return ()
+    if not isinstance(listed, list):
+        report.warning("bad-style", "font_dirs must be a list of folders", smap.value(("font_dirs",)),
+                       "e.g. font_dirs: [fonts]")
+        return ()
+    dirs = []
+    for i, d in enumerate(listed):
+        found = resolve_inside(style_path.parent, str(d), report, smap.value(("font_dirs", i)), "font folder",
+                               also=(issue_root, FONTS_DIR))
+        if found is not None:
+            dirs.append(found)
+    return tuple(dirs)

@@ -8,7 +8,6 @@ that one run reports everything it can.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from layout.diagnostics import Report, Source
 from layout.manifest.schema import validate
 from layout.manifest.yamlsrc import SourceMap, parse_yaml, read_text
+from layout.paths import found_inside, resolve_inside  # noqa: F401 - resolve_inside: model.py takes it from here
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 
@@ -46,23 +46,6 @@ def display_path(path: Path) -> str:
     if absolute == here or here in absolute.parents:
         return str(absolute.relative_to(here))
     return str(absolute)
-
-
-def resolve_inside(root: Path, rel: str, report: Report, where: Source | None, what: str) -> Path | None:
-    """Resolve `rel` against the issue folder; refuse absolute paths and `..` escapes."""
-    if not isinstance(rel, str) or not rel.strip():
-        report.error("bad-path", f"{what} must be a file path", where)
-        return None
-    if os.path.isabs(rel) or re.match(r"^[A-Za-z]:[\\/]", rel) or rel.startswith("~"):
-        report.error("absolute-path", f"{what} '{rel}' is an absolute path", where,
-                     "write it relative to the manifest, e.g. images/photo.jpg, and copy the file into the issue folder")
-        return None
-    target = (root / rel).resolve()
-    if target != root and root not in target.parents:
-        report.error("path-escape", f"{what} '{rel}' points outside the issue folder", where,
-                     "keep every file of an edition inside its folder; copy the file in and drop the '../'")
-        return None
-    return target
 
 
 def load_manifest(path: str | Path, report: Report) -> Manifest | None:
@@ -122,6 +105,8 @@ def _load_article_files(manifest: Manifest, report: Report) -> None:
             if file in seen or file.suffix.lower() not in (".md", ".markdown", ".yaml", ".yml"):
                 continue
             seen.add(file)
+            if found_inside(file, (manifest.root,), report, where, "article file") is None:
+                continue   # a link to a file elsewhere: never read
             _load_article_file(manifest, file, where, report)
 
 
