@@ -42,16 +42,17 @@ def _escape(report: Report, where: Source | None, what: str, rel: str, linked: b
 
 
 def resolve_inside(root: Path, rel, report: Report, where: Source | None, what: str,
-                   also: tuple[Path, ...] = ()) -> Path | None:
+                   also: tuple[Path, ...] = (), example: str = "images/photo.jpg") -> Path | None:
     """`rel` as written in an input, resolved against the edition folder `root` -> the path, or
     None with a diagnostic: not a path (`bad-path`), absolute (`absolute-path`), or resolving
-    outside `root` and the folders `also` (`path-escape`: a `../` or a symbolic link)."""
+    outside `root` and the folders `also` (`path-escape`: a `../` or a symbolic link). `example`
+    is the hint's example of a relative path."""
     if not isinstance(rel, str) or not rel.strip():
         report.error("bad-path", f"{what} must be a file path", where)
         return None
     if os.path.isabs(rel) or re.match(r"^[A-Za-z]:[\\/]", rel) or rel.startswith("~"):
         report.error("absolute-path", f"{what} '{rel}' is an absolute path", where,
-                     "write it relative to the manifest, e.g. images/photo.jpg, and copy the file into the issue folder")
+                     f"write it relative to the manifest, e.g. {example}, and copy the file into the issue folder")
         return None
     if "\0" in rel:
         report.error("bad-path", f"{what} must be a file path (it holds a NUL character)", where)

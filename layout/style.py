@@ -129,7 +129,8 @@ def find_style(ref: str, issue_root: Path, report: Report, where: Source | None)
     """A style name or a path relative to the manifest -> the sheet's path (diagnostic when missing,
     or when the path leads outside the edition's folder and the project's styles/)."""
     if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
-        path = resolve_inside(issue_root, ref, report, where, "style", also=(STYLES_DIR,))
+        path = resolve_inside(issue_root, ref, report, where, "style", also=(STYLES_DIR,),
+                              example="mystyle.yaml (or a bundled style's name)")
         if path is None:
             return None
         if not path.is_file():
@@ -232,6 +233,7 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         sources={
             **{("roles", n): smap.where(("roles", n, "font")) for n in roles},
             **{("fallback", i): smap.value(("fallback", i)) for i, _ in enumerate(data.get("fallback") or ())},
+            ("font_dirs",): smap.where(("font_dirs",)),
         },
     )
 
@@ -249,7 +251,7 @@ def _font_dirs(listed, style_path: Path, issue_root: Path, smap, report: Report)
     dirs = []
     for i, d in enumerate(listed):
         found = resolve_inside(style_path.parent, str(d), report, smap.value(("font_dirs", i)), "font folder",
-                               also=(issue_root, FONTS_DIR))
+                               also=(issue_root, FONTS_DIR), example="fonts")
         if found is not None:
             dirs.append(found)
     return tuple(dirs)
