@@ -18,6 +18,17 @@ from layout.diagnostics import ERROR, INFO, WARNING, Report
 from layout import pipeline
 
 
+def _port(text: str) -> int:
+    """--port: a TCP port number, 0 (any free port) to 65535; a usage error (exit 2) otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: choose 1 to 65535, or 0 for any free port")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="layout", description="Chinese newspaper layout: manifest -> PDF")
     p.add_argument("--version", action="version", version=f"layout {__version__}")
@@ -50,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--dpi", type=int, default=100, help="resolution of the page images (default 100)")
     v.add_argument("--overlay", action="store_true", help="also draw the grid, regions, overset and underset")
     v.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on every save")
-    v.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765; 0 = any free port)")
+    v.add_argument("--port", type=_port, default=8765, help="port for --serve (default 8765; 0 = any free port)")
     return p
 
 
@@ -113,11 +124,34 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 
 
+def _output_folder_usable(out: str | None) -> bool:
+    """False, with a plain message, when -o names a file (or a path through one) instead of a folder."""
+    from layout.outputs import output_folder_problem
+
+    problem = output_folder_problem(Path(out)) if out else ""
+    if problem:
+        print(f"-o {out}: {problem}", file=sys.stderr)
+        print("    hint: give -o a folder (it is made if missing); the outputs are named after the paper",
+              file=sys.stderr)
+    return not problem
+
+
 def entry() -> None:
     """The `layout` command and `python -m layout`: `main`, then out at once. When the files are
     written and the report printed there is nothing left to tidy, and Python freeing the edition's
-    objects one by one on the way out costs a fifth of a second (mypy's command exits the same way)."""
-    code = main(one_build=True)
+    objects one by one on the way out costs a fifth of a second (mypy's command exits the same way).
+    What stops the command other than bad input (memory running out, a bug) is one plain message
+    and exit status 1 (`layout.failure`), never a traceback, unless LAYOUT_DEBUG is set."""
+    from layout import failure
+
+    failure.settle_for_the_command()
+    try:
+        code = main(one_build=True)
+    except Exception as exc:  # noqa: BLE001 - the command's last word; main() called from Python still raises
+        if os.environ.get("LAYOUT_DEBUG"):
+            raise
+        failure.report_unexpected(exc, sys.stderr)
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     pipeline.stop_workers()
@@ -139,6 +173,8 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
 
         return run_preview(args, lambda report: _print(report, False, show_info=False), _progress)
     if args.command == "build":
+        if not _output_folder_usable(args.output):
+            return 2
         if len(args.manifest) > 1:
             return _build_many(args)
         args.manifest = args.manifest[0]
