@@ -96,7 +96,7 @@ class OutputError(Exception):
         self.message, self.hint = message, hint
 
 
-def _plain(exc: OSError) -> str:
+def describe_os_error(exc: OSError) -> str:
     """An OSError as a short reason in words."""
     reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
                errno.EFBIG: "the file is larger than this process may write (ulimit -f)",
@@ -112,6 +112,11 @@ _HINTS = {errno.ENOSPC: "free some space (or write elsewhere with -o DIR) and bu
           errno.EROFS: "write elsewhere with -o DIR",
           errno.EACCES: "write elsewhere with -o DIR, or ask for write access to the folder",
           errno.EPERM: "write elsewhere with -o DIR, or ask for write access to the folder"}
+
+
+def os_error_hint(exc: OSError) -> str:
+    """What to do about a failed write ('' when there is nothing general to say)."""
+    return _HINTS.get(exc.errno, "")
 
 
 def output_folder_problem(out_dir: Path) -> str:
@@ -138,7 +143,7 @@ class OutputSet:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             self._real_dir = self.out_dir.resolve()
         except OSError as exc:
-            raise OutputError(f"cannot make the output folder {self.out_dir}: {_plain(exc)}",
+            raise OutputError(f"cannot make the output folder {self.out_dir}: {describe_os_error(exc)}",
                               _HINTS.get(exc.errno, "write elsewhere with -o DIR")) from None
 
     def path(self, name: str) -> Path:
@@ -158,8 +163,8 @@ class OutputSet:
         try:
             tmp = write_temporary(target, data)
         except OSError as exc:
-            raise OutputError(f"cannot write {target}: {_plain(exc)}; the previous files are kept",
-                              _HINTS.get(exc.errno, "")) from None
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
         with self._lock:
             self._staged.append((tmp, target))
         return target
@@ -176,8 +181,8 @@ class OutputSet:
         except OSError as exc:
             for tmp, _target in staged[len(done):]:
                 discard(tmp)
-            raise OutputError(f"cannot write {staged[len(done)][1]}: {_plain(exc)}",
-                              _HINTS.get(exc.errno, "")) from None
+            raise OutputError(f"cannot write {staged[len(done)][1]}: {describe_os_error(exc)}",
+                              os_error_hint(exc)) from None
         return done
 
     def discard(self) -> None:

@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as _html_escape
-from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -108,17 +105,11 @@ class PendingPdfx:
         made: dict[str, pikepdf.Object] = {}    # one object per photo, shared by the pages
         for page, extra in zip(self.pdf.pages, self.pages):
             _add_resources(page.obj, "/XObject", extra.images, made, lambda name: _image_stream(self.pdf, images[name]))
-        # saved through a file, not a Python stream: when memory runs out while qpdf writes into a
-        # stream, pikepdf ends the whole process (a C++ terminate); into a file it raises MemoryError
-        fd, name = tempfile.mkstemp(prefix=".layout-pdfx-", suffix=".pdf")
-        os.close(fd)
-        try:
-            self.pdf.save(name, deterministic_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
-                          object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
-                          stream_decode_level=pikepdf.StreamDecodeLevel.none)
-            return Path(name).read_bytes()
-        finally:
-            os.unlink(name)
+        out = io.BytesIO()
+        self.pdf.save(out, deterministic_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
+                      object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
+                      stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        return out.getvalue()
 
 
 def _add_resources(page, category: str, names: tuple[str, ...], made: dict, make) -> None:
