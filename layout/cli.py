@@ -195,6 +195,9 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
                 options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
                                                 marks=args.marks, embed_fonts=args.embed_fonts, parallel=True)
                 written = pipeline.build(edition, out_dir, report, options, progress)
+    except BaseException:
+        pipeline.stop_workers(wait=False)   # what failed may be the workers themselves
+        raise
     finally:
         pipeline.stop_workers()
     _print(report, args.json, show_info=args.command == "check")

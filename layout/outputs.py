@@ -49,13 +49,14 @@ def _cut(text: str, limit: int) -> str:
     for ch in text:
         size = len(ch.encode("utf-8"))
         if used + size > limit:
+            if unicodedata.combining(ch):   # the last character's marks would be cut off: end before it
+                while out and unicodedata.combining(out[-1]):
+                    out.pop()
+                if out:
+                    out.pop()
             break
         out.append(ch)
         used += size
-    while out and unicodedata.combining(out[-1]):
-        out.pop()
-    if out:
-        out.pop()   # the last whole character may carry marks cut off: end before it
     return "".join(out)
 
 

@@ -332,15 +332,17 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_workers)
 
 
-def stop_workers() -> None:
-    """Let the worker processes go (at exit, before the interpreter takes its modules apart)."""
+def stop_workers(wait: bool = True) -> None:
+    """Let the worker processes go (at exit, before the interpreter takes its modules apart).
+    `wait=False` when the build failed (memory ran out while they started, say): waiting for a
+    worker that may never answer could hang; each ends by itself when this process has gone."""
     global _pool
     if _pool is not None:
         colour = sys.modules.get("layout.render.colour")
         if colour is not None:
             colour.separate_in(None)
         model.check_images_in(None)
-        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool.shutdown(wait=wait, cancel_futures=True)
         _pool = None
 
 
