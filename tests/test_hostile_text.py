@@ -316,3 +316,13 @@ def test_every_diagnostic_code_is_documented():
     assert sorted(emitted - _documented("manifest.md")) == []
     preflight = _emitted_codes(ROOT / "layout" / "render", r'\.add\(\s*(?:ERROR|WARNING|INFO),\s*"([a-z][a-z0-9-]*)"')
     assert preflight and sorted(preflight - _documented("print.md")) == []
+
+
+def test_the_everyday_fast_path_holds_only_characters_the_rule_leaves_alone():
+    """`chars._EVERYDAY` (text not looked up, for speed) must hold no character the load rule
+    would clean and none of a script the engine does not set."""
+    from layout.manifest import chars
+
+    everyday = [chr(cp) for cp in range(0x10000) if chars._EVERYDAY.fullmatch(chr(cp))]
+    assert len(everyday) > 20_000
+    assert [ch for ch in everyday if chars._rule(ch) or chars._script(ch) not in chars.SET_SCRIPTS] == []
