@@ -217,6 +217,21 @@ def test_style_whole_numbers_are_strict(tabloid, value):
     assert "grid.columns must be a whole number" in errors[0]["message"]
 
 
+@pytest.mark.parametrize("value", ["85.5", "true"])
+def test_print_jpeg_quality_is_a_whole_number(tmp_path, value):
+    """`print.jpeg_quality: 85.5` was taken as 85 on main; `true` was already refused."""
+    from layout.render.colour import load_print_settings
+
+    style = tmp_path / "mystyle.yaml"
+    style.write_text((ROOT / "styles" / "tabloid.yaml").read_text(encoding="utf-8")
+                     + f"print:\n  jpeg_quality: {value}\n", encoding="utf-8")
+    report = Report()
+    settings = load_print_settings(style, report)
+    assert [(d.code, d.message) for d in report.errors] == [
+        ("bad-style", f"print.jpeg_quality must be a whole number from 50 to 100, not {value.replace('true', 'True')}")]
+    assert settings.jpeg_quality == load_print_settings(None, Report()).jpeg_quality
+
+
 # ----------------------------------------------------------------------------- 11: terminal escapes
 
 OSC = "\x1b]0;PWNED\x07"

@@ -119,7 +119,7 @@ def _script(ch: str) -> str:
 
 def unshaped(text: str) -> list[tuple[str, int, int]]:
     """The scripts of `text` the engine does not set: [(ISO 15924 code, first offset, count)]."""
-    scripts: dict[str, list[int]] = {}
+    scripts: dict[str, list[str]] = {}
     for ch in _unusual(text):
         code = _script(ch)
         if code not in SET_SCRIPTS:
