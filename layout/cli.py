@@ -7,14 +7,13 @@ plain when piped, JSON with --json) and returns the exit status:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from layout import __version__
-from layout.diagnostics import ERROR, INFO, WARNING, Report
+from layout.diagnostics import ERROR, INFO, WARNING, Report, printable, to_json_text
 from layout import pipeline
 
 
@@ -78,10 +77,14 @@ def _fonts(args) -> int:
             return 1
         data = fonts_report(edition)
     if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json_text(data) + "\n")
     else:
-        print_report(data, sys.stdout)
+        import io
+
+        shown = io.StringIO()
+        print_report(data, shown)
+        for line in shown.getvalue().splitlines():   # face names come from font files: shown, never obeyed
+            print(printable(line))
         _print(Report([d for d in report.items if d.code in ("missing-glyph", "font-not-found")]), False, False)
     return 1 if any(d.code in ("missing-glyph", "font-not-found") for d in report.errors) else 0
 
@@ -102,8 +105,7 @@ def _progress(enabled: bool):
 def _print(report: Report, as_json: bool, show_info: bool) -> None:
     items = [d for d in report.sorted() if show_info or d.severity != INFO]
     if as_json:
-        json.dump([d.to_json() for d in items], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json_text([d.to_json() for d in items]) + "\n")
         return
     if sys.stderr.isatty():
         from rich.console import Console
@@ -111,11 +113,12 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
 
         console = Console(stderr=True, highlight=False)
         colours = {ERROR: "bold red", WARNING: "yellow", INFO: "dim"}
-        for d in items:
-            where = f"{d.source}: " if d.source else ""
-            console.print(f"{escape(where)}[{colours[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/]: {escape(d.message)}")
+        for d in items:   # what the input put in a diagnostic is shown, never obeyed (`printable`)
+            where = f"{printable(str(d.source))}: " if d.source else ""
+            console.print(f"{escape(where)}[{colours[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/]: "
+                          f"{escape(printable(d.message))}")
             if d.hint:
-                console.print(f"    [cyan]hint:[/] {escape(d.hint)}")
+                console.print(f"    [cyan]hint:[/] {escape(printable(d.hint))}")
     else:
         for d in items:
             print(d.format(), file=sys.stderr)
@@ -296,16 +299,16 @@ def _build_many(args) -> int:
                 shown.finish(j, False)
     failed = [manifests[i] for i in sorted(results) if results[i]["status"]]
     if args.json:
-        json.dump([{"manifest": str(manifests[i]), "status": r["status"], "written": r["written"], "crash": r["crash"],
-                    "diagnostics": [d.to_json() for d in r["diagnostics"]]} for i, r in sorted(results.items())],
-                  sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json_text([{"manifest": str(manifests[i]), "status": r["status"], "written": r["written"],
+                                        "crash": r["crash"], "diagnostics": [d.to_json() for d in r["diagnostics"]]}
+                                       for i, r in sorted(results.items())]) + "\n")
     else:
         for i, r in sorted(results.items()):
             print(f"== {manifests[i]}: {'ok' if r['status'] == 0 else 'FAILED'}", file=sys.stderr)
             _print(Report(list(r["diagnostics"])), False, show_info=False)
             if r["crash"]:
-                print(r["crash"].rstrip(), file=sys.stderr)
+                for line in r["crash"].rstrip().splitlines():
+                    print(printable(line), file=sys.stderr)
             for path in r["written"]:
                 print(path)
         print(f"{len(manifests) - len(failed)} of {len(manifests)} editions built"

@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 
 from layout.diagnostics import Report, Source, did_you_mean
+from layout.manifest.chars import PARAGRAPH_BREAK
 from layout.manifest.load import Manifest, display_path, resolve_inside
 from layout.passed_images import PassedImages
 
@@ -634,7 +635,14 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
                     )
         block.clear()
 
-    for offset, line in enumerate(body.split("\n")):
+    # a paragraph break inside a line (U+2029: what loading made of Word's line break) ends the
+    # paragraph there, as a blank line does, and the next one starts on the same line
+    pieces = ((offset, piece) for offset, line in enumerate(body.split("\n")) for piece in line.split(PARAGRAPH_BREAK))
+    last_offset = -1
+    for offset, line in pieces:
+        if offset == last_offset:
+            flush()
+        last_offset = offset
         stripped = line.strip()
         if not stripped:
             flush()

@@ -46,6 +46,28 @@ def parse_length(value) -> float | None:
     return float(m.group(1)) * _UNITS[m.group(2) or "pt"]
 
 
+#: A style's whole-number settings: key path, default, smallest allowed value.
+_WHOLE_NUMBERS = ((("grid", "columns"), 1, 1), (("grid", "column_chars"), 13, 1), (("grid", "lines"), 80, 1),
+                  (("masthead_lines",), 14, 0))
+
+
+def _check_whole_numbers(data: dict, smap, report: Report) -> None:
+    """Report each whole-number setting that is not one (`5.0`, `true`, `"5"`) or is too small,
+    and put its default in its place, so that the rest of the sheet is read and checked."""
+    for keys, default, least in _WHOLE_NUMBERS:
+        parent = data
+        for k in keys[:-1]:
+            parent = parent.get(k) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict) or keys[-1] not in parent:
+            continue
+        value = parent[keys[-1]]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= least:
+            continue
+        report.error("bad-style", f"{'.'.join(keys)} must be a whole number of at least {least}, not {value!r}",
+                     smap.value(keys), f"e.g. {'.'.join(keys)}: {default}")
+        parent[keys[-1]] = default
+
+
 @dataclass(frozen=True)
 class Role:
     """A typographic role: face, size and leading in pt, CMYK colour (0..1), alignment."""
@@ -160,6 +182,7 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         report.error("bad-style", f"style {shown} is not a mapping", Source(shown, 1, 1))
         return None
     errors_before = len(report.errors)
+    _check_whole_numbers(data, smap, report)
 
     def length(*keys, default=None):
         node = data

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
+from layout.manifest import chars
 from layout.manifest.schema import validate
 from layout.manifest.yamlsrc import SourceMap, parse_yaml, read_text
 from layout.paths import found_inside, resolve_inside  # noqa: F401 - resolve_inside: model.py takes it from here
@@ -55,7 +56,7 @@ def load_manifest(path: str | Path, report: Report) -> Manifest | None:
     text = read_text(path, report, shown)
     if text is None:
         return None
-    data, smap = parse_yaml(text, shown, report)
+    data, smap = parse_yaml(text, shown, report, manifest_path=())
     if data is None and not report.has_errors:
         report.error("empty-manifest", "the manifest is empty", Source(shown, 1, 1),
                      "a manifest needs at least paper, issue, style and pages (see docs/manifest.md)")
@@ -120,11 +121,15 @@ def _load_article_file(manifest: Manifest, file: Path, included_at: Source | Non
     if file.suffix.lower() in (".md", ".markdown"):
         match = _FRONT_MATTER.match(text)
         if match:
-            data, smap = parse_yaml(match.group(1) or "", shown, report, line_offset=1)
+            data, smap = parse_yaml(match.group(1) or "", shown, report, line_offset=1,
+                                    manifest_path=("articles", article_id))
             body = text[match.end():]
             body_line = text[: match.end()].count("\n") + 1
         else:
             data, smap, body, body_line = {}, SourceMap(), text, 1
+        start = Source(shown, body_line, 1)
+        body = chars.check_value(body, f"articles.{article_id}.body", True,
+                                 chars.locate_in(body, 0, len(body), shown, body_line - 1, start), report, printed=True)
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -137,7 +142,7 @@ def _load_article_file(manifest: Manifest, file: Path, included_at: Source | Non
             data["body"] = body
             smap.values[("body",)] = Source(shown, body_line, 1)
     else:
-        data, smap = parse_yaml(text, shown, report)
+        data, smap = parse_yaml(text, shown, report, manifest_path=("articles", article_id))
         if data is None:
             if not report.has_errors:
                 report.error("empty-article", f"article file {shown} is empty", Source(shown, 1, 1),
