@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PIL import Image as PILImage
 
 from layout.model import Article, Photo
-from layout.page.adsource import ad_image
+from layout.page.adsource import ad_image, ad_size
 from layout.page.frames import Anchor, Box, Image, Item, Mark
 from layout.page.typeset import Typesetter, glyph_runs
 from layout.photo import upright_size
@@ -215,14 +215,16 @@ class StorySetter:
         g = self.grid
         width = g.span_width(region.first, region.last)
         height = (region.bottom - region.top) * g.pitch - (g.pitch - g.char)
-        path = ad_image(ad.file)
-        with PILImage.open(path) as im:
-            pw, ph = upright_size(im)
+        pw, ph = ad_size(ad.file)
         scale = min(width / pw, height / ph)
         w, h = pw * scale, ph * scale
         x = self.x(region.first) + (width - w) / 2
         y = self.y(region.top) + (height - h) / 2
-        if ad.file.suffix.lower() != ".pdf":
+        path = ad_image(ad.file, w, h)   # a PDF rendered at the size it prints
+        if path != ad.file:
+            with PILImage.open(path) as im:
+                pw, ph = upright_size(im)
+        else:
             self._check_resolution(ad, (0, 0, pw, ph), w, label)
         return [Image(str(path), x, y, w, h, (0, 0, pw, ph))]
 
