@@ -1,0 +1,176 @@
+"""Hostile media (issue #20): advertisement PDFs with absurd pages, password-protected or of many
+pages; previews of many pages or at high resolution; a hostile client of the preview server; images
+valid but costly or odd (large text chunks, huge one-colour PNGs, broken EXIF). Each case ends in a
+located diagnostic or a bounded cost, never a traceback. Cases and figures: docs/robustness.md.
+
+Memory is measured as the peak resident size of a child process (`peak_run`: a small Python
+wrapper runs the command, with an address-space cap so that a regression fails instead of
+exhausting the machine, and reports `resource.getrusage(RUSAGE_CHILDREN)`).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image as PILImage
+
+import robustness_tools as rt
+
+pikepdf = pytest.importorskip("pikepdf")
+
+ROOT = Path(__file__).resolve().parent.parent
+MB = 1 << 20
+
+_MEASURE = r"""
+import json, resource, subprocess, sys
+cap = int(sys.argv[1])
+def limit():
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+done = subprocess.run(sys.argv[2:], preexec_fn=limit, capture_output=True, text=True, timeout=600)
+print(json.dumps({"status": done.returncode, "stdout": done.stdout, "stderr": done.stderr,
+                  "peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))
+"""
+
+
+def peak_run(args: list[str], cap: int = 3 << 30) -> dict:
+    """`python -m layout ARGS` in a child process with at most `cap` bytes of address space:
+    its exit status, output and peak resident size in bytes (of it and its worker processes)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(cap), sys.executable, "-m", "layout", *args],
+                          capture_output=True, text=True, env=env, timeout=700)
+    return json.loads(done.stdout)
+
+
+def ad_pdf(path: Path, width: float, height: float, pages: int = 1, password: str | None = None) -> Path:
+    """A small vector advertisement PDF: pages of width x height pt, two colour blocks each."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(width, height))
+        pdf.pages[-1].Contents = pdf.make_stream(
+            f"0.8 0.1 0.1 rg 0 0 {width / 2} {height} re f 0.1 0.2 0.7 rg {width / 2} 0 {width / 2} {height / 3} re f"
+            .encode())
+    pdf.docinfo["/Title"] = f"ad for a test in {path.parent}"   # its own content: never in the ad cache
+    kw = {"encryption": pikepdf.Encryption(user=password, owner=password + "-owner")} if password else {}
+    pdf.save(path, **kw)
+    return path
+
+
+def broadsheet_with_ad(tmp_path: Path, ad: Path) -> Path:
+    """A copy of the broadsheet sample whose half-page bank ad (issue.yaml line 102) is `ad`."""
+    manifest = rt.copy_edition(rt.BROADSHEET, tmp_path / "ed")
+    shutil.copy(ad, manifest.parent / "images" / ad.name)
+    text = manifest.read_text(encoding="utf-8").replace("images/ad-bank.png", f"images/{ad.name}")
+    manifest.write_text(text, encoding="utf-8")
+    return manifest
+
+
+def check_json(manifest: Path) -> list[dict]:
+    status, out, err = rt.run_cli(["check", "--json", str(manifest)])
+    assert "Traceback" not in err and status in (0, 1), err[-2000:]
+    return json.loads(out)
+
+
+def at_ad_line(diags: list[dict], code: str) -> dict:
+    """The one diagnostic `code`, located at the ad's line of issue.yaml."""
+    (found,) = [d for d in diags if d["code"] == code]
+    assert found["source"]["file"].endswith("issue.yaml") and found["source"]["line"] == 102, found
+    return found
+
+
+# ----------------------------------------------------------------------------- advertisement PDFs
+
+def test_pdf_ad_with_a_huge_page_is_rendered_at_the_size_it_prints(tmp_path):
+    """A 4,000 x 4,000 pt page (1.4 m a side) in a half-page ad: rendered at 300 ppi of the size it
+    prints, not of the page it claims (on main: 277 million pixels, 3 GB, DecompressionBombError)."""
+    manifest = broadsheet_with_ad(tmp_path, ad_pdf(tmp_path / "poster.pdf", 4000, 4000))
+    out = tmp_path / "out"
+    run = peak_run(["build", "--pdf", "--json", "-o", str(out), str(manifest)])
+    assert "Traceback" not in run["stderr"] and run["status"] == 0, run["stderr"][-3000:]
+    assert run["peak"] < 900 * MB, run["peak"] / MB
+    (pdf,) = out.glob("*.pdf")
+    with pikepdf.open(pdf) as doc:
+        trim = [float(v) for v in doc.pages[0].TrimBox]
+        page_px = (trim[2] - trim[0]) / 72 * 300 * (trim[3] - trim[1]) / 72 * 300
+        sizes = [int(im.Width) * int(im.Height) for page in doc.pages for im in page.get_images().values()]
+    assert max(sizes) <= page_px / 2 * 1.05, (max(sizes), page_px)   # the ad fills half a page at most
+
+
+def test_pdf_ad_page_larger_than_any_paper_is_refused(tmp_path):
+    """PDF's own limit, 14,400 pt (5 m) a side, in 588 bytes: refused where the ad is named."""
+    diags = check_json(broadsheet_with_ad(tmp_path, ad_pdf(tmp_path / "wall.pdf", 14400, 14400)))
+    found = at_ad_line(diags, "ad-page-size")
+    assert found["severity"] == "error" and "14,400 x 14,400 pt" in found["message"] and "4A0" in found["message"]
+
+
+def test_pdf_ad_of_many_pages_is_a_warning(tmp_path):
+    diags = check_json(broadsheet_with_ad(tmp_path, ad_pdf(tmp_path / "catalogue.pdf", 600, 400, pages=100)))
+    found = at_ad_line(diags, "ad-pages")
+    assert found["severity"] == "warning" and "100 pages; only page 1 is printed" in found["message"]
+    assert not [d for d in diags if d["severity"] == "error"]
+
+
+def test_password_protected_pdf_ad_is_called_encrypted(tmp_path):
+    diags = check_json(broadsheet_with_ad(tmp_path, ad_pdf(tmp_path / "locked.pdf", 600, 400, password="s3cret")))
+    found = at_ad_line(diags, "ad-encrypted")
+    assert found["severity"] == "error" and "password" in found["message"] and "not a readable PDF" not in found["message"]
+    assert "without a password" in found["hint"]
+
+
+# ----------------------------------------------------------------------------- previews
+
+def many_pages(src: Path, dst: Path, times: int) -> Path:
+    """An edition of `times` copies of `src`'s pages, each copy with its own copies of the articles
+    (ids suffixed -kN, jumps moved to the copy's pages): the same kind of pages, many of them."""
+    shutil.copytree(src, dst)
+    data = yaml.safe_load((src / "issue.yaml").read_text(encoding="utf-8"))
+    n = len(data["pages"])
+    inline = {k: v for k, v in data["articles"].items() if k != "include"}
+    pages = []
+    for k in range(times):
+        for page in copy.deepcopy(data["pages"]):
+            page["masthead"] = page.get("masthead", False) and k == 0
+            for st in page["stories"]:
+                if k and "article" in st:
+                    st["article"] += f"-k{k}"
+                if "continue_on" in st:
+                    st["continue_on"] += n * k
+            pages.append(page)
+        if k:
+            data["articles"].update({f"{a}-k{k}": v for a, v in inline.items()})
+            for f in list((src / "articles").iterdir()):
+                shutil.copy(f, dst / "articles" / f"{f.stem}-k{k}{f.suffix}")
+    data["pages"] = pages
+    (dst / "issue.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dst / "issue.yaml"
+
+
+def test_preview_of_many_pages_holds_one_page_at_a_time(tmp_path):
+    """32 tabloid pages at 150 dpi: the pages are rasterised and written one by one (on main every
+    page's raster was held until all were made: 560 MB here, 2.09 GB for 300 pages at 100 dpi)."""
+    manifest = many_pages(rt.TABLOID, tmp_path / "ed", 8)
+    out = tmp_path / "preview"
+    run = peak_run(["preview", "--dpi", "150", "-o", str(out), str(manifest)])
+    assert "Traceback" not in run["stderr"] and run["status"] == 0, run["stderr"][-3000:]
+    assert len(list(out.glob("p*.png"))) == 32
+    assert run["peak"] < 380 * MB, run["peak"] / MB
+
+
+def test_preview_dpi_is_capped_by_the_pixels_of_a_page(tmp_path):
+    """--dpi 600 on a tabloid page would be 60 million pixels a page: drawn at the most that keeps a
+    page to 16 million, with a warning saying so."""
+    manifest = rt.copy_edition(rt.TABLOID, tmp_path / "ed")
+    out = tmp_path / "preview"
+    run = peak_run(["preview", "--dpi", "600", "-o", str(out), str(manifest)])
+    assert "Traceback" not in run["stderr"] and run["status"] == 0, run["stderr"][-3000:]
+    assert "warning[preview-dpi]" in run["stderr"] and "drawn at 310 dpi" in run["stderr"], run["stderr"]
+    for png in out.glob("p*.png"):
+        with PILImage.open(png) as im:
+            assert im.width * im.height <= 16_000_000, (png.name, im.size)
+    assert run["peak"] < 700 * MB, run["peak"] / MB
