@@ -12,9 +12,13 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -174,3 +178,117 @@ def test_preview_dpi_is_capped_by_the_pixels_of_a_page(tmp_path):
         with PILImage.open(png) as im:
             assert im.width * im.height <= 16_000_000, (png.name, im.size)
     assert run["peak"] < 700 * MB, run["peak"] / MB
+
+
+# ----------------------------------------------------------------------------- the preview server
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The live preview of a copy of the tabloid on 127.0.0.1 (any free port), with a 1 s idle
+    timeout and at most 8 connections (as small as the test can wait for), and its log lines."""
+    from layout.preview.serve import LivePreview
+
+    folder = tmp_path_factory.mktemp("serve")
+    manifest = rt.copy_edition(rt.TABLOID, folder / "ed")
+    log: list[str] = []
+    live = LivePreview(manifest, folder / "preview", dpi=20, port=0, log=log.append)
+    live.idle_timeout, live.max_connections = 1.0, 8
+    live.start()
+    yield live, log
+    live.stop()
+
+
+def http(port: int, request: bytes, timeout: float = 10.0) -> bytes:
+    """Send one raw request to 127.0.0.1:port and read the answer until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(1 << 16):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status(answer: bytes) -> int:
+    """The answer's status code (a request http.server cannot parse is answered HTTP/0.9-style,
+    without a status line: its code is in the error page)."""
+    if answer.startswith(b"HTTP/"):
+        return int(answer.split(b" ", 2)[1])
+    code = re.search(rb"Error code: (\d+)", answer)
+    assert code, answer[:200]
+    return int(code.group(1))
+
+
+def get(port: int, path: str, host: str | None = "127.0.0.1:{port}") -> int:
+    head = f"GET {path} HTTP/1.1\r\n" + (f"Host: {host.format(port=port)}\r\n" if host else "") + "\r\n"
+    return status(http(port, head.encode()))
+
+
+def test_server_answers_absurd_page_numbers_with_404(server, capfd):
+    """/p + 4,301 digits + .html (past Python's limit for turning digits into an int) and other
+    malformed requests: each a 4xx, the server goes on, nothing on the terminal."""
+    live, log = server
+    port = live.port
+    assert get(port, "/p" + "1" * 4301 + ".html") == 404
+    assert get(port, "/p" + "9" * 5000 + "-overlay.png") == 404
+    assert get(port, "/p0000000001.html") == 404
+    assert get(port, "/../../etc/passwd") == 404
+    assert status(http(port, b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")) == 405
+    assert status(http(port, b"GET / HTTP/9.9\r\n\r\n")) == 400   # (http.server says 505)
+    assert status(http(port, b"BREW /pot HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) == 405
+    assert status(http(port, b"GET / HTTP/1.1 more words\r\n\r\n")) == 400
+    assert status(http(port, b"GARBAGE\r\n\r\n")) == 400
+    assert status(http(port, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n")) == 414
+    assert get(port, "/p01.html") == 200   # still serving
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and not [line for line in log if "Traceback" in line], err
+
+
+@pytest.mark.parametrize("host,expected", [
+    ("127.0.0.1:{port}", 200), ("localhost:{port}", 200), ("LOCALHOST:{port}", 200), ("[::1]:{port}", 200),
+    ("127.0.0.1", 200), ("evil.example:{port}", 421), ("evil.example", 421), ("127.0.0.1.evil.example:{port}", 421),
+    ("127.0.0.1:1", 421), ("localhost:{port}@evil.example", 421), (None, 400),
+])
+def test_server_answers_only_to_its_own_host_names(server, host, expected):
+    """A page on another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own
+    name in Host: refused, so it cannot read the previews."""
+    live, _log = server
+    assert get(live.port, "/", host) == expected
+    assert get(live.port, "/state.json", host) == expected
+
+
+def test_server_closes_idle_connections(server):
+    """A connection that sends nothing is closed after the idle timeout (1 s here, 10 s by default)."""
+    live, _log = server
+    with socket.create_connection(("127.0.0.1", live.port), timeout=8) as sock:
+        t0 = time.monotonic()
+        sock.sendall(b"GET / HTTP/1.1\r\n")   # half a request, then silence
+        assert sock.recv(100) == b""          # closed by the server (a timeout here raises)
+        assert time.monotonic() - t0 < 6
+
+
+def test_server_bounds_its_threads(server):
+    """150 half-open connections (on main: 157 threads) hold at most 8 threads; the rest are
+    refused at once with 503, every one ends, and then the server answers again."""
+    live, _log = server
+    before = threading.active_count()
+    socks = []
+    try:
+        for _ in range(150):
+            sock = socket.create_connection(("127.0.0.1", live.port), timeout=5)
+            sock.sendall(b"GET / HTTP/1.1\r\n")   # half a request, then silence
+            socks.append(sock)
+        time.sleep(0.3)
+        assert threading.active_count() - before <= 8
+        answers = []
+        for sock in socks:
+            sock.settimeout(8)
+            answers.append(sock.recv(64))   # 503 at once, or closed after the idle timeout
+        refused = sum(a.startswith(b"HTTP/1.0 503") for a in answers)
+        assert refused >= 100 and all(a == b"" or a.startswith(b"HTTP/1.0 503") for a in answers), refused
+    finally:
+        for sock in socks:
+            sock.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and threading.active_count() > before:
+        time.sleep(0.1)
+    assert get(live.port, "/") == 200
