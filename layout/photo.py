@@ -4,22 +4,57 @@ A phone photo is often stored sideways with an EXIF Orientation tag (values
 2-8) saying how to turn it for viewing. Everything that measures or draws a
 photo asks here: `upright_size(im)` is the size as seen, `upright(im)` the
 pixels turned (and loaded), `is_turned(im)` whether there is anything to do.
+`exif_damaged(im)` says whether the EXIF block was damaged (what Pillow
+would have warned about on the terminal is caught here: the tags it could read
+are used, the rest is left out).
 """
 from __future__ import annotations
+
+import threading
+import warnings
+from pathlib import Path
 
 from PIL import Image, ImageOps
 
 _ORIENTATION = 0x0112
 #: Orientations that swap width and height (a quarter turn, with or without a mirror).
 _SWAPPED = {5, 6, 7, 8}
+#: Where an image keeps what `_exif` found: (orientation, damaged).
+_READ = "layout-exif"
+#: Pillow's warnings are caught with `warnings.catch_warnings`, which swaps process-wide state:
+#: one thread at a time.
+_LOCK = threading.Lock()
+
+
+def _exif(im: Image.Image) -> tuple[int, bool]:
+    """(orientation 1-8, whether the EXIF was damaged), read once per opened image. The raw EXIF
+    block is read again into a fresh `Exif`, since Pillow may have read it (and warned) already
+    when the file was opened (a JPEG's resolution)."""
+    if _READ in im.info:
+        return im.info[_READ]
+    damaged = False
+    with _LOCK, warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always")
+        try:
+            value = im.getexif().get(_ORIENTATION, 1)
+            raw = im.info.get("exif")
+            if isinstance(raw, bytes) and raw:
+                Image.Exif().load(raw)
+        except Exception:  # noqa: BLE001 - damaged EXIF: take the pixels as stored
+            value, damaged = 1, True
+    damaged = damaged or any(Path(w.filename).parent.name == "PIL" for w in heard)
+    value = value if isinstance(value, int) and 1 <= value <= 8 else 1
+    im.info[_READ] = (value, damaged)
+    return value, damaged
 
 
 def orientation(im: Image.Image) -> int:
-    try:
-        value = im.getexif().get(_ORIENTATION, 1)
-    except Exception:  # noqa: BLE001 - damaged EXIF: take the pixels as stored
-        return 1
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+    return _exif(im)[0]
+
+
+def exif_damaged(im: Image.Image) -> bool:
+    """Whether the photo's EXIF block is damaged (Pillow skipped tags it could not read)."""
+    return _exif(im)[1]
 
 
 def is_turned(im: Image.Image) -> bool:

@@ -17,7 +17,7 @@ from layout.model import Article, Photo
 from layout.page.adsource import ad_image, ad_size
 from layout.page.frames import Anchor, Box, Image, Item, Mark
 from layout.page.typeset import Typesetter, glyph_runs
-from layout.photo import upright_size
+from layout.photo import exif_damaged, upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
 
@@ -184,6 +184,10 @@ class StorySetter:
         caption = self._caption_lines(photo, width, label)
         with PILImage.open(photo.file) as im:
             pw, ph = upright_size(im)
+            if exif_damaged(im):
+                self.ts.report.warning("photo-exif", f"photo {photo.file.name} has damaged EXIF data (camera "
+                                       "details); it is printed from its pixels as stored", photo.source,
+                                       "if it comes out sideways, turn it upright and save it again in an image editor")
         if lines is None:
             k = max(4, round(width * ph / pw / g.pitch))
         else:
