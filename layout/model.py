@@ -22,6 +22,7 @@ from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.load import Manifest, display_path, resolve_inside
 from layout.page.adsource import is_pdf, pdf_ad_verdicts
 from layout.passed_images import PassedImages
+import layout.photo  # noqa: F401 - PNGs whose text chunks pass Pillow's limits are read as images (photo.py)
 
 #: The most pixels a photo or advertisement may have: a 61-megapixel camera original passes, while
 #: a whole broadsheet page at 300 ppi needs 29 million. Pillow itself refuses twice this
