@@ -292,3 +292,81 @@ def test_server_bounds_its_threads(server):
     while time.monotonic() < deadline and threading.active_count() > before:
         time.sleep(0.1)
     assert get(live.port, "/") == 200
+
+
+# ----------------------------------------------------------------------------- images: valid but odd
+
+def tabloid_with_photo(tmp_path: Path, image: PILImage.Image, name: str, **save) -> Path:
+    """A copy of the tabloid whose factory photo (articles/smart-factory.md line 7) is `image`, saved as `name`."""
+    manifest = rt.copy_edition(rt.TABLOID, tmp_path / "ed")
+    image.save(manifest.parent / "images" / name, **save)
+    article = manifest.parent / "articles" / "smart-factory.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("images/factory.jpg", f"images/{name}"),
+                       encoding="utf-8")
+    return manifest
+
+
+def test_png_with_a_large_text_chunk_prints(tmp_path):
+    """A valid PNG carrying 4 MB of editing history in zTXt/iTXt (past Pillow's 1 MB text limit):
+    metadata, so the photo prints (on main: 'cannot be read as an image (corrupt …)')."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("XML:com.adobe.xmp", "<x:xmpmeta>" + "修图记录 " * 500_000 + "</x:xmpmeta>", zip=True)
+    info.add_text("Comment", "z" * 3_000_000, zip=True)
+    with PILImage.open(rt.TABLOID / "images" / "factory.jpg") as im:
+        manifest = tabloid_with_photo(tmp_path, im.convert("RGB"), "factory.png", pnginfo=info)
+    status, out, err = rt.run_cli(["build", "--pdf", "--json", "-o", str(tmp_path / "out"), str(manifest)])
+    diags = json.loads(out)
+    assert status == 0 and not [d for d in diags if d["severity"] == "error"], diags
+    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    with pikepdf.open(pdf) as doc:
+        assert any(int(im.Width) > 100 for page in doc.pages for im in page.get_images().values())
+
+
+def test_library_messages_stay_off_the_terminal(tmp_path):
+    """A photo with damaged EXIF (Pillow warns on every open) and a font whose post table has
+    extra bytes (fontTools logs it): stderr holds only diagnostics and the summary; the EXIF
+    damage is a photo-exif warning at the photo's line."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+
+    exif = PILImage.Exif()
+    exif[0x010E] = "车间巡检" * 60
+    with PILImage.open(rt.TABLOID / "images" / "factory.jpg") as im:
+        manifest = tabloid_with_photo(tmp_path, im.convert("RGB"), "factory.jpg", exif=exif.tobytes()[:-200])
+    font = TTFont(ROOT / "fonts" / "serif-regular.ttf")
+    font.getGlyphOrder()
+    font["post"].formatType, font["post"].extraNames, font["post"].mapping = 2.0, [], {}
+    font.save(tmp_path / "post2.ttf")
+    font = TTFont(tmp_path / "post2.ttf")
+    table = DefaultTable("post")
+    table.data = font.reader["post"] + b"\x05extra"
+    font["post"] = table
+    noisy = manifest.parent / "noisy-serif.ttf"
+    font.save(noisy)
+    style = (ROOT / "styles" / "tabloid.yaml").read_text(encoding="utf-8").replace("font: serif-regular,",
+                                                                                  f"font: {noisy},")
+    (manifest.parent / "house.yaml").write_text(style, encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("style: tabloid", "style: house.yaml"),
+                        encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "layout", "build", "--embed-fonts", "-o", str(tmp_path / "out"),
+                           str(manifest)], capture_output=True, text=True, env=env, timeout=300, cwd=manifest.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    stray = [line for line in lines if not re.match(r"^(\S+:\d+:\d+: (error|warning|info)\[|    hint: |\d+ error)", line)]
+    assert not stray, stray
+    assert any("smart-factory.md:7:" in line and "warning[photo-exif]" in line for line in lines), lines
+
+
+def test_huge_one_colour_png_is_averaged_down_as_it_is_decoded(tmp_path, monkeypatch):
+    """A 7,999 x 7,999 PNG of one colour (200 KB on disk, 192 MB decoded): the press holds the
+    decoded photo once, never a full-size copy of its crop (on main: 584 MB for build --pdf)."""
+    manifest = tabloid_with_photo(tmp_path, PILImage.new("RGB", (7999, 7999), (200, 60, 40)), "factory.png")
+    cache = tmp_path / "cache"   # an empty cache: the photo is separated here, not read back
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    run = peak_run(["build", "--pdf", "-o", str(tmp_path / "out"), str(manifest)])
+    assert "Traceback" not in run["stderr"] and run["status"] in (0, 1), run["stderr"][-3000:]
+    assert list((tmp_path / "out").glob("*.pdf"))
+    assert run["peak"] < 460 * MB, run["peak"] / MB
