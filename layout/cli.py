@@ -146,8 +146,10 @@ def entry() -> None:
     What stops the command other than bad input (memory running out, a bug) is one plain message
     and exit status 1 (`layout.failure`), never a traceback, unless LAYOUT_DEBUG is set."""
     from layout import failure
+    from layout.library_messages import quiet
 
     failure.settle_for_the_command()
+    quiet()
     try:
         code = main(one_build=True)
     except Exception as exc:  # noqa: BLE001 - the command's last word; main() called from Python still raises

@@ -82,7 +82,7 @@ def run(args, print_report=None, progress=None) -> int:
         print("nothing written: fix the errors above", file=sys.stderr)
     else:
         print(written[0])
-        print(f"{len(preview.pages)} pages at {args.dpi} dpi in {out_dir}{' (with overlay)' if args.overlay else ''}",
+        print(f"{len(preview.pages)} pages at {preview.dpi} dpi in {out_dir}{' (with overlay)' if args.overlay else ''}",
               file=sys.stderr)
     return 1 if report.has_errors else 0
 

@@ -33,7 +33,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from layout.diagnostics import Report
-from layout.photo import is_turned, upright
+from layout.photo import is_turned, reduced_crop, upright
 from layout.util import cache_root, oldest_first, write_atomic
 
 ICC_DIR = Path(__file__).resolve().parent / "icc"
@@ -547,6 +547,10 @@ def _resampled(src: PILImage.Image, crop, w_pt: float, h_pt: float, settings: Pr
         fx, fy = src.size[0] / full_w, src.size[1] / full_h
         return src.resize(size, RESAMPLING, box=(left * fx, top * fy, right * fx, bottom * fy),
                           reducing_gap=3.0)
+    if ppi > settings.max_ppi:   # a PNG or TIFF far sharper than printed: no full-size copy of the crop
+        small = reduced_crop(src, crop, size, RESAMPLING, gap=3.0)
+        if small is not None:
+            return small
     im = src.crop(crop)
     im.load()
     im = _flatten(im)
