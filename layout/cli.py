@@ -7,16 +7,26 @@ plain when piped, JSON with --json) and returns the exit status:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from layout import __version__
-from layout.diagnostics import ERROR, INFO, WARNING, Report
+from layout.diagnostics import ERROR, INFO, WARNING, Report, printable, to_json_text
 from layout import pipeline
 from layout.wording import counted
+
+
+def _port(text: str) -> int:
+    """--port: a TCP port number, 0 (any free port) to 65535; a usage error (exit 2) otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: choose 1 to 65535, or 0 for any free port")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--dpi", type=int, default=100, help="resolution of the page images (default 100)")
     v.add_argument("--overlay", action="store_true", help="also draw the grid, regions, overset and underset")
     v.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on every save")
-    v.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765; 0 = any free port)")
+    v.add_argument("--port", type=_port, default=8765, help="port for --serve (default 8765; 0 = any free port)")
     return p
 
 
@@ -68,10 +78,14 @@ def _fonts(args) -> int:
             return 1
         data = fonts_report(edition)
     if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json_text(data) + "\n")
     else:
-        print_report(data, sys.stdout)
+        import io
+
+        shown = io.StringIO()
+        print_report(data, shown)
+        for line in shown.getvalue().splitlines():   # face names come from font files: shown, never obeyed
+            print(printable(line))
         _print(Report([d for d in report.items if d.code in ("missing-glyph", "font-not-found")]), False, False)
     return 1 if any(d.code in ("missing-glyph", "font-not-found") for d in report.errors) else 0
 
@@ -92,8 +106,7 @@ def _progress(enabled: bool):
 def _print(report: Report, as_json: bool, show_info: bool) -> None:
     items = [d for d in report.sorted() if show_info or d.severity != INFO]
     if as_json:
-        json.dump([d.to_json() for d in items], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json_text([d.to_json() for d in items]) + "\n")
         return
     if sys.stderr.isatty():
         from rich.console import Console
@@ -101,11 +114,12 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
 
         console = Console(stderr=True, highlight=False)
         colours = {ERROR: "bold red", WARNING: "yellow", INFO: "dim"}
-        for d in items:
-            where = f"{d.source}: " if d.source else ""
-            console.print(f"{escape(where)}[{colours[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/]: {escape(d.message)}")
+        for d in items:   # what the input put in a diagnostic is shown, never obeyed (`printable`)
+            where = f"{printable(str(d.source))}: " if d.source else ""
+            console.print(f"{escape(where)}[{colours[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/]: "
+                          f"{escape(printable(d.message))}")
             if d.hint:
-                console.print(f"    [cyan]hint:[/] {escape(d.hint)}")
+                console.print(f"    [cyan]hint:[/] {escape(printable(d.hint))}")
     else:
         for d in items:
             print(d.format(), file=sys.stderr)
@@ -114,11 +128,36 @@ def _print(report: Report, as_json: bool, show_info: bool) -> None:
         print(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", file=sys.stderr)
 
 
+def _output_folder_usable(out: str | None) -> bool:
+    """False, with a plain message, when -o names a file (or a path through one) instead of a folder."""
+    from layout.outputs import output_folder_problem
+
+    problem = output_folder_problem(Path(out)) if out else ""
+    if problem:
+        print(f"-o {out}: {problem}", file=sys.stderr)
+        print("    hint: give -o a folder (it is made if missing); the outputs are named after the paper",
+              file=sys.stderr)
+    return not problem
+
+
 def entry() -> None:
     """The `layout` command and `python -m layout`: `main`, then out at once. When the files are
     written and the report printed there is nothing left to tidy, and Python freeing the edition's
-    objects one by one on the way out costs a fifth of a second (mypy's command exits the same way)."""
-    code = main(one_build=True)
+    objects one by one on the way out costs a fifth of a second (mypy's command exits the same way).
+    What stops the command other than bad input (memory running out, a bug) is one plain message
+    and exit status 1 (`layout.failure`), never a traceback, unless LAYOUT_DEBUG is set."""
+    from layout import failure
+    from layout.library_messages import quiet
+
+    failure.settle_for_the_command()
+    quiet()
+    try:
+        code = main(one_build=True)
+    except Exception as exc:  # noqa: BLE001 - the command's last word; main() called from Python still raises
+        if os.environ.get("LAYOUT_DEBUG"):
+            raise
+        failure.report_unexpected(exc, sys.stderr)
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     pipeline.stop_workers()
@@ -140,6 +179,8 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
 
         return run_preview(args, lambda report: _print(report, False, show_info=False), _progress)
     if args.command == "build":
+        if not _output_folder_usable(args.output):
+            return 2
         if len(args.manifest) > 1:
             return _build_many(args)
         args.manifest = args.manifest[0]
@@ -160,6 +201,9 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
                 options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
                                                 marks=args.marks, embed_fonts=args.embed_fonts, parallel=True)
                 written = pipeline.build(edition, out_dir, report, options, progress)
+    except BaseException:
+        pipeline.stop_workers(wait=False)   # what failed may be the workers themselves
+        raise
     finally:
         pipeline.stop_workers()
     _print(report, args.json, show_info=args.command == "check")
@@ -258,16 +302,16 @@ def _build_many(args) -> int:
                 shown.finish(j, False)
     failed = [manifests[i] for i in sorted(results) if results[i]["status"]]
     if args.json:
-        json.dump([{"manifest": str(manifests[i]), "status": r["status"], "written": r["written"], "crash": r["crash"],
-                    "diagnostics": [d.to_json() for d in r["diagnostics"]]} for i, r in sorted(results.items())],
-                  sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(to_json_text([{"manifest": str(manifests[i]), "status": r["status"], "written": r["written"],
+                                        "crash": r["crash"], "diagnostics": [d.to_json() for d in r["diagnostics"]]}
+                                       for i, r in sorted(results.items())]) + "\n")
     else:
         for i, r in sorted(results.items()):
             print(f"== {manifests[i]}: {'ok' if r['status'] == 0 else 'FAILED'}", file=sys.stderr)
             _print(Report(list(r["diagnostics"])), False, show_info=False)
             if r["crash"]:
-                print(r["crash"].rstrip(), file=sys.stderr)
+                for line in r["crash"].rstrip().splitlines():
+                    print(printable(line), file=sys.stderr)
             for path in r["written"]:
                 print(path)
         print(f"{len(manifests) - len(failed)} of {len(manifests)} editions built"

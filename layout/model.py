@@ -19,9 +19,12 @@ from pathlib import Path
 from PIL import Image as PILImage
 
 from layout.diagnostics import Report, Source, did_you_mean
+from layout.manifest.chars import PARAGRAPH_BREAK
 from layout.manifest.load import Manifest, display_path, resolve_inside
+from layout.page.adsource import is_pdf, pdf_ad_verdicts
 from layout.passed_images import PassedImages
 from layout.wording import counted
+import layout.photo  # noqa: F401 - PNGs whose text chunks pass Pillow's limits are read as images (photo.py)
 
 #: The most pixels a photo or advertisement may have: a 61-megapixel camera original passes, while
 #: a whole broadsheet page at 300 ppi needs 29 million. Pillow itself refuses twice this
@@ -309,6 +312,11 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         report.error("missing-image", f"{what} not found: {rel}", where,
                      f"put the file at {display_path(manifest.root / rel)} or fix the name")
         return None
+    if path is not None and is_pdf(path):   # an advertisement supplied as PDF: opened here, never on a thread
+        verdicts = pdf_ad_verdicts(path)
+        for severity, code, message, hint in verdicts:
+            report.add(severity, code, f"{what} {rel} {message}", where, hint)
+        return None if any(v[0] == "error" for v in verdicts) else path
     ahead = _ahead.get(path) if path is not None else None
     if ahead is not None:   # being checked on a thread: the verdict is collected by `_image_verdicts`
         _waiting.append((path, ahead, f"{what} {rel}", where))
@@ -422,18 +430,9 @@ def _image_problem(path: Path) -> tuple[str, str, str] | None:
     """(code, what is wrong, hint) when an image file cannot be placed, else None: not an image,
     more pixels than MAX_IMAGE_PIXELS, or corrupt or cut short. The whole file is read, cheaply
     (a JPEG is decoded at 1/8 scale), so that a broken photo is found here and not in the PDF."""
-    if path.suffix.lower() == ".pdf":  # an advertisement supplied as PDF
-        try:
-            import pypdfium2
-
-            pdf = pypdfium2.PdfDocument(str(path))
-            pages = len(pdf)
-            pdf.close()
-        except Exception:  # pypdfium2 raises PdfiumError (and others) for broken files
-            pages = 0
-        if pages:
-            return None
-        return ("bad-image", "is not a readable PDF", "export the advertisement again as PDF (or as JPEG or PNG)")
+    if is_pdf(path):  # an advertisement supplied as PDF
+        return next(((code, what, hint) for severity, code, what, hint in pdf_ad_verdicts(path) if severity == "error"),
+                    None)
     if path.stat().st_size == 0:
         return ("bad-image", "is empty (0 bytes)", "copy the photo into the edition's folder again")
     try:
@@ -647,7 +646,14 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
                     )
         block.clear()
 
-    for offset, line in enumerate(body.split("\n")):
+    # a paragraph break inside a line (U+2029: what loading made of Word's line break) ends the
+    # paragraph there, as a blank line does, and the next one starts on the same line
+    pieces = ((offset, piece) for offset, line in enumerate(body.split("\n")) for piece in line.split(PARAGRAPH_BREAK))
+    last_offset = -1
+    for offset, line in pieces:
+        if offset == last_offset:
+            flush()
+        last_offset = offset
         stripped = line.strip()
         if not stripped:
             flush()

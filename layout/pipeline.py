@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from layout.diagnostics import Report
+from layout.diagnostics import Report, Source
 from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
 from layout.fonts.registry import prepare_embedding
@@ -24,8 +24,8 @@ from layout.page.assemble import make_pages, planned_photos
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
 from layout.spans import check_spans
+from layout.outputs import OutputError, OutputSet, check_paper_name, file_stem
 from layout.style import Style, load_style
-from layout.util import write_atomic
 
 
 @dataclass
@@ -38,8 +38,8 @@ class Edition:
 
     @property
     def stem(self) -> str:
-        """File name stem: <paper>-<date>."""
-        return f"{self.issue.paper.name}-{self.issue.info.date.isoformat()}"
+        """File name stem: <paper>-<date>, the paper's name made a plain file name (`outputs.file_stem`)."""
+        return file_stem(self.issue.paper.name, self.issue.info.date)
 
     @property
     def title(self) -> str:
@@ -64,6 +64,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     timings["load"] = time.perf_counter() - t
     if issue is None:
         return None
+    check_paper_name(issue.paper.name, manifest.value_at("paper", "name"), report)
     style = load_style(issue.style, issue.root, report, issue.style_source)
     check_spans(issue, style.grid if style else None, style.name if style else "", report)
     if style is None:
@@ -138,11 +139,27 @@ class BuildOptions:
 
 def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions = BuildOptions(),
           progress=None) -> list[Path]:
-    """Render the edition's outputs into `out_dir` (each file atomically); returns the files written.
+    """Render the edition's outputs into `out_dir`; returns the files written. They are replaced
+    together or not at all (`outputs.OutputSet`): when one cannot be written (a full disk, a
+    read-only folder, a file size limit) the error is reported (`cannot-write`), every previous
+    output is kept as it was and nothing is returned.
     With `options.parallel` and both outputs, the EPUB is made in the worker process
     (`start_workers`) while this process draws and checks the PDF."""
+    try:
+        with OutputSet(out_dir) as outputs:
+            names = _write_outputs(edition, outputs, report, options, progress)
+            outputs.commit()
+            return [outputs.path(name) for name in names]
+    except OutputError as exc:
+        report.error("cannot-write", exc.message, Source(str(out_dir)), exc.hint)
+        return []
+
+
+def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options: BuildOptions,
+                   progress=None) -> list[str]:
+    """Render the outputs and write each into a temporary file of `outputs`; -> their names."""
     step = progress or (lambda name: None)
-    written: list[Path] = []
+    written: list[str] = []
     from layout.render.colour import load_print_settings
 
     settings = load_print_settings(edition.style.path, report)  # the style's optional `print:` (docs/print.md)
@@ -165,39 +182,39 @@ def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions
         step("writing PDF")
         t = time.perf_counter()
         measured: dict[str, float] = {}   # each photo's ink as separation measured it: preflight need not decode it again
-        files = [(out_dir / f"{edition.stem}.pdf",
+        files = [(f"{edition.stem}.pdf",
                   render_pdf(edition.frames, edition.title, marks=options.marks, measured=measured, **meta))]
         if options.split:  # one PDF per page, named by its page number: plants plate page by page
-            files += [(out_dir / f"{edition.stem}-p{f.number:02d}.pdf",
+            files += [(f"{edition.stem}-p{f.number:02d}.pdf",
                        render_pdf((f,), f"{edition.title} 第{f.number}版", marks=options.marks, **meta))
                       for f in edition.frames]
         step("preflight")
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
-            writes = [disk.submit(write_atomic, path, data) for path, data in files]
+            writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-                epub_written = disk.submit(write_atomic, out_dir / f"{edition.stem}.epub", epub_bytes)
-            for i, (path, data) in enumerate(files):
+                epub_written = disk.submit(outputs.add, f"{edition.stem}.epub", epub_bytes)
+            for i, (name, data) in enumerate(files):
                 # the pages repeat the edition's warnings: report only their errors
-                report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report, path,
-                                errors_only=i > 0)
-            for (path, _data), done in zip(files, writes):
+                report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report,
+                                outputs.path(name), errors_only=i > 0)
+            for (name, _data), done in zip(files, writes):
                 done.result()
-                written.append(path)
+                written.append(name)
+            if epub_written is not None:
+                epub_written.result()
         edition.timings["pdf"] = time.perf_counter() - t
     if options.epub:
         step("writing EPUB")
         t = time.perf_counter()
-        path = out_dir / f"{edition.stem}.epub"
+        name = f"{edition.stem}.epub"
         if epub_written is None:
             epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-            write_atomic(path, epub_bytes)
-        else:
-            epub_written.result()
+            outputs.add(name, epub_bytes)
         report.extend(epub_diagnostics)
-        written.append(path)
+        written.append(name)
         edition.timings["epub"] = time.perf_counter() - t
     return written
 
@@ -317,15 +334,17 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_workers)
 
 
-def stop_workers() -> None:
-    """Let the worker processes go (at exit, before the interpreter takes its modules apart)."""
+def stop_workers(wait: bool = True) -> None:
+    """Let the worker processes go (at exit, before the interpreter takes its modules apart).
+    `wait=False` when the build failed (memory ran out while they started, say): waiting for a
+    worker that may never answer could hang; each ends by itself when this process has gone."""
     global _pool
     if _pool is not None:
         colour = sys.modules.get("layout.render.colour")
         if colour is not None:
             colour.separate_in(None)
         model.check_images_in(None)
-        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool.shutdown(wait=wait, cancel_futures=True)
         _pool = None
 
 

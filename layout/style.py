@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout import STYLES_DIR
+from layout import FONTS_DIR, STYLES_DIR
 from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.yamlsrc import parse_yaml, read_text
+from layout.paths import resolve_inside
 
 #: The 号 table this project uses (the common mainland one; pt). Documented in docs/styles.md.
 SIZE_NAMES = {
@@ -43,6 +44,28 @@ def parse_length(value) -> float | None:
     if not m:
         return None
     return float(m.group(1)) * _UNITS[m.group(2) or "pt"]
+
+
+#: A style's whole-number settings: key path, default, smallest allowed value.
+_WHOLE_NUMBERS = ((("grid", "columns"), 1, 1), (("grid", "column_chars"), 13, 1), (("grid", "lines"), 80, 1),
+                  (("masthead_lines",), 14, 0))
+
+
+def _check_whole_numbers(data: dict, smap, report: Report) -> None:
+    """Report each whole-number setting that is not one (`5.0`, `true`, `"5"`) or is too small,
+    and put its default in its place, so that the rest of the sheet is read and checked."""
+    for keys, default, least in _WHOLE_NUMBERS:
+        parent = data
+        for k in keys[:-1]:
+            parent = parent.get(k) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict) or keys[-1] not in parent:
+            continue
+        value = parent[keys[-1]]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= least:
+            continue
+        report.error("bad-style", f"{'.'.join(keys)} must be a whole number of at least {least}, not {value!r}",
+                     smap.value(keys), f"e.g. {'.'.join(keys)}: {default}")
+        parent[keys[-1]] = default
 
 
 @dataclass(frozen=True)
@@ -125,9 +148,13 @@ def available_styles() -> list[str]:
 
 
 def find_style(ref: str, issue_root: Path, report: Report, where: Source | None) -> Path | None:
-    """A style name or relative path -> the sheet's path (diagnostic when missing)."""
-    if "/" in ref or ref.endswith((".yaml", ".yml")):
-        path = (issue_root / ref).resolve()
+    """A style name or a path relative to the manifest -> the sheet's path (diagnostic when missing,
+    or when the path leads outside the edition's folder and the project's styles/)."""
+    if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+        path = resolve_inside(issue_root, ref, report, where, "style", also=(STYLES_DIR,),
+                              example="mystyle.yaml (or a bundled style's name)")
+        if path is None:
+            return None
         if not path.is_file():
             report.error("unknown-style", f"style file not found: {ref}", where,
                          "give a path relative to the manifest, or a name: " + ", ".join(available_styles()))
@@ -155,6 +182,7 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         report.error("bad-style", f"style {shown} is not a mapping", Source(shown, 1, 1))
         return None
     errors_before = len(report.errors)
+    _check_whole_numbers(data, smap, report)
 
     def length(*keys, default=None):
         node = data
@@ -223,10 +251,30 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         punctuation=str(data.get("punctuation", "kaiming")),
         masthead_lines=int(data.get("masthead_lines", 14)),
         fallback=tuple(str(f) for f in data.get("fallback") or ()),
-        font_dirs=tuple(path.parent / Path(str(d)).expanduser() for d in data.get("font_dirs") or ()),
+        font_dirs=_font_dirs(data.get("font_dirs"), path, issue_root, smap, report),
         path=path,
         sources={
             **{("roles", n): smap.where(("roles", n, "font")) for n in roles},
             **{("fallback", i): smap.value(("fallback", i)) for i, _ in enumerate(data.get("fallback") or ())},
+            ("font_dirs",): smap.where(("font_dirs",)),
         },
     )
+
+
+def _font_dirs(listed, style_path: Path, issue_root: Path, smap, report: Report) -> tuple[Path, ...]:
+    """A style's `font_dirs` (relative to the style) -> the folders, each inside the edition's
+    folder, the style's own folder or the project's fonts/; any other is refused with a
+    diagnostic (the machine's installed fonts are searched anyway; LAYOUT_FONT_DIRS adds more)."""
+    if listed is None:
+        return ()
+    if not isinstance(listed, list):
+        report.warning("bad-style", "font_dirs must be a list of folders", smap.value(("font_dirs",)),
+                       "e.g. font_dirs: [fonts]")
+        return ()
+    dirs = []
+    for i, d in enumerate(listed):
+        found = resolve_inside(style_path.parent, str(d), report, smap.value(("font_dirs", i)), "font folder",
+                               also=(issue_root, FONTS_DIR), example="fonts")
+        if found is not None:
+            dirs.append(found)
+    return tuple(dirs)

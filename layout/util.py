@@ -40,6 +40,19 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write `data` to `path` via a temporary file in the same folder and a rename,
     so readers see the old file or the new one, never half of one. `sync=False` skips the
     fsync (for cache files, which are checked when read)."""
+    tmp = write_temporary(path, data, sync)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        discard(tmp)
+        raise
+
+
+def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
+    """Write `data` in full to a new hidden temporary file beside `path` (named
+    .<name>.<host>.<pid>-….tmp) and return its path, for the caller to rename over `path`.
+    Nothing is left behind when the write fails (a full disk, a file size limit): the error is
+    raised with the temporary file removed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep(path)
@@ -51,13 +64,22 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
             if sync:
                 os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard(tmp)
         raise
+    return tmp
+
+
+def discard(tmp: str | Path) -> None:
+    """Remove a temporary file if it is there."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+#: Bytes the temporary file's name adds to the output's name (see `write_temporary`).
+TEMPORARY_NAME_EXTRA = len(f"..{_HOST}.-.tmp") + 8 + 10
 
 
 def _sweep(path: Path) -> None:

@@ -65,9 +65,10 @@ def _edition_with_style(src: Path, tmp_path: Path, style: Path) -> Path:
 
     dst = tmp_path / "edition"
     shutil.copytree(src.parent, dst)
+    shutil.copy(style, dst / style.name)   # a style named by path lives in the edition's folder
     manifest = dst / "issue.yaml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(re.sub(r"^style: .*$", f"style: {style}", text, flags=re.M), encoding="utf-8")
+    manifest.write_text(re.sub(r"^style: .*$", f"style: {style.name}", text, flags=re.M), encoding="utf-8")
     return manifest
 
 

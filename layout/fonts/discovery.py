@@ -21,6 +21,10 @@ from layout.fonts.convert import cache_dir, face_names, faces_in
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 INDEX_VERSION = 1
+#: A font folder is searched this many folders deep, and for at most this many entries (files and
+#: folders): a whole disk named as a font folder costs a moment, not minutes, and is reported.
+MAX_FONT_DIR_DEPTH = 8
+MAX_FONT_DIR_ENTRIES = 50_000
 
 #: Words in a face's names that tell its class (Song/Ming = serif, Hei/Gothic = sans, Kai).
 _CLASS_WORDS = {
@@ -89,6 +93,8 @@ class FontIndex:
 
     def __init__(self, dirs: tuple[Path, ...]):
         self.dirs = dirs
+        #: folders searched only in part (deeper or larger than MAX_FONT_DIR_DEPTH, MAX_FONT_DIR_ENTRIES)
+        self.cut_short: list[Path] = []
         self.faces = self._scan()
 
     def _scan(self) -> list[IndexedFace]:
@@ -105,10 +111,14 @@ class FontIndex:
         for folder in self.dirs:
             if not folder.is_dir():
                 continue
-            for path in sorted(folder.rglob("*")):
-                if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
+            files, complete = font_files(folder)
+            if not complete:
+                self.cut_short.append(folder)
+            for path in files:
+                try:
+                    st = path.stat()
+                except OSError:   # removed meanwhile, or a dangling link
                     continue
-                st = path.stat()
                 stamp = f"{st.st_size}:{st.st_mtime_ns}"
                 entry = entries.get(str(path))
                 if not entry or entry["stamp"] != stamp:
@@ -145,6 +155,28 @@ class FontIndex:
                     _is_bold(text) != bold, str(f.path), f.index)
 
         return sorted(self.faces, key=key)
+
+
+def font_files(folder: Path) -> tuple[list[Path], bool]:
+    """The font files in `folder` and its subfolders, sorted, up to MAX_FONT_DIR_DEPTH folders deep
+    and MAX_FONT_DIR_ENTRIES entries seen; -> (files, whether the whole folder was searched).
+    Links to folders are not followed (no loops); unreadable folders are skipped."""
+    found: list[Path] = []
+    seen = 0
+    complete = True
+    for top, subdirs, names in os.walk(folder, onerror=lambda exc: None):
+        depth = len(Path(top).relative_to(folder).parts)
+        seen += len(subdirs) + len(names)
+        if seen > MAX_FONT_DIR_ENTRIES:
+            return sorted(found), False
+        if depth >= MAX_FONT_DIR_DEPTH and subdirs:
+            complete = False
+            subdirs.clear()
+        subdirs.sort()
+        for name in names:
+            if name.lower().endswith(FONT_SUFFIXES) and os.path.isfile(os.path.join(top, name)):
+                found.append(Path(top, name))
+    return sorted(found), complete
 
 
 def _read_faces(path: Path) -> list:

@@ -194,6 +194,8 @@ def _read_face(key: str, path: Path, index: int) -> Face:
         ascent = (os2.sTypoAscender / upm) if os2 else 0.88
         descent = (os2.sTypoDescender / upm) if os2 else -0.12
         font.close()
+    except MemoryError:   # not the font's fault: the command says so (layout.failure)
+        raise
     except Exception as exc:  # noqa: BLE001 - any damage in a font file is the user's to know
         raise FontNotFound(f"cannot read {path}: {exc}") from exc
     face = Face(

@@ -8,14 +8,15 @@ that one run reports everything it can.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
+from layout.manifest import chars
 from layout.manifest.schema import validate
 from layout.manifest.yamlsrc import SourceMap, parse_yaml, read_text
+from layout.paths import found_inside, resolve_inside  # noqa: F401 - resolve_inside: model.py takes it from here
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 
@@ -48,23 +49,6 @@ def display_path(path: Path) -> str:
     return str(absolute)
 
 
-def resolve_inside(root: Path, rel: str, report: Report, where: Source | None, what: str) -> Path | None:
-    """Resolve `rel` against the issue folder; refuse absolute paths and `..` escapes."""
-    if not isinstance(rel, str) or not rel.strip():
-        report.error("bad-path", f"{what} must be a file path", where)
-        return None
-    if os.path.isabs(rel) or re.match(r"^[A-Za-z]:[\\/]", rel) or rel.startswith("~"):
-        report.error("absolute-path", f"{what} '{rel}' is an absolute path", where,
-                     "write it relative to the manifest, e.g. images/photo.jpg, and copy the file into the issue folder")
-        return None
-    target = (root / rel).resolve()
-    if target != root and root not in target.parents:
-        report.error("path-escape", f"{what} '{rel}' points outside the issue folder", where,
-                     "keep every file of an edition inside its folder; copy the file in and drop the '../'")
-        return None
-    return target
-
-
 def load_manifest(path: str | Path, report: Report) -> Manifest | None:
     """Read `issue.yaml` and its article files; None when the manifest itself cannot be read."""
     path = Path(path)
@@ -72,7 +56,7 @@ def load_manifest(path: str | Path, report: Report) -> Manifest | None:
     text = read_text(path, report, shown)
     if text is None:
         return None
-    data, smap = parse_yaml(text, shown, report)
+    data, smap = parse_yaml(text, shown, report, manifest_path=())
     if data is None and not report.has_errors:
         report.error("empty-manifest", "the manifest is empty", Source(shown, 1, 1),
                      "a manifest needs at least paper, issue, style and pages (see docs/manifest.md)")
@@ -122,6 +106,8 @@ def _load_article_files(manifest: Manifest, report: Report) -> None:
             if file in seen or file.suffix.lower() not in (".md", ".markdown", ".yaml", ".yml"):
                 continue
             seen.add(file)
+            if found_inside(file, (manifest.root,), report, where, "article file") is None:
+                continue   # a link to a file elsewhere: never read
             _load_article_file(manifest, file, where, report)
 
 
@@ -135,11 +121,15 @@ def _load_article_file(manifest: Manifest, file: Path, included_at: Source | Non
     if file.suffix.lower() in (".md", ".markdown"):
         match = _FRONT_MATTER.match(text)
         if match:
-            data, smap = parse_yaml(match.group(1) or "", shown, report, line_offset=1)
+            data, smap = parse_yaml(match.group(1) or "", shown, report, line_offset=1,
+                                    manifest_path=("articles", article_id))
             body = text[match.end():]
             body_line = text[: match.end()].count("\n") + 1
         else:
             data, smap, body, body_line = {}, SourceMap(), text, 1
+        start = Source(shown, body_line, 1)
+        body = chars.check_value(body, f"articles.{article_id}.body", True,
+                                 chars.locate_in(body, 0, len(body), shown, body_line - 1, start), report, printed=True)
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -152,7 +142,7 @@ def _load_article_file(manifest: Manifest, file: Path, included_at: Source | Non
             data["body"] = body
             smap.values[("body",)] = Source(shown, body_line, 1)
     else:
-        data, smap = parse_yaml(text, shown, report)
+        data, smap = parse_yaml(text, shown, report, manifest_path=("articles", article_id))
         if data is None:
             if not report.has_errors:
                 report.error("empty-article", f"article file {shown} is empty", Source(shown, 1, 1),

@@ -3,6 +3,11 @@
 `validate(data, sources, report)` takes the merged plain data and its
 `SourceMap` and adds one diagnostic per problem, positioned at the key at
 fault, worded for an editor (unknown keys get a did-you-mean hint).
+
+Two readings are stricter than JSON Schema's own: a whole number is an integer
+and nothing else (YAML's `1024.0` is a decimal number, `true` a truth value),
+and a text that must not be empty is empty when it holds only spaces (any
+Unicode space, U+3000 too); a required text left blank is reported as missing.
 """
 from __future__ import annotations
 
@@ -33,9 +38,26 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def _whole_number(_checker, instance) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def _min_length(validator, length, instance, _schema):
+    """minLength counted without the spaces around the text: '   ' and '\u3000' are empty."""
+    if validator.is_type(instance, "string") and len(instance.strip()) < length:
+        yield jsonschema.ValidationError(f"{instance!r} is too short")
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    validators={"minLength": _min_length},
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _whole_number),
+)
+
+
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema())
+def _validator():
+    return _Validator(schema())
 
 
 def _describe(value) -> str:
@@ -95,6 +117,9 @@ def _report_error(err: jsonschema.ValidationError, sources: SourceMap, report: R
         choices = " | ".join(str(c) for c in err.validator_value)
         hint = did_you_mean(err.instance, [str(c) for c in err.validator_value]) or f"use one of: {choices}"
         report.error("bad-value", f"{name} is '{err.instance}', which is not one of {choices}", where, hint)
+    elif kind == "minLength" and path and _required_here(err):
+        report.error("missing-key", f"{_name(path[:-1])} has no '{path[-1]}'", where,
+                     f"'{path[-1]}' is blank here: write the {path[-1]}")
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "minLength", "minItems", "maxItems"):
         report.error("bad-value", f"{name}: {_plain(err)}", where, _type_hint(path, None))
     elif kind == "pattern":
@@ -110,6 +135,25 @@ def _report_error(err: jsonschema.ValidationError, sources: SourceMap, report: R
 def _in_span(path: tuple) -> bool:
     """Whether `path` is a number inside a placement's `columns` or `lines` span."""
     return len(path) >= 3 and path[-2] in ("columns", "lines") and isinstance(path[-1], int) and "stories" in path
+def _required_here(err: jsonschema.ValidationError) -> bool:
+    """Whether the blank text of `err` is that of a key its mapping requires (headline, section …)."""
+    return err.absolute_path[-1] in _required_texts()
+
+
+@lru_cache(maxsize=1)
+def _required_texts() -> frozenset[str]:
+    """The keys some mapping of the schema requires and whose text must not be empty."""
+    found = set()
+    todo = [schema()]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            props = node.get("properties", {})
+            found.update(k for k in node.get("required", ()) if "minLength" in props.get(k, {}))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return frozenset(found)
 
 
 def _plain(err: jsonschema.ValidationError) -> str:
@@ -132,6 +176,8 @@ def _type_hint(path: tuple, wanted) -> str:
         return "write the date as YYYY-MM-DD, e.g. 2026-11-27"
     if wanted == "string":
         return "put the text in quotes if YAML reads it as something else"
+    if wanted == "integer":
+        return "write a whole number with no decimal point, e.g. 1024"
     return ""
 
 

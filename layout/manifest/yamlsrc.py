@@ -4,7 +4,8 @@
 plain Python data (dict/list/str/int/float/bool/None; dates as ISO strings)
 and a map from key paths to file:line:col. Only safe YAML is read; alias
 expansion is bounded (an alias bomb becomes a diagnostic, not a hang);
-duplicate keys are reported instead of silently overwritten.
+duplicate keys are reported instead of silently overwritten. Every text value
+is cleaned of control and invisible characters as it is read (`chars.py`).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from layout.diagnostics import Report, Source
+from layout.manifest import chars
 
 #: Upper bound on nodes produced while expanding aliases (a manifest has a few thousand).
 MAX_NODES = 200_000
@@ -82,8 +84,15 @@ def _loader_for(text: str):
     return loader if bound < _C_SAFE_DEPTH else yaml.SafeLoader
 
 
-def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0):
-    """YAML text -> (data, SourceMap); on failure (None, SourceMap) with diagnostics in `report`."""
+#: Keys whose text is never printed (file names, options, the EPUB's alt text): not checked for scripts.
+_NOT_PRINTED = frozenset({"alt", "file", "picture", "ad", "include", "style", "lang", "position"})
+
+
+def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0, manifest_path: tuple | None = None):
+    """YAML text -> (data, SourceMap); on failure (None, SourceMap) with diagnostics in `report`.
+    `manifest_path` is where this file's data sits in the edition's manifest (`()` for the
+    manifest, `('articles', id)` for an article file): its text is then named by that path and
+    its printed text checked for scripts the engine does not shape."""
     smap = SourceMap()
     try:
         node = yaml.compose(text, Loader=_loader_for(text))
@@ -104,7 +113,9 @@ def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0):
         report.error("yaml-too-large", "the YAML is nested too deeply", Source(file, 1 + line_offset, 1),
                      "a manifest needs only a few levels of nesting")
         return None, smap
-    except yaml.YAMLError as exc:  # e.g. more than one document
+    except yaml.YAMLError as exc:  # e.g. more than one document, a raw control character
+        if isinstance(exc, yaml.reader.ReaderError) and chars.reader_problem(text, file, line_offset, report):
+            return None, smap
         report.error("yaml-syntax", f"YAML error: {exc}", Source(file, 1 + line_offset, 1),
                      "a manifest is one YAML document: remove extra '---' lines")
         return None, smap
@@ -126,13 +137,23 @@ def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0):
             return None
         return value
 
+    def text_value(value: str, n: yaml.ScalarNode, path: tuple) -> str:
+        from layout.manifest.schema import _name   # (schema imports this module)
+
+        start = _source(file, n.start_mark, line_offset)
+        locate = chars.locate_in(text, n.start_mark.index, n.end_mark.index, file, line_offset, start)
+        printed = manifest_path is not None and not _NOT_PRINTED.intersection(p for p in path if isinstance(p, str))
+        return chars.check_value(value, _name((manifest_path or ()) + path), path[-1:] == ("body",), locate, report,
+                                 printed)
+
     def build(n, path: tuple):
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooBig
         smap.values.setdefault(path, _source(file, n.start_mark, line_offset))
         if isinstance(n, yaml.ScalarNode):
-            return scalar(n)
+            value = scalar(n)
+            return text_value(value, n, path) if isinstance(value, str) else value
         if isinstance(n, yaml.SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(n.value)]
         if isinstance(n, yaml.MappingNode):
@@ -163,17 +184,39 @@ def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0):
     try:
         return build(node, ()), smap
     except _TooBig:
-        report.error(
-            "yaml-too-large",
-            f"the YAML expands to more than {MAX_NODES:,} values (aliases '*name' repeated too often?)",
-            _source(file, node.start_mark, line_offset),
-            "write the values out instead of nesting anchors and aliases",
-        )
+        if _distinct_nodes(node, MAX_NODES) > MAX_NODES:
+            report.error("yaml-too-large", f"the YAML has more than {MAX_NODES:,} values; a manifest has a few "
+                         "thousand", _source(file, node.start_mark, line_offset),
+                         "is this the edition's manifest? Long text belongs in article files (articles/*.md), "
+                         "and a file of data is no manifest")
+        else:
+            report.error(
+                "yaml-too-large",
+                f"the YAML expands to more than {MAX_NODES:,} values (aliases '*name' repeated too often?)",
+                _source(file, node.start_mark, line_offset),
+                "write the values out instead of nesting anchors and aliases",
+            )
         return None, SourceMap()
     except RecursionError:
         report.error("yaml-too-large", "the YAML is nested too deeply", Source(file, 1, 1),
                      "a manifest needs only a few levels of nesting")
         return None, SourceMap()
+
+
+def _distinct_nodes(root, limit: int) -> int:
+    """How many different value nodes the YAML has (an alias repeats a node without adding
+    one), counted up to `limit` + 1."""
+    seen = {id(root)}
+    todo = [root]
+    while todo and len(seen) <= limit:
+        n = todo.pop()
+        children = n.value if isinstance(n, yaml.SequenceNode) else \
+            [value for _key, value in n.value] if isinstance(n, yaml.MappingNode) else ()
+        for child in children:
+            if id(child) not in seen:
+                seen.add(id(child))
+                todo.append(child)
+    return len(seen)
 
 
 def read_text(path, report: Report, display: str, source: Source | None = None) -> str | None:

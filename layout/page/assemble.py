@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import masthead, running_head
-from layout.page.adsource import ad_image
+from layout.page.adsource import ad_size
 from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
 from layout.page.story import Region, Slot, StorySetter, photo_spans
@@ -203,12 +203,7 @@ def _set_picture(page: PageSpec, pl: Placement, region: Region, setter: StorySet
                         setter.x(region.first), setter.y(region.top)))
     if pl.kind == "ad":
         if not region.fixed:
-            from PIL import Image as PILImage
-
-            from layout.photo import upright_size
-
-            with PILImage.open(ad_image(photo.file)) as im:
-                pw, ph = upright_size(im)
+            pw, ph = ad_size(photo.file)
             need = -(-g.span_width(region.first, region.last) * ph / pw // g.pitch) + 1
             region = Region(region.first, region.last, region.top, min(g.lines, region.top + int(need)), True)
         items += setter.ad_block(photo, region, pl.label)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from PIL import Image as PILImage
 
 from layout.model import Article, Photo
-from layout.page.adsource import ad_image
+from layout.page.adsource import ad_image, ad_size
 from layout.page.frames import Anchor, Box, Image, Item, Mark
 from layout.page.typeset import Typesetter, glyph_runs
-from layout.photo import upright_size
+from layout.photo import exif_damaged, upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
 
@@ -184,6 +184,10 @@ class StorySetter:
         caption = self._caption_lines(photo, width, label)
         with PILImage.open(photo.file) as im:
             pw, ph = upright_size(im)
+            if exif_damaged(im):
+                self.ts.report.warning("photo-exif", f"photo {photo.file.name} has damaged EXIF data (camera "
+                                       "details); it is printed from its pixels as stored", photo.source,
+                                       "if it comes out sideways, turn it upright and save it again in an image editor")
         if lines is None:
             k = max(4, round(width * ph / pw / g.pitch))
         else:
@@ -215,14 +219,16 @@ class StorySetter:
         g = self.grid
         width = g.span_width(region.first, region.last)
         height = (region.bottom - region.top) * g.pitch - (g.pitch - g.char)
-        path = ad_image(ad.file)
-        with PILImage.open(path) as im:
-            pw, ph = upright_size(im)
+        pw, ph = ad_size(ad.file)
         scale = min(width / pw, height / ph)
         w, h = pw * scale, ph * scale
         x = self.x(region.first) + (width - w) / 2
         y = self.y(region.top) + (height - h) / 2
-        if ad.file.suffix.lower() != ".pdf":
+        path = ad_image(ad.file, w, h)   # a PDF rendered at the size it prints
+        if path != ad.file:
+            with PILImage.open(path) as im:
+                pw, ph = upright_size(im)
+        else:
             self._check_resolution(ad, (0, 0, pw, ph), w, label)
         return [Image(str(path), x, y, w, h, (0, 0, pw, ph))]
 

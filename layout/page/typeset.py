@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from layout.diagnostics import Report, Source
-from layout.fonts.discovery import font_dirs, font_index
+from layout.fonts.discovery import MAX_FONT_DIR_DEPTH, MAX_FONT_DIR_ENTRIES, font_dirs, font_index
 from layout.fonts.registry import BUNDLED, GETA, Face, FontNotFound, face_class, load_face, load_indexed
 from layout.page.frames import GlyphRun
 from layout.style import Style
@@ -63,6 +63,13 @@ class Typesetter:
                                   self.style.sources.get(where),
                                   "name a bundled face (serif-regular, sans-bold …), a font file, or an installed "
                                   "face's name; `layout fonts` lists what is installed")
+        if self.style.font_dirs:   # the style's own folders: say when one is too large to search whole
+            index = font_index(font_dirs(self.style.font_dirs))
+            for folder in index.cut_short:
+                self.report.warning("font-dir-too-large", f"font folder {folder} was searched only in part (over "
+                                    f"{MAX_FONT_DIR_ENTRIES:,} entries or {MAX_FONT_DIR_DEPTH} folders deep)",
+                                    self.style.sources.get(("font_dirs",)),
+                                    "name the folder that holds the font files, not one above it")
 
     def text_style(self, font: str, size: float) -> TextStyle:
         key = (font, size)

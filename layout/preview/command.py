@@ -18,6 +18,7 @@ from layout import pipeline
 from layout.diagnostics import Report
 from layout.preview import html
 from layout.render.preview import PagePreviewer, Preview, page_name
+from layout.outputs import describe_os_error, os_error_hint, output_folder_problem
 from layout.util import write_atomic
 from layout.wording import counted
 
@@ -57,21 +58,32 @@ def run(args, print_report=None, progress=None) -> int:
     if args.dpi < 20 or args.dpi > 600:
         print(f"--dpi {args.dpi}: choose between 20 and 600", file=sys.stderr)
         return 2
+    problem = output_folder_problem(out_dir)
+    if problem:
+        print(f"cannot write the preview into {out_dir}: {problem}", file=sys.stderr)
+        print("    hint: give -o a folder (it is made if missing)", file=sys.stderr)
+        return 2
     if args.serve:
         return _serve(args, out_dir, progress, interactive)
     report = Report()
     written: list[Path] = []
-    with progress(interactive) as step:
-        edition = pipeline.prepare(args.manifest, report, step, prefetch_photos=True)
-        if edition is not None:
-            preview = PagePreviewer(out_dir, args.dpi, args.overlay).render(edition, report, step)
-            written = write_html(preview, out_dir)
+    try:
+        with progress(interactive) as step:
+            edition = pipeline.prepare(args.manifest, report, step, prefetch_photos=True)
+            if edition is not None:
+                preview = PagePreviewer(out_dir, args.dpi, args.overlay).render(edition, report, step)
+                written = write_html(preview, out_dir)
+    except OSError as exc:   # a read-only or full disk: said once, plainly
+        print_report(report)
+        print(f"cannot write the preview into {out_dir}: {describe_os_error(exc)}", file=sys.stderr)
+        print("    hint: " + (os_error_hint(exc) or "write it elsewhere with -o DIR"), file=sys.stderr)
+        return 1
     print_report(report)
     if edition is None:
         print("nothing written: fix the errors above", file=sys.stderr)
     else:
         print(written[0])
-        print(f"{counted(len(preview.pages), 'page')} at {args.dpi} dpi in {out_dir}{' (with overlay)' if args.overlay else ''}",
+        print(f"{counted(len(preview.pages), 'page')} at {preview.dpi} dpi in {out_dir}{' (with overlay)' if args.overlay else ''}",
               file=sys.stderr)
     return 1 if report.has_errors else 0
 

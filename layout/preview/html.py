@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from html import escape
 
-from layout.diagnostics import Diagnostic
+from layout.diagnostics import Diagnostic, printable
 from layout.render.preview import Preview, PageView, counts, page_name
 
 _CSS = """
@@ -132,10 +132,11 @@ _LIVE_JS = """
 
 
 def _diag(d: Diagnostic) -> str:
-    where = f'<div class="where">{escape(str(d.source))}</div>' if d.source else ""
-    hint = f'<div class="hint">{escape(d.hint)}</div>' if d.hint else ""
+    """One diagnostic as a list item; control characters from the input shown as escapes (`printable`)."""
+    where = f'<div class="where">{escape(printable(str(d.source)))}</div>' if d.source else ""
+    hint = f'<div class="hint">{escape(printable(d.hint))}</div>' if d.hint else ""
     return (f'<li class="{d.severity}"><span class="code">{d.severity}[{escape(d.code)}]</span> '
-            f'{escape(d.message)}{where}{hint}</li>')
+            f'{escape(printable(d.message))}{where}{hint}</li>')
 
 
 def diagnostics_list(diags, empty: str = "") -> str:

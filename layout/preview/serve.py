@@ -42,8 +42,15 @@ from layout.wording import counted
 #: files that can be inputs of an edition (manifest, article files, which `include` patterns may pick up
 #: as they appear, photos, ads, styles)
 INPUT_SUFFIXES = {".yaml", ".yml", ".md", ".markdown", ".jpg", ".jpeg", ".png", ".pdf", ".tif", ".tiff"}
-_IMAGE_FILE = re.compile(r"^p\d{2,}(?:-overlay)?\.png$")
-_PAGE_FILE = re.compile(r"^p(\d{2,})\.html$")
+_IMAGE_FILE = re.compile(r"^p\d{2,5}(?:-overlay)?\.png$")
+_PAGE_FILE = re.compile(r"^p(\d{2,5})\.html$")   # page numbers of at most five digits: no edition has more
+#: Seconds a connection may stay silent (a request not sent, or a response not read) before it is closed.
+IDLE_TIMEOUT = 10.0
+#: A Host header: a name or an IPv6 address in brackets, and a port.
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d{1,5}))?")
+#: Connections served at once (each holds a thread: an open page holds one for its event stream);
+#: more are answered 503 and closed at once.
+MAX_CONNECTIONS = 32
 
 
 def _digest(path: Path) -> str | None:
@@ -95,6 +102,8 @@ class LivePreview:
         self._watching = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
+        self.idle_timeout = IDLE_TIMEOUT
+        self.max_connections = MAX_CONNECTIONS
 
     # -- building --------------------------------------------------------------------------
 
@@ -233,7 +242,7 @@ class LivePreview:
     def start(self, progress: Callable[[str], None] | None = None) -> str:
         """Build once, then serve and watch in background threads; returns the URL.
         The port is taken first, so a port in use fails (OSError) before the build."""
-        self._server = _Server((self.host, self.port), _handler(self))
+        self._server = _Server((self.host, self.port), _handler(self), self.max_connections, self.log)
         self.port = self._server.server_address[1]
         self.rebuild(None, progress)
         for target, name in ((self._server.serve_forever, "preview-http"), (self._watch, "preview-watch")):
@@ -271,18 +280,94 @@ class LivePreview:
 
 
 class _Server(ThreadingHTTPServer):
+    """A thread per connection, at most `limit` at once; an error in a request is one line in the
+    log, never a traceback on the terminal."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128   # connections waiting to be accepted (and refused at once when too many)
+
+    def __init__(self, address, handler, limit: int, log: Callable[[str], None]):
+        self._slots = threading.BoundedSemaphore(limit)
+        self._log = log
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):   # too many connections: refused, no thread started
+            try:
+                request.settimeout(1.0)
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                                b"Content-Length: 22\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+                                b"too many connections\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):   # a client gone is no news
+            self._log(f"request from {client_address[0]} failed: {type(exc).__name__}: {exc}")
+
+
+def allowed_host(header: str | None, bound: str, port: int) -> bool:
+    """Whether a request's Host header names this server: 127.0.0.1, localhost, [::1] or the bound
+    address, with the bound port (or none). Any other name is a page elsewhere that had its own name
+    point at 127.0.0.1 (DNS rebinding) to read the previews."""
+    m = _HOST.fullmatch((header or "").strip().lower())
+    if m is None:
+        return False
+    names = {"127.0.0.1", "localhost", "[::1]", bound.lower(), f"[{bound.lower()}]"}
+    return m.group(1) in names and m.group(2) in (None, str(port))
 
 
 def _handler(live: LivePreview):
     class Handler(BaseHTTPRequestHandler):
         server_version = "layout-preview"
+        timeout = live.idle_timeout   # the socket's: a silent connection is closed (TimeoutError, handled)
 
         def log_message(self, fmt, *args):  # quiet: the terminal shows rebuilds, not requests
             pass
 
+        def __getattr__(self, name: str):
+            if name.startswith("do_"):   # any method but GET: 405 (http.server would say 501)
+                return self._not_allowed
+            raise AttributeError(name)
+
+        def send_error(self, code, message=None, explain=None):
+            """http.server's own errors, each a 4xx: a request in a version it does not speak is a bad request."""
+            super().send_error(HTTPStatus.BAD_REQUEST if code >= 500 else code, message, explain)
+
+        def _not_allowed(self) -> None:
+            self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+            self.send_header("Allow", "GET")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def do_GET(self):  # noqa: N802 (http.server's naming)
+            if not allowed_host(self.headers.get("Host"), live.host, live.port):
+                status = HTTPStatus.BAD_REQUEST if not self.headers.get("Host") else HTTPStatus.MISDIRECTED_REQUEST
+                return self._send(b"this server answers to 127.0.0.1 and localhost only", "text/plain", status)
+            try:
+                return self._get()
+            except (ConnectionError, TimeoutError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug: one line on the terminal, 500 to the browser
+                live.log(f"GET {self.path[:80]} failed: {type(exc).__name__}: {exc}")
+                return self._send(b"internal error", "text/plain", HTTPStatus.INTERNAL_SERVER_ERROR)
+
+        def _get(self):
             path = urlsplit(self.path).path
             name = path.lstrip("/") or "index.html"
             if name == "events":

@@ -33,7 +33,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from layout.diagnostics import Report
-from layout.photo import is_turned, upright
+from layout.photo import is_turned, reduced_crop, upright
 from layout.util import cache_root, oldest_first, write_atomic
 
 ICC_DIR = Path(__file__).resolve().parent / "icc"
@@ -106,20 +106,21 @@ def load_print_settings(style_path: Path | None, report: Report) -> PrintSetting
                          "print keys: " + ", ".join(sorted(_KEYS)))
     kw: dict = {}
 
-    def number(key: str, lo: float, hi: float) -> None:
+    def number(key: str, lo: float, hi: float, whole: bool = False) -> None:
         if key not in section:
             return
         value = section[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-            report.error("bad-style", f"print.{key} must be a number from {lo:g} to {hi:g}, not {value!r}",
-                         smap.value(("print", key)))
+        kind = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kind) or not lo <= value <= hi:
+            report.error("bad-style", f"print.{key} must be a {'whole ' if whole else ''}number from {lo:g} to "
+                         f"{hi:g}, not {value!r}", smap.value(("print", key)))
             return
         kw[key] = float(value)
 
     number("ink_limit", 100, 400)
     number("image_ppi", 72, 1200)
     number("max_ppi", 72, 2400)
-    number("jpeg_quality", 50, 100)
+    number("jpeg_quality", 50, 100, whole=True)
     if "jpeg_quality" in kw:
         kw["jpeg_quality"] = int(kw["jpeg_quality"])
     if "image_compression" in section:
@@ -546,6 +547,10 @@ def _resampled(src: PILImage.Image, crop, w_pt: float, h_pt: float, settings: Pr
         fx, fy = src.size[0] / full_w, src.size[1] / full_h
         return src.resize(size, RESAMPLING, box=(left * fx, top * fy, right * fx, bottom * fy),
                           reducing_gap=3.0)
+    if ppi > settings.max_ppi:   # a PNG or TIFF far sharper than printed: no full-size copy of the crop
+        small = reduced_crop(src, crop, size, RESAMPLING, gap=3.0)
+        if small is not None:
+            return small
     im = src.crop(crop)
     im.load()
     im = _flatten(im)

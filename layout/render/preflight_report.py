@@ -7,12 +7,11 @@ adds a result's findings to a build's `Report` as `preflight-…` diagnostics.
 """
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from layout.diagnostics import Report, Source
+from layout.diagnostics import Report, Source, printable, to_json_text
 from layout.render.colour import DEFAULT_INK_LIMIT
 from layout.render.preflight import ERROR, INFO, MM, WARNING, PreflightResult, preflight
 from layout.wording import counted
@@ -81,10 +80,9 @@ def run(path: str, as_json: bool = False, ink_limit: float = DEFAULT_INK_LIMIT, 
         return 2
     result = preflight(path, ink_limit=ink_limit, min_ppi=min_ppi)
     if as_json:
-        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(format_text(result))
+        sys.stdout.write(to_json_text(to_json(result)) + "\n")
+    else:   # font names and the like come from the PDF: shown, never obeyed by the terminal
+        print("\n".join(printable(line) for line in format_text(result).splitlines()))
     return 0 if result.ok else 1
 
 

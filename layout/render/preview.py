@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
@@ -93,11 +93,17 @@ def page_name(number: int) -> str:
 def rasterize(pdf: bytes, dpi: int = DEFAULT_DPI, each: Callable[[int, int], None] | None = None
               ) -> list[PILImage.Image]:
     """Every page of `pdf` as an RGB image at `dpi`, cropped to its TrimBox; `each(i, n)` before page i."""
+    return list(rasterize_each(pdf, dpi, each))
+
+
+def rasterize_each(pdf: bytes, dpi: int = DEFAULT_DPI, each: Callable[[int, int], None] | None = None
+                   ) -> Iterator[PILImage.Image]:
+    """The pages of `pdf` one at a time, as `rasterize` makes them: a page's raster is made only
+    when the one before was taken, so a caller that lets each go holds one page at a time."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)
     try:
-        out = []
         for i in range(len(doc)):
             if each:
                 each(i + 1, len(doc))
@@ -107,19 +113,33 @@ def rasterize(pdf: bytes, dpi: int = DEFAULT_DPI, each: Callable[[int, int], Non
                 tl, tb, tr, tt = page.get_trimbox()
                 crop = (tl - ml, tb - mb, mr - tr, mt - tt)  # left, bottom, right, top, in PDF points
                 bitmap = page.render(scale=dpi / 72, crop=crop)
-                out.append(bitmap.to_pil().convert("RGB"))
+                image = bitmap.to_pil().convert("RGB")
+                bitmap.close()
             finally:
                 page.close()
-        return out
+            yield image
+            del image
     finally:
         doc.close()
+
+
+#: The most pixels a page image may have: 16 million (48 MB as RGB), the sample tabloid page at
+#: 310 dpi, a broadsheet page at about 220. A larger `--dpi` is lowered to this (`preview_dpi`), so
+#: that a page's raster, its overlay and its PNG stay a few hundred MB at most.
+MAX_PAGE_PIXELS = 16_000_000
+
+
+def preview_dpi(dpi: int, width_pt: float, height_pt: float) -> int:
+    """`dpi`, or less where a page of width_pt x height_pt would have more than MAX_PAGE_PIXELS."""
+    most = int((MAX_PAGE_PIXELS / (width_pt / 72 * height_pt / 72)) ** 0.5)
+    return max(1, min(dpi, most))
 
 
 def png_bytes(image: PILImage.Image) -> bytes:
     """An image as PNG bytes, with Pillow at zlib level 1: previews are redrawn on every save,
     so speed matters more than the last few percent of size."""
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="PNG", compress_level=1)
+    (image if image.mode == "RGB" else image.convert("RGB")).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
@@ -329,7 +349,8 @@ class PagePreviewer:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         flags = region_flags(report)
-        keys = {f.number: _page_key(f, edition.style, self.dpi, self.overlay, flags.get(f.number, {}))
+        dpi = self._dpi(edition.frames, report)
+        keys = {f.number: _page_key(f, edition.style, dpi, self.overlay, flags.get(f.number, {}))
                 for f in edition.frames}
         stale = [f for f in edition.frames
                  if f.number not in self._pages or self._pages[f.number][0] != keys[f.number]]
@@ -340,18 +361,22 @@ class PagePreviewer:
             pdf = edition_pdf(edition, tuple(stale), report)
             timings["pdf"] = time.perf_counter() - t
             t = time.perf_counter()
-            images = rasterize(pdf, self.dpi, lambda i, n: step(f"rasterising page {stale[i - 1].number} ({i} of {n})"))
-            timings["raster"] = time.perf_counter() - t
-            t = time.perf_counter()
-            # PNG encoding (zlib) lets go of the GIL: pages, and a page and its overlay, are encoded side by side
-            with ThreadPoolExecutor(max_workers=2) as pages, ThreadPoolExecutor(max_workers=2) as pngs:
-                jobs = [pages.submit(self._write, frame, image, edition.style, flags.get(frame.number, {}), pngs)
-                        for frame, image in zip(stale, images)]
-                for i, (frame, job) in enumerate(zip(stale, jobs), 1):
-                    views[frame.number] = job.result()
-                    self._pages[frame.number] = (keys[frame.number], views[frame.number])
-                    step(f"wrote page {frame.number} ({i} of {len(stale)})")
-            timings["png"] = time.perf_counter() - t
+            images = rasterize_each(pdf, dpi, lambda i, n: step(f"rasterising page {stale[i - 1].number} ({i} of {n})"))
+            # page by page: a page is rasterised while the one before is encoded (PNG encoding lets go of the
+            # GIL; a page and its overlay are encoded side by side), and written before the next is made, so
+            # at most two pages' pixels are held, whatever the number of pages
+            with ThreadPoolExecutor(max_workers=1) as pages, ThreadPoolExecutor(max_workers=2) as pngs:
+                waiting = None
+                for i, frame in enumerate(stale, 1):
+                    job = pages.submit(self._write, frame, next(images), edition.style, flags.get(frame.number, {}),
+                                       pngs, dpi)
+                    if waiting is not None:
+                        self._collect(*waiting, views, keys, step, len(stale))
+                    waiting = (frame, job, i)
+                if waiting is not None:
+                    self._collect(*waiting, views, keys, step, len(stale))
+            images.close()
+            timings["raster+png"] = time.perf_counter() - t
         for n in [n for n in self._pages if n not in keys]:  # pages that are gone
             del self._pages[n]
             for name in (image_name(n), image_name(n, True)):
@@ -360,15 +385,36 @@ class PagePreviewer:
         pages = tuple(_with_diagnostics(views[f.number], f.section, by_page.get(f.number, []))
                       for f in edition.frames)
         return Preview(edition.title, pages, tuple(rest), tuple(f.number for f in stale),
-                       time.perf_counter() - t0, self.dpi, timings)
+                       time.perf_counter() - t0, dpi, timings)
+
+    def _collect(self, frame: PageFrame, job, i: int, views: dict, keys: dict, step, total: int) -> None:
+        """Wait for a page's files to be written and remember its view."""
+        views[frame.number] = job.result()
+        self._pages[frame.number] = (keys[frame.number], views[frame.number])
+        step(f"wrote page {frame.number} ({i} of {total})")
+
+    def _dpi(self, frames, report: Report) -> int:
+        """The resolution the pages are drawn at: the one asked for, lowered (with a warning) where the
+        largest page would have more than MAX_PAGE_PIXELS."""
+        if not frames:
+            return self.dpi
+        big = max(frames, key=lambda f: f.width * f.height)
+        dpi = preview_dpi(self.dpi, big.width, big.height)
+        if dpi < self.dpi:
+            w, h = round(big.width / 72 * self.dpi), round(big.height / 72 * self.dpi)
+            report.warning("preview-dpi", f"at {self.dpi} dpi a page would be {w:,} x {h:,} pixels "
+                           f"({w * h / 1e6:.0f} million); the previews are drawn at {dpi} dpi, the most for "
+                           f"{MAX_PAGE_PIXELS / 1e6:.0f} million pixels a page",
+                           None, f"ask for --dpi {dpi} or less; zoom into the PDF for finer detail")
+        return dpi
 
     def _write(self, frame: PageFrame, image: PILImage.Image, style: Style, flags: dict[str, tuple[str, str]],
-               pool: ThreadPoolExecutor) -> PageView:
+               pool: ThreadPoolExecutor, dpi: int) -> PageView:
         plain = pool.submit(png_bytes, image)
         overlay, over = "", b""
         if self.overlay:
             overlay = image_name(frame.number, True)
-            over = png_bytes(draw_overlay(image, frame, style, self.dpi / 72, flags))
+            over = png_bytes(draw_overlay(image, frame, style, dpi / 72, flags))
             write_atomic(self.out_dir / overlay, over)
         data = plain.result()
         write_atomic(self.out_dir / image_name(frame.number), data)

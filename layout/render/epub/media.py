@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from layout.photo import is_turned, upright, upright_size
+from layout.photo import is_turned, reduced_crop, upright, upright_size
 
 #: Longest side of a photo in the EPUB, px: sharp on a tablet (about 4 megapixels at 3:2), small enough
 #: for a phone; photos within it go in as they are, without a second JPEG compression.
@@ -81,6 +81,8 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
 
             im = gray8(im)
         alpha = "A" in mode or "transparency" in im.info
+        if not alpha:   # a PNG or TIFF far larger than the EPUB's size: print-size pixels only, at once
+            im = reduced_crop(im, (0, 0, *im.size), target, RESAMPLING) or im
         out = _to_srgb(im) if not alpha else im.convert("RGBA")
         if out.size != target:
             out = out.resize(target, RESAMPLING)

@@ -1,0 +1,201 @@
+"""A build's output files: what they are named, and writing them all or none.
+
+- `file_stem(paper_name, date)`: the files' common name, `<paper>-<date>`, made from the
+  paper's name as a plain file name: no folder separators, no control or invisible
+  characters, no leading dot, at most NAME_BYTES bytes of the name (a file name on most file
+  systems is at most 255 bytes; a Han character takes 3), readable Chinese kept as it is.
+- `check_paper_name(name, where, report)`: a warning when the name had to change to make
+  the file name (an `output-name` diagnostic at the manifest's `paper.name`).
+- `OutputSet(out_dir)`: the files of one build. `add(name, data)` writes a file in full to a
+  hidden temporary file in `out_dir` (from any thread); `commit()` then renames them all over
+  the old files; if any write fails, `discard()` removes the temporary files and every old
+  output stays as it was. Every file lands directly in `out_dir`: a name that would put it
+  anywhere else is refused here, whatever made it. Failures raise `OutputError` with one
+  plain message.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+from layout.diagnostics import Report, Source
+from layout.util import TEMPORARY_NAME_EXTRA, discard, write_temporary
+
+#: The paper's part of a file name, in UTF-8 bytes (40 Han characters; 120 Latin letters).
+NAME_BYTES = 120
+#: The longest output file name, in UTF-8 bytes: 255 (ext4, APFS, NTFS in UTF-16 is more)
+#: less what the temporary file's name adds.
+MAX_FILE_NAME_BYTES = 255 - TEMPORARY_NAME_EXTRA
+
+#: Characters that name folders or are refused by some file system (Windows shares: < > : " | ? *).
+_SEPARATORS = set('/\\<>:"|?*')
+
+
+def _unsafe(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return ch in _SEPARATORS or cat[0] == "C" or cat in ("Zl", "Zp")
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-8 bytes, at a character boundary (never inside a
+    character, nor between a character and its combining marks)."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        size = len(ch.encode("utf-8"))
+        if used + size > limit:
+            if unicodedata.combining(ch):   # the last character's marks would be cut off: end before it
+                while out and unicodedata.combining(out[-1]):
+                    out.pop()
+                if out:
+                    out.pop()
+            break
+        out.append(ch)
+        used += size
+    return "".join(out)
+
+
+def safe_name(name: str, fallback: str = "edition") -> str:
+    """Any text -> a plain file name part: unsafe characters (separators, controls, invisible
+    format characters) become '-', runs of them one '-', runs of spaces one space; no dot, dash
+    or space at either end; at most NAME_BYTES bytes; `fallback` when nothing is left."""
+    text = unicodedata.normalize("NFC", str(name))
+    text = "".join("-" if _unsafe(ch) else (" " if ch.isspace() else ch) for ch in text)
+    text = re.sub(r"-(?:[\s.]*-)+", "-", text)
+    text = re.sub(r" +", " ", text)
+    text = text.strip("-. ")
+    text = _cut(text, NAME_BYTES).rstrip("-. ")
+    return text or fallback
+
+
+def file_stem(paper_name: str, date) -> str:
+    """The stem every output file of an edition shares: <paper>-<YYYY-MM-DD>."""
+    return f"{safe_name(paper_name)}-{date.isoformat()}"
+
+
+def check_paper_name(name: str, where: Source | None, report: Report) -> None:
+    """Warn (`output-name`) when the paper's name cannot be a file name as written."""
+    if not name or safe_name(name) == name:
+        return
+    shown = name if len(name) <= 60 else name[:60] + "…"
+    report.warning("output-name", f"the paper's name {shown!r} cannot be a file name as it is; the files are "
+                   f"named '{safe_name(name)}-<date>'", where,
+                   "a name with '/', control characters or over 40 Chinese characters is changed for the "
+                   "file names only; the masthead prints it as written")
+
+
+class OutputError(Exception):
+    """An output could not be written: one plain message for the user (and a hint)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError as a short reason in words."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EFBIG: "the file is larger than this process may write (ulimit -f)",
+               errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+               errno.EPERM: "permission denied", errno.ENOTDIR: "a part of the path is a file, not a folder",
+               errno.EEXIST: "a file of that name is in the way", errno.ENAMETOOLONG: "the name is too long"}
+    return reasons.get(exc.errno, exc.strerror or str(exc))
+
+
+_HINTS = {errno.ENOSPC: "free some space (or write elsewhere with -o DIR) and build again",
+          errno.EDQUOT: "free some space (or write elsewhere with -o DIR) and build again",
+          errno.EFBIG: "raise the limit (ulimit -f unlimited) and build again",
+          errno.EROFS: "write elsewhere with -o DIR",
+          errno.EACCES: "write elsewhere with -o DIR, or ask for write access to the folder",
+          errno.EPERM: "write elsewhere with -o DIR, or ask for write access to the folder"}
+
+
+def os_error_hint(exc: OSError) -> str:
+    """What to do about a failed write ('' when there is nothing general to say)."""
+    return _HINTS.get(exc.errno, "")
+
+
+def output_folder_problem(out_dir: Path) -> str:
+    """Why `out_dir` cannot take outputs ('' when it can or does not exist yet): it, or a folder
+    on its path, is a file."""
+    for folder in (Path(out_dir), *Path(out_dir).parents):
+        if folder.exists() or folder.is_symlink():
+            return "" if folder.is_dir() else f"{folder} is a file, not a folder"
+    return ""
+
+
+class OutputSet:
+    """The output files of one build, replaced together or not at all (see the module's doc)."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self._staged: list[tuple[str, Path]] = []
+        self._lock = threading.Lock()
+        problem = output_folder_problem(self.out_dir)
+        if problem:
+            raise OutputError(f"cannot write into {self.out_dir}: {problem}",
+                              "give -o a folder (it is made if missing)")
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self._real_dir = self.out_dir.resolve()
+        except OSError as exc:
+            raise OutputError(f"cannot make the output folder {self.out_dir}: {describe_os_error(exc)}",
+                              _HINTS.get(exc.errno, "write elsewhere with -o DIR")) from None
+
+    def path(self, name: str) -> Path:
+        """Where output `name` goes: directly in the output folder. A name that is not one plain
+        file name (a separator, '..', a control character, too long) is refused (OutputError)."""
+        ok = (name and name == os.path.basename(name) and name not in (".", "..") and not name.startswith(".")
+              and (os.altsep is None or os.altsep not in name) and "\\" not in name
+              and not any(_unsafe(ch) for ch in name) and len(name.encode("utf-8")) <= MAX_FILE_NAME_BYTES)
+        if not ok or os.path.dirname(os.path.normpath(os.path.join(self._real_dir, name))) != str(self._real_dir):
+            raise OutputError(f"refused to write {name!r}: every output goes directly into {self.out_dir}")
+        return self.out_dir / name
+
+    def add(self, name: str, data: bytes) -> Path:
+        """Write `data` in full to a temporary file for output `name`; -> the final path
+        (written there by `commit`). Raises OutputError when the write fails."""
+        target = self.path(name)
+        try:
+            tmp = write_temporary(target, data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
+        with self._lock:
+            self._staged.append((tmp, target))
+        return target
+
+    def commit(self) -> list[Path]:
+        """Rename every written file over its final name; -> the final paths, in the order added."""
+        done = []
+        with self._lock:
+            staged, self._staged = self._staged, []
+        try:
+            for tmp, target in staged:
+                os.replace(tmp, target)
+                done.append(target)
+        except OSError as exc:
+            for tmp, _target in staged[len(done):]:
+                discard(tmp)
+            raise OutputError(f"cannot write {staged[len(done)][1]}: {describe_os_error(exc)}",
+                              os_error_hint(exc)) from None
+        return done
+
+    def discard(self) -> None:
+        """Remove the temporary files of a build that did not finish; the old outputs stay."""
+        with self._lock:
+            staged, self._staged = self._staged, []
+        for tmp, _target in staged:
+            discard(tmp)
+
+    def __enter__(self) -> "OutputSet":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.discard()   # after commit there is nothing left to remove
+        return False
