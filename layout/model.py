@@ -9,6 +9,7 @@ what the schema cannot: dates, article ids, jumps, image files and paths.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import warnings
@@ -39,6 +40,14 @@ class Paper:
     name_latin: str = ""
     publisher: str = ""
     registration: str = ""
+
+    @property
+    def publisher_credit(self) -> str:
+        """The publisher as the masthead prints it: '东湖晚报社主办'; a publisher that already says
+        主办 (e.g. '中共东湖区委主办') is printed as given, never '…主办主办'."""
+        if not self.publisher or "主办" in self.publisher:
+            return self.publisher
+        return self.publisher + "主办"
 
 
 @dataclass(frozen=True)
@@ -307,7 +316,7 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         return None
     if path is not None and not found:
         report.error("missing-image", f"{what} not found: {rel}", where,
-                     f"put the file at {display_path(manifest.root / rel)} or fix the name")
+                     _similar_file(path, rel) or f"put the file at {display_path(manifest.root / rel)} or fix the name")
         return None
     ahead = _ahead.get(path) if path is not None else None
     if ahead is not None:   # being checked on a thread: the verdict is collected by `_image_verdicts`
@@ -320,6 +329,20 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         report.error(problem[0], f"{what} {rel} {problem[1]}", where, problem[2])
         return None
     return path
+
+
+def _similar_file(path: Path, rel: str) -> str:
+    """'did you mean images/bridge.jpg?' when a file in the same folder has a name close to the missing
+    one (a typo, another case, .jpeg for .jpg), else ''."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(path.name.lower(), sorted(by_lower), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f"did you mean '{(Path(rel).parent / by_lower[close[0]]).as_posix()}'? (that file is in the folder)"
 
 
 #: Image checks started by `_check_images_ahead`, by resolved path, and the references to them
@@ -489,7 +512,7 @@ def _check_references(pages, articles, manifest: Manifest, report: Report) -> No
             if pl.kind != "article":
                 continue
             if pl.article not in articles:
-                if pl.article:
+                if pl.article and pl.article not in manifest.unusable_ids:   # that file is reported as bad-id
                     report.error("unknown-article", f"no article with id '{pl.article}'", pl.source,
                                  did_you_mean(pl.article, articles) or "add it under articles: or as a file in articles/")
                 continue

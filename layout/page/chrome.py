@@ -50,7 +50,7 @@ def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, hei
     if issue.paper.registration:
         credits.append(f"国内统一连续出版物号 {issue.paper.registration}")
     if issue.paper.publisher:
-        credits.append(f"{issue.paper.publisher}主办")
+        credits.append(issue.paper.publisher_credit)
     if credits:
         edition.append("\u3000".join(credits))
     role = style.role("edition_line")

@@ -1,0 +1,98 @@
+"""Details an editor trips over (issue 15: defects 6, 8, 9, 11, 13, 14 and minors; issue 20: a file
+name with a space): each test builds a small edition as an editor would write it and checks what
+the editor would look at (the printed text, the diagnostic and its hint, the EPUB, the overlay)."""
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import ROOT
+from layout.cli import main
+from layout.diagnostics import Report
+from layout.page.frames import GlyphRun, Mark
+from layout.pipeline import prepare
+
+SAMPLE_DIR = ROOT / "issues" / "2026-11-27"
+
+
+def _edition(tmp_path: Path, stories: str, articles: str, paper: str = "{name: 东湖晚报}", pages_extra: str = "",
+             masthead: bool = False) -> Path:
+    (tmp_path / "issue.yaml").write_text(f"""
+paper: {paper}
+issue: {{number: 312, date: 2026-12-06}}
+style: tabloid
+pages:
+  - section: 要闻
+    masthead: {'true' if masthead else 'false'}
+    stories:
+{stories}
+{pages_extra}
+articles:
+{articles}
+""", encoding="utf-8")
+    return tmp_path / "issue.yaml"
+
+
+def _prepare(manifest: Path):
+    report = Report()
+    edition = prepare(manifest, report)
+    return edition, report
+
+
+def _texts(frame, role: str | None = None) -> list[str]:
+    return [r.text for r in frame.items if isinstance(r, GlyphRun) and (role is None or r.role == role)]
+
+
+def _check(manifest: Path, capsys) -> list[dict]:
+    main(["check", "--json", str(manifest)])
+    return json.loads(capsys.readouterr().out)
+
+
+# -- 6. 主办 is printed once --------------------------------------------------------------------
+
+@pytest.mark.parametrize("publisher", ["中共东湖区委主办", "东湖晚报社"])
+def test_publisher_credit_says_zhuban_once(tmp_path, publisher):
+    manifest = _edition(tmp_path, "      - {article: a, columns: [1, 5]}", "  a: {headline: 标题, body: 正文。}",
+                        paper=f"{{name: 东湖晚报, publisher: {publisher}, registration: CN 36-0001}}", masthead=True)
+    edition, _report = _prepare(manifest)
+    edition_line = "".join(_texts(edition.frames[0], "edition_line"))
+    assert edition_line.count("主办") == 1
+    assert publisher.removesuffix("主办") + "主办" in edition_line
+
+
+# -- 11. an article file whose name cannot be an id ------------------------------------------------
+
+@pytest.mark.parametrize("name, suggestion", [("地铁快讯", "ditiekuaixun"), ("night news", "night-news")])
+def test_article_file_with_an_unusable_name_is_named_with_a_suggestion(tmp_path, capsys, name, suggestion):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / f"{name}.md").write_text("---\nheadline: 地铁5号线东湖段隧道贯通\n---\n隧道贯通。\n",
+                                                      encoding="utf-8")
+    manifest = _edition(tmp_path, f"      - {{article: '{name}', columns: [1, 2]}}", "  include: [articles/*.md]")
+    diags = [d for d in _check(manifest, capsys) if d["severity"] == "error"]
+    assert len(diags) == 1, diags                  # one error for one cause, at the file itself
+    (d,) = diags
+    assert d["code"] == "bad-id"
+    assert d["source"]["file"].endswith(f"articles/{name}.md") and d["source"]["line"] == 1
+    assert "ASCII" in d["hint"] and f"{suggestion}.md" in d["hint"] and f"article: {suggestion}" in d["hint"]
+    assert "issue.yaml:" in d["message"]             # and where the include pattern that found it is
+
+
+# -- 15. a missing photo suggests the file that is there ---------------------------------------------
+
+def test_missing_photo_suggests_the_similarly_named_file(tmp_path, capsys):
+    from PIL import Image as PILImage
+
+    (tmp_path / "images").mkdir()
+    PILImage.new("RGB", (1200, 800), "gray").save(tmp_path / "images" / "Tunnel-Site.JPG")
+    articles = """  a:
+    headline: 隧道贯通
+    body: 隧道贯通。
+    photos: [{file: images/tunnel-site.jpg, caption: 施工现场。}]"""
+    manifest = _edition(tmp_path, "      - {article: a, columns: [1, 2]}", articles)
+    (d,) = [d for d in _check(manifest, capsys) if d["code"] == "missing-image"]
+    assert "images/Tunnel-Site.JPG" in d["hint"]
