@@ -96,3 +96,30 @@ def test_missing_photo_suggests_the_similarly_named_file(tmp_path, capsys):
     manifest = _edition(tmp_path, "      - {article: a, columns: [1, 2]}", articles)
     (d,) = [d for d in _check(manifest, capsys) if d["code"] == "missing-image"]
     assert "images/Tunnel-Site.JPG" in d["hint"]
+
+
+# -- 9. the font-not-found hint names a command that lists installed faces ------------------------
+
+def test_font_not_found_hint_leads_to_the_installed_faces(tmp_path, capsys, monkeypatch):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    shutil.copy(ROOT / "fonts" / "kai-regular.ttf", fonts / "newsroom-kai.ttf")   # "Layout WenKai Regular"
+    monkeypatch.setenv("LAYOUT_FONT_DIRS", str(fonts))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    style = (ROOT / "styles" / "tabloid.yaml").read_text(encoding="utf-8")
+    style = style.replace("byline:       {font: kai-regular", "byline:       {font: Layout WenKai Regualr")
+    (tmp_path / "paper.yaml").write_text(style, encoding="utf-8")
+    manifest = _edition(tmp_path, "      - {article: a, columns: [1, 2]}", "  a: {headline: 标题, body: 正文。}")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("style: tabloid", "style: paper.yaml"),
+                        encoding="utf-8")
+    (d,) = [d for d in _check(manifest, capsys) if d["code"] == "font-not-found"]
+    assert "did you mean 'Layout WenKai Regular'" in d["hint"]
+    assert "layout fonts --installed" in d["hint"]
+    # and the command the hint names lists the installed face, by the name a style gives it
+    assert main(["fonts", "--installed", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["installed"]
+    (face,) = listed
+    assert (Path(face["file"]).name, face["han"], face["class"]) == ("newsroom-kai.ttf", True, "kai")
+    assert "Layout WenKai Regular" in face["names"]
+    assert main(["fonts", "--installed"]) == 0
+    assert face["name"] in capsys.readouterr().out
