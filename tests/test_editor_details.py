@@ -123,3 +123,38 @@ def test_font_not_found_hint_leads_to_the_installed_faces(tmp_path, capsys, monk
     assert "Layout WenKai Regular" in face["names"]
     assert main(["fonts", "--installed"]) == 0
     assert face["name"] in capsys.readouterr().out
+
+
+# -- 13. a 报眼 that leaves the masthead too narrow for its edition line -----------------------------
+
+_PUBLISHER = "{name: 东湖晚报, publisher: 中共东湖区委宣传部东湖晚报社主办, registration: CN 36-0001}"
+
+
+def _with_ear(tmp_path: Path, ear_columns: str) -> Path:
+    stories = f"""      - {{article: ear, columns: {ear_columns}, lines: [1, 14], box: true}}
+      - {{article: lead, columns: [1, 5]}}"""
+    articles = """  ear: {headline: 天气, body: 今天晴，最高气温12摄氏度。}
+  lead: {headline: 地铁5号线东湖段隧道全线贯通, body: 隧道全线贯通。}"""
+    return _edition(tmp_path, stories, articles, paper=_PUBLISHER, masthead=True)
+
+
+def test_masthead_too_narrow_for_its_edition_line_is_a_located_warning(tmp_path, capsys):
+    manifest = _with_ear(tmp_path, "[3, 5]")
+    (d,) = [d for d in _check(manifest, capsys) if d["code"] == "masthead-narrow"]
+    assert d["severity"] == "warning"
+    assert d["source"]["line"] == 9                       # the 报眼's placement
+    assert "2 columns wide" in d["message"] and "needs 3" in d["message"]
+    # the edition line breaks between its parts, never inside one (「中共」 / 「东湖区委…」)
+    edition, _ = _prepare(manifest)
+    rows: dict[float, str] = {}
+    for run in (r for r in edition.frames[0].items if isinstance(r, GlyphRun) and r.role == "edition_line"):
+        rows[run.y] = rows.get(run.y, "") + run.text
+    parts = ["2026年12月6日", "星期日", "总第312期", "国内统一连续出版物号CN36-0001", "中共东湖区委宣传部东湖晚报社主办"]
+    for text in rows.values():
+        flat = text.replace(" ", "").replace("\u3000", "")
+        assert any(flat.startswith(p) for p in parts) and any(flat.endswith(p) for p in parts), rows
+
+
+def test_masthead_wide_enough_gets_no_warning(tmp_path, capsys):
+    manifest = _with_ear(tmp_path, "[4, 5]")
+    assert not [d for d in _check(manifest, capsys) if d["code"] == "masthead-narrow"]
