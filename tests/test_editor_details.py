@@ -158,3 +158,89 @@ def test_masthead_too_narrow_for_its_edition_line_is_a_located_warning(tmp_path,
 def test_masthead_wide_enough_gets_no_warning(tmp_path, capsys):
     manifest = _with_ear(tmp_path, "[4, 5]")
     assert not [d for d in _check(manifest, capsys) if d["code"] == "masthead-narrow"]
+
+
+# -- 8. the 落款 and the hard line break -------------------------------------------------------------
+
+_NOTICE = """因东湖大道供水管网改造施工，定于12月9日8时至20时对东湖大道沿线部分区域临时停水。请相关单位和居民提前做好储水准备。
+
+      停水范围：东湖大道（湖滨路至青山路段）两侧小区及商户。\\
+      咨询电话：0791-88886666。
+
+      给您带来不便，敬请谅解。
+"""
+
+
+def _notice(tmp_path: Path, closing: str) -> Path:
+    articles = f"""  notice:
+    headline: 东湖大道临时停水通告
+    body: |
+      {_NOTICE}
+{closing}"""
+    return _edition(tmp_path, "      - {article: notice, columns: [1, 1], lines: [1, 40]}", articles)
+
+
+def _rows(frame, role):
+    """(baseline, text, left x, right x of the last glyph) of each line set in `role`."""
+    rows = {}
+    for r in (r for r in frame.items if isinstance(r, GlyphRun) and r.role == role):
+        y, text, left, right = rows.get(r.y, (r.y, "", r.xs[0], 0.0))
+        rows[r.y] = (y, text + r.text, min(left, r.xs[0]), max(right, r.xs[-1] + r.size))
+    return sorted(rows.values())
+
+
+def test_signature_block_is_set_flush_right_line_by_line(tmp_path, capsys):
+    manifest = _notice(tmp_path, "      ::: 落款\n      东湖区水务局\n      2026年12月6日\n      :::")
+    assert not [d for d in _check(manifest, capsys) if d["code"] == "paragraph-unfinished"]
+    edition, _ = _prepare(manifest)
+    frame, g = edition.frames[0], edition.style.grid
+    column_right = edition.style.margin_left + g.column_width
+    rows = _rows(frame, "signature")
+    assert [t.replace(" ", "") for _y, t, _l, _r in rows] == ["东湖区水务局", "2026年12月6日"]
+    for _y, _text, _left, right in rows:
+        assert right == pytest.approx(column_right, abs=0.6)
+    # on consecutive grid lines, right under the last line of the text they close
+    body = _rows(frame, "body")
+    assert rows[0][0] - body[-1][0] == pytest.approx(g.pitch) and rows[1][0] - rows[0][0] == pytest.approx(g.pitch)
+
+
+def test_signature_lines_run_together_get_a_hint_that_says_so(tmp_path, capsys):
+    manifest = _notice(tmp_path, "      东湖区水务局\n      2026年12月6日")
+    (d,) = [d for d in _check(manifest, capsys) if d["code"] == "paragraph-unfinished"]
+    assert "::: 落款" in d["hint"] and "join it with the next one" not in d["hint"]
+
+
+def test_a_trailing_backslash_breaks_the_line(tmp_path):
+    edition, _ = _prepare(_notice(tmp_path, ""))
+    left = edition.style.margin_left
+    body = _rows(edition.frames[0], "body")
+    (after,) = [row for row in body if row[1].startswith("咨询电话")]
+    before = body[body.index(after) - 1]
+    assert before[1].endswith("商户。")               # the line ends where the editor ended it
+    assert after[2] == pytest.approx(left, abs=0.01)  # and the next starts at the column's edge, not indented
+
+
+def test_signature_and_hard_break_in_the_epub(tmp_path):
+    manifest = _notice(tmp_path, "      ::: 落款\n      东湖区水务局\n      2026年12月6日")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--epub"]) == 0
+    (epub,) = (tmp_path / "out").glob("*.epub")
+    with zipfile.ZipFile(epub) as z:
+        name = next(n for n in z.namelist() if n.endswith("-notice.xhtml"))
+        doc = etree.fromstring(z.read(name))
+        css = z.read(next(n for n in z.namelist() if n.endswith("edition.css"))).decode()
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    (sig,) = doc.findall(".//h:p[@class='signature']", ns)
+    assert sig.text == "东湖区水务局" and [br.tail for br in sig.findall("h:br", ns)] == ["2026年12月6日"]
+    (broken,) = [p for p in doc.findall(".//h:p", ns) if p.find("h:br", ns) is not None and p.get("class") is None]
+    assert broken.text.endswith("商户。") and broken.find("h:br", ns).tail.startswith("咨询电话")
+    assert "p.signature" in css and "text-align: right" in css.split("p.signature", 1)[1].split("}")[0]
+
+
+def test_lines_that_keep_together_move_to_the_next_column_together():
+    from layout.page.story import Slot, keep_together
+
+    slots = [Slot(None, "body")] * 9 + [Slot(None, "signature", keep=True)] * 2
+    # 10 lines fit the first column: the 落款 would be split, its second line alone at the top of column 2
+    moved = keep_together(slots, {1: 10, 2: 1}, {1: 10, 2: 10}, [1, 2])
+    assert moved == {1: 8, 2: 3}        # the 落款 and the line it closes go over together
+    assert keep_together(slots, {1: 11, 2: 0}, {1: 11, 2: 10}, [1, 2]) == {1: 11, 2: 0}

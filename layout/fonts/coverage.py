@@ -32,7 +32,7 @@ def edition_texts(issue: Issue):
                            ("byline", art.byline)):
             yield text, role, False, art.source, art.id
         for par in art.paragraphs:
-            role = "intertitle" if par.kind == "subhead" else "body"
+            role = {"subhead": "intertitle", "signature": "signature"}.get(par.kind, "body")
             for span in par.spans:
                 yield span.text, role, span.bold, par.source, art.id
         for photo in art.photos:

@@ -22,7 +22,7 @@ from layout.model import Article, Issue, Photo
 from layout.page.frames import Anchor, GlyphRun, PageFrame
 
 #: Glyph-run roles whose characters are the article's running text (the dateline is set in the body role).
-_TEXT_ROLES = frozenset({"body", "intertitle", "dateline"})
+_TEXT_ROLES = frozenset({"body", "intertitle", "dateline", "signature"})
 _SPACE = re.compile(r"\s+")
 
 
