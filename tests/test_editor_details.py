@@ -244,3 +244,54 @@ def test_lines_that_keep_together_move_to_the_next_column_together():
     moved = keep_together(slots, {1: 10, 2: 1}, {1: 10, 2: 10}, [1, 2])
     assert moved == {1: 8, 2: 3}        # the 落款 and the line it closes go over together
     assert keep_together(slots, {1: 11, 2: 0}, {1: 11, 2: 10}, [1, 2]) == {1: 11, 2: 0}
+
+
+# -- 14. advertisements in the EPUB ------------------------------------------------------------------
+
+def test_ads_are_in_the_epub_as_figures_with_their_alt_text(tmp_path, monkeypatch):
+    from PIL import Image as PILImage
+    from reportlab.pdfgen import canvas
+
+    from epub_tools import Book, EpubCheck
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "images").mkdir()
+    PILImage.new("RGB", (1800, 600), (200, 30, 30)).save(tmp_path / "images" / "bank.png")
+    c = canvas.Canvas(str(tmp_path / "images" / "bakery.pdf"), pagesize=(600, 300))
+    c.setFillColorRGB(0.1, 0.3, 0.8)
+    c.rect(10, 10, 580, 280, fill=1)
+    c.save()
+    stories = """      - {article: lead, columns: [1, 5], lines: [1, 30]}
+      - {ad: images/bank.png, alt: 东湖农商银行冬季存款广告：红底白字“存款有礼”, columns: [1, 5], lines: [32, 50]}
+      - {article: second, columns: [1, 5], lines: [52, 70]}
+      - {ad: images/bakery.pdf, alt: 湖畔烘焙店开业广告：蓝底上写着“全场八折”, columns: [1, 5], lines: [72, 86]}"""
+    articles = """  lead: {headline: 地铁5号线东湖段隧道全线贯通, body: 隧道全线贯通。}
+  second: {headline: 冬季招聘会提供岗位3200个, body: 招聘会提供岗位3200个。}"""
+    manifest = _edition(tmp_path, stories, articles)
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out")]) == 0
+    (epub,) = (tmp_path / "out").glob("*.epub")
+    book = Book(epub.read_bytes())
+    texts = [href for href in book.spine if href.startswith("text/")]
+    kinds = []
+    for href in texts:
+        doc = book.xml(href)
+        aside = doc.find(".//{http://www.w3.org/1999/xhtml}aside")
+        if aside is None:
+            kinds.append("story")
+            continue
+        kinds.append("ad")
+        assert aside.get("class") == "ad" and aside.get("aria-label") == "广告"
+        img = aside.find(".//{http://www.w3.org/1999/xhtml}img")
+        src = (Path(href).parent / img.get("src")).as_posix().replace("text/../", "")
+        with PILImage.open(__import__("io").BytesIO(book.read(src))) as im:
+            assert im.size == (int(img.get("width")), int(img.get("height")))
+        kinds[-1] = img.get("alt")
+    # in the print's reading order, each with the alt text the manifest gives it
+    assert kinds == ["story", "东湖农商银行冬季存款广告：红底白字“存款有礼”", "story", "湖畔烘焙店开业广告：蓝底上写着“全场八折”"]
+    assert "alternativeText" in book.meta("schema:accessibilityFeature")
+    assert "不含广告" not in book.meta("schema:accessibilitySummary")[0]
+    check = EpubCheck.start({"ads": epub}, tmp_path)
+    if isinstance(check, str):
+        pytest.skip(check)
+    checker = check.results()["ads"]["checker"]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)

@@ -9,7 +9,9 @@ subheads as `h2`, a 落款 as `<p class="signature">` (its lines and any hard li
 break as `<br/>`), the byline in the article's `footer`, and a page-break
 marker (`epub:type="pagebreak"`, `role="doc-pagebreak"`, `aria-label` = page
 number) wherever a print page begins. `picture_document` does the same for a
-standalone picture. Text goes in exactly as the model has it.
+standalone picture, `ad_document` for an advertisement (an `aside` labelled 广告
+holding the ad as a figure with its alt text). Text goes in exactly as the model
+has it.
 """
 from __future__ import annotations
 
@@ -208,6 +210,21 @@ def picture_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
     _markers(body, plan.marks(doc.index).get(Spot(doc.index), []))
     article = el(body, "article", class_="picture", aria_label=doc.label)
     _figure(article, doc.picture, *image)
+    return html
+
+
+def ad_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
+                image: tuple[str, tuple[int, int] | None]) -> etree._Element:
+    """An advertisement as an XHTML document: an `aside` (content beside the stories) labelled 广告,
+    the ad as a figure whose `alt` is the manifest's alt text, captioned 广告 as papers mark one."""
+    html, body = new_document(doc.label, lang, css)
+    _markers(body, plan.marks(doc.index).get(Spot(doc.index), []))
+    aside = el(body, "aside", class_="ad", aria_label="广告")
+    src, size = image
+    fig = el(aside, "figure", class_="ad")
+    attrs = {"width": str(size[0]), "height": str(size[1])} if size else {}
+    el(fig, "img", src=src, alt=doc.picture.alt, **attrs)
+    el(fig, "figcaption", "广告")
     return html
 
 
