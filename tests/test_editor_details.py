@@ -295,3 +295,41 @@ def test_ads_are_in_the_epub_as_figures_with_their_alt_text(tmp_path, monkeypatc
         pytest.skip(check)
     checker = check.results()["ads"]["checker"]
     assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
+
+
+# -- 15. the overlay's id tags hide no text -------------------------------------------------------
+
+def test_overlay_id_tags_leave_headlines_readable(tmp_path):
+    import layout.render.preview as pv
+
+    stories = """      - {article: lead, columns: [1, 2], lines: [1, 40]}
+      - {article: next-door, columns: [3, 4], lines: [1, 40]}
+      - {article: below, columns: [1, 4], lines: [42, 80]}"""
+    body = "全区中小学冬季长跑活动日前启动，各校结合实际安排每天一小时的户外锻炼时间。" * 6
+    articles = f"""  lead: {{headline: 全区中小学冬季长跑活动今日在东湖体育中心启动, body: {body}}}
+  next-door: {{headline: 冬季招聘会提供岗位3200个, body: {body}}}
+  below: {{headline: 地铁5号线东湖段隧道全线贯通 沿线居民出行将更便捷, body: {body}}}"""
+    edition, report = _prepare(_edition(tmp_path, stories, articles))
+    frame, dpi = edition.frames[0], 100
+    (plain,) = pv.rasterize(pv.edition_pdf(edition, edition.frames, report), dpi)
+    scale = dpi / 72
+    overlay = pv.draw_overlay(plain, frame, edition.style, scale)
+
+    def tag_colour(image, box) -> float:   # share of the box in the tags' (and outlines') opaque colour
+        pixels = [image.getpixel((x, y)) for x in range(box[0], box[2]) for y in range(box[1], box[3])]
+        return sum(1 for p in pixels if p == pv.REGION[:3]) / len(pixels)
+
+    heads = [r for r in frame.items if isinstance(r, GlyphRun) and r.role == "headline"]
+    first_lines = {}
+    for r in heads:   # the first line of each story's headline
+        first_lines.setdefault(round(min(r.xs)) // 100, r)
+    assert len(first_lines) >= 2
+    for run in first_lines.values():
+        for x in run.xs[:2]:   # its first two characters: covered at most by the region's 2 px outline
+            box = (round(x * scale), round((run.y - 0.88 * run.size) * scale),
+                   round((x + run.size) * scale), round((run.y + 0.12 * run.size) * scale))
+            assert tag_colour(plain, box) == 0
+            assert tag_colour(overlay, box) < 0.1, f"the overlay hides '{run.text[:2]}'"
+    # and every region still has its tag, in the region's colour
+    tags = sum(1 for x in range(overlay.width) for y in range(0, overlay.height, 2) if overlay.getpixel((x, y)) == (200, 0, 150))
+    assert tags > 300
