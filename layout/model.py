@@ -677,7 +677,7 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
         if fenced:
             flush()
             name = fenced.group(1)
-            if fence and not name:
+            if not name:            # the end of a block (or of one whose name was not known)
                 fence = ""
             elif name in _BLOCKS:
                 fence = _BLOCKS[name]

@@ -334,3 +334,10 @@ def test_overlay_id_tags_leave_headlines_readable(tmp_path):
     # and every region still has its tag, in the region's colour
     tags = sum(1 for x in range(overlay.width) for y in range(0, overlay.height, 2) if overlay.getpixel((x, y)) == (200, 0, 150))
     assert tags > 300
+
+
+def test_an_unknown_block_name_is_a_located_warning(tmp_path, capsys):
+    manifest = _notice(tmp_path, "      ::: signatur\n      东湖区水务局\n      :::")
+    (d,) = [d for d in _check(manifest, capsys) if d["code"] == "unknown-block"]
+    assert d["severity"] == "warning" and "did you mean 'signature'" in d["hint"]
+    assert d["source"]["line"] == 22        # the ":::" line itself
