@@ -341,3 +341,10 @@ def test_an_unknown_block_name_is_a_located_warning(tmp_path, capsys):
     (d,) = [d for d in _check(manifest, capsys) if d["code"] == "unknown-block"]
     assert d["severity"] == "warning" and "did you mean 'signature'" in d["hint"]
     assert d["source"]["line"] == 22        # the ":::" line itself
+
+
+def test_an_inline_article_id_that_is_not_ascii_gets_a_name_to_use(tmp_path, capsys):
+    manifest = _edition(tmp_path, "      - {article: 地铁快讯, columns: [1, 2]}",
+                        "  地铁快讯: {headline: 地铁5号线东湖段隧道贯通, body: 隧道贯通。}")
+    (d,) = [d for d in _check(manifest, capsys) if d["code"] == "bad-id"]
+    assert "'ditiekuaixun'" in d["hint"] and d["source"]["line"] == 12
