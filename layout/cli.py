@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--ink-limit", type=float, default=240.0, help="total ink limit in %% (default 240)")
     f = sub.add_parser("fonts", help="faces per role, their coverage, fallbacks and missing characters")
     f.add_argument("manifest", nargs="?", help="an edition's issue.yaml (without: the bundled faces)")
+    f.add_argument("--installed", action="store_true",
+                   help="list the faces installed on this machine (and in the style's font_dirs), by name")
     f.add_argument("--json", action="store_true", help="print the report as JSON")
     v = sub.add_parser("preview", help="page images (PNG), a contact sheet, the layout overlay, a live preview")
     v.add_argument("manifest", help="the edition's issue.yaml")
@@ -66,17 +68,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fonts(args) -> int:
-    from layout.fonts.report import bundled_report, fonts_report, print_report
+    from layout.fonts.report import bundled_report, fonts_report, installed_report, print_report
 
     report = Report()
-    if args.manifest is None:
+    if args.installed and args.manifest is None:
+        data = installed_report()
+    elif args.manifest is None:
         data = bundled_report()
     else:
         edition = pipeline.prepare(args.manifest, report)
         if edition is None:
             _print(report, False, show_info=False)
             return 1
-        data = fonts_report(edition)
+        data = installed_report(edition.style.font_dirs) if args.installed else fonts_report(edition)
     if args.json:
         sys.stdout.write(to_json_text(data) + "\n")
     else:

@@ -9,6 +9,7 @@ what the schema cannot: dates, article ids, jumps, image files and paths.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import warnings
@@ -44,6 +45,14 @@ class Paper:
     publisher: str = ""
     registration: str = ""
 
+    @property
+    def publisher_credit(self) -> str:
+        """The publisher as the masthead prints it: '东湖晚报社主办'; a publisher that already says
+        主办 (e.g. '中共东湖区委主办') is printed as given, never '…主办主办'."""
+        if not self.publisher or "主办" in self.publisher:
+            return self.publisher
+        return self.publisher + "主办"
+
 
 @dataclass(frozen=True)
 class IssueInfo:
@@ -70,7 +79,9 @@ class Span:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A body paragraph (`kind='p'`) or an in-body subhead (`kind='subhead'`, 插题)."""
+    """A body paragraph (`kind='p'`), an in-body subhead (`kind='subhead'`, 插题) or the signature and
+    date closing a notice (`kind='signature'`, 落款: set flush right, one line per line). A '\\n' in
+    the text is a hard line break (a new line, not indented, the line before it not justified)."""
 
     spans: tuple[Span, ...]
     kind: str = "p"
@@ -310,7 +321,7 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         return None
     if path is not None and not found:
         report.error("missing-image", f"{what} not found: {rel}", where,
-                     f"put the file at {display_path(manifest.root / rel)} or fix the name")
+                     _similar_file(path, rel) or f"put the file at {display_path(manifest.root / rel)} or fix the name")
         return None
     if path is not None and is_pdf(path):   # an advertisement supplied as PDF: opened here, never on a thread
         verdicts = pdf_ad_verdicts(path)
@@ -328,6 +339,20 @@ def _image_file(rel, where: Source | None, manifest: Manifest, report: Report, w
         report.error(problem[0], f"{what} {rel} {problem[1]}", where, problem[2])
         return None
     return path
+
+
+def _similar_file(path: Path, rel: str) -> str:
+    """'did you mean images/bridge.jpg?' when a file in the same folder has a name close to the missing
+    one (a typo, another case, .jpeg for .jpg), else ''."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(path.name.lower(), sorted(by_lower), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f"did you mean '{(Path(rel).parent / by_lower[close[0]]).as_posix()}'? (that file is in the folder)"
 
 
 #: Image checks started by `_check_images_ahead`, by resolved path, and the references to them
@@ -489,7 +514,7 @@ def _check_references(pages, articles, manifest: Manifest, report: Report) -> No
             if pl.kind != "article":
                 continue
             if pl.article not in articles:
-                if pl.article:
+                if pl.article and pl.article not in manifest.unusable_ids:   # that file is reported as bad-id
                     report.error("unknown-article", f"no article with id '{pl.article}'", pl.source,
                                  did_you_mean(pl.article, articles) or "add it under articles: or as a file in articles/")
                 continue
@@ -614,36 +639,48 @@ def _spans(text: str) -> tuple[Span, ...]:
     return tuple(s for s in spans if s.text)
 
 
+#: Fenced blocks of the body (`::: 落款` … `:::`) and the paragraph kind each makes.
+_BLOCKS = {"落款": "signature", "signature": "signature"}
+_FENCE = re.compile(r"^:::\s*(\S*)\s*$")
+#: A paragraph at the end of a body no longer than this (characters) that ends without closing
+#: punctuation looks like a signature and date (落款) run together, not like a paragraph cut short.
+_SIGNATURE_LIKE = 30
+
+
 def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, inline: bool) -> list[Paragraph]:
-    """Body text -> paragraphs. Blank lines separate paragraphs; '### ' lines are subheads."""
+    """Body text -> paragraphs. Blank lines separate paragraphs; '### ' lines are subheads; a line
+    ending in a backslash ends a line of its paragraph there (a hard break: '\\n' in the text); the
+    lines of a `::: 落款` block (up to ':::' or the end) are a signature paragraph, one line each."""
     if not isinstance(body, str):
         return []
     first_line = (where.line + (1 if inline else 0)) if where else 0
     out: list[Paragraph] = []
     block: list[str] = []
     block_line = 0
+    fence = ""                      # the kind of the fenced block we are in ('' outside one)
+    unfinished: list[tuple[int, str, Source | None]] = []
 
     def flush():
         if not block:
             return
         text = "\n".join(block)
         src = Source(where.file, block_line, 1) if where else None
-        if text.startswith("#"):
+        if fence:
+            lines = [clean(line, src) for line in block]
+            spans = _spans("\n".join(line for line in lines if line))
+            if spans:
+                out.append(Paragraph(spans=spans, kind=fence, source=src))
+        elif text.startswith("#"):
             heading = _capped(text.lstrip("#").strip(), f"a subhead (###) of '{art_id}'", src, report)
             out.append(Paragraph(spans=_spans(clean(heading, src)), kind="subhead", source=src))
         else:
-            cleaned = clean(text, src)
+            cleaned = "\n".join(part for part in (clean(seg, src) for seg in _hard_lines(block)) if part)
             spans = _spans(cleaned)
             if spans:
                 out.append(Paragraph(spans=spans, kind="p", source=src))
                 plain = "".join(sp.text for sp in spans).rstrip()
                 if plain and plain[-1] not in _PARAGRAPH_END:
-                    report.warning(
-                        "paragraph-unfinished",
-                        f"a paragraph of '{art_id}' ends without closing punctuation: …{plain[-12:]}",
-                        src,
-                        "pasted text often breaks a paragraph where a column broke: join it with the next one",
-                    )
+                    unfinished.append((len(out) - 1, plain, src))
         block.clear()
 
     # a paragraph break inside a line (U+2029: what loading made of Word's line break) ends the
@@ -655,10 +692,24 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
             flush()
         last_offset = offset
         stripped = line.strip()
+        fenced = _FENCE.match(stripped)
+        if fenced:
+            flush()
+            name = fenced.group(1)
+            if not name:            # the end of a block (or of one whose name was not known)
+                fence = ""
+            elif name in _BLOCKS:
+                fence = _BLOCKS[name]
+            else:
+                here = Source(where.file, first_line + offset, 1) if where else None
+                report.warning("unknown-block", f"'{stripped}' in '{art_id}' is no block this tool knows; "
+                               "its lines are set as ordinary text", here,
+                               did_you_mean(name, _BLOCKS) or "a signature and date (落款) go in a '::: 落款' block")
+            continue
         if not stripped:
             flush()
             continue
-        if stripped.startswith("#"):
+        if stripped.startswith("#") and not fence:
             flush()
             block_line = first_line + offset
             block.append(stripped)
@@ -668,4 +719,30 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
             block_line = first_line + offset
         block.append(stripped)
     flush()
+    for index, plain, src in unfinished:
+        closing = all(p.kind == "signature" for p in out[index + 1:])
+        if closing and len(plain) <= _SIGNATURE_LIKE:
+            hint = ("if these lines are the signature and date (落款) that close the article, set them flush right: "
+                    "'::: 落款' on the line before them and ':::' after (docs/manifest.md)")
+        else:
+            hint = ("pasted text often breaks a paragraph where a column broke: join it with the next one; "
+                    "a line that ends on purpose ends in a backslash, and a 落款 goes in a '::: 落款' block")
+        report.warning("paragraph-unfinished",
+                       f"a paragraph of '{art_id}' ends without closing punctuation: …{plain[-12:]}", src, hint)
+    return out
+
+
+def _hard_lines(block: list[str]) -> list[str]:
+    """A paragraph's source lines -> its lines as set: split after each line that ends in a backslash
+    (the backslash dropped), the rest joined as before (by `clean`)."""
+    out, current = [], []
+    for line in block:
+        if line.endswith("\\"):
+            current.append(line[:-1].rstrip())
+            out.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        out.append("\n".join(current))
     return out

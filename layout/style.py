@@ -25,8 +25,8 @@ _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 720 / 25.4, "in": 72.0, "px": 0.75}
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|px)?\s*$")
 
 ROLES = ("body", "kicker", "headline", "subhead", "intertitle", "dateline", "byline", "caption", "credit",
-         "masthead", "masthead_latin", "edition_line", "running_head", "jump", "continuation_head")
-ROLE_DEFAULTS = {"intertitle": "body", "masthead_latin": "edition_line", "continuation_head": "subhead",
+         "masthead", "masthead_latin", "edition_line", "running_head", "jump", "continuation_head", "signature")
+ROLE_DEFAULTS = {"intertitle": "body", "signature": "body", "masthead_latin": "edition_line", "continuation_head": "subhead",
                  "jump": "body", "credit": "caption", "edition_line": "running_head"}
 
 

@@ -191,7 +191,10 @@ def test_every_story_once_in_print_order(b):
     front = ["cover.xhtml", "nav.xhtml"] if b.pdf else ["nav.xhtml"]
     pictures = _picture_docs(b.plain)
     assert len(pictures) == len(_pictures(issue))
-    assert b.plain.spine[:len(front)] == front and len(b.plain.spine) == len(front) + len(docs) + len(pictures)
+    ads = [href for href in b.plain.spine if b.plain.xml(href).find(f".//{H}aside[@class='ad']") is not None]
+    assert len(ads) == sum(pl.kind == "ad" for page in issue.pages for pl in page.placements)
+    assert b.plain.spine[:len(front)] == front
+    assert len(b.plain.spine) == len(front) + len(docs) + len(pictures) + len(ads)
 
 
 def test_text_equals_the_manifest(b):

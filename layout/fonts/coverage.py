@@ -19,7 +19,7 @@ def edition_texts(issue: Issue):
     paper, info = issue.paper, issue.info
     yield paper.name, "masthead", False, None, ""
     yield paper.name_latin, "masthead_latin", False, None, ""
-    yield f"{paper.publisher}{paper.registration}总第{info.number}期{info.date_cn}{info.weekday}", "edition_line", False, None, ""
+    yield f"{paper.publisher_credit}{paper.registration}总第{info.number}期{info.date_cn}{info.weekday}", "edition_line", False, None, ""
     for page in issue.pages:
         yield f"第{page.number}版{page.section}责任编辑{page.editor}", "running_head", False, page.source, ""
         for pl in page.placements:
@@ -32,7 +32,7 @@ def edition_texts(issue: Issue):
                            ("byline", art.byline)):
             yield text, role, False, art.source, art.id
         for par in art.paragraphs:
-            role = "intertitle" if par.kind == "subhead" else "body"
+            role = {"subhead": "intertitle", "signature": "signature"}.get(par.kind, "body")
             for span in par.spans:
                 yield span.text, role, span.bold, par.source, art.id
         for photo in art.photos:

@@ -4,13 +4,16 @@
 per role its face, file and coverage of GB 2312 and of the edition's
 characters in that role; the characters that came from fallback faces; the
 characters no face has. `bundled_report()` does the same for the bundled
-faces without an edition. `print_report` writes either for a person.
+faces without an edition; `installed_report(extra_dirs)` lists every face
+installed in the font folders (the names a style may use, their class and
+file). `print_report` writes any of them for a person.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 from layout.fonts.coverage import edition_texts
+from layout.fonts.discovery import font_dirs, font_index
 from layout.fonts.registry import BUNDLED, load_face
 
 
@@ -68,11 +71,48 @@ def bundled_report() -> dict:
     return {"bundled": faces}
 
 
+def installed_report(extra_dirs=()) -> dict:
+    """Every face in the font folders (the system's, or LAYOUT_FONT_DIRS, plus a style's `font_dirs`):
+    the name a style can give it, its other names, its class, whether it has Han, its file. Faces with
+    Han come first, then by name."""
+    dirs = font_dirs(tuple(extra_dirs))
+    indexed = [f for f in font_index(dirs).faces if f.names]
+    owners: dict[str, set] = {}
+    for f in indexed:
+        for n in f.names:
+            owners.setdefault(n.lower(), set()).add((f.path, f.index))
+
+    def name_of(f) -> str:   # the shortest name that picks this face and no other (a family names several)
+        unique = [n for n in f.names if len(owners[n.lower()]) == 1]
+        return min(unique or f.names, key=lambda n: (len(n), n))
+
+    faces = [{"name": name_of(f), "names": list(f.names), "class": f.cls, "han": f.cjk, "file": str(f.path),
+              "index": f.index} for f in indexed]
+    faces.sort(key=lambda f: (not f["han"], f["name"].lower(), f["file"], f["index"]))
+    return {"installed": faces, "folders": [str(d) for d in dirs]}
+
+
+def installed_names(extra_dirs=()) -> list[str]:
+    """Every name an installed face answers to (for a did-you-mean)."""
+    return sorted({n for f in font_index(font_dirs(tuple(extra_dirs))).faces for n in f.names})
+
+
 def print_report(data: dict, out) -> None:
     def pct(pair):
         have, total = pair
         return f"{have}/{total} ({100 * have / total:.1f} %)" if total else "-"
 
+    if "installed" in data:
+        faces = data["installed"]
+        print(f"installed faces ({len(faces)}, {sum(f['han'] for f in faces)} with Han characters) in "
+              + ", ".join(data["folders"]) + ":", file=out)
+        for f in faces:
+            han = "Han" if f["han"] else "   "
+            print(f"  {f['name']:<32} {f['class']:<6} {han}  {f['file']}" + (f" #{f['index']}" if f["index"] else ""),
+                  file=out)
+        if not faces:
+            print("  (none: set LAYOUT_FONT_DIRS or a style's font_dirs to the folders your fonts are in)", file=out)
+        return
     if "bundled" in data:
         print("bundled faces:", file=out)
         for f in data["bundled"]:

@@ -30,6 +30,8 @@ class Manifest:
     data: dict
     sources: SourceMap
     article_files: dict[str, Path] = field(default_factory=dict)
+    #: article files left out because their name is no usable id (reported as `bad-id`): id -> file
+    unusable_ids: dict[str, Path] = field(default_factory=dict)
     #: Markdown article ids (their body is Markdown: ### subheads, **bold**)
     files: list[Path] = field(default_factory=list)
 
@@ -114,6 +116,9 @@ def _load_article_files(manifest: Manifest, report: Report) -> None:
 def _load_article_file(manifest: Manifest, file: Path, included_at: Source | None, report: Report) -> None:
     article_id = file.stem
     shown = display_path(file)
+    if not usable_id(article_id):
+        _report_unusable_id(manifest, file, shown, included_at, report)
+        return
     text = read_text(file, report, shown, included_at)
     if text is None:
         return
@@ -165,3 +170,50 @@ def _load_article_file(manifest: Manifest, file: Path, included_at: Source | Non
     manifest.sources.graft(("articles", article_id), smap)
     manifest.sources.keys[("articles", article_id)] = Source(shown, 1, 1)
     manifest.article_files[article_id] = file
+
+
+#: What an article id may be (the same rule as the schema's `propertyNames`): it names the story in
+#: placements, EPUB file names and PDF bookmarks, so it is plain ASCII.
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def usable_id(article_id: str) -> bool:
+    return bool(_ID.match(article_id))
+
+
+def suggest_id(name: str, taken=()) -> str:
+    """An ASCII id for a file stem that is not one: Han in pinyin ('地铁快讯' -> 'ditie-kuaixun' …
+    word by word as pypinyin segments it), other characters dropped, words joined with '-'; never
+    one of `taken`."""
+    from pypinyin import lazy_pinyin
+
+    words = []
+    for part in re.split(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002ffff]+", name):
+        if not part:
+            continue
+        for chunk in re.findall(r"[\u3400-\u9fff\U00020000-\U0002ffff]+|[0-9A-Za-z]+", part):
+            words.append("".join(lazy_pinyin(chunk, errors="ignore")) if not chunk.isascii() else chunk.lower())
+    base = "-".join(w for w in words if w.isascii() and w)[:40].strip("-") or "story"
+    base = re.sub(r"[^a-z0-9-]+", "", base.lower()) or "story"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _report_unusable_id(manifest: Manifest, file: Path, shown: str, included_at: Source | None,
+                        report: Report) -> None:
+    """An article file whose stem cannot be an id: one located error naming the file and a name to
+    give it; the file is left out, and placements that name its stem are not reported again."""
+    article_id = file.stem
+    taken = set(manifest.data.get("articles") or ()) | {p.stem for p in file.parent.iterdir() if p.is_file()}
+    better = suggest_id(article_id, taken)
+    why = "has a space in it" if re.search(r"\s", article_id) else \
+        "is not plain ASCII" if not article_id.isascii() else "has characters an id may not have"
+    found = f" (found by the include pattern at {included_at})" if included_at else ""
+    report.error("bad-id", f"article file {file.name}: its name is the story's id, and '{article_id}' {why}{found}",
+                 Source(shown, 1, 1),
+                 f"ids are ASCII letters, digits, '-', '_' and '.': rename the file to "
+                 f"{(file.parent / (better + file.suffix)).name} and place it as 'article: {better}'")
+    manifest.unusable_ids[article_id] = file

@@ -122,6 +122,12 @@ def _report_error(err: jsonschema.ValidationError, sources: SourceMap, report: R
                      f"'{path[-1]}' is blank here: write the {path[-1]}")
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "minLength", "minItems", "maxItems"):
         report.error("bad-value", f"{name}: {_plain(err)}", where, _type_hint(path, None))
+    elif kind == "pattern" and "propertyNames" in err.schema_path:   # a key (an article id), not a value
+        from layout.manifest.load import suggest_id
+
+        report.error("bad-id", f"'{err.instance}' is not a usable article id", sources.where(path + (err.instance,)),
+                     "ids are ASCII letters, digits, '-', '_' or '.' (they name files and links): "
+                     f"e.g. '{suggest_id(str(err.instance))}', and the same in the placements that name it")
     elif kind == "pattern":
         report.error("bad-value", f"{name} '{err.instance}' is not in the expected form", where,
                      _pattern_hint(path))

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
-from layout.page.chrome import masthead, running_head
+from layout.page.chrome import check_masthead_width, masthead, masthead_span, running_head
 from layout.page.adsource import ad_size
 from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
@@ -88,7 +88,8 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         band = style.masthead_lines
         taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
         free = [c for c in range(1, g.columns + 1) if c not in taken] or [1]
-        first, last = free[0], free[-1]
+        first, last = masthead_span(free)
+        check_masthead_width(issue, ts, (first, last), [pl for pl in fixed if pl.lines[0] <= band], page, report)
         items += masthead(issue, ts, setter.x(first), setter.y(0), g.span_width(first, last), band * g.pitch - 2)
         for c in free:
             col_top[c] = band

@@ -6,7 +6,8 @@ columns it is given; the running head sits in the top margin above a rule.
 """
 from __future__ import annotations
 
-from layout.model import Issue, PageSpec
+from layout.diagnostics import Report
+from layout.model import Issue, PageSpec, Placement
 from layout.page.frames import Item, Rule
 from layout.page.typeset import Typesetter, glyph_runs
 
@@ -44,18 +45,9 @@ def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, hei
         if line:
             cursor += latin_role.size
             items += glyph_runs(line, x, cursor, latin_role.color, "masthead_latin")
-    info = issue.info
-    edition = [f"{info.date_cn}\u3000{info.weekday}\u3000总第{info.number}期"]
-    credits = []
-    if issue.paper.registration:
-        credits.append(f"国内统一连续出版物号 {issue.paper.registration}")
-    if issue.paper.publisher:
-        credits.append(f"{issue.paper.publisher}主办")
-    if credits:
-        edition.append("\u3000".join(credits))
     role = style.role("edition_line")
     # the edition lines sit between a heavy and a light rule at the foot of the band
-    lines = [ln for text in edition for ln in ts.headline(ts.runs(text, "edition_line"), width, align="left")]
+    lines = [ln for text in edition_lines(issue) for ln in _fitted(ts, text, width)]
     bottom = y + height
     top_rule = bottom - role.leading * (len(lines) + 0.6)
     items.append(Rule(x, top_rule, x + width, top_rule, 1.5))
@@ -63,6 +55,76 @@ def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, hei
         items += glyph_runs(ln, x, top_rule + role.leading * (i + 1) - 1, role.color, "edition_line")
     items.append(Rule(x, bottom - 1, x + width, bottom - 1, 0.5))
     return items
+
+
+def edition_lines(issue: Issue) -> list[str]:
+    """The masthead's edition line as it is meant to read: date, weekday and 总第N期; then the
+    registration number and the publisher's credit. Parts of a line are separated by U+3000."""
+    info = issue.info
+    lines = [f"{info.date_cn}\u3000{info.weekday}\u3000总第{info.number}期"]
+    credits = []
+    if issue.paper.registration:
+        credits.append(f"国内统一连续出版物号 {issue.paper.registration}")
+    if issue.paper.publisher:
+        credits.append(issue.paper.publisher_credit)
+    if credits:
+        lines.append("\u3000".join(credits))
+    return lines
+
+
+def _natural_width(ts: Typesetter, text: str) -> float:
+    lines = ts.headline(ts.runs(text, "edition_line"), 1e6, align="left")
+    return lines[0].width if lines else 0.0
+
+
+def _fitted(ts: Typesetter, text: str, width: float):
+    """An edition line in `width`: whole when it fits; else its parts packed onto as few lines as
+    they fill, so that a line breaks between the date and 总第N期, never inside 「中共」."""
+    if _natural_width(ts, text) <= width:
+        return ts.headline(ts.runs(text, "edition_line"), width, align="left")
+    packed: list[str] = []
+    for part in text.split("\u3000"):
+        if packed and _natural_width(ts, packed[-1] + "\u3000" + part) <= width:
+            packed[-1] += "\u3000" + part
+        else:
+            packed.append(part)
+    return [ln for chunk in packed for ln in ts.headline(ts.runs(chunk, "edition_line"), width, align="left")]
+
+
+def masthead_span(free: list[int]) -> tuple[int, int]:
+    """The columns the masthead takes, from the columns of its band no placement takes: the widest
+    run of neighbouring ones (the leftmost of equals), never across a 报眼 in between."""
+    runs: list[list[int]] = []
+    for c in free:
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    best = max(runs, key=len)
+    return best[0], best[-1]
+
+
+def check_masthead_width(issue: Issue, ts: Typesetter, span: tuple[int, int], beside: list[Placement],
+                         page: PageSpec, report: Report) -> None:
+    """A `masthead-narrow` warning, at the placement that narrows the masthead (the 报眼), when the
+    masthead's columns cannot hold each part of its edition line on one line."""
+    g = ts.style.grid
+    need = max(_natural_width(ts, text) for text in edition_lines(issue))
+    if need <= g.span_width(*span) + 0.01:
+        return
+    columns = next((n for n in range(1, g.columns + 1) if g.span_width(1, n) + 0.01 >= need), g.columns)
+    have = span[1] - span[0] + 1
+    ear = min(beside, key=lambda pl: abs(pl.columns[0] - span[1]) if pl.columns[0] > span[1]
+              else abs(span[0] - pl.columns[1])) if beside else None
+    where = ear.source if ear else page.source
+    by = f" beside '{ear.label}' (columns [{ear.columns[0]}, {ear.columns[1]}])" if ear else ""
+    report.warning(
+        "masthead-narrow",
+        f"the masthead{by} on page {page.number} is {have} column{'s' if have != 1 else ''} wide, and its edition "
+        f"line needs {columns}: it is broken onto more lines",
+        where,
+        f"the masthead takes the columns of grid lines 1-{ts.style.masthead_lines} that no story takes: leave it "
+        f"{columns} columns (give the 报眼 {g.columns - columns} or fewer), or shorten paper.publisher")
 
 
 def running_head(issue: Issue, page: PageSpec, ts: Typesetter, x: float, top: float, width: float) -> list[Item]:

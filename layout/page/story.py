@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image as PILImage
 
-from layout.model import Article, Photo
+from layout.model import Article, Photo, Span
 from layout.page.adsource import ad_image, ad_size
 from layout.page.frames import Anchor, Box, Image, Item, Mark
 from layout.page.typeset import Typesetter, glyph_runs
@@ -35,6 +35,7 @@ class Slot:
 
     line: Line
     role: str
+    keep: bool = False   # stays in the column of the line before it (the lines of a 落款)
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,24 @@ class StorySetter:
                 for line in ts.headline(runs, measure, align=ts.style.role("intertitle").align):
                     slots.append(Slot(line, "intertitle"))
                 continue
-            runs = []
-            if first and article.lead:
-                runs += ts.runs(article.dateline, "dateline", where=article.source, article=article.id)
-                runs += ts.runs("\u3000", "body")
-                if article.date:
-                    runs += ts.runs(article.date + "，", "body", where=article.source, article=article.id)
-            for span in par.spans:
-                runs += ts.runs(span.text, "body", bold=span.bold, where=par.source, article=article.id)
-            first = False
-            slots += [Slot(line, "body") for line in ts.paragraph(runs, measure)]
+            if par.kind == "signature":   # 落款: each line flush right, kept with the text it closes
+                for spans in hard_lines(par.spans):
+                    runs = [r for sp in spans
+                            for r in ts.runs(sp.text, "signature", bold=sp.bold, where=par.source, article=article.id)]
+                    slots += [Slot(line, "signature", keep=True)
+                              for line in ts.paragraph(runs, measure, align="right", indent=0)]
+                continue
+            for k, spans in enumerate(hard_lines(par.spans)):   # a hard break starts a new, unindented line
+                runs = []
+                if first and article.lead:
+                    runs += ts.runs(article.dateline, "dateline", where=article.source, article=article.id)
+                    runs += ts.runs("\u3000", "body")
+                    if article.date:
+                        runs += ts.runs(article.date + "，", "body", where=article.source, article=article.id)
+                for span in spans:
+                    runs += ts.runs(span.text, "body", bold=span.bold, where=par.source, article=article.id)
+                first = False
+                slots += [Slot(line, "body") for line in ts.paragraph(runs, measure, indent=2.0 if k == 0 else 0)]
         if article.byline:
             runs = ts.runs(article.byline, "byline", where=article.source, article=article.id)
             for line in ts.paragraph(runs, measure, align="right", indent=0):
@@ -291,6 +300,8 @@ class StorySetter:
         it = iter(slots)
         last_line = body_top
         per_col = self._distribution(columns, start, bottom_need, end, len(slots), balance=not region.fixed)
+        per_col = keep_together(slots, per_col, {c: max(0, end - bottom_need[c] - start[c]) for c in columns},
+                                columns)
         for c in columns:
             for i in range(per_col[c]):
                 slot = next(it)
@@ -336,6 +347,32 @@ class StorySetter:
                 out[c] = take
                 left -= take
         return out
+
+
+def hard_lines(spans) -> list[list[Span]]:
+    """A paragraph's spans cut at its hard line breaks ('\\n'): the spans of each line."""
+    lines: list[list[Span]] = [[]]
+    for span in spans:
+        for k, text in enumerate(span.text.split("\n")):
+            if k:
+                lines.append([])
+            if text:
+                lines[-1].append(Span(text, span.bold))
+    return [line for line in lines if line]
+
+
+def keep_together(slots, per_col: dict[int, int], caps: dict[int, int], columns) -> dict[int, int]:
+    """Column counts moved so that no column starts with a line that keeps with the one before it
+    (`Slot.keep`): lines go over to the next column with it, as far as that column has room."""
+    out = dict(per_col)
+    for c, nxt in zip(columns, columns[1:]):
+        start = sum(out[k] for k in columns if k <= c)   # index of the first line of column `nxt`
+        while (out[c] > 1 and start < len(slots) and slots[start].keep and out[nxt] < caps[nxt]
+               and out[nxt] > 0):
+            out[c] -= 1
+            out[nxt] += 1
+            start -= 1
+    return out
 
 
 def crop_around(pw: int, ph: int, aspect: float, focus: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int, int, int]:

@@ -60,9 +60,7 @@ class Typesetter:
         for ref, where in named:
             if not self._usable(ref):
                 self.report.error("font-not-found", f"{self.broken_faces[ref]} (style '{self.style.name}')",
-                                  self.style.sources.get(where),
-                                  "name a bundled face (serif-regular, sans-bold …), a font file, or an installed "
-                                  "face's name; `layout fonts` lists what is installed")
+                                  self.style.sources.get(where), self._face_hint(ref))
         if self.style.font_dirs:   # the style's own folders: say when one is too large to search whole
             index = font_index(font_dirs(self.style.font_dirs))
             for folder in index.cut_short:
@@ -70,6 +68,17 @@ class Typesetter:
                                     f"{MAX_FONT_DIR_ENTRIES:,} entries or {MAX_FONT_DIR_DEPTH} folders deep)",
                                     self.style.sources.get(("font_dirs",)),
                                     "name the folder that holds the font files, not one above it")
+
+    def _face_hint(self, ref: str) -> str:
+        """The hint for a face that cannot be found: the closest bundled or installed name, and the
+        commands that list them."""
+        from layout.diagnostics import did_you_mean
+        from layout.fonts.report import installed_names
+
+        close = did_you_mean(ref, [*BUNDLED, *installed_names(self.style.font_dirs)])
+        return ((close + " " if close else "")
+                + "name a bundled face (serif-regular, sans-bold …; `layout fonts` lists them), a font file, or an "
+                "installed face's name (`layout fonts --installed` lists the faces installed here)")
 
     def text_style(self, font: str, size: float) -> TextStyle:
         key = (font, size)

@@ -8,7 +8,8 @@ Takes a laid-out `Edition` (pipeline.prepare) and its `Report`; returns a `Previ
   aspect ratio.
 - `draw_overlay(image, frame, style, scale, flags)` draws, on a copy, the
   grid (columns, gutters, baselines), each region outlined and labelled with
-  its article id, photo frames, overset lines in red with the number of
+  its article id (in a corner of the region that holds no text, else above it,
+  else small and translucent), photo frames, overset lines in red with the number of
   characters that did not fit, regions named by an error (an overlap…) in red
   and underset regions in orange (`region_flags(report)` finds those two).
 - `page_diagnostics(edition, report)` assigns each diagnostic to the page(s) it
@@ -35,7 +36,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from layout.diagnostics import INFO, Diagnostic, Report
-from layout.page.frames import Image, Mark, PageFrame
+from layout.page.frames import GlyphRun, Image, Mark, PageFrame
 from layout.style import Style
 from layout.util import write_atomic
 
@@ -156,7 +157,8 @@ def _font(px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
-def _label(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, colour, px: int, right: bool = False) -> None:
+def _label(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, colour, px: int, right: bool = False,
+           text_fill=LABEL_TEXT) -> None:
     """A filled tag with white text, its top-left (or top-right) corner at (x, y)."""
     font = _font(px)
     l, t, r, b = draw.textbbox((0, 0), text, font=font)
@@ -165,7 +167,39 @@ def _label(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, colour, px: int
     if right:
         x -= w
     draw.rectangle([x, y, x + w - 1, y + h - 1], fill=colour)
-    draw.text((x + pad - l, y + pad - t), text, font=font, fill=LABEL_TEXT)
+    draw.text((x + pad - l, y + pad - t), text, font=font, fill=text_fill)
+
+
+def _tag_size(draw: ImageDraw.ImageDraw, text: str, px: int) -> tuple[int, int]:
+    l, t, r, b = draw.textbbox((0, 0), text, font=_font(px))
+    pad = max(2, px // 5)
+    return r - l + 2 * pad, b - t + 2 * pad
+
+
+def _meets(box, boxes) -> bool:
+    x0, y0, x1, y1 = box
+    return any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes)
+
+
+def _region_tag(draw, b, text: str, colour, px: int, ink) -> None:
+    """A region's id tag where it hides no text (`ink`: boxes of the page's glyphs, px): inside a
+    corner of the region, else just above it; where every spot holds text, smaller and translucent
+    at the top-left corner, so the characters under it still show."""
+    w, h = _tag_size(draw, text, px)
+    spots = [(b[0] + 3, b[1] + 3), (b[2] - 3 - w, b[1] + 3), (b[0] + 3, b[3] - 3 - h), (b[2] - 3 - w, b[3] - 3 - h),
+             (b[0] + 3, b[1] - h - 1)]
+    for x, y in spots:
+        if x >= b[0] and y >= 0 and not _meets((x, y, x + w, y + h), ink):
+            _label(draw, x, y, text, colour, px)
+            return
+    _label(draw, b[0] + 3, b[1] + 3, text, colour[:3] + (90,), max(8, round(px * 0.75)),
+           text_fill=LABEL_TEXT[:3] + (160,))
+
+
+def _ink(frame: PageFrame, px) -> list[tuple[int, int, int, int]]:
+    """The em boxes of the page's lines of text, in pixels (`px` converts points)."""
+    return [(px(r.xs[0]), px(r.y - 0.88 * r.size), px(r.xs[-1] + r.size), px(r.y + 0.12 * r.size))
+            for r in frame.items if isinstance(r, GlyphRun) and r.xs]
 
 
 def _rect(draw: ImageDraw.ImageDraw, box, colour, width: int, inset: int = 0, fill=None) -> None:
@@ -213,6 +247,7 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
     def box(it) -> tuple[int, int, int, int]:
         return px(it.x), px(it.y), px(it.x + it.w), px(it.y + it.h)
 
+    ink = _ink(frame, px)
     for it in photos:
         b = box(it)
         draw.line([(b[0], b[1]), (b[2], b[3])], fill=PHOTO_CROSS, width=1)
@@ -229,7 +264,7 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
         else:
             colour, fill = REGION, None
         _rect(draw, b, colour, 2, inset=2, fill=fill)
-        _label(draw, b[0] + 3, b[1] + 3, r.label, colour, label_px)
+        _region_tag(draw, b, r.label, colour, label_px, ink)
         if kind and id(r) not in over_regions:
             _label(draw, b[2] - 3, b[3] - 3 - round(label_px * 1.6), text, colour, label_px, right=True)
     for o in oversets:

@@ -5,9 +5,10 @@ import uuid
 from importlib import resources
 
 from layout.diagnostics import Report
-from layout.render.epub.content import cover_document, lang_tag, picture_document, serialize, story_document
+from layout.render.epub.content import (ad_document, cover_document, lang_tag, picture_document, serialize,
+                                        story_document)
 from layout.render.epub.fonts import font_file, font_usage, roles_css, subset_face
-from layout.render.epub.media import cover_jpeg, photo_bytes
+from layout.render.epub.media import ad_bytes, cover_jpeg, photo_bytes
 from layout.render.epub.navigation import nav_document, toc_sections
 from layout.render.epub.package import Parts, build_package
 from layout.render.epub.plan import Plan, plan_edition
@@ -37,7 +38,7 @@ def _metadata(edition, plan: Plan, has_images: bool, all_alt: bool) -> list:
         features.append("alternativeText")
     modes = ["textual"] + (["visual"] if has_images else [])
     sufficient = (["textual"] if all_alt else []) + ([",".join(modes)] if has_images else [])
-    summary = (f"{paper.name}{info.date_cn}电子版，收录印刷版的全部稿件和新闻图片（不含广告）。"
+    summary = (f"{paper.name}{info.date_cn}电子版，收录印刷版的全部稿件、新闻图片和广告（广告标有“广告”字样）。"
                "每篇稿件为一个文档，按版面顺序排列；目录按版次和栏目分组，"
                f"页码列表对应印刷版的{pages}个版面，正文中标有印刷版的分版位置；"
                "标题、小标题、电头和署名均有结构标记"
@@ -80,18 +81,22 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
         photos = doc.article.photos if doc.article else (doc.picture,)
         images = []
         for k, photo in enumerate(photos, 1):
-            data, ext, media_type, size = photo_bytes(photo.file)
+            data, ext, media_type, size = (ad_bytes if doc.ad else photo_bytes)(photo.file)
             path = f"images/{doc.index + 1:02d}-{k}.{ext}"
             resources_.append((f"img-{doc.index + 1:02d}-{k}", path, media_type, data))
             images.append((f"../{path}", size))
             has_images = True
             if not photo.alt:
                 all_alt = False
-                what = f"a photo of '{doc.article.id}'" if doc.article else f"the picture {photo.file.name}"
+                what = f"a photo of '{doc.article.id}'" if doc.article else \
+                    f"the {'advertisement' if doc.ad else 'picture'} {photo.file.name}"
                 report.warning("epub-no-alt", f"{what} has neither alt text nor a caption", photo.source,
-                               "add 'alt:' describing what the photo shows, for readers who cannot see it")
+                               "add 'alt:' describing what the " + ("ad shows and says" if doc.ad else "photo shows")
+                               + ", for readers who cannot see it")
         if doc.article:
             tree = story_document(doc, plan, lang, text_css, images)
+        elif doc.ad:
+            tree = ad_document(doc, plan, lang, text_css, images[0])
         else:
             tree = picture_document(doc, plan, lang, text_css, images[0])
         documents.append((f"doc-{doc.index + 1:02d}", doc.href, tree, ()))

@@ -5,10 +5,13 @@ the document language and the package paths of the story's photos, and returns
 an lxml tree: the headline group (kicker, headline, subhead) as a `header`
 with an `hgroup`, photos as `figure`s with `alt` and a `figcaption` (caption
 and credit), paragraphs with the dateline run in like the print, in-body
-subheads as `h2`, the byline in the article's `footer`, and a page-break
+subheads as `h2`, a 落款 as `<p class="signature">` (its lines and any hard line
+break as `<br/>`), the byline in the article's `footer`, and a page-break
 marker (`epub:type="pagebreak"`, `role="doc-pagebreak"`, `aria-label` = page
 number) wherever a print page begins. `picture_document` does the same for a
-standalone picture. Text goes in exactly as the model has it.
+standalone picture, `ad_document` for an advertisement (an `aside` labelled 广告
+holding the ad as a figure with its alt text). Text goes in exactly as the model
+has it.
 """
 from __future__ import annotations
 
@@ -94,8 +97,15 @@ def _markers(parent, numbers) -> None:
 
 
 def _append_text(parent, text: str) -> None:
-    """Add text at the end of `parent`'s content (after its last child, if any)."""
+    """Add text at the end of `parent`'s content (after its last child, if any); a hard line break
+    ('\\n') becomes a <br/>."""
     if not text:
+        return
+    if "\n" in text:
+        for k, line in enumerate(text.split("\n")):
+            if k:
+                el(parent, "br")
+            _append_text(parent, line)
         return
     if len(parent):
         parent[-1].tail = (parent[-1].tail or "") + text
@@ -114,7 +124,7 @@ def _spans(parent, spans: tuple[Span, ...], breaks: dict[int, list]) -> None:
             start = cut
         for text, mark_at in pieces:
             if span.bold:
-                el(parent, "strong", text)
+                _append_text(el(parent, "strong"), text)
             else:
                 _append_text(parent, text)
             if mark_at is not None:
@@ -126,6 +136,9 @@ def _paragraph(parent, article: Article, par: Paragraph, lead: bool, breaks: dic
     if par.kind == "subhead":
         h = el(parent, "h2", class_="intertitle")
         _spans(h, par.spans, breaks)
+        return
+    if par.kind == "signature":
+        _spans(el(parent, "p", class_="signature"), par.spans, breaks)
         return
     p = el(parent, "p")
     if lead:
@@ -197,6 +210,21 @@ def picture_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
     _markers(body, plan.marks(doc.index).get(Spot(doc.index), []))
     article = el(body, "article", class_="picture", aria_label=doc.label)
     _figure(article, doc.picture, *image)
+    return html
+
+
+def ad_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
+                image: tuple[str, tuple[int, int] | None]) -> etree._Element:
+    """An advertisement as an XHTML document: an `aside` (content beside the stories) labelled 广告,
+    the ad as a figure whose `alt` is the manifest's alt text, captioned 广告 as papers mark one."""
+    html, body = new_document(doc.label, lang, css)
+    _markers(body, plan.marks(doc.index).get(Spot(doc.index), []))
+    aside = el(body, "aside", class_="ad", aria_label="广告")
+    src, size = image
+    fig = el(aside, "figure", class_="ad")
+    attrs = {"width": str(size[0]), "height": str(size[1])} if size else {}
+    el(fig, "img", src=src, alt=doc.picture.alt, **attrs)
+    el(fig, "figcaption", "广告")
     return html
 
 

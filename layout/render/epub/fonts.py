@@ -21,7 +21,8 @@ from layout.render.epub.content import XHTML
 from layout.style import Style
 
 #: Role classes used in the documents, each set in its style role's face.
-ROLE_CLASSES = ("kicker", "headline", "subhead", "intertitle", "dateline", "byline", "caption", "credit")
+ROLE_CLASSES = ("kicker", "headline", "subhead", "intertitle", "dateline", "byline", "caption", "credit",
+                "signature")
 _BOLD_TAGS = {f"{{{XHTML}}}strong", f"{{{XHTML}}}b"}
 
 

@@ -1,7 +1,8 @@
 """Images for the EPUB: story photos and the cover (the printed page 1).
 
 `photo_bytes(path)` takes a photo file and returns (bytes, extension, media
-type, (width, height)): JPEG, PNG, GIF and WebP files no larger than
+type, (width, height)) (`ad_bytes` the same for an advertisement, a PDF's page
+rendered): JPEG, PNG, GIF and WebP files no larger than
 `MAX_SIDE` pixels go in unchanged; anything else (print TIFFs, CMYK JPEGs,
 very large scans) is converted (through its ICC profile, if it has one) to an
 sRGB JPEG, or a PNG when it has transparency, no larger than `MAX_SIDE`. `cover_jpeg(pdf_bytes)` rasterises page 1 of the print PDF,
@@ -91,6 +92,28 @@ def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
             out.save(buf, "PNG", optimize=True)
             return buf.getvalue(), "png", "image/png", out.size
         return _jpeg(out), "jpg", "image/jpeg", out.size
+
+
+def ad_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
+    """An advertisement for the EPUB, as `photo_bytes` returns a photo: an image file as a photo; a PDF
+    ad's first page rendered with pypdfium2 so that its longer side is MAX_SIDE pixels (never more,
+    whatever size the page claims), as a PNG: ads are mostly type and flat colour."""
+    if Path(path).suffix.lower() != ".pdf":
+        return photo_bytes(path)
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        w, h = page.get_size()
+        bitmap = page.render(scale=MAX_SIDE / max(w, h, 1), fill_color=(255, 255, 255, 255))
+        im = bitmap.to_pil().convert("RGB")
+        page.close()
+    finally:
+        pdf.close()
+    buf = io.BytesIO()
+    im.save(buf, "PNG", optimize=True)
+    return buf.getvalue(), "png", "image/png", im.size
 
 
 def cover_jpeg(pdf_bytes: bytes) -> tuple[bytes, tuple[int, int]]:

@@ -23,12 +23,13 @@ def page_label(number: int, section: str) -> str:
 
 def toc_sections(plan: Plan) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """[(page label, href, [(entry label, href), ...]), ...]: each page with the stories and pictures that
-    start on it, in print order. A jumped story is listed once, on its first page (its document holds it
+    start on it, in print order (advertisements are in the reading order, not here). A jumped story is listed once, on its first page (its document holds it
     whole, and a table of contents must follow the reading order); pages where nothing starts are left
     out here but are in the page list."""
     out = []
     for page in plan.pages:
-        entries = [(plan.docs[n].label, plan.href(spot)) for kind, n, spot in page.items if kind != "continuation"]
+        entries = [(plan.docs[n].label, plan.href(spot)) for kind, n, spot in page.items
+                   if kind not in ("continuation", "ad")]
         if entries:
             out.append((page_label(page.number, page.section), entries[0][1], entries))
     return out

@@ -7,7 +7,9 @@ and for every print page the `Spot` in those documents where the page's
 content begins (document, paragraph, character offset). A jumped story is one
 document; the page it continues on begins inside it, at the first character
 printed on that page, found by counting the characters the layout set on the
-pages before. Advertisements are print bookings and stay out of the EPUB.
+pages before. An advertisement is a document of its own too (a figure with its
+alt text, at its place in the page's reading order), left out of the table of
+contents.
 
 `epub_frames(frames)` reduces the frames to what the plan reads (anchors, and
 the running text set after each), for handing an edition to another process:
@@ -22,7 +24,7 @@ from layout.model import Article, Issue, Photo
 from layout.page.frames import Anchor, GlyphRun, PageFrame
 
 #: Glyph-run roles whose characters are the article's running text (the dateline is set in the body role).
-_TEXT_ROLES = frozenset({"body", "intertitle", "dateline"})
+_TEXT_ROLES = frozenset({"body", "intertitle", "dateline", "signature"})
 _SPACE = re.compile(r"\s+")
 
 
@@ -38,7 +40,8 @@ class Spot:
 
 @dataclass(frozen=True)
 class Doc:
-    """A content document: a story (`article`) or a standalone picture (`picture`)."""
+    """A content document: a story (`article`), a standalone picture (`picture`) or an advertisement
+    (`picture` holds the ad, `ad` is true)."""
 
     index: int          # 0-based position in the reading order
     page: int           # the page it starts on
@@ -46,10 +49,13 @@ class Doc:
     href: str           # path inside the package folder, e.g. text/02-work-conference.xhtml
     article: Article | None = None
     picture: Photo | None = None
+    ad: bool = False
 
     @property
     def label(self) -> str:
-        """Its entry in the table of contents."""
+        """Its entry in the table of contents (its title, for an ad)."""
+        if self.ad:
+            return ad_label(self.picture)
         return self.article.headline if self.article else picture_label(self.picture)
 
 
@@ -58,7 +64,7 @@ class PageEntry:
     number: int
     section: str
     spot: Spot | None                                   # None: an edition with no document at all
-    #: (kind "story" | "continuation" | "picture", document index, spot) in the page's reading order
+    #: (kind "story" | "continuation" | "picture" | "ad", document index, spot) in the page's reading order
     items: tuple[tuple[str, int, Spot], ...] = ()
 
 
@@ -88,6 +94,17 @@ def picture_label(photo: Photo) -> str:
     return f"图片新闻：{head}" if head else "图片新闻"
 
 
+def ad_label(photo: Photo) -> str:
+    """'广告：' and the start of the ad's alt text (at most 24 characters)."""
+    head = re.split(r"[。！？；：]", photo.alt, maxsplit=1)[0] if photo.alt else ""
+    head = head if len(head) <= 24 else head[:23] + "…"
+    return f"广告：{head}" if head else "广告"
+
+
+#: Placement kinds that are a document of their own, each one image: picture and advertisement.
+_IMAGE_KINDS = ("picture", "ad")
+
+
 def slug(text: str) -> str:
     """An ASCII file-name part for an article id or image name ('' when nothing ASCII is left)."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -96,25 +113,26 @@ def slug(text: str) -> str:
 
 def _page_order(issue: Issue, frame: PageFrame | None, number: int) -> list[tuple[str, object]]:
     """(kind, key) for page `number` in reading order: its anchors, then placements the layout skipped.
-    key: the article id for stories and continuations, the placement's index on the page for pictures."""
+    key: the article id for stories and continuations, the placement's index on the page for pictures
+    and ads."""
     page = issue.pages[number - 1]
-    pictures = [i for i, pl in enumerate(page.placements) if pl.kind == "picture" and pl.photo is not None]
+    images = [i for i, pl in enumerate(page.placements) if pl.kind in _IMAGE_KINDS and pl.photo is not None]
     order: list[tuple[str, object]] = []
     for a in (frame.items if frame else ()):
         if not isinstance(a, Anchor):
             continue
         if a.kind in ("story", "continuation") and a.article in issue.articles:
             order.append((a.kind, a.article))
-        elif a.kind == "picture":
-            match = next((i for i in pictures if page.placements[i].photo.file.stem == a.article
-                          and ("picture", i) not in order), None)
+        elif a.kind in _IMAGE_KINDS:
+            match = next((i for i in images if page.placements[i].kind == a.kind
+                          and page.placements[i].photo.file.stem == a.article and (a.kind, i) not in order), None)
             if match is not None:
-                order.append(("picture", match))
+                order.append((a.kind, match))
     for i, pl in enumerate(page.placements):
         if pl.kind == "article" and pl.article in issue.articles:
             key = ("continuation" if pl.continued else "story", pl.article)
-        elif pl.kind == "picture" and pl.photo is not None:
-            key = ("picture", i)
+        elif pl.kind in _IMAGE_KINDS and pl.photo is not None:
+            key = (pl.kind, i)
         else:
             continue
         if key not in order:
@@ -206,7 +224,7 @@ def plan_edition(issue: Issue, frames: tuple[PageFrame, ...]) -> Plan:
     frames_by_page = {f.number: f for f in frames}
     orders = {p.number: _page_order(issue, frames_by_page.get(p.number), p.number) for p in issue.pages}
     docs: list[Doc] = []
-    doc_of: dict[tuple[str, object], int] = {}     # ("story", id) | ("picture", (page, index)) -> doc
+    doc_of: dict[tuple[str, object], int] = {}     # ("story", id) | ("picture" | "ad", (page, index)) -> doc
     for page in issue.pages:
         for kind, key in orders[page.number]:
             if kind == "continuation":
@@ -219,17 +237,19 @@ def plan_edition(issue: Issue, frames: tuple[PageFrame, ...]) -> Plan:
                 name, art, pic = slug(key), issue.articles[key], None
             else:
                 pic = page.placements[key].photo
-                name, art = slug(f"picture-{pic.file.stem}"), None
+                stem = pic.file.stem
+                name, art = slug(stem if stem.lower().startswith(kind) else f"{kind}-{stem}"), None
             doc_of[ref] = n
-            docs.append(Doc(n, page.number, page.section, f"text/{n + 1:02d}-{name or 'story'}.xhtml", art, pic))
+            docs.append(Doc(n, page.number, page.section, f"text/{n + 1:02d}-{name or 'story'}.xhtml", art, pic,
+                            ad=kind == "ad"))
 
     pages: list[PageEntry] = []
     pending: list[tuple[int, str]] = []
     for page in issue.pages:
         items = []
         for kind, key in orders[page.number]:
-            if kind == "picture":
-                n = doc_of[("picture", (page.number, key))]
+            if kind in _IMAGE_KINDS:
+                n = doc_of[(kind, (page.number, key))]
                 items.append((kind, n, Spot(n)))
             elif ("story", key) in doc_of:
                 n = doc_of[("story", key)]
