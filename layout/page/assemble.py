@@ -120,16 +120,20 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
             top = max(col_top[c] for c in cols)
             below_masthead = all(c in under_masthead for c in cols) and top == style.masthead_lines
             top += 1 if top > 0 and not below_masthead else 0
-            region = Region(pl.columns[0], pl.columns[1], top, g.lines, fixed=False, inset=inset)
+            region = Region(pl.columns[0], pl.columns[1], top, _free_foot(pl, top, fixed, g.lines), fixed=False,
+                            inset=inset)
         for other_pl, other in regions:
             if _overlap(region, other):
                 report.error("overlap", f"'{pl.label}' overlaps '{other_pl.label}' on page {page.number}",
                              pl.source, f"'{other_pl.label}' takes columns {other.first}-{other.last}, "
                                         f"lines {other.top + 1}-{other.bottom}; move one of them")
+        content = _content_region(pl, region, fixed)
         if pl.kind == "article":
-            end = _set_article(issue, page, pl, region, setter, jumps, items, report)
+            end = _set_article(issue, page, pl, content, setter, jumps, items, report)
         else:
-            end = _set_picture(page, pl, region, setter, items, report)
+            end = _set_picture(page, pl, content, setter, items, report)
+        if region.fixed:
+            end = max(end, region.bottom)   # the rule's line stays the region's own
         done = Region(region.first, region.last, region.top, end, region.fixed)
         regions.append((pl, done))
         for c in cols:
@@ -169,8 +173,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
             items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
                               g.span_width(region.first, region.last), g.pitch, f"{chars}"))
     if result.underset > 2:
-        report.warning("underset", f"'{pl.article}' on page {page.number} leaves {result.underset} grid lines empty",
-                       pl.source, "shorten the region's lines or add text")
+        report.warning("underset", underset_message(pl.article, page.number, result.underset, region),
+                       pl.source, underset_hint(pl, result.underset, result.underset_cells, g))
     return result.end
 
 
@@ -204,6 +208,48 @@ def _set_picture(page: PageSpec, pl: Placement, region: Region, setter: StorySet
     items.append(Mark("region", setter.x(region.first), setter.y(region.top),
                       g.span_width(region.first, region.last), (end - region.top) * g.pitch, pl.label))
     return end
+
+
+def underset_message(label: str, page: int, lines: int, region: Region) -> str:
+    """What an underset warning says: grid lines (and the columns they run across)."""
+    cols = region.last - region.first + 1
+    across = f" across its {cols} columns" if cols > 1 else ""
+    return f"'{label}' on page {page} leaves {_n(lines, 'grid line')} empty{across}"
+
+
+def underset_hint(pl: Placement, lines: int, cells: int, g) -> str:
+    first, last = pl.lines
+    return (f"end the region {_n(lines, 'grid line')} higher (lines: [{first}, {last - lines}]), or add about "
+            f"{cells * g.column_chars} characters ({_n(cells, 'column-line')} are empty)")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _content_region(pl: Placement, region: Region, fixed: list[Placement]) -> Region:
+    """The part of a placement's region its content may take: all of it, but for the last grid
+    line of a fixed region that another fixed region abuts from below. That line carries the rule
+    between the two (`_rules` draws it through the middle of the line above a region), so the rule
+    never strikes a line of text, whatever the coordinates. A picture keeps its whole region: its
+    block already ends with a line of air under the caption."""
+    if not region.fixed or pl.kind == "picture":
+        return region
+    below = any(o is not pl and o.lines[0] - 1 == region.bottom and _columns_meet(o, pl) for o in fixed)
+    if not below or region.bottom - region.top < 2:
+        return region
+    return Region(region.first, region.last, region.top, region.bottom - 1, True, region.inset)
+
+
+def _free_foot(pl: Placement, top: int, fixed: list[Placement], lines: int) -> int:
+    """Where a stacked story in `pl`'s columns, starting at grid line `top`, must end: above the
+    first fixed region below it in those columns, leaving that region's rule a line of its own."""
+    tops = [o.lines[0] - 1 for o in fixed if _columns_meet(o, pl) and o.lines[0] - 1 > top]
+    return min(tops, default=lines + 1) - 1
+
+
+def _columns_meet(a: Placement, b: Placement) -> bool:
+    return a.columns[0] <= b.columns[1] and b.columns[0] <= a.columns[1]
 
 
 def _overlap(a: Region, b: Region) -> bool:
