@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from layout.diagnostics import Report
+from layout.diagnostics import Report, Source
 from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
 from layout.fonts.registry import prepare_embedding
@@ -21,6 +21,7 @@ from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
 from layout.page.assemble import make_pages, planned_photos
+from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
 from layout.style import Style, load_style
@@ -79,9 +80,23 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     frames = make_pages(issue, style, report, ts, on_page)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
+    report.extend(check_pages(frames, style, placement_sources(issue)))
+    timings["selfcheck"] = time.perf_counter() - t
+    t = time.perf_counter()
     embed_fonts(ts, timings)
     timings["embed"] = time.perf_counter() - t
     return Edition(issue, style, frames, ts, timings)
+
+
+def placement_sources(issue: Issue) -> dict[tuple[int, str], Source | None]:
+    """(page number, region label) -> the placement's place in the manifest, and (page number,
+    CHROME) -> the page's: how the make-up self-check names where a finding comes from."""
+    out: dict[tuple[int, str], Source | None] = {}
+    for page in issue.pages:
+        out[(page.number, CHROME)] = page.source
+        for pl in page.placements:
+            out.setdefault((page.number, pl.label), pl.source)
+    return out
 
 
 def _photo_prefetcher(issue: Issue, style: Style, ts: Typesetter):
