@@ -19,8 +19,10 @@ the typesetter places them), from the glyph's origin to the next glyph's, at
 most one em; 0.6 em for a Latin letter or digit ending a run; only the first
 0.7 em of closing punctuation and the last 0.7 em of opening punctuation,
 where their ink lies, so a mark hung past a line's end or before its start is
-judged by its ink. Collisions are found through a bucket grid over the page
-(`_Buckets`), so the cost grows with the number of glyphs, not its square.
+judged by its ink. Rules, box edges and photos find the glyphs they might meet
+through a bucket grid over the page (`_Buckets`); two stories' glyphs are
+compared only where the stories' extents meet. The cost grows with the number
+of glyphs, not its square.
 """
 from __future__ import annotations
 
@@ -215,10 +217,10 @@ def _name(story: Story) -> str:
 def collisions(page: PageIndex) -> list[Finding]:
     """Glyphs meeting a rule, a box edge, a photo, or another story's glyphs (errors)."""
     runs = _Buckets()
-    for n, story in enumerate(page.stories):
+    for story in page.stories:
         for run in story.runs:
             if run.xs:
-                runs.add(run_rect(run), (n, story, run))
+                runs.add(run_rect(run), (story, run))
     obstacles: list[tuple[Rect, str, Story | None]] = [
         (_rule_rect(r.x1, r.y1, r.x2, r.y2, r.width), "a rule", None) for r in page.rules]
     for story in page.stories:
@@ -227,21 +229,29 @@ def collisions(page: PageIndex) -> list[Finding]:
                       for im in story.images]
     out: list[Finding] = []
     for rect, what, _ in obstacles:
-        for _n, story, run in runs.near(rect):
+        for story, run in runs.near(rect):
             hit = _first_hit(run, rect)
             if hit is not None:
                 out.append(_collision(page, story, run, hit, what))
-    for n, story in enumerate(page.stories):       # another story's glyphs (each pair once)
-        for run in story.runs:
-            if not run.xs:
+    bounds = [_bounds([run_rect(r) for r in story.runs if r.xs]) for story in page.stories]
+    for n, story in enumerate(page.stories):       # another story's glyphs: only where two stories' extents meet
+        for m in range(n + 1, len(page.stories)):
+            if bounds[n] is None or bounds[m] is None or not _meet(bounds[n], bounds[m]):
                 continue
-            for m, other, other_run in runs.near(run_rect(run)):
-                if m <= n or not _meet(run_rect(run), run_rect(other_run)):
-                    continue
-                hit = _glyphs_meet(run, other_run)
-                if hit is not None:
-                    out.append(_collision(page, story, run, hit, f"the text of {_name(other)}"))
+            mine = [r for r in story.runs if r.xs and _meet(run_rect(r), bounds[m])]
+            theirs = [r for r in page.stories[m].runs if r.xs and _meet(run_rect(r), bounds[n])]
+            for run in mine:
+                for other_run in theirs:
+                    hit = _glyphs_meet(run, other_run) if _meet(run_rect(run), run_rect(other_run)) else None
+                    if hit is not None:
+                        out.append(_collision(page, story, run, hit, f"the text of {_name(page.stories[m])}"))
     return out
+
+
+def _bounds(rects: list[Rect]) -> Rect | None:
+    if not rects:
+        return None
+    return min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)
 
 
 def _first_hit(run: GlyphRun, rect: Rect) -> int | None:
