@@ -301,3 +301,17 @@ def _tiny(tmp_path: Path, stories: list[str], articles: list[str]) -> Path:
                                    "style: tabloid", "pages:", "  - section: 要闻", "    stories:",
                                    *stories, "articles:", *articles]) + "\n", encoding="utf-8")
     return manifest
+
+
+def test_a_box_abutted_from_below_keeps_its_edge_clear_of_text_and_gets_no_second_rule(tmp_path):
+    body = "东湖区今天举行冬季长跑比赛，三千名市民参加。" * 12
+    manifest = _tiny(tmp_path, ["      - {article: boxed, columns: [1, 2], lines: [1, 20], box: true}",
+                                "      - {article: below, columns: [1, 2], lines: [21, 40]}"],
+                     [f"  boxed: {{headline: 框内稿件, body: {body}}}", f"  below: {{headline: 下方稿件, body: {body}}}"])
+    ed, report = _prepare(manifest)
+    frame = ed.frames[0]
+    assert _struck(frame) == [] and not [d for d in report.items if d.code == "collision"]
+    (box,) = [b for b in frame.items if isinstance(b, Box)]
+    bottom = box.y + box.h
+    near = [r for r in frame.items if isinstance(r, Rule) and r.y1 == r.y2 and abs(r.y1 - bottom) < ed.style.grid.pitch]
+    assert near == []

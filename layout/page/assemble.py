@@ -252,17 +252,25 @@ def _columns_meet(a: Placement, b: Placement) -> bool:
     return a.columns[0] <= b.columns[1] and b.columns[0] <= a.columns[1]
 
 
+def _under_boxes(r: Region, regions) -> bool:
+    """Whether boxed stories end right above every column of `r` (their edges part the stories:
+    a hairline too would double them)."""
+    return all(any(pl.box and o.first <= c <= o.last and o.bottom in (r.top - 1, r.top) for pl, o in regions)
+               for c in range(r.first, r.last + 1))
+
+
 def _overlap(a: Region, b: Region) -> bool:
     return a.first <= b.last and b.first <= a.last and a.top < b.bottom and b.top < a.bottom
 
 
 def _rules(regions, setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
-    """Hairlines between stories: above a story that does not start the page, left of one not in column 1."""
+    """Hairlines between stories: above a story that does not start the page (nor sits right under
+    boxes), left of one not in column 1."""
     items: list[Item] = []
     for _pl, r in regions:
         x0 = setter.x(r.first)
         x1 = x0 + g.span_width(r.first, r.last)
-        if r.top > 0 and not (has_masthead and r.top == band):
+        if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
             y = setter.y(r.top) - g.pitch / 2
             items.append(Rule(x0 - (g.gutter / 2 if r.first > 1 else 0), y,
                               x1 + (g.gutter / 2 if r.last < g.columns else 0), y, RULE_WIDTH))
