@@ -315,3 +315,26 @@ def test_a_box_abutted_from_below_keeps_its_edge_clear_of_text_and_gets_no_secon
     bottom = box.y + box.h
     near = [r for r in frame.items if isinstance(r, Rule) and r.y1 == r.y2 and abs(r.y1 - bottom) < ed.style.grid.pitch]
     assert near == []
+
+
+def test_one_collision_diagnostic_per_story_and_cause(tabloid):
+    """A vertical rule down a column of text is one error (with how many more lines), not one per line."""
+    from layout.page.selfcheck import check_pages
+
+    g = tabloid.grid
+    runs = [_body_run(tabloid, 1, n, "东湖区今天举行冬季长跑比赛") for n in range(10, 13)]
+    x = tabloid.margin_left + 40
+    items = _story(tabloid, "story", 1, 1, 10, 12, runs)
+    items.append(Rule(x, tabloid.margin_top, x, tabloid.margin_top + 20 * g.pitch))
+    (d,) = check_pages([_frame(tabloid, items)], tabloid, {})
+    assert "line 10" in d.message and "(and 2 more places)" in d.message
+
+
+def test_overlapping_regions_are_one_overlap_error_not_collisions_too(tmp_path):
+    body = "第一条稿件的正文，内容很长。" * 80
+    manifest = _tiny(tmp_path, ["      - {article: first, columns: [1, 3], lines: [10, 40]}",
+                                "      - {article: second, columns: [3, 4], lines: [30, 60]}"],
+                     [f"  first: {{headline: 第一条稿件的标题, body: {body}}}",
+                      f"  second: {{headline: 第二条稿件的标题, body: {body}}}"])
+    _ed, report = _prepare(manifest)
+    assert [d.code for d in report.errors if d.code in ("overlap", "collision")] == ["overlap"]

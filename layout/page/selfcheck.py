@@ -63,9 +63,7 @@ class Finding:
     line: int
     message: str
     spot: tuple[float, float, float, float]   # x, y, w, h on the page, pt
-
-    def diagnostic(self, source: Source | None) -> Diagnostic:
-        return Diagnostic(self.severity, self.code, self.message, source, _HINTS[self.code])
+    other: str = ""       # a collision with another story's text: that story's label
 
 
 _HINTS = {
@@ -244,7 +242,8 @@ def collisions(page: PageIndex) -> list[Finding]:
                 for other_run in theirs:
                     hit = _glyphs_meet(run, other_run) if _meet(run_rect(run), run_rect(other_run)) else None
                     if hit is not None:
-                        out.append(_collision(page, story, run, hit, f"the text of {_name(page.stories[m])}"))
+                        out.append(_collision(page, story, run, hit, f"the text of {_name(page.stories[m])}",
+                                              page.stories[m].label))
     return out
 
 
@@ -265,14 +264,14 @@ def _glyphs_meet(run: GlyphRun, other: GlyphRun) -> int | None:
     return next((i for i, g in glyph_rects(run) if any(_meet(g, o) for o in others)), None)
 
 
-def _collision(page: PageIndex, story: Story, run: GlyphRun, i: int, what: str) -> Finding:
+def _collision(page: PageIndex, story: Story, run: GlyphRun, i: int, what: str, other: str = "") -> Finding:
     x, size = run.xs[i], run.size
     column, line = page.column_line(x + size / 2, run.y - 0.38 * size)
     text = run.text[max(0, i - 4):i + 5].strip()
     return Finding(ERROR, "collision", page.frame.number, story.label, column, line,
                    f"{what} strikes the text of {_name(story)} on page {page.frame.number} "
                    f"at column {column}, line {line}: 「{text}」",
-                   (x, run.y - 0.88 * size, size, size))
+                   (x, run.y - 0.88 * size, size, size), other)
 
 
 def _text_columns(page: PageIndex, story: Story) -> dict[int, list[GlyphRun]]:
@@ -344,11 +343,24 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     return sorted(out, key=lambda f: (f.line, f.column, f.code, f.story))
 
 
-def check_pages(frames, style: Style, sources: dict[tuple[int, str], Source | None]) -> list[Diagnostic]:
-    """Diagnostics for every finding of the edition's pages. `sources` maps (page number, region
-    label) to the placement's position in the manifest, and (page number, CHROME) to the page's."""
-    out = []
+def check_pages(frames, style: Style, sources: dict[tuple[int, str], Source | None],
+                overlapping: frozenset[tuple[int, str]] = frozenset()) -> list[Diagnostic]:
+    """Diagnostics for the findings of the edition's pages; collisions one per story, page and
+    cause (the first place, and how many more), so a long fault is one message. `sources` maps
+    (page number, region label) to the placement's position in the manifest, and (page number,
+    CHROME) to the page's. `overlapping` holds the (page, label) of regions already reported as
+    overlapping: their collisions are that error, not more."""
+    groups: dict[tuple, list[Finding]] = {}
     for frame in frames:
         for f in page_findings(frame, style):
-            out.append(f.diagnostic(sources.get((f.page, f.story)) or sources.get((f.page, CHROME))))
+            if f.code == "collision" and {(f.page, f.story), (f.page, f.other)} & overlapping:
+                continue
+            cause = f.message.split(" strikes ")[0] if f.code == "collision" else f.message
+            groups.setdefault((f.page, f.story, f.code, cause), []).append(f)
+    out = []
+    for (page, story, _code, _cause), found in groups.items():
+        first = found[0]
+        more = f" (and {len(found) - 1} more place{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
+        source = sources.get((page, story)) or sources.get((page, CHROME))
+        out.append(Diagnostic(first.severity, first.code, first.message + more, source, _HINTS[first.code]))
     return out
