@@ -12,7 +12,10 @@ caused them:
 `page_findings(frame, style)` -> `Finding`s of one page (the preview overlay
 marks them); `check_pages(frames, style, sources)` -> located `Diagnostic`s
 for the report. Each check is a small function `PageIndex -> [Finding]` in
-`CHECKS`; a new one is one more function there.
+`CHECKS`; a new one is one more function there: it reads `page.stories` (each
+story's glyph runs by role, photos, boxes and region), places what it finds
+with `page.column_line(x, y)`, and gives its `Finding` a code, a message naming
+the story and the page, and a hint (the preview tags an unknown code by name).
 
 Glyph boxes are em boxes (0.88 em above the baseline to 0.12 em below it, as
 the typesetter places them), from the glyph's origin to the next glyph's, at
@@ -64,6 +67,7 @@ class Finding:
     message: str
     spot: tuple[float, float, float, float]   # x, y, w, h on the page, pt
     other: str = ""       # a collision with another story's text: that story's label
+    hint: str = ""        # what to do; default: the code's hint in `_HINTS`
 
 
 _HINTS = {
@@ -362,5 +366,6 @@ def check_pages(frames, style: Style, sources: dict[tuple[int, str], Source | No
         first = found[0]
         more = f" (and {len(found) - 1} more place{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
         source = sources.get((page, story)) or sources.get((page, CHROME))
-        out.append(Diagnostic(first.severity, first.code, first.message + more, source, _HINTS[first.code]))
+        hint = first.hint or _HINTS.get(first.code, "")
+        out.append(Diagnostic(first.severity, first.code, first.message + more, source, hint))
     return out
