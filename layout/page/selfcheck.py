@@ -34,12 +34,11 @@ from typing import Callable, Iterator
 
 from layout.diagnostics import ERROR, WARNING, Diagnostic, Source
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule
+from layout.page.story import ENDING_ROLES
 from layout.style import Grid, Style
 
 #: Roles of a story's text below its headline group (what fills its columns).
 TEXT_ROLES = frozenset({"body", "dateline", "intertitle", "byline", "jump"})
-#: Roles that end a story and must not open a column.
-ENDING_ROLES = frozenset({"byline", "jump"})
 #: Blank glyphs: no ink, nothing to strike.
 _BLANK = frozenset(" \u3000\u00a0")
 #: Closing punctuation: its ink lies in the first 0.7 em (left-bottom in zh-CN, centred in
