@@ -279,9 +279,23 @@ def test_the_overlay_marks_self_check_findings(tabloid):
 
 
 def test_both_samples_and_the_trial_edition_have_no_self_check_findings():
+    """...and no error either: the rule's reserved line costs no story its fit (the broadsheet's
+    报眼, a full box abutting a picture, used to have its bottom edge drawn across the photo)."""
     for path in EDITIONS + [TRIAL]:
         _ed, report = _prepare(path)
         assert [d.format() for d in report.items if d.code in SELF_CHECK] == [], path
+        assert [d.format() for d in report.errors] == [], path
+
+
+def test_self_check_finds_a_box_edge_across_a_photo(tabloid):
+    g = tabloid.grid
+    x = tabloid.margin_left + g.column_x(2)
+    photo = Image("x.jpg", x, tabloid.margin_top + 18 * g.pitch, g.column_width, 8 * g.pitch, (0, 0, 10, 10))
+    items = (_story(tabloid, "boxed", 2, 2, 1, 18, [Box(x, tabloid.margin_top, g.column_width, 18.25 * g.pitch)])
+             + _story(tabloid, "picture", 2, 2, 19, 30, [photo]))
+    (f,) = _findings(tabloid, items)
+    assert (f.code, f.story, f.column, f.line) == ("collision", "picture", 2, 19)
+    assert "box runs across a photo" in f.message
 
 
 def test_layout_check_reports_the_self_check(tmp_path, capsys):

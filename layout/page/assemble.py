@@ -107,6 +107,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     else:
         items += running_head(issue, page, ts, setter.x(1), setter.y(0), g.width)
     regions: list[tuple[Placement, Region]] = []
+    rule_lines: list[int] = []   # per region: the grid line its rule above runs through
     for pl in page.placements:
         if (pl.kind == "article" and pl.article not in issue.articles) or (not pl.lines and not _check_span(pl, style, report)):
             continue
@@ -136,10 +137,11 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
             end = max(end, region.bottom)   # the rule's line stays the region's own
         done = Region(region.first, region.last, region.top, end, region.fixed)
         regions.append((pl, done))
+        rule_lines.append(content.top - 1)
         for c in cols:
             col_top[c] = max(col_top[c], end)
             under_masthead.discard(c)
-    items += _rules(regions, setter, g, page.masthead, style.masthead_lines)
+    items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
 
@@ -228,14 +230,22 @@ def _n(count: int, noun: str) -> str:
 
 
 def _content_region(pl: Placement, region: Region, fixed: list[Placement]) -> Region:
-    """The part of a placement's region its content may take: all of it, but for the last grid
-    line of a fixed region that another fixed region abuts from below. That line carries the rule
-    between the two (`_rules` draws it through the middle of the line above a region), so the rule
-    never strikes a line of text, whatever the coordinates. A picture keeps its whole region: its
-    block already ends with a line of air under the caption."""
-    if not region.fixed or pl.kind == "picture":
+    """The part of a fixed region its content may take. Between two fixed regions placed edge to
+    edge in the same columns one grid line is kept free: the rule between them (`_rules` draws it
+    through that line's middle) or a box's bottom edge runs there, never through text, whatever
+    the coordinates. The upper region gives up its last line, unless the lower one is a picture:
+    then the picture gives up its first line (a photo loses a line where text would overset). A
+    picture above needs nothing: its block already ends with a line of air under the caption."""
+    if not region.fixed:
         return region
-    below = any(o is not pl and o.lines[0] - 1 == region.bottom and _columns_meet(o, pl) for o in fixed)
+    if pl.kind == "picture":
+        above = any(o is not pl and o.kind != "picture" and o.lines[1] == region.top and _columns_meet(o, pl)
+                    for o in fixed)
+        if above and region.bottom - region.top >= 2:
+            return Region(region.first, region.last, region.top + 1, region.bottom, True, region.inset)
+        return region
+    below = any(o is not pl and o.kind != "picture" and o.lines[0] - 1 == region.bottom and _columns_meet(o, pl)
+                for o in fixed)
     if not below or region.bottom - region.top < 2:
         return region
     return Region(region.first, region.last, region.top, region.bottom - 1, True, region.inset)
@@ -263,15 +273,15 @@ def _overlap(a: Region, b: Region) -> bool:
     return a.first <= b.last and b.first <= a.last and a.top < b.bottom and b.top < a.bottom
 
 
-def _rules(regions, setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
+def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
     """Hairlines between stories: above a story that does not start the page (nor sits right under
     boxes), left of one not in column 1."""
     items: list[Item] = []
-    for _pl, r in regions:
+    for (_pl, r), line in zip(regions, rule_lines):
         x0 = setter.x(r.first)
         x1 = x0 + g.span_width(r.first, r.last)
         if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
-            y = setter.y(r.top) - g.pitch / 2
+            y = setter.y(line) + g.pitch / 2
             items.append(Rule(x0 - (g.gutter / 2 if r.first > 1 else 0), y,
                               x1 + (g.gutter / 2 if r.last < g.columns else 0), y, RULE_WIDTH))
         if r.first > 1:

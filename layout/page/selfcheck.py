@@ -5,7 +5,7 @@ meant to place it, so it catches a whole class of make-up defects whatever
 caused them:
 
 - `collision` (error): a glyph whose box meets a rule, a box edge, a photo or
-  another story's glyphs;
+  another story's glyphs, or a rule or box edge across a photo;
 - `empty-column` (warning): a column of a story's region with no text or photo;
 - `lone-ending` (warning): a byline or jump line alone at the top of a column.
 
@@ -173,8 +173,10 @@ def _meet(a: Rect, b: Rect) -> bool:
 
 
 def _rule_rect(x1: float, y1: float, x2: float, y2: float, width: float) -> Rect:
+    """A horizontal or vertical line as drawn (butt ends): `width` thick, no longer than it is."""
     half = width / 2
-    return min(x1, x2) - half, min(y1, y2) - half, max(x1, x2) + half, max(y1, y2) + half
+    dx, dy = (0.0, half) if abs(y2 - y1) < abs(x2 - x1) else (half, 0.0)
+    return min(x1, x2) - dx, min(y1, y2) - dy, max(x1, x2) + dx, max(y1, y2) + dy
 
 
 def _box_edges(box: Box) -> list[Rect]:
@@ -216,7 +218,8 @@ def _name(story: Story) -> str:
 
 
 def collisions(page: PageIndex) -> list[Finding]:
-    """Glyphs meeting a rule, a box edge, a photo, or another story's glyphs (errors)."""
+    """Glyphs meeting a rule, a box edge, a photo, or another story's glyphs; rules and box edges
+    across photos (errors)."""
     runs = _Buckets()
     for story in page.stories:
         for run in story.runs:
@@ -229,6 +232,18 @@ def collisions(page: PageIndex) -> list[Finding]:
         obstacles += [((im.x, im.y, im.x + im.w, im.y + im.h), f"a photo of {_name(story)}", None)
                       for im in story.images]
     out: list[Finding] = []
+    lines = [(rect, what) for rect, what, _ in obstacles if not what.startswith("a photo")]
+    for story in page.stories:       # rules and box edges across a photo (few of each: all pairs)
+        for im in story.images:
+            spot = (im.x, im.y, im.x + im.w, im.y + im.h)
+            for rect, what in lines:
+                if _meet(rect, spot):
+                    column, line = page.column_line((max(rect[0], spot[0]) + min(rect[2], spot[2])) / 2,
+                                                    (max(rect[1], spot[1]) + min(rect[3], spot[3])) / 2)
+                    out.append(Finding(ERROR, "collision", page.frame.number, story.label, column, line,
+                                       f"{what} runs across a photo of {_name(story)} on page {page.frame.number} "
+                                       f"at column {column}, line {line}",
+                                       (rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])))
     for rect, what, _ in obstacles:
         for story, run in runs.near(rect):
             hit = _first_hit(run, rect)
