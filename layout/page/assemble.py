@@ -48,6 +48,7 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
     setter = StorySetter(ts, (style.margin_left, style.margin_top))
     out = []
     for page in issue.pages:
+        fixed = [pl for pl in page.placements if pl.lines and _check_span(pl, style, Report())]
         for pl in page.placements:
             if not _check_span(pl, style, Report()):   # make-up reports it and sets nothing there
                 continue
@@ -61,7 +62,11 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
             elif pl.kind == "ad" or pl.photo is None:
                 continue
             else:
-                lines = pl.lines[1] - pl.lines[0] + 1 if pl.lines else None
+                lines = None
+                if pl.lines:   # as make-up sets it: less a line it gives up to a rule
+                    content = _content_region(pl, Region(pl.columns[0], pl.columns[1], pl.lines[0] - 1,
+                                                         pl.lines[1], True), fixed)
+                    lines = content.bottom - content.top
                 blocks = [(pl.photo, pl.columns[0], pl.columns[1], lines, 0.0)]
                 label = pl.label
             for photo, a, b, lines, inset in blocks:
