@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
 from layout.page.assemble import make_pages, planned_photos
+from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
 from layout.spans import check_spans
@@ -82,9 +84,32 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     frames = make_pages(issue, style, report, ts, on_page)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
+    report.extend(check_pages(frames, style, placement_sources(issue), _reported_overlaps(report)))
+    timings["selfcheck"] = time.perf_counter() - t
+    t = time.perf_counter()
     embed_fonts(ts, timings)
     timings["embed"] = time.perf_counter() - t
     return Edition(issue, style, frames, ts, timings)
+
+
+def placement_sources(issue: Issue) -> dict[tuple[int, str], Source | None]:
+    """(page number, region label) -> the placement's place in the manifest, and (page number,
+    CHROME) -> the page's: how the make-up self-check names where a finding comes from."""
+    out: dict[tuple[int, str], Source | None] = {}
+    for page in issue.pages:
+        out[(page.number, CHROME)] = page.source
+        for pl in page.placements:
+            out.setdefault((page.number, pl.label), pl.source)
+    return out
+
+
+_OVERLAP = re.compile(r"^'([^']+)' overlaps '([^']+)' on page (\d+)")
+
+
+def _reported_overlaps(report: Report) -> frozenset[tuple[int, str]]:
+    """(page, label) of each region make-up reported as overlapping another (`overlap` errors)."""
+    found = [m for m in (_OVERLAP.match(d.message) for d in report.errors if d.code == "overlap") if m]
+    return frozenset((int(m.group(3)), label) for m in found for label in m.group(1, 2))
 
 
 def _photo_prefetcher(issue: Issue, style: Style, ts: Typesetter):

@@ -218,18 +218,18 @@ def test_every_character_is_printed_or_counted_in_an_error(tmp_path, pages):
 def test_a_make_up_step_that_drops_a_line_is_a_loud_error(tmp_path, monkeypatch):
     """The runtime check: a bug that loses a body line (here, the column distribution giving one
     line too few) must end in an error, not in a quiet page."""
-    from layout.page.story import StorySetter
+    import layout.page.story as story
 
-    distribute = StorySetter._distribution
+    distribute = story.balanced_columns
 
-    def one_line_short(self, *args, **kwargs):
-        out = distribute(self, *args, **kwargs)
+    def one_line_short(*args, **kwargs):
+        out = distribute(*args, **kwargs)
         last = max((c for c in out if out[c]), default=None)
         if last is not None:
             out[last] -= 1
         return out
 
-    monkeypatch.setattr(StorySetter, "_distribution", one_line_short)
+    monkeypatch.setattr(story, "balanced_columns", one_line_short)
     report = Report()
     prepare(_edition(tmp_path, BACKWARD.format(lines="[78, 86]")), report)
     lost = [d for d in report.errors if d.code == "text-lost"]

@@ -49,6 +49,7 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
     setter = StorySetter(ts, (style.margin_left, style.margin_top))
     out = []
     for page in issue.pages:
+        fixed = [pl for pl in page.placements if pl.lines and _check_span(pl, style, Report())]
         for pl in page.placements:
             if not span_fits(pl, g):   # reported by the pipeline (layout.spans); nothing is set there
                 continue
@@ -62,7 +63,11 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
             elif pl.kind == "ad" or pl.photo is None:
                 continue
             else:
-                lines = pl.lines[1] - pl.lines[0] + 1 if pl.lines else None
+                lines = None
+                if pl.lines:   # as make-up sets it: less a line it gives up to a rule
+                    content = _content_region(pl, Region(pl.columns[0], pl.columns[1], pl.lines[0] - 1,
+                                                         pl.lines[1], True), fixed)
+                    lines = content.bottom - content.top
                 blocks = [(pl.photo, pl.columns[0], pl.columns[1], lines, 0.0)]
                 label = pl.label
             for photo, a, b, lines, inset in blocks:
@@ -97,6 +102,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     else:
         items += running_head(issue, page, ts, setter.x(1), setter.y(0), g.width)
     regions: list[tuple[Placement, Region]] = []
+    rule_lines: list[int] = []   # per region: the grid line its rule above runs through
     for pl in page.placements:
         if (pl.kind == "article" and pl.article not in issue.articles) or (not pl.lines and not span_fits(pl, g)):
             continue
@@ -110,24 +116,29 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
             top = max(col_top[c] for c in cols)
             below_masthead = all(c in under_masthead for c in cols) and top == style.masthead_lines
             top += 1 if top > 0 and not below_masthead else 0
-            region = Region(pl.columns[0], pl.columns[1], top, g.lines, fixed=False, inset=inset)
+            region = Region(pl.columns[0], pl.columns[1], top, _free_foot(pl, top, fixed, g.lines), fixed=False,
+                            inset=inset)
         for other_pl, other in regions:
             if _overlap(region, other):
                 report.error("overlap", f"'{pl.label}' overlaps '{other_pl.label}' on page {page.number}",
                              pl.source, f"'{other_pl.label}' takes columns {other.first}-{other.last}, "
                                         f"lines {other.top + 1}-{other.bottom}; move one of them")
+        content = _content_region(pl, region, fixed)
         if pl.kind == "article":
             yield from jumps.wait_for(pl)
             above = [other_pl.label for other_pl, other in regions if _stacked_above(other, region)]
-            end = _set_article(issue, page, pl, region, setter, jumps, items, report, above)
+            end = _set_article(issue, page, pl, content, setter, jumps, items, report, above)
         else:
-            end = _set_picture(page, pl, region, setter, items, report)
+            end = _set_picture(page, pl, content, setter, items, report)
+        if region.fixed:
+            end = max(end, region.bottom)   # the rule's line stays the region's own
         done = Region(region.first, region.last, region.top, end, region.fixed)
         regions.append((pl, done))
+        rule_lines.append(content.top - 1)
         for c in cols:
             col_top[c] = max(col_top[c], end)
             under_masthead.discard(c)
-    items += _rules(regions, setter, g, page.masthead, style.masthead_lines)
+    items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
 
@@ -168,8 +179,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         items.append(Mark("overset", setter.x(region.first), setter.y(result.end - 1),
                           g.span_width(region.first, region.last), g.pitch, f"{chars}"))
     if result.underset > 2:
-        report.warning("underset", f"'{pl.article}' on page {page.number} leaves "
-                       f"{counted(result.underset, 'grid line')} empty", pl.source, "shorten the region's lines or add text")
+        report.warning("underset", underset_message(pl.article, page.number, result.underset, region),
+                       pl.source, underset_hint(pl, result.underset, result.underset_cells, g))
     return result.end
 
 
@@ -222,18 +233,76 @@ def _set_picture(page: PageSpec, pl: Placement, region: Region, setter: StorySet
     return end
 
 
+def underset_message(label: str, page: int, lines: int, region: Region) -> str:
+    """What an underset warning says: grid lines (and the columns they run across)."""
+    cols = region.last - region.first + 1
+    across = f" across its {cols} columns" if cols > 1 else ""
+    return f"'{label}' on page {page} leaves {_n(lines, 'grid line')} empty{across}"
+
+
+def underset_hint(pl: Placement, lines: int, cells: int, g) -> str:
+    first, last = pl.lines
+    return (f"end the region {_n(lines, 'grid line')} higher (lines: [{first}, {last - lines}]), or add about "
+            f"{cells * g.column_chars} characters ({_n(cells, 'column-line')} are empty)")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _content_region(pl: Placement, region: Region, fixed: list[Placement]) -> Region:
+    """The part of a fixed region its content may take. Between two fixed regions placed edge to
+    edge in the same columns one grid line is kept free: the rule between them (`_rules` draws it
+    through that line's middle) or a box's bottom edge runs there, never through text, whatever
+    the coordinates. The upper region gives up its last line, unless the lower one is a picture:
+    then the picture gives up its first line (a photo loses a line where text would overset). A
+    picture above needs nothing: its block already ends with a line of air under the caption."""
+    if not region.fixed:
+        return region
+    if pl.kind == "picture":
+        above = any(o is not pl and o.kind != "picture" and o.lines[1] == region.top and _columns_meet(o, pl)
+                    for o in fixed)
+        if above and region.bottom - region.top >= 2:
+            return Region(region.first, region.last, region.top + 1, region.bottom, True, region.inset)
+        return region
+    below = any(o is not pl and o.kind != "picture" and o.lines[0] - 1 == region.bottom and _columns_meet(o, pl)
+                for o in fixed)
+    if not below or region.bottom - region.top < 2:
+        return region
+    return Region(region.first, region.last, region.top, region.bottom - 1, True, region.inset)
+
+
+def _free_foot(pl: Placement, top: int, fixed: list[Placement], lines: int) -> int:
+    """Where a stacked story in `pl`'s columns, starting at grid line `top`, must end: above the
+    first fixed region below it in those columns, leaving that region's rule a line of its own."""
+    tops = [o.lines[0] - 1 for o in fixed if _columns_meet(o, pl) and o.lines[0] - 1 > top]
+    return min(tops, default=lines + 1) - 1
+
+
+def _columns_meet(a: Placement, b: Placement) -> bool:
+    return a.columns[0] <= b.columns[1] and b.columns[0] <= a.columns[1]
+
+
+def _under_boxes(r: Region, regions) -> bool:
+    """Whether boxed stories end right above every column of `r` (their edges part the stories:
+    a hairline too would double them)."""
+    return all(any(pl.box and o.first <= c <= o.last and o.bottom in (r.top - 1, r.top) for pl, o in regions)
+               for c in range(r.first, r.last + 1))
+
+
 def _overlap(a: Region, b: Region) -> bool:
     return a.first <= b.last and b.first <= a.last and a.top < b.bottom and b.top < a.bottom
 
 
-def _rules(regions, setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
-    """Hairlines between stories: above a story that does not start the page, left of one not in column 1."""
+def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
+    """Hairlines between stories: above a story that does not start the page (nor sits right under
+    boxes), left of one not in column 1."""
     items: list[Item] = []
-    for _pl, r in regions:
+    for (_pl, r), line in zip(regions, rule_lines):
         x0 = setter.x(r.first)
         x1 = x0 + g.span_width(r.first, r.last)
-        if r.top > 0 and not (has_masthead and r.top == band):
-            y = setter.y(r.top) - g.pitch / 2
+        if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
+            y = setter.y(line) + g.pitch / 2
             items.append(Rule(x0 - (g.gutter / 2 if r.first > 1 else 0), y,
                               x1 + (g.gutter / 2 if r.last < g.columns else 0), y, RULE_WIDTH))
         if r.first > 1:

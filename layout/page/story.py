@@ -58,7 +58,8 @@ class StoryResult:
     items: tuple[Item, ...]
     end: int                      # grid line after the story's last line
     remainder: tuple[Slot, ...]   # body lines left over (jump or overset)
-    underset: int = 0             # empty grid lines at the end of a fixed region
+    underset: int = 0             # grid lines left empty across every column at the foot of a fixed region
+    underset_cells: int = 0       # the same space counted in column-lines (one column, one grid line)
 
 
 class StorySetter:
@@ -296,12 +297,12 @@ class StorySetter:
         for (photo, a, b), used in zip(bottom_blocks, bottom_heights):
             p_items, _ = self.photo_block(photo, a, b, end - used + 1, article.id, inset=region.inset)
             items += p_items
-        # flow: column by column, top to bottom; balance the columns when the height is free
+        # flow: column by column, top to bottom, the columns balanced (fixed or free height)
         it = iter(slots)
         last_line = body_top
-        per_col = self._distribution(columns, start, bottom_need, end, len(slots), balance=not region.fixed)
-        per_col = keep_together(slots, per_col, {c: max(0, end - bottom_need[c] - start[c]) for c in columns},
-                                columns)
+        room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
+        per_col = balanced_columns(columns, start, room, [s.role for s in slots])
+        per_col = keep_together(slots, per_col, room, columns)
         for c in columns:
             for i in range(per_col[c]):
                 slot = next(it)
@@ -311,42 +312,16 @@ class StorySetter:
                 last_line = max(last_line, line_no + 1)
         if not region.fixed:
             end = max(last_line, max(start.values()), end if bottom_blocks else 0)
-        underset = 0
+        underset = cells = 0
         if region.fixed and not remainder:
-            underset = sum(max(0, end - bottom_need[c] - start[c]) for c in columns) - len(slots)
+            free = [room[c] - per_col[c] for c in columns]
+            underset, cells = min(free), sum(free)
         if region.inset:
             items.append(Box(self.x(region.first), self.y(region.top), g.span_width(region.first, region.last),
                              (end - region.top + 0.25) * g.pitch, BOX_WIDTH))
         items.append(Mark("region", self.x(region.first), self.y(region.top),
                           g.span_width(region.first, region.last), (end - region.top) * g.pitch, article.id))
-        return StoryResult(tuple(items), end, remainder, underset)
-
-    def _distribution(self, columns, start, bottom_need, end, count: int, balance: bool) -> dict[int, int]:
-        """How many lines each column takes: fill in order; when balancing, no column longer than needed."""
-        caps = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
-        out = {c: 0 for c in columns}
-        left = count
-        for c in columns:
-            take = min(caps[c], left)
-            out[c] = take
-            left -= take
-        if balance and count:
-            # even out the column ends: aim every column's last line at the same grid line
-            target_end = min(end, max(start[c] + out[c] for c in columns))
-            lo, hi = max(start.values()), target_end
-            best = target_end
-            while lo <= hi:
-                mid = (lo + hi) // 2
-                if sum(max(0, min(mid, end - bottom_need[c]) - start[c]) for c in columns) >= count:
-                    best, hi = mid, mid - 1
-                else:
-                    lo = mid + 1
-            left = count
-            for c in columns:
-                take = min(max(0, min(best, end - bottom_need[c]) - start[c]), left)
-                out[c] = take
-                left -= take
-        return out
+        return StoryResult(tuple(items), end, remainder, underset, cells)
 
 
 def hard_lines(spans) -> list[list[Span]]:
@@ -400,3 +375,62 @@ def photo_spans(photos, first: int, last: int) -> list[tuple[Photo, int, int]]:
         out.append((photo, col, col + span - 1))
         col += span
     return out
+
+
+#: Roles that end a story's text and must not stand alone at the top of a column.
+ENDING_ROLES = frozenset({"byline", "jump"})
+
+
+def balanced_columns(columns: list[int], start: dict[int, int], room: dict[int, int],
+                     roles: list[str]) -> dict[int, int]:
+    """How many of the body lines (their `roles`, in order) each column takes, columns filled
+    left to right from grid line `start[c]`, at most `room[c]` lines each.
+
+    Balanced as papers set 栏: the columns end as level as they can (the lowest common foot
+    line that holds every line, shorter by one line in the last columns when the count does not
+    divide), so a region taller than its text leaves the space at the foot of all its columns.
+    A byline or jump line (`ENDING_ROLES`) never opens a column: the previous column hands it
+    its last line of text, or takes the ending lines back when the column has no room."""
+    count = len(roles)
+    take = {c: 0 for c in columns}
+    if not count or not columns:
+        return take
+
+    def held(foot: int) -> dict[int, int]:
+        return {c: min(room[c], max(0, foot - start[c])) for c in columns}
+
+    lo = min(start[c] for c in columns)
+    hi = max(start[c] + room[c] for c in columns)
+    while lo < hi:   # the lowest foot line whose columns hold every line
+        mid = (lo + hi) // 2
+        if sum(held(mid).values()) >= count:
+            hi = mid
+        else:
+            lo = mid + 1
+    take = held(lo)
+    surplus = sum(take.values()) - count
+    while surplus > 0:   # one line fewer in the last columns that reach the foot line
+        for c in reversed(columns):
+            if surplus and take[c] and start[c] + take[c] == lo:
+                take[c] -= 1
+                surplus -= 1
+        lo -= 1
+    _keep_endings_with_text(columns, take, room, roles)
+    return take
+
+
+def _keep_endings_with_text(columns: list[int], take: dict[int, int], room: dict[int, int],
+                            roles: list[str]) -> None:
+    """Move lines between neighbouring columns (in place) so that no column but the first that
+    has text opens with a byline or jump line."""
+    filled = [c for c in columns if take[c]]
+    for prev, c in zip(filled, filled[1:]):
+        first = sum(take[k] for k in columns if k < c)
+        if roles[first] not in ENDING_ROLES:
+            continue
+        if take[prev] >= 2 and take[c] < room[c]:
+            take[prev] -= 1        # the last line of text goes over with the byline
+            take[c] += 1
+        elif take[prev] + take[c] <= room[prev]:
+            take[prev] += take[c]  # the ending lines come back to the previous column
+            take[c] = 0

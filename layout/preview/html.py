@@ -233,7 +233,8 @@ def contact_sheet(preview: Preview | None, *, live: bool = False, version: int =
 
 _LEGEND = ('<div class="legend">网格 overlay: <span style="background:#008cff"></span>栏 columns'
            '<span style="background:#c80096"></span>稿件区域 regions<span style="background:#009646"></span>图片 photos'
-           '<span style="background:#e10000"></span>溢出 overset<span style="background:#ff8c00"></span>空行 underset</div>')
+           '<span style="background:#e10000"></span>溢出 overset<span style="background:#ff8c00"></span>空行 underset'
+           '　自检 self-check: 压字 collision · 空栏 empty column · 孤行 lone byline</div>')
 
 
 def page_view(preview: Preview | None, number: int, *, live: bool = False, version: int = 0, broken=(),

@@ -11,7 +11,9 @@ Takes a laid-out `Edition` (pipeline.prepare) and its `Report`; returns a `Previ
   its article id (in a corner of the region that holds no text, else above it,
   else small and translucent), photo frames, overset lines in red with the number of
   characters that did not fit, regions named by an error (an overlap…) in red
-  and underset regions in orange (`region_flags(report)` finds those two).
+  and underset regions in orange (`region_flags(report)` finds those two), and
+  the make-up self-check's findings (layout/page/selfcheck.py) outlined where
+  they are, tagged 压字 / 空栏 / 孤行 with their grid column and line.
 - `page_diagnostics(edition, report)` assigns each diagnostic to the page(s) it
   concerns (by its source position or by the page it names).
 - `PagePreviewer` keeps what it rendered last: a page whose frame, photos and
@@ -37,6 +39,7 @@ from PIL import ImageDraw, ImageFont
 
 from layout.diagnostics import INFO, Diagnostic, Report
 from layout.page.frames import GlyphRun, Image, Mark, PageFrame
+from layout.page.selfcheck import page_findings
 from layout.style import Style
 from layout.util import write_atomic
 
@@ -213,7 +216,8 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
     """A copy of `image` (the page at `scale` px/pt) with the grid and the regions drawn over it.
 
     `flags` maps a region's label (article id) to ('error', code) for a region an error on this
-    page names, or to ('underset', '空 5 行') for one reported underset.
+    page names, or to ('underset', '空 5 行 × 3 栏') for one reported underset (grid lines empty across
+    the region's columns). Make-up self-check findings are outlined and tagged where they are.
     """
     flags = flags or {}
     layer = PILImage.new("RGBA", image.size, (0, 0, 0, 0))
@@ -272,8 +276,27 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
         draw.rectangle([b[0], b[1], b[2], b[3]], fill=OVERSET_FILL)
         _rect(draw, b, OVERSET, 2)
         _label(draw, b[2] - 3, b[3] + 2, f"溢出 {o.label} 字", OVERSET, label_px, right=True)
+    _mark_findings(draw, page_findings(frame, style), px, label_px, image.width)
     out = PILImage.alpha_composite(image.convert("RGBA"), layer)
     return out.convert("RGB")
+
+
+#: The overlay's tag for each make-up self-check finding (layout/page/selfcheck.py).
+FINDING_TAGS = {"collision": "压字", "empty-column": "空栏", "lone-ending": "孤行"}
+
+
+def _mark_findings(draw: ImageDraw.ImageDraw, findings, px, label_px: int, width: int) -> None:
+    """Each self-check finding outlined where it is (red for errors, orange for warnings), tagged
+    with what it is and its grid position (column, line): right of the spot, or left of it near
+    the page's right edge."""
+    for f in findings:
+        colour = OVERSET if f.severity == "error" else UNDERSET
+        x, y, w, h = f.spot
+        b = (px(x) - 2, px(y) - 2, px(x + w) + 2, px(y + h) + 2)
+        _rect(draw, b, colour, 2)
+        tag = f"{FINDING_TAGS.get(f.code, f.code)} {f.column}栏{f.line}行"
+        right = b[2] + 8 * label_px > width
+        _label(draw, b[0] - 2 if right else b[2] + 2, b[1], tag, colour, label_px, right=right)
 
 
 def _contains(region: Mark, mark: Mark) -> bool:
@@ -281,19 +304,20 @@ def _contains(region: Mark, mark: Mark) -> bool:
     return region.x <= cx <= region.x + region.w and region.y <= cy <= region.y + region.h
 
 
-_UNDERSET = re.compile(r"^'([^']+)' on page (\d+) leaves (\d+) grid lines? empty")
+_UNDERSET = re.compile(r"^'([^']+)' on page (\d+) leaves (\d+) grid lines? empty(?: across its (\d+) columns)?")
 _QUOTED = re.compile(r"'([^']+)'")
 _ON_PAGE = re.compile(r"\bon page (\d+)\b")
 
 
 def region_flags(report: Report) -> dict[int, dict[str, tuple[str, str]]]:
-    """Page -> region label -> flag for the overlay: ('underset', '空 N 行') from the `underset`
+    """Page -> region label -> flag for the overlay: ('underset', '空 N 行 × K 栏') from the `underset`
     warnings, ('error', code) for the stories an error on that page names ('a' overlaps 'b' on page 2)."""
     out: dict[int, dict[str, tuple[str, str]]] = {}
     for d in report.items:
         m = _UNDERSET.match(d.message) if d.code == "underset" else None
         if m:
-            out.setdefault(int(m.group(2)), {}).setdefault(m.group(1), ("underset", f"空 {m.group(3)} 行"))
+            across = f" × {m.group(4)} 栏" if m.group(4) else ""
+            out.setdefault(int(m.group(2)), {}).setdefault(m.group(1), ("underset", f"空 {m.group(3)} 行{across}"))
         page = _ON_PAGE.search(d.message)
         if d.severity == "error" and page:
             for label in _QUOTED.findall(d.message):

@@ -1,0 +1,385 @@
+"""Make-up self-check: finished page frames -> what a night editor would send back.
+
+Looks only at what will be printed (the `PageFrame`s), never at how make-up
+meant to place it, so it catches a whole class of make-up defects whatever
+caused them:
+
+- `collision` (error): a glyph whose box meets a rule, a box edge, a photo or
+  another story's glyphs, or a rule or box edge across a photo;
+- `empty-column` (warning): a column of a story's region with no text or photo;
+- `lone-ending` (warning): a byline or jump line alone at the top of a column.
+
+`page_findings(frame, style)` -> `Finding`s of one page (the preview overlay
+marks them); `check_pages(frames, style, sources)` -> located `Diagnostic`s
+for the report. Each check is a small function `PageIndex -> [Finding]` in
+`CHECKS`; a new one is one more function there: it reads `page.stories` (each
+story's glyph runs by role, photos, boxes and region), places what it finds
+with `page.column_line(x, y)`, and gives its `Finding` a code, a message naming
+the story and the page, and a hint (the preview tags an unknown code by name).
+
+Glyph boxes are em boxes (0.88 em above the baseline to 0.12 em below it, as
+the typesetter places them), from the glyph's origin to the next glyph's, at
+most one em; 0.6 em for a Latin letter or digit ending a run; only the first
+0.7 em of closing punctuation and the last 0.7 em of opening punctuation,
+where their ink lies, so a mark hung past a line's end or before its start is
+judged by its ink. Rules, box edges and photos find the glyphs they might meet
+through a bucket grid over the page (`_Buckets`); two stories' glyphs are
+compared only where the stories' extents meet. The cost grows with the number
+of glyphs, not its square.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from layout.diagnostics import ERROR, WARNING, Diagnostic, Source
+from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule
+from layout.page.story import ENDING_ROLES
+from layout.style import Grid, Style
+
+#: Roles of a story's text below its headline group (what fills its columns).
+TEXT_ROLES = frozenset({"body", "dateline", "intertitle", "byline", "jump"})
+#: Blank glyphs: no ink, nothing to strike.
+_BLANK = frozenset(" \u3000\u00a0")
+#: Closing punctuation: its ink lies in the first 0.7 em (left-bottom in zh-CN, centred in
+#: zh-TW/HK), so one hung into the margin at a line's end reaches no further.
+_CLOSING = frozenset("，。、；：！？）」』》〉】”’,.;:!?)")
+#: Opening punctuation: its ink lies in the last 0.7 em, so one hung before the line's start
+#: reaches no further left.
+_OPENING = frozenset("（「『《〈【“‘(")
+#: pt two boxes must overlap by before they count as meeting (rounding in the frames).
+_EPS = 0.05
+#: Owner of the masthead and running-head items (before any story's anchor).
+CHROME = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One defect on a page: where (story, 1-based grid column and line, the spot in pt) and what."""
+
+    severity: str
+    code: str
+    page: int
+    story: str            # region label (article id, picture or ad file name); CHROME for the masthead
+    column: int
+    line: int
+    message: str
+    spot: tuple[float, float, float, float]   # x, y, w, h on the page, pt
+    other: str = ""       # a collision with another story's text: that story's label
+    hint: str = ""        # what to do; default: the code's hint in `_HINTS`
+
+
+_HINTS = {
+    "collision": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "empty-column": "give the story fewer columns, or more text",
+    "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
+}
+
+
+@dataclass
+class Story:
+    """The items one story (or picture, ad, or the page's chrome) put on the page."""
+
+    label: str
+    kind: str                                   # story | continuation | picture | ad | chrome
+    runs: list[GlyphRun] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    region: Mark | None = None
+
+
+@dataclass
+class PageIndex:
+    """A page's items sorted by owner, and its grid: what the checks read."""
+
+    frame: PageFrame
+    grid: Grid
+    origin: tuple[float, float]
+    stories: list[Story]
+    rules: list[Rule]
+
+    def column_line(self, x: float, y: float) -> tuple[int, int]:
+        """The 1-based grid column and line at page point (x, y) (clamped to the grid)."""
+        g = self.grid
+        column = int((x - self.origin[0] + g.gutter / 2) // (g.column_width + g.gutter)) + 1
+        line = int((y - self.origin[1]) // g.pitch) + 1
+        return min(max(column, 1), g.columns), min(max(line, 1), g.lines)
+
+    def region_columns(self, region: Mark) -> list[int]:
+        g, ox = self.grid, self.origin[0]
+        return [c for c in range(1, g.columns + 1)
+                if ox + g.column_x(c) < region.x + region.w - _EPS
+                and region.x < ox + g.column_x(c) + g.column_width - _EPS]
+
+    def column_of(self, x: float) -> int:
+        return self.column_line(x, self.origin[1])[0]
+
+
+def index_page(frame: PageFrame, style: Style) -> PageIndex:
+    """Each item under the story that made it: items between a story's `Anchor` and its region
+    `Mark` are that story's; items outside any (masthead, running head) are the chrome's."""
+    chrome = Story(CHROME, "chrome")
+    stories, rules = [chrome], []
+    current = chrome
+    for item in frame.items:
+        if isinstance(item, Anchor):
+            current = Story(item.article, item.kind)
+            stories.append(current)
+        elif isinstance(item, Mark):
+            if item.kind == "region" and current is not chrome:
+                current.label, current.region = item.label, item
+                current = chrome
+        elif isinstance(item, GlyphRun):
+            current.runs.append(item)
+        elif isinstance(item, Image):
+            current.images.append(item)
+        elif isinstance(item, Box):
+            current.boxes.append(item)
+        elif isinstance(item, Rule):
+            rules.append(item)
+    return PageIndex(frame, style.grid, (style.margin_left, style.margin_top), stories, rules)
+
+
+# -- geometry -------------------------------------------------------------------------------
+
+Rect = tuple[float, float, float, float]   # x0, y0, x1, y1
+
+
+def run_rect(run: GlyphRun) -> Rect:
+    return run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size, run.y + 0.12 * run.size
+
+
+def glyph_rects(run: GlyphRun) -> Iterator[tuple[int, Rect]]:
+    """(index, em box) of each inked glyph of a run."""
+    top, bottom = run.y - 0.88 * run.size, run.y + 0.12 * run.size
+    for i, ch in enumerate(run.text):
+        if ch in _BLANK:
+            continue
+        x = run.xs[i]
+        if i + 1 < len(run.xs):
+            advance = min(run.size, run.xs[i + 1] - x)
+        else:   # a run's last glyph: a Latin letter or digit is about half an em wide
+            advance = run.size if ord(ch) >= 0x2E80 else 0.6 * run.size
+        left = x
+        if ch in _CLOSING:
+            advance = min(advance, 0.7 * run.size)
+        elif ch in _OPENING:
+            left = x + advance - 0.7 * min(advance, run.size)
+        yield i, (left, top, x + max(advance, 0.0), bottom)
+
+
+def _meet(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] - _EPS and b[0] < a[2] - _EPS and a[1] < b[3] - _EPS and b[1] < a[3] - _EPS
+
+
+def _rule_rect(x1: float, y1: float, x2: float, y2: float, width: float) -> Rect:
+    """A horizontal or vertical line as drawn (butt ends): `width` thick, no longer than it is."""
+    half = width / 2
+    dx, dy = (0.0, half) if abs(y2 - y1) < abs(x2 - x1) else (half, 0.0)
+    return min(x1, x2) - dx, min(y1, y2) - dy, max(x1, x2) + dx, max(y1, y2) + dy
+
+
+def _box_edges(box: Box) -> list[Rect]:
+    x0, y0, x1, y1 = box.x, box.y, box.x + box.w, box.y + box.h
+    return [_rule_rect(x0, y0, x1, y0, box.width), _rule_rect(x0, y1, x1, y1, box.width),
+            _rule_rect(x0, y0, x0, y1, box.width), _rule_rect(x1, y0, x1, y1, box.width)]
+
+
+class _Buckets:
+    """A uniform bucket grid over the page: rectangles in, the ones near a rectangle out."""
+
+    def __init__(self, size: float = 48.0):
+        self.size = size
+        self.cells: dict[tuple[int, int], list] = {}
+
+    def _keys(self, r: Rect) -> Iterator[tuple[int, int]]:
+        s = self.size
+        for i in range(int(r[0] // s), int(r[2] // s) + 1):
+            for j in range(int(r[1] // s), int(r[3] // s) + 1):
+                yield i, j
+
+    def add(self, r: Rect, value) -> None:
+        for key in self._keys(r):
+            self.cells.setdefault(key, []).append(value)
+
+    def near(self, r: Rect) -> Iterator:
+        seen = set()
+        for key in self._keys(r):
+            for value in self.cells.get(key, ()):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    yield value
+
+
+# -- the checks -----------------------------------------------------------------------------
+
+def _name(story: Story) -> str:
+    return "the masthead and running head" if story.label == CHROME else f"'{story.label}'"
+
+
+def collisions(page: PageIndex) -> list[Finding]:
+    """Glyphs meeting a rule, a box edge, a photo, or another story's glyphs; rules and box edges
+    across photos (errors)."""
+    runs = _Buckets()
+    for story in page.stories:
+        for run in story.runs:
+            if run.xs:
+                runs.add(run_rect(run), (story, run))
+    obstacles: list[tuple[Rect, str, Story | None]] = [
+        (_rule_rect(r.x1, r.y1, r.x2, r.y2, r.width), "a rule", None) for r in page.rules]
+    for story in page.stories:
+        obstacles += [(edge, f"the edge of {_name(story)}'s box", None) for box in story.boxes for edge in _box_edges(box)]
+        obstacles += [((im.x, im.y, im.x + im.w, im.y + im.h), f"a photo of {_name(story)}", None)
+                      for im in story.images]
+    out: list[Finding] = []
+    lines = [(rect, what) for rect, what, _ in obstacles if not what.startswith("a photo")]
+    for story in page.stories:       # rules and box edges across a photo (few of each: all pairs)
+        for im in story.images:
+            spot = (im.x, im.y, im.x + im.w, im.y + im.h)
+            for rect, what in lines:
+                if _meet(rect, spot):
+                    column, line = page.column_line((max(rect[0], spot[0]) + min(rect[2], spot[2])) / 2,
+                                                    (max(rect[1], spot[1]) + min(rect[3], spot[3])) / 2)
+                    out.append(Finding(ERROR, "collision", page.frame.number, story.label, column, line,
+                                       f"{what} runs across a photo of {_name(story)} on page {page.frame.number} "
+                                       f"at column {column}, line {line}",
+                                       (rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])))
+    for rect, what, _ in obstacles:
+        for story, run in runs.near(rect):
+            hit = _first_hit(run, rect)
+            if hit is not None:
+                out.append(_collision(page, story, run, hit, what))
+    bounds = [_bounds([run_rect(r) for r in story.runs if r.xs]) for story in page.stories]
+    for n, story in enumerate(page.stories):       # another story's glyphs: only where two stories' extents meet
+        for m in range(n + 1, len(page.stories)):
+            if bounds[n] is None or bounds[m] is None or not _meet(bounds[n], bounds[m]):
+                continue
+            mine = [r for r in story.runs if r.xs and _meet(run_rect(r), bounds[m])]
+            theirs = [r for r in page.stories[m].runs if r.xs and _meet(run_rect(r), bounds[n])]
+            for run in mine:
+                for other_run in theirs:
+                    hit = _glyphs_meet(run, other_run) if _meet(run_rect(run), run_rect(other_run)) else None
+                    if hit is not None:
+                        out.append(_collision(page, story, run, hit, f"the text of {_name(page.stories[m])}",
+                                              page.stories[m].label))
+    return out
+
+
+def _bounds(rects: list[Rect]) -> Rect | None:
+    if not rects:
+        return None
+    return min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)
+
+
+def _first_hit(run: GlyphRun, rect: Rect) -> int | None:
+    if not _meet(run_rect(run), rect):
+        return None
+    return next((i for i, g in glyph_rects(run) if _meet(g, rect)), None)
+
+
+def _glyphs_meet(run: GlyphRun, other: GlyphRun) -> int | None:
+    others = [g for _i, g in glyph_rects(other)]
+    return next((i for i, g in glyph_rects(run) if any(_meet(g, o) for o in others)), None)
+
+
+def _collision(page: PageIndex, story: Story, run: GlyphRun, i: int, what: str, other: str = "") -> Finding:
+    x, size = run.xs[i], run.size
+    column, line = page.column_line(x + size / 2, run.y - 0.38 * size)
+    text = run.text[max(0, i - 4):i + 5].strip()
+    return Finding(ERROR, "collision", page.frame.number, story.label, column, line,
+                   f"{what} strikes the text of {_name(story)} on page {page.frame.number} "
+                   f"at column {column}, line {line}: 「{text}」",
+                   (x, run.y - 0.88 * size, size, size), other)
+
+
+def _text_columns(page: PageIndex, story: Story) -> dict[int, list[GlyphRun]]:
+    """A story's text runs (below the headline group) by the grid column they start in."""
+    out: dict[int, list[GlyphRun]] = {}
+    for run in story.runs:
+        if run.role in TEXT_ROLES and run.xs:
+            out.setdefault(page.column_of(run.xs[0]), []).append(run)
+    return out
+
+
+def empty_columns(page: PageIndex) -> list[Finding]:
+    """A column of a story's region with neither text nor photo (warnings)."""
+    out = []
+    for story in page.stories:
+        if story.kind not in ("story", "continuation") or story.region is None:
+            continue
+        text = _text_columns(page, story)
+        if not text:
+            continue
+        r = story.region
+        for c in page.region_columns(r):
+            x0 = page.origin[0] + page.grid.column_x(c)
+            x1 = x0 + page.grid.column_width
+            if c in text or any(im.x < x1 and x0 < im.x + im.w for im in story.images):
+                continue
+            line = page.column_line(x0, r.y)[1]
+            out.append(Finding(WARNING, "empty-column", page.frame.number, story.label, c, line,
+                               f"column {c} of {_name(story)} on page {page.frame.number} is empty "
+                               f"(the story's text does not reach it)", (x0, r.y, x1 - x0, r.h)))
+    return out
+
+
+def lone_endings(page: PageIndex) -> list[Finding]:
+    """A byline or jump line that opens a column of its story (not the first) (warnings)."""
+    out = []
+    for story in page.stories:
+        if story.kind not in ("story", "continuation"):
+            continue
+        columns = _text_columns(page, story)
+        for c in sorted(columns)[1:]:
+            top = min(run.y for run in columns[c])
+            first_line = [run for run in columns[c] if abs(run.y - top) < 0.5]
+            if all(run.role in ENDING_ROLES for run in first_line):
+                run = first_line[0]
+                column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
+                kind = "byline" if run.role == "byline" else "jump line"
+                out.append(Finding(WARNING, "lone-ending", page.frame.number, story.label, column, line,
+                                   f"the {kind} 「{run.text.strip()}」 of {_name(story)} stands alone at the top of "
+                                   f"column {column} on page {page.frame.number}",
+                                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
+    return out
+
+
+#: The checks, each `PageIndex -> [Finding]`, run in this order.
+CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings]
+
+
+def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
+    """Every finding of one page, sorted by place, one per story, code and grid position."""
+    page = index_page(frame, style)
+    seen, out = set(), []
+    for check in CHECKS:
+        for f in check(page):
+            key = (f.code, f.story, f.column, f.line)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return sorted(out, key=lambda f: (f.line, f.column, f.code, f.story))
+
+
+def check_pages(frames, style: Style, sources: dict[tuple[int, str], Source | None],
+                overlapping: frozenset[tuple[int, str]] = frozenset()) -> list[Diagnostic]:
+    """Diagnostics for the findings of the edition's pages; collisions one per story, page and
+    cause (the first place, and how many more), so a long fault is one message. `sources` maps
+    (page number, region label) to the placement's position in the manifest, and (page number,
+    CHROME) to the page's. `overlapping` holds the (page, label) of regions already reported as
+    overlapping: their collisions are that error, not more."""
+    groups: dict[tuple, list[Finding]] = {}
+    for frame in frames:
+        for f in page_findings(frame, style):
+            if f.code == "collision" and {(f.page, f.story), (f.page, f.other)} & overlapping:
+                continue
+            cause = f.message.split(" strikes ")[0] if f.code == "collision" else f.message
+            groups.setdefault((f.page, f.story, f.code, cause), []).append(f)
+    out = []
+    for (page, story, _code, _cause), found in groups.items():
+        first = found[0]
+        more = f" (and {len(found) - 1} more place{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
+        source = sources.get((page, story)) or sources.get((page, CHROME))
+        hint = first.hint or _HINTS.get(first.code, "")
+        out.append(Diagnostic(first.severity, first.code, first.message + more, source, hint))
+    return out
