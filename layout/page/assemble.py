@@ -49,7 +49,7 @@ def planned_photos(issue: Issue, style: Style, ts: Typesetter) -> list[tuple[int
     setter = StorySetter(ts, (style.margin_left, style.margin_top))
     out = []
     for page in issue.pages:
-        fixed = [pl for pl in page.placements if pl.lines and _check_span(pl, style, Report())]
+        fixed = [pl for pl in page.placements if pl.lines and span_fits(pl, g)]
         for pl in page.placements:
             if not span_fits(pl, g):   # reported by the pipeline (layout.spans); nothing is set there
                 continue
