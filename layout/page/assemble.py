@@ -16,6 +16,7 @@ from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import masthead, running_head
 from layout.page.adsource import ad_image
 from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
+from layout.page.hierarchy import headline_size
 from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
 from layout.style import Style
@@ -156,7 +157,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
     else:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         result = setter.set_story(article, region, slots=setter.body_slots(article, region.inset), decks=decks,
-                                  jump_to=pl.continue_on)
+                                  jump_to=pl.continue_on,
+                                  headline_size=headline_size(page, pl, issue, setter.ts.style))
     items += result.items
     if result.remainder:
         if pl.continue_on and not pl.continued:
