@@ -13,14 +13,16 @@ about 0.1 s where the Python jieba takes 0.6 s). It is imported only when a
 headline needs breaking. On top of the words:
 
 * a number and the unit or classifier after it are one word (`3200个`,
-  `5号线`, `2026年`), and so are `第` and its number (`第3届`);
+  `5号线`, `2026年`), and so are `第` and its number (`第3届`) and a word and
+  a one-character classifier or suffix after it (`东湖段`);
 * a space the editor typed is a phrase gap: the best break (0);
 * after `，、：；。！？` and closing brackets, or before an opening one: 1;
 * a phrase boundary between words: before a number (`岗位／3200个`), or
   between a noun and the verb after it (`招聘会／提供`): 6;
-* any other boundary between words: 12, and 8 more where a one-character word
-  stands beside it, as such words are mostly suffixes and particles that
-  belong to their neighbour (`东湖段`, `的`, `在`).
+* any other boundary between words: 12, and up to 8 more beside a
+  one-character word, as such words mostly belong to a neighbour: a
+  classifier, particle or suffix to the word before (`东湖段`, `的`), a
+  preposition to the word after (`在`).
 """
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ COST_SINGLE = 8.0
 _UNIT_CHARS = 2
 _OPENING = frozenset("（([［【〔〖「『“‘《〈｛{")
 _NOUNISH = ("n", "r", "s", "t", "j", "l", "f")
+#: parts of speech of one-character words that lean on the word before / after them
+_LEANS_LEFT = ("q", "u", "k", "f", "y")
+_LEANS_RIGHT = ("p", "d", "c")
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +71,26 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch).startswith("P")
 
 
-def _glued(left: str, right: str) -> bool:
-    """Whether two neighbouring words are one unit on a line: a number and its unit, 第 and its number."""
+def _glued(left: str, right: str, right_tag: str) -> bool:
+    """Whether two neighbouring words are one unit on a line: a number and its unit, 第 and its number,
+    a word and the one-character classifier or suffix that ends it (`东湖段`, `号线`)."""
     if _is_number(left) and right and _is_han(right[0]) and len(right) <= _UNIT_CHARS:
         return True
+    if len(right) == 1 and _is_han(right) and _is_han(left[-1]) and right_tag in ("q", "k"):
+        return True
     return left.endswith("第") and _is_number(right)
+
+
+def _single_penalty(word: str, tag: str, nxt: str, nxt_tag: str) -> float:
+    """Extra cost of a break beside a one-character word: in full before a classifier, particle,
+    suffix or locative (`东湖段`, `的`, `中`), which belong to the word before, and after a
+    preposition, adverb or conjunction (`在`, `再`, `和`), which belong to the word after; half else."""
+    penalty = 0.0
+    if len(nxt) == 1 and _is_han(nxt):
+        penalty = COST_SINGLE if nxt_tag.startswith(_LEANS_LEFT) else COST_SINGLE / 2
+    if len(word) == 1 and _is_han(word):
+        penalty = max(penalty, COST_SINGLE if tag.startswith(_LEANS_RIGHT) else COST_SINGLE / 2)
+    return penalty
 
 
 @lru_cache(maxsize=4096)
@@ -95,14 +115,13 @@ def break_costs(text: str) -> tuple[float | None, ...]:
             costs[pos] = COST_PUNCT
         elif _is_punct(word[-1]) or _is_punct(nxt[0]):
             costs[pos] = None            # after an opening or before a closing mark: the composer forbids it
-        elif _glued(word, nxt):
+        elif _glued(word, nxt, nxt_tag):
             costs[pos] = None
         elif (_is_number(nxt) and not word.endswith("第")) or \
                 (tag.startswith(_NOUNISH) and nxt_tag.startswith("v") and nxt_tag != "vn"):
             costs[pos] = COST_PHRASE
         else:
-            single = (len(word) == 1 and _is_han(word)) or (len(nxt) == 1 and _is_han(nxt))
-            costs[pos] = COST_WORD + (COST_SINGLE if single else 0.0)
+            costs[pos] = COST_WORD + _single_penalty(word, tag, nxt, nxt_tag)
     return tuple(costs)
 
 
