@@ -11,7 +11,6 @@ from layout.page.frames import GlyphRun
 from layout.pipeline import prepare
 from layout.style import SIZE_NAMES
 from layout.text import ComposeSettings, compose_headline
-from layout.text.phrases import inside_word_breaks
 from layout.text.testing import runs
 
 BODY = "本报讯 记者走访了解到，这项工作已经全面铺开，各项准备就绪，市民反映良好。" * 4
@@ -87,6 +86,8 @@ def test_defect_headlines_break_between_words(tmp_path, headline, columns, size)
     if size or columns == (1, 1):
         assert len(lines) >= 2, lines           # the width really makes it break
     assert _cut_words(lines, DEFECT_HEADLINES[headline]) == [], lines
+    from layout.text.phrases import inside_word_breaks
+
     assert inside_word_breaks(lines) == []
 
 
@@ -139,6 +140,8 @@ def test_property_no_break_inside_a_word(words, measure_em):
         for t in texts[:-1]:
             pos += len(t)
             assert pos in bounds, texts
+        from layout.text.phrases import inside_word_breaks
+
         assert inside_word_breaks(texts) == []
 
 
