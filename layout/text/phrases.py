@@ -131,6 +131,9 @@ def inside_word_breaks(lines: Sequence[str]) -> list[int]:
     `lines` are the texts of one headline's lines as printed (the spaces a break
     dropped are not there); the lines are read together as one text and
     segmented as `break_costs` does, so a number and its unit count as one word.
+    A break the editor asked for (a newline or `|` in the headline) is not the
+    composer's: pass the lines of each part between such breaks on their own
+    (`StorySetter.deck_parts` composes them that way).
     """
     texts = [line.strip() for line in lines]
     costs = break_costs("".join(texts))
