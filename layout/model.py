@@ -26,6 +26,7 @@ from layout.page.adsource import is_pdf, pdf_ad_verdicts
 from layout.passed_images import PassedImages
 from layout.wording import counted
 import layout.photo  # noqa: F401 - PNGs whose text chunks pass Pillow's limits are read as images (photo.py)
+from layout.style import parse_length
 
 #: The most pixels a photo or advertisement may have: a 61-megapixel camera original passes, while
 #: a whole broadsheet page at 300 ppi needs 29 million. Pillow itself refuses twice this
@@ -116,6 +117,7 @@ class Article:
     byline: str = ""
     photos: tuple[Photo, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    headline_size: float | None = None   # pt: the editor's size for the 主题 (None: the style's scale decides)
 
     @property
     def lead(self) -> str:
@@ -141,6 +143,7 @@ class Placement:
     source: Source | None = field(default=None, compare=False)
     #: where the values of `columns` and `lines` are written (their diagnostics point there)
     span_sources: dict[str, Source | None] = field(default_factory=dict, compare=False)
+    rank: int | None = None   # the story's place on its page: 1 = the lead (头条)
 
     @property
     def label(self) -> str:
@@ -290,6 +293,7 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                 photo=photo,
                 source=manifest.where(*path),
                 span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines") if key in st},
+                rank=st.get("rank") if isinstance(st.get("rank"), int) and not isinstance(st.get("rank"), bool) else None,
             )
         )
     return PageSpec(
@@ -574,12 +578,14 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
         return re.sub(r"\s*\n\s*", " ", text)
 
     def clean_deck(text: str, where: Source | None) -> str:
-        """Headline decks: spaces separate phrases (再学习 谋发展 明方向) and stay; each phrase is cleaned."""
+        """Headline decks and 插题: spaces separate phrases (再学习 谋发展 明方向) and stay; each phrase is
+        cleaned. A newline or a `|` is the editor's line break: kept as one newline."""
         text = _capped(text, f"a headline deck of '{art_id}'", where, report)
-        return " ".join(clean(part, where) for part in text.split())
+        lines = (" ".join(clean(part, where) for part in line.split()) for line in _FORCED_BREAK.split(text))
+        return "\n".join(line for line in lines if line)
 
     paragraphs = _parse_body(raw.get("body"), manifest.value_at(*base, "body"), clean, report, art_id,
-                             inline=art_id not in manifest.article_files)
+                             inline=art_id not in manifest.article_files, clean_heading=clean_deck)
     photos = []
     for k, ph in enumerate(_list(raw.get("photos"))):
         if not isinstance(ph, dict) or not isinstance(ph.get("file"), str):
@@ -621,10 +627,25 @@ def _build_article(art_id: str, raw: dict, manifest: Manifest, report: Report, l
         byline=_str(raw.get("byline")),
         photos=tuple(photos),
         source=manifest.where(*base),
+        headline_size=_headline_size(raw.get("headline_size"), manifest.value_at(*base, "headline_size"), report),
     )
 
 
+def _headline_size(value, where: Source | None, report: Report) -> float | None:
+    """`headline_size:` -> pt (a 号 name like 一号, or a length like 30pt), None when absent or wrong."""
+    if value is None:
+        return None
+    size = parse_length(value)
+    if size is None or not 5 <= size <= 200:
+        report.error("bad-value", f"headline_size {value!r} is not a type size", where,
+                     "a 号 name (初号, 小初, 一号, 小一, 二号, 小二, 三号 …) or points such as 30pt")
+        return None
+    return size
+
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+#: the editor's line break in a headline deck: a newline, or a | (ASCII or full-width) with any spaces round it
+_FORCED_BREAK = re.compile(r"\s*(?:\n|\||｜)\s*")
 
 
 def _spans(text: str) -> tuple[Span, ...]:
@@ -647,8 +668,10 @@ _FENCE = re.compile(r"^:::\s*(\S*)\s*$")
 _SIGNATURE_LIKE = 30
 
 
-def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, inline: bool) -> list[Paragraph]:
-    """Body text -> paragraphs. Blank lines separate paragraphs; '### ' lines are subheads; a line
+def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, inline: bool,
+                clean_heading=None) -> list[Paragraph]:
+    """Body text -> paragraphs. Blank lines separate paragraphs; '### ' lines are subheads (cleaned by
+    `clean_heading`, which keeps their phrase spaces, when given); a line
     ending in a backslash ends a line of its paragraph there (a hard break: '\\n' in the text); the
     lines of a `::: 落款` block (up to ':::' or the end) are a signature paragraph, one line each."""
     if not isinstance(body, str):
@@ -672,7 +695,7 @@ def _parse_body(body, where: Source | None, clean, report: Report, art_id: str, 
                 out.append(Paragraph(spans=spans, kind=fence, source=src))
         elif text.startswith("#"):
             heading = _capped(text.lstrip("#").strip(), f"a subhead (###) of '{art_id}'", src, report)
-            out.append(Paragraph(spans=_spans(clean(heading, src)), kind="subhead", source=src))
+            out.append(Paragraph(spans=_spans((clean_heading or clean)(heading, src)), kind="subhead", source=src))
         else:
             cleaned = "\n".join(part for part in (clean(seg, src) for seg in _hard_lines(block)) if part)
             spans = _spans(cleaned)

@@ -115,6 +115,24 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class HeadlineScale:
+    """主题 sizes (pt) by a story's place: `lead` for the page's lead (头条), `columns` for the others by
+    width: ((columns, size), …) ascending; a story takes the entry of the widest count it reaches."""
+
+    lead: float
+    columns: tuple[tuple[int, float], ...]
+    lead_min_columns: int = 3   # the widest story is the lead only from this width (rank: 1 always is)
+
+    def for_width(self, columns: int) -> float:
+        """The size for a story `columns` columns wide (the narrowest entry's below the first)."""
+        size = self.columns[0][1]
+        for n, pt in self.columns:
+            if columns >= n:
+                size = pt
+        return size
+
+
+@dataclass(frozen=True)
 class Style:
     name: str
     trim: tuple[float, float]
@@ -128,6 +146,8 @@ class Style:
     masthead_lines: int = 14
     fallback: tuple[str, ...] = ()
     font_dirs: tuple[Path, ...] = ()
+    #: 主题 sizes by importance and width; None: every headline starts at the headline role's size
+    headline_scale: HeadlineScale | None = None
     path: Path | None = field(default=None, compare=False)
     #: where each role's font and each fallback entry is named, for diagnostics
     sources: dict = field(default_factory=dict, compare=False, repr=False)
@@ -231,6 +251,7 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
             color=tuple(c / 100 for c in color),
             align=str(r.get("align", "left")),
         )
+    headline_scale = _headline_scale(data.get("headline_scale"), smap, report)
     for needed in ("body", "headline", "dateline", "byline", "caption", "masthead", "running_head", "kicker", "subhead"):
         if needed not in roles:
             report.error("bad-style", f"style {shown} has no role '{needed}'", Source(shown, 1, 1))
@@ -252,6 +273,7 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         masthead_lines=int(data.get("masthead_lines", 14)),
         fallback=tuple(str(f) for f in data.get("fallback") or ()),
         font_dirs=_font_dirs(data.get("font_dirs"), path, issue_root, smap, report),
+        headline_scale=headline_scale,
         path=path,
         sources={
             **{("roles", n): smap.where(("roles", n, "font")) for n in roles},
@@ -278,3 +300,32 @@ def _font_dirs(listed, style_path: Path, issue_root: Path, smap, report: Report)
         if found is not None:
             dirs.append(found)
     return tuple(dirs)
+def _headline_scale(raw, smap, report: Report) -> HeadlineScale | None:
+    """`headline_scale: {lead: 小初, columns: {1: 三号, 2: 小二, …}}` -> HeadlineScale (None when absent)."""
+    if raw is None:
+        return None
+    hint = "e.g. headline_scale: {lead: 小初, columns: {1: 三号, 2: 小二, 3: 二号}} (sizes: 号 names or pt)"
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), dict) or not raw["columns"]:
+        report.error("bad-style", "headline_scale needs lead: and columns: (a size per column count)",
+                     smap.where(("headline_scale",)), hint)
+        return None
+    lead = parse_length(raw.get("lead"))
+    if lead is None:
+        report.error("bad-style", f"headline_scale.lead must be a size, not {raw.get('lead')!r}",
+                     smap.where(("headline_scale", "lead")), hint)
+        return None
+    columns = []
+    for n, size in raw["columns"].items():
+        pt = parse_length(size)
+        n = int(n) if isinstance(n, str) and n.strip().isdigit() else n
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1 or pt is None:
+            report.error("bad-style", f"headline_scale.columns: {n!r}: {size!r} is not a column count and a size",
+                         smap.where(("headline_scale", "columns", n)), hint)
+            return None
+        columns.append((n, pt))
+    min_cols = raw.get("lead_min_columns", 3)
+    if not isinstance(min_cols, int) or isinstance(min_cols, bool) or min_cols < 1:
+        report.error("bad-style", f"headline_scale.lead_min_columns must be a column count, not {min_cols!r}",
+                     smap.where(("headline_scale", "lead_min_columns")), hint)
+        return None
+    return HeadlineScale(lead, tuple(sorted(columns)), min_cols)

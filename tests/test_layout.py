@@ -200,7 +200,8 @@ def test_picture_ad_and_box_placements(tmp_path, capsys, monkeypatch):
     left, top, right, bottom = picture.crop
     assert left < 0.83 * 2400 < right and right - left < 2400
     # ads keep their proportions, uncropped, inside their region
-    for ad, (pw, ph) in ((ad_png, (3000, 1500)), (ad_pdf, (600 * 300 / 72, 300 * 300 / 72))):
+    # a PNG ad keeps all its pixels; a PDF ad is rendered at 300 ppi of the size it prints
+    for ad, (pw, ph) in ((ad_png, (3000, 1500)), (ad_pdf, (ad_pdf.w * 300 / 72, ad_pdf.w * 300 / 72 / 2))):
         assert ad.w / ad.h == pytest.approx(pw / ph, rel=0.01)
         assert ad.crop[2] - ad.crop[0] == pytest.approx(pw, abs=1)
         assert ad.w <= g.span_width(3, 5) + 0.01

@@ -17,6 +17,7 @@ from layout.page.chrome import check_masthead_width, masthead, masthead_span, ru
 from layout.page.adsource import ad_size
 from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
+from layout.page.hierarchy import headline_size
 from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
 from layout.spans import span_fits
@@ -161,7 +162,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         body = setter.body_slots(article, region.inset)
         jumps.ledger.hand(article.id, body, pl.source)
-        result = setter.set_story(article, region, slots=body, decks=decks, jump_to=pl.continue_on)
+        result = setter.set_story(article, region, slots=body, decks=decks, jump_to=pl.continue_on,
+                                  headline_size=headline_size(page, pl, issue, setter.ts.style))
     items += result.items
     jumps.ledger.print_items(article.id, result.items)
     if pl.continue_on and not pl.continued:

@@ -20,6 +20,7 @@ from layout.page.typeset import Typesetter, glyph_runs
 from layout.photo import exif_damaged, upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
+from layout.text.phrases import inside_word_breaks
 
 #: Under this many pixels per inch at printed size a photo shows its pixels on newsprint.
 MIN_PPI = 150
@@ -92,8 +93,7 @@ class StorySetter:
         first = True
         for par in article.paragraphs:
             if par.kind == "subhead":
-                runs = ts.runs(par.text, "intertitle", where=par.source, article=article.id)
-                for line in ts.headline(runs, measure, align=ts.style.role("intertitle").align):
+                for line in self.deck_lines(par.text, "intertitle", measure, article, where=par.source):
                     slots.append(Slot(line, "intertitle"))
                 continue
             if par.kind == "signature":   # 落款: each line flush right, kept with the text it closes
@@ -125,8 +125,10 @@ class StorySetter:
         return Slot(lines[0], role)
 
     # -- headline group ---------------------------------------------------------
-    def headline_group(self, decks: list[tuple[str, str]], region: Region, article: Article) -> tuple[list[Item], int]:
-        """Decks [(role, text)] across the region -> items and the number of grid lines they take."""
+    def headline_group(self, decks: list[tuple[str, str]], region: Region, article: Article,
+                       headline_size: float | None = None) -> tuple[list[Item], int]:
+        """Decks [(role, text)] across the region -> items and the number of grid lines they take.
+        `headline_size`: the pt the main headline starts at (default: its role's size)."""
         ts, g = self.ts, self.grid
         width = g.span_width(region.first, region.last) - 2 * region.inset
         x0 = self.x(region.first) + region.inset
@@ -137,10 +139,10 @@ class StorySetter:
                 continue
             role = ts.style.role(role_name)
             size = role.size
-            lines = self._fit_headline(text, role_name, width, article) if role_name == "headline" else None
+            lines = self._fit_headline(text, role_name, width, article, headline_size) \
+                if role_name == "headline" else None
             if lines is None:
-                lines = ts.headline(ts.runs(text, role_name, where=article.source, article=article.id), width,
-                                    align=role.align)
+                lines = self.deck_lines(text, role_name, width, article)
             else:
                 size = lines[0].glyphs[0].style.size if lines and lines[0].glyphs else size
             leading = role.leading * size / role.size
@@ -154,18 +156,38 @@ class StorySetter:
             n += 1  # a grid line of air between the headline group and the body
         return items, n
 
-    def _fit_headline(self, text: str, role_name: str, width: float, article: Article):
-        """The main headline at the role's size, or smaller until it takes at most two lines (three if narrow)."""
+    def _fit_headline(self, text: str, role_name: str, width: float, article: Article, start: float | None = None):
+        """The main headline at `start` pt (default: the role's size), or smaller until it takes at most two
+        lines (three if narrow, more only where the editor broke it); warns of a word broken at the smallest."""
+        start = start or self.ts.style.role(role_name).size
+        max_lines = max(2 if width > 2 * self.grid.column_width else 3, text.count("\n") + 1)
+        parts: list[tuple[Line, ...]] = []
+        for size in [start] + [s for s in _HEADLINE_STEPS if s < start]:
+            parts = self.deck_parts(text, role_name, width, article, size=size)
+            if sum(map(len, parts)) <= max_lines:
+                break
+        broken = [part[i].text for part in parts for i in inside_word_breaks([line.text for line in part])]
+        if broken:
+            self.ts.report.warning(
+                "headline-word-broken",
+                f"the headline of '{article.id}' breaks inside a word after 「{broken[0]}」",
+                article.source, "a word is wider than the region at the smallest size: widen the region, "
+                                "shorten the headline or break it yourself with | (docs/manifest.md)")
+        return tuple(line for part in parts for line in part)
+
+    def deck_lines(self, text: str, role_name: str, width: float, article: Article, *, size: float | None = None,
+                   where=None) -> tuple[Line, ...]:
+        """A headline deck or 插题 composed at `size` (default: the role's) -> its lines."""
+        return tuple(line for part in self.deck_parts(text, role_name, width, article, size=size, where=where)
+                     for line in part)
+
+    def deck_parts(self, text: str, role_name: str, width: float, article: Article, *, size: float | None = None,
+                   where=None) -> list[tuple[Line, ...]]:
+        """The lines of each part between the editor's line breaks (newlines), each broken between words."""
         ts = self.ts
-        role = ts.style.role(role_name)
-        max_lines = 2 if width > 2 * self.grid.column_width else 3
-        lines = None
-        for size in [role.size] + [s for s in _HEADLINE_STEPS if s < role.size]:
-            runs = ts.runs(text, role_name, size=size, where=article.source, article=article.id)
-            lines = ts.headline(runs, width, align=role.align)
-            if len(lines) <= max_lines:
-                return lines
-        return lines
+        align = ts.style.role(role_name).align
+        return [ts.headline(ts.runs(part, role_name, size=size, where=where or article.source, article=article.id),
+                            width, align=align) for part in text.split("\n")]
 
     # -- photos ---------------------------------------------------------------------
     def photo_block(self, photo: Photo, first_col: int, last_col: int, top: int, label: str, *,
@@ -244,11 +266,12 @@ class StorySetter:
 
     # -- the story -------------------------------------------------------------------
     def set_story(self, article: Article, region: Region, *, slots: list[Slot], decks: list[tuple[str, str]],
-                  jump_to: int | None = None, label: str = "") -> StoryResult:
+                  jump_to: int | None = None, label: str = "", headline_size: float | None = None) -> StoryResult:
         g = self.grid
-        items: list[Item] = [Anchor("continuation" if label else "story", article.id, label or article.headline,
+        items: list[Item] = [Anchor("continuation" if label else "story", article.id,
+                                    label or article.headline.replace("\n", " "),
                                     self.x(region.first), self.y(region.top))]
-        head_items, head_lines = self.headline_group(decks, region, article)
+        head_items, head_lines = self.headline_group(decks, region, article, headline_size)
         items += head_items
         body_top = region.top + head_lines
         columns = list(range(region.first, region.last + 1))

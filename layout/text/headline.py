@@ -9,12 +9,16 @@ Rules:
 * One line when it fits (punctuation may be squeezed to make it fit, in the
   TYPOGRAPHY §4 order); otherwise the fewest lines that fit.
 * Lines are balanced, not filled: the breaks minimise the squared difference
-  of each line's width from the mean, with a small bias against a first line
-  longer than the next ("no long first line with a short second").
-* Breaks prefer phrase boundaries: a space in the text (cost 0), then after
-  a pause/stop/closing mark or before an opening one, then a Han–Latin
-  boundary, and only then between two Han. Prohibited breaks (clreq §6.1.1
-  [§3.1.7], §6.1.2) are never used.
+  of each line's width from the mean, with a small bias for a first line
+  longer than the next (the longer line first, as papers set a two-line 主题).
+* Breaks fall between words, never inside one (`layout.text.phrases`: the
+  words come from jieba's dictionary; a number and its unit are one word),
+  and prefer phrase boundaries: a space in the text (cost 0), then after a
+  pause/stop/closing mark or before an opening one, then a phrase boundary
+  between words (before a number, between a noun and its verb), then any
+  other word boundary. Only a word too long for the measure on its own is
+  broken inside (between characters, as before). Prohibited breaks (clreq
+  §6.1.1 [§3.1.7], §6.1.2) are never used.
 * A space between two Chinese characters is a phrase separator
   (`再学习 谋发展 明方向`): it is set as a visible gap of one em, and, like
   every space, dropped where the line breaks. Spaces beside Latin text are
@@ -29,17 +33,17 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from layout.text.items import B_LEGAL, CLOSE, G_HL, G_SPACE, OPEN, PAUSE, STOP, Items, build_items
+from layout.text.items import B_LEGAL, CLOSE, G_SPACE, OPEN, PAUSE, STOP, Items, build_items
 from layout.text.justify import set_line
 from layout.text.model import ComposeSettings, Line, Run
+from layout.text.phrases import break_costs
 
 EPS = 1e-6
 #: break cost by kind of boundary, in em² (comparable to the squared width deviation)
 COST_PHRASE = 0.0
 COST_PUNCT = 1.0
-COST_LATIN = 9.0
-COST_HAN = 16.0
-FIRST_LONG_BIAS = 0.25     # per em a line is longer than the mean, weighted by lines still to come
+COST_INSIDE = 100.0        # a break inside a word: only when a word alone is wider than the measure
+FIRST_LONG_BIAS = 0.25     # per em a line is shorter than the mean, weighted by lines still to come
 OVERFLOW = 1e6
 
 
@@ -57,13 +61,19 @@ def compose_headline(runs: Sequence[Run], measure: float, settings: ComposeSetti
     limit = max_lines if max_lines is not None and max_lines > 0 else n
     if _min_width(it, 0, n) <= measure + EPS or limit == 1:
         return (_set(it, 0, n, measure, align, True),)
+    cost = _word_costs(it)
     cands = [j + 1 for j in range(n - 1) if it.gbreak[j] == B_LEGAL]
-    k, fits = _fewest_lines(it, cands, measure)
+    between_words = [b for b in cands if cost[b - 1] is not None]
+    k, fits = _fewest_lines(it, between_words, measure)
     ends = None
     if fits and k <= limit:
-        ends = _balance(it, cands, k, measure, allow_overflow=False)
-    if ends is None:
-        ends = _balance(it, cands, min(k, limit), measure, allow_overflow=True)
+        ends = _balance(it, between_words, k, measure, cost, allow_overflow=False)
+    if ends is None:      # a word alone is too wide, or too few lines allowed: breaks inside words too
+        k, fits = _fewest_lines(it, cands, measure)
+        if fits and k <= limit:
+            ends = _balance(it, cands, k, measure, cost, allow_overflow=False)
+        if ends is None:
+            ends = _balance(it, cands, min(k, limit), measure, cost, allow_overflow=True)
     lines = []
     a = 0
     for b in ends:
@@ -106,19 +116,32 @@ def _min_width(it: Items, a: int, b: int) -> float:
     return _width(it, a, b) - (it.Ye[b] - it.Ys[a])
 
 
-def _break_cost(it: Items, b: int) -> float:
-    j = b - 1
-    kind = it.gk[j]
-    if kind == G_SPACE:
-        return COST_PHRASE
-    if it.cls[j] in (PAUSE, STOP, CLOSE) or it.cls[j + 1] == OPEN:
-        return COST_PUNCT
-    if kind == G_HL or it.gtext[j]:
-        return COST_LATIN
-    return COST_HAN
+def _word_costs(it: Items) -> list[float | None]:
+    """Cost of a break at each gap j (between glyphs j and j+1); None inside a word."""
+    text = []
+    starts = []
+    pos = 0
+    for i in range(it.n):
+        starts.append(pos)
+        text.append(it.text[i])
+        pos += len(it.text[i])
+        if i < it.n - 1:
+            text.append(it.gtext[i])
+            pos += len(it.gtext[i])
+    costs = break_costs("".join(text))
+    out: list[float | None] = []
+    for j in range(it.n - 1):
+        if it.gk[j] == G_SPACE or it.gtext[j]:
+            out.append(COST_PHRASE)
+        elif it.cls[j] in (PAUSE, STOP, CLOSE) or it.cls[j + 1] == OPEN:
+            out.append(COST_PUNCT)
+        else:
+            out.append(costs[starts[j + 1]])
+    return out
 
 
-def _balance(it: Items, cands: list[int], k: int, measure: float, *, allow_overflow: bool) -> list[int] | None:
+def _balance(it: Items, cands: list[int], k: int, measure: float, cost_at: list[float | None], *,
+             allow_overflow: bool) -> list[int] | None:
     """Best k-line breaks over the candidate breakpoints (dynamic programming)."""
     n = it.n
     em = it.em
@@ -143,9 +166,10 @@ def _balance(it: Items, cands: list[int], k: int, measure: float, *, allow_overf
                 else:
                     extra = 0.0
                 dev = (w - target) / em
-                cost = ca + dev * dev + FIRST_LONG_BIAS * lines_after * dev + extra
+                cost = ca + dev * dev - FIRST_LONG_BIAS * lines_after * dev + extra
                 if b != n:
-                    cost += _break_cost(it, b)
+                    c = cost_at[b - 1]
+                    cost += COST_INSIDE if c is None else c
                 old = row.get(b)
                 if old is None or cost < old[0]:
                     row[b] = (cost, a)
