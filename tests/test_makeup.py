@@ -17,7 +17,7 @@ from layout.style import load_style
 
 TRIAL = ROOT / "tests" / "editions" / "donghu-trial" / "issue.yaml"
 TEXT_ROLES = {"body", "dateline", "intertitle", "byline", "jump"}
-SELF_CHECK = {"collision", "empty-column", "lone-ending"}
+SELF_CHECK = {"collision", "empty-column", "lone-ending", "headline-split-word"}
 
 
 def _prepare(path):
@@ -248,6 +248,19 @@ def test_self_check_finds_an_empty_column_and_a_lone_byline(tabloid):
                    + [_body_run(tabloid, 2, 20, "记者 罗佳", role="byline")])
     found = {(f.severity, f.code, f.column, f.line) for f in _findings(tabloid, three)}
     assert found == {("warning", "empty-column", 3, 20), ("warning", "lone-ending", 2, 20)}
+
+
+def test_self_check_finds_a_headline_broken_inside_a_word(tabloid):
+    """The issue's 「冬季招聘会提／供岗位3200个」: a headline's printed lines read as one text break
+    inside 提供; broken between words (招聘会／提供) it is clean."""
+    def headline(first: str, second: str):
+        return _story(tabloid, "job-fair", 1, 2, 10, 30,
+                      [_body_run(tabloid, 1, 10, first, role="headline"),
+                       _body_run(tabloid, 1, 12, second, role="headline")])
+    (f,) = _findings(tabloid, headline("冬季招聘会提", "供岗位3200个"))
+    assert (f.severity, f.code, f.story, f.column, f.line) == ("warning", "headline-split-word", "job-fair", 1, 10)
+    assert "提／供" in f.message
+    assert _findings(tabloid, headline("冬季招聘会", "提供岗位3200个")) == []
 
 
 def test_self_check_diagnostics_name_the_placement_in_the_manifest(tabloid):

@@ -73,6 +73,7 @@ _HINTS = {
     "collision": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "empty-column": "give the story fewer columns, or more text",
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
+    "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
 }
 
 
@@ -344,8 +345,29 @@ def lone_endings(page: PageIndex) -> list[Finding]:
     return out
 
 
+def headline_word_breaks(page: PageIndex) -> list[Finding]:
+    """A headline (主题) whose lines break inside a word (warnings): its printed lines, top to bottom,
+    read as one text by `layout.text.phrases.inside_word_breaks`."""
+    out = []
+    for story in page.stories:
+        heads = sorted((run for run in story.runs if run.role == "headline"), key=lambda r: (r.y, r.xs[0]))
+        if len(heads) < 2:
+            continue
+        from layout.text.phrases import inside_word_breaks
+
+        lines = [run.text for run in heads]
+        for i in inside_word_breaks(lines):
+            run = heads[i]
+            column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
+            out.append(Finding(WARNING, "headline-split-word", page.frame.number, story.label, column, line,
+                               f"the headline of {_name(story)} on page {page.frame.number} breaks inside a word: "
+                               f"「{lines[i].strip()}／{lines[i + 1].strip()}」",
+                               (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
+    return out
+
+
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
-CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings]
+CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks]
 
 
 def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
