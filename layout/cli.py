@@ -157,7 +157,10 @@ def entry() -> None:
     quiet()
     try:
         code = main(one_build=True)
-    except Exception as exc:  # noqa: BLE001 - the command's last word; main() called from Python still raises
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the command's last word (a Rust library's panic is no Exception);
+        # main() called from Python still raises
         if os.environ.get("LAYOUT_DEBUG"):
             raise
         failure.report_unexpected(exc, sys.stderr)

@@ -46,9 +46,27 @@ _LEANS_RIGHT = ("p", "d", "c")
 
 @lru_cache(maxsize=1)
 def _segmenter():
-    """rjieba, imported on first use (its dictionary is built into the module)."""
-    import rjieba
+    """rjieba, imported and its dictionary loaded on first use (the dictionary is built into the
+    module). When memory runs out there, Rust panics: its own message to the process's stderr is
+    caught here, and the panic (not an Exception in Python) becomes a MemoryError that the command
+    reports in one plain line."""
+    import os
+    import tempfile
 
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            import rjieba
+
+            rjieba.tag("中文")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException
+            raise MemoryError("the word segmenter (rjieba) could not load its dictionary") from exc
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
     return rjieba
 
 
