@@ -69,3 +69,42 @@ class OverprintSwitch:
             self.emit(f"/{name} gs")
             self.used.add(name)
             self.on = on
+
+
+# ------------------------------------------------------------------ reading a PDF's overprint (preflight)
+
+#: A graphics state's overprint parameters: (fill overprint `op`, stroke overprint `OP`, mode `OPM`).
+DEFAULT_STATE = (False, False, 0)
+
+
+def after_gs(state: tuple[bool, bool, int], gs) -> tuple[bool, bool, int]:
+    """The overprint parameters after `gs` with an ExtGState dictionary (any mapping with PDF keys
+    "/OP", "/op", "/OPM"): /OP sets both when /op is absent, as the PDF specification says."""
+    fill, stroke, mode = state
+    if "/OP" in gs:
+        stroke = bool(gs["/OP"])
+        fill = stroke
+    if "/op" in gs:
+        fill = bool(gs["/op"])
+    if "/OPM" in gs:
+        mode = int(gs["/OPM"])
+    return fill, stroke, mode
+
+
+def ink_of(colour) -> tuple[float, float, float, float] | None:
+    """A fill or stroke colour as the walk tracks it, (space name, components), as CMYK ink;
+    None for any other space (RGB, separations, patterns)."""
+    space, values = colour
+    if space == "DeviceCMYK" and len(values) == 4:
+        return tuple(values)
+    if space == "DeviceGray" and len(values) == 1:
+        return gray_as_cmyk(values[0])
+    return None
+
+
+def overprints(colour, on: bool, mode: int) -> bool:
+    """Whether painting in `colour` ((space, components)) leaves the plates of its zero inks
+    alone: overprint on, a DeviceCMYK colour, overprint mode 1. With mode 0, or in DeviceGray
+    (converted to all four inks, PDF 1.7 § 8.6.7; Ghostscript's plates agree), the zeros are
+    painted too and knock the other plates out whatever the overprint flag says."""
+    return on and mode == 1 and colour[0] == "DeviceCMYK"
