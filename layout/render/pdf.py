@@ -7,7 +7,10 @@ what the frames say and returns a PDF/X-1a:2001 file as bytes:
   which adds crop and registration marks and a colour bar outside the bleed);
   TrimBox and BleedBox on every page. A photo that touches a trim edge is
   carried on into the bleed.
-- text and rules in the frames' CMYK (the styles give body text K only),
+- text and rules in the frames' CMYK (the styles give body text K only);
+  solid black (0/0/0/100) text and rules overprint (`overprint`: ExtGState
+  with OP/op true and OPM 1, switched only where the colour changes), all
+  else knocks out;
   the text written by `_TextWriter` (one TJ array per run) in one Type 0
   font per face (`pdffont`: harfbuzz subset, ToUnicode per character);
 - photos converted to CMYK within the ink limit (`colour.press_image`; started
@@ -38,6 +41,7 @@ from layout.photo import upright_size
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule
 from layout.render import marks as printer_marks
 from layout.render.colour import PressImage, PrintSettings, prefetch_image, press_image
+from layout.render.overprint import OverprintSwitch, is_solid_black
 from layout.render.pdffont import PdfFont, make_pdf_font
 from layout.render.pdfx import DocInfo, PageExtras, start_pdfx
 
@@ -89,9 +93,12 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
         c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=1,
                              initialFontName=_NoFont.fontName)
         writer = _TextWriter(c, fonts)
+        overprint = OverprintSwitch(c.addLiteral)
         for i, frame in enumerate(frames):
-            slug_text = (lambda x, y, line=slugs[i]: writer.text(line, fonts[slug_font], SLUG_SIZE, x, y)) if slugs else None
-            extras.append(_draw_page(c, frame, photos, marks, slug_text, writer))
+            slug_text = (lambda x, y, line=slugs[i]: (overprint.want(True),   # black text, like any other
+                                                      writer.text(line, fonts[slug_font], SLUG_SIZE, x, y))
+                         ) if slugs else None
+            extras.append(_draw_page(c, frame, photos, marks, slug_text, writer, overprint))
             c.showPage()
         c.save()
     finally:
@@ -115,10 +122,11 @@ def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
 
 
 def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], marks: bool, slug_text,
-               writer: "_TextWriter") -> PageExtras:
+               writer: "_TextWriter", overprint: OverprintSwitch) -> PageExtras:
     """One page into the canvas. Its photos are only named here (`photos`: (file, crop, width,
     height) -> XObject name): they are collected when every page is drawn, so that the drawing
-    never waits for a photo still being separated."""
+    never waits for a photo still being separated. Solid black text and rules overprint, all
+    else knocks out (`overprint`)."""
     page = printer_marks.geometry(frame.width, frame.height, frame.bleed, marks)
     W, H = page.media[2], page.media[3]
     ox, oy = page.trim[0], page.trim[1]
@@ -137,19 +145,25 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
     c.addOutlineEntry(f"第{frame.number}版 {frame.section}", f"p{frame.number}", level=0, closed=False)
     seen: set[str] = set()
     writer.new_page()
+    overprint.new_page()
     used_images: list[str] = []
     for item in frame.items:
         if isinstance(item, GlyphRun):
+            if item.text and item.size > 0:
+                overprint.want(is_solid_black(item.color))
             writer.draw(item, X(item.xs[0]) if item.xs else X(0), Y(item.y))
         elif isinstance(item, Rule):
+            overprint.want(is_solid_black(item.color))
             c.setStrokeColorCMYK(*item.color)
             c.setLineWidth(item.width)
             c.line(X(item.x1), Y(item.y1), X(item.x2), Y(item.y2))
         elif isinstance(item, Box):
+            overprint.want(is_solid_black(item.color))
             c.setStrokeColorCMYK(*item.color)
             c.setLineWidth(item.width)
             c.rect(X(item.x), Y(item.y + item.h), item.w, item.h, stroke=1, fill=0)
         elif isinstance(item, Image):
+            overprint.want(False)
             x, y, w, h, crop = _into_bleed(item, frame)
             job = (item.path, crop, w, h)
             name = photos.get(job)
@@ -168,8 +182,10 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
         elif isinstance(item, Mark):
             pass  # preview overlay only
     if marks:
-        printer_marks.draw_marks(c, page, slug_text)
-    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)))
+        overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
+        printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
+    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)),
+                      gstates=tuple(sorted(overprint.used)))
 
 
 class _TextWriter:

@@ -5,6 +5,8 @@ with pikepdf, and `.finish(images)` on what it returns gives the new bytes
 (two steps, so that the first runs while the last photos are still being
 separated), with:
 
+- the ExtGState dictionaries its pages switch overprint with
+  (`overprint.gstate_dict`: solid black overprints, all else knocks out);
 - the photos (`PressImage`, already CMYK or gray: baseline JPEG, or Flate with
   `print.image_compression: lossless`) as image XObjects on the pages that
   place them (`PageExtras.images`; one object per photo);
@@ -32,6 +34,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
+from layout.render.overprint import gstate_dict
 from layout.render.pdffont import PdfFont, flate_stream, font_objects
 
 PDFX_VERSION = "PDF/X-1:2001"
@@ -65,6 +68,7 @@ class PageExtras:
     number: int
     images: tuple[str, ...] = ()
     fonts: tuple[str, ...] = ()     # resource names of the `PdfFont`s its text uses
+    gstates: tuple[str, ...] = ()   # the `overprint` graphics states its content switches to
 
 
 def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: PrintSettings,
@@ -74,7 +78,7 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
     photos are still being separated, so only the photos and the writing follow the last one."""
     pdf = pikepdf.open(io.BytesIO(raw))
     by_name = {f.resource: f for f in fonts}
-    made: dict[str, pikepdf.Object] = {}    # one object per font, shared by the pages
+    made: dict[str, pikepdf.Object] = {}    # one object per font or graphics state, shared by the pages
     for page, extra in zip(pdf.pages, pages):
         obj = page.obj
         if "/Trans" in obj and len(obj.Trans) == 0:
@@ -82,6 +86,7 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
         if "/ArtBox" in obj:
             del obj["/ArtBox"]
         _add_resources(obj, "/Font", extra.fonts, made, lambda name: font_objects(pdf, by_name[name]))
+        _add_resources(obj, "/ExtGState", extra.gstates, made, lambda name: _gstate(pdf, name))
     _page_labels(pdf, [p.number for p in pages])
     pdf.Root.OutputIntents = Array([_output_intent(pdf, settings)])
     _info(pdf, info)
@@ -123,6 +128,12 @@ def _add_resources(page, category: str, names: tuple[str, ...], made: dict, make
         if name not in made:
             made[name] = make(name)
         res[category][Name("/" + name)] = made[name]
+
+
+def _gstate(pdf: pikepdf.Pdf, name: str) -> pikepdf.Object:
+    """The ExtGState dictionary `name` (`overprint.OVERPRINT` or `KNOCKOUT`) as an indirect object."""
+    entries = {k: Name("/" + v) if isinstance(v, str) else v for k, v in gstate_dict(name).items()}
+    return pdf.make_indirect(Dictionary(**entries))
 
 
 def _image_stream(pdf: pikepdf.Pdf, img: PressImage) -> pikepdf.Stream:

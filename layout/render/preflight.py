@@ -27,6 +27,7 @@ import pikepdf
 from pikepdf import Name
 from PIL import Image as PILImage
 
+from layout.render import overprint
 from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
 from layout.wording import counted
 
@@ -36,7 +37,12 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _RGB_SPACES = {"DeviceRGB", "CalRGB", "RGB"}
 _FORBIDDEN_FILTERS = {"/LZWDecode": "LZW", "/LZW": "LZW", "/JPXDecode": "JPEG 2000"}
 _ABBREV_CS = {"/G": "DeviceGray", "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/I": "Indexed"}
-_OPS = "q Q cm rg RG k K g G cs CS sc scn sh Do BI ID EI PS"  # BI ID EI: pikepdf's "INLINE IMAGE"
+_OPS = ("q Q cm rg RG k K g G cs CS sc scn SC SCN sh Do BI ID EI PS"  # BI ID EI: pikepdf's "INLINE IMAGE"
+        " gs BT ET S s f F f* B B* b b*")  # overprint: its state, text objects, painted paths
+_STROKES = frozenset(("S", "s", "B", "B*", "b", "b*"))
+_FILLS = frozenset(("f", "F", "f*", "B", "B*", "b", "b*"))
+#: Operators that change the fill or the overprint state: inside BT…ET they make the walk read the text.
+_TEXT_STATE = frozenset(("k", "g", "cs", "sc", "scn", "rg", "gs"))
 _TEXT_OPS = " Tf Tm Tj TJ ' \""
 _SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
 #: The bytes that end a token in a content stream: PDF whitespace and delimiters.
@@ -62,6 +68,7 @@ class PageInfo:
     trim: list[float] | None
     bleed: list[float] | None
     art: list[float] | None
+    black_overprint: str = "none"   # yes | no | partly | none: solid black text and rules overprint?
 
 
 @dataclass
@@ -119,6 +126,7 @@ class _Checker:
         self.spaces: set[str] = set()
         self.seen_gs: set[tuple] = set()
         self.small_text: dict[int, int] = {}
+        self.black: dict[int, list[int]] = {}   # page -> [black text and rules overprinted, knocked out]
         self.inline_count = 0
         self.inks: dict[tuple, tuple[float | None, bool]] = {}
 
@@ -218,34 +226,60 @@ class _Checker:
                      page, "remove transfer functions: the plant's RIP applies its own curves")
 
     # -------------------------------------------------------------- content
-    def content(self, obj, res, page: int, ctm=(1, 0, 0, 1, 0, 0), depth: int = 0) -> None:
-        """Walk one content stream (a page's, a form's): colour, images, forms, PostScript, small multi-ink text.
+    def content(self, obj, res, page: int, ctm=(1, 0, 0, 1, 0, 0), depth: int = 0,
+                over=overprint.DEFAULT_STATE) -> None:
+        """Walk one content stream (a page's, a form's): colour, images, forms, PostScript, small
+        multi-ink text, black overprint (`over`: the overprint state it starts in).
 
         Text operators are the bulk of a page but matter only where a fill puts ink on more than one
         plate, so a scan of the bytes (`_fills_look_multi_ink`) decides whether to parse them, and each
-        stream is parsed once. Should a fill turn out to be multi-ink after the scan said no, the walk
-        starts again with the text operators (undoing what it counted), so no check is ever skipped.
+        stream is parsed once; without them a text object (BT) stands for its text, in the fill and
+        overprint it starts with. Should a fill turn out to be multi-ink after the scan said no, or
+        change inside a text object, the walk starts again with the text operators (undoing what it
+        counted), so no check is ever skipped.
         """
         if depth > 8:
             return
         if not _fills_look_multi_ink(obj):
-            saved = dict(self.small_text), dict(self.images), self.inline_count
-            if self.walk(obj, res, page, ctm, depth, text=False):
+            saved = (dict(self.small_text), dict(self.images), self.inline_count,
+                     {k: list(v) for k, v in self.black.items()})
+            if self.walk(obj, res, page, ctm, depth, text=False, over=over):
                 return
-            self.small_text, self.images, self.inline_count = saved
-        self.walk(obj, res, page, ctm, depth, text=True)
+            self.small_text, self.images, self.inline_count, self.black = saved
+        self.walk(obj, res, page, ctm, depth, text=True, over=over)
 
-    def walk(self, obj, res, page: int, ctm, depth: int, text: bool) -> bool:
-        """One pass over a content stream; without `text` it stops (False) at the first multi-ink fill."""
+    def walk(self, obj, res, page: int, ctm, depth: int, text: bool, over=overprint.DEFAULT_STATE) -> bool:
+        """One pass over a content stream; without `text` it stops (False) at the first multi-ink fill,
+        or at a fill or overprint change inside a text object."""
         stack = []
-        fill = ("DeviceGray", (0.0,))
+        fill = stroke = ("DeviceGray", (0.0,))
         multi = False  # the fill puts ink on more than one plate: text in it is measured
+        in_text = False
         size, tm = 0.0, (1, 0, 0, 1, 0, 0)
         for ins in pikepdf.parse_content_stream(obj, _OPS + _TEXT_OPS if text else _OPS):
             op = str(ins.operator)
+            if in_text and not text and op in _TEXT_STATE:
+                return False
             if op in _SHOW_OPS:
                 if multi:
                     self.text(fill, size, tm, ctm, page)
+                self.black_mark(fill, over[0], over[2], page, "text")
+            elif op == "BT":
+                in_text = True
+                if not text:
+                    self.black_mark(fill, over[0], over[2], page, "text")
+            elif op == "ET":
+                in_text = False
+            elif op in _STROKES or op in _FILLS:
+                if op in _STROKES:
+                    self.black_mark(stroke, over[1], over[2], page, "a line")
+                if op in _FILLS:
+                    self.white_overprint(fill, over[0], over[2], page, "a filled shape")
+            elif op == "gs":
+                operands = ins.operands
+                gs = _get(res, "/ExtGState", operands[0]) if operands else None
+                if isinstance(gs, pikepdf.Dictionary):
+                    over = overprint.after_gs(over, gs)
             elif op == "Tm":
                 operands = ins.operands
                 if len(operands) == 6:
@@ -259,10 +293,10 @@ class _Checker:
                 multi = _multi(fill)
                 self.spaces.add("DeviceCMYK")
             elif op == "q":
-                stack.append((ctm, fill, multi))
+                stack.append((ctm, fill, multi, stroke, over))
             elif op == "Q":
                 if stack:
-                    ctm, fill, multi = stack.pop()
+                    ctm, fill, multi, stroke, over = stack.pop()
             elif op == "cm":
                 operands = ins.operands
                 if len(operands) == 6:
@@ -271,20 +305,30 @@ class _Checker:
                 self.space(Name.DeviceRGB, res, page, "a fill colour" if op == "rg" else "a stroke colour")
             elif op == "K":
                 self.spaces.add("DeviceCMYK")
+                stroke = ("DeviceCMYK", tuple(map(float, ins.operands)))
             elif op in ("g", "G"):
                 self.spaces.add("DeviceGray")
                 if op == "g":
                     fill, multi = ("DeviceGray", tuple(map(float, ins.operands))), False
+                else:
+                    stroke = ("DeviceGray", tuple(map(float, ins.operands)))
             elif op in ("cs", "CS"):
                 operands = ins.operands
                 if operands:
                     desc = self.space(_lookup_cs(operands[0], res), res, page, f"colour space {operands[0]}")
                     if op == "cs":
                         fill, multi = (desc, ()), False
+                    else:
+                        stroke = (desc, ())
             elif op in ("sc", "scn"):
                 if fill[0] == "DeviceCMYK":
                     fill = ("DeviceCMYK", tuple(float(v) for v in ins.operands if not isinstance(v, Name)))
                     multi = _multi(fill)
+                elif fill[0] == "DeviceGray":
+                    fill = ("DeviceGray", tuple(float(v) for v in ins.operands if not isinstance(v, Name)))
+            elif op in ("SC", "SCN"):
+                if stroke[0] in ("DeviceCMYK", "DeviceGray"):
+                    stroke = (stroke[0], tuple(float(v) for v in ins.operands if not isinstance(v, Name)))
             elif op == "sh":
                 operands = ins.operands
                 if operands:
@@ -294,7 +338,7 @@ class _Checker:
             elif op == "Do":
                 operands = ins.operands
                 if operands:
-                    self.do(operands[0], res, page, ctm, depth)
+                    self.do(operands[0], res, page, ctm, depth, over)
             elif op == "INLINE IMAGE":
                 self.inline_image(ins.operands[0], res, page, ctm)
             elif op == "PS":
@@ -304,6 +348,26 @@ class _Checker:
                 return False
         return True
 
+    def black_mark(self, colour, on: bool, mode: int, page: int, what: str) -> None:
+        """Tally text or a line painted in `colour` ((space, components)) under the overprint flag
+        `on` and mode `mode`: solid black counts as overprinted or knocked out (`overprint.overprints`);
+        white that overprints is an error."""
+        ink = overprint.ink_of(colour)
+        if ink is not None and overprint.is_solid_black(ink):
+            tally = self.black.setdefault(page, [0, 0])
+            tally[0 if overprint.overprints(colour, on, mode) else 1] += 1
+        else:
+            self.white_overprint(colour, on, mode, page, what)
+
+    def white_overprint(self, colour, on: bool, mode: int, page: int, what: str) -> None:
+        """An error for paper white painted with overprint in mode 1: it leaves every plate as it
+        was, so the white text or shape vanishes over anything beneath it."""
+        ink = overprint.ink_of(colour)
+        if ink is not None and overprint.is_white(ink) and overprint.overprints(colour, on, mode):
+            self.add(ERROR, "white-overprint", f"page {page}: {what} in white is set to overprint: it prints "
+                     "nothing and vanishes over whatever lies beneath", page,
+                     "knock white out (overprint off): only solid black should overprint")
+
     def text(self, fill, size, tm, ctm, page: int) -> None:
         """Count a run of text shown in a multi-ink fill (`_multi`) if it prints under SMALL_TEXT."""
         m = _mul(tuple(float(v) for v in tm), ctm)
@@ -311,13 +375,13 @@ class _Checker:
         if 0 < effective < SMALL_TEXT:
             self.small_text[page] = self.small_text.get(page, 0) + 1
 
-    def do(self, name, res, page: int, ctm, depth: int) -> None:
+    def do(self, name, res, page: int, ctm, depth: int, over=overprint.DEFAULT_STATE) -> None:
         xo = _get(res, "/XObject", name)
         if not isinstance(xo, pikepdf.Stream):
             return
         if xo.get("/Subtype") == Name.Form:
             matrix = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-            self.content(xo, xo.get("/Resources", res), page, _mul(matrix, ctm), depth + 1)
+            self.content(xo, xo.get("/Resources", res), page, _mul(matrix, ctm), depth + 1, over)
         elif xo.get("/Subtype") == Name.Image:
             info = self.image(str(name)[1:], xo, res, page)
             ppi = _ppi(info.width, info.height, ctm)
@@ -703,6 +767,7 @@ def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float, known_inks: Map
             ck.add(ERROR, "content-stream", f"page {i}: the page description cannot be read ({exc})", i,
                    "the file is damaged: export it again")
         _annotations(page, i, ck)
+        r.pages[-1].black_overprint = _black_verdict(ck.black.get(i))
     _whole_file(pdf, ck)
     r.fonts = sorted(ck.fonts.values(), key=lambda f: (f.pages[0], f.name))
     r.images = sorted(ck.images.values(), key=lambda im: (im.page, im.name))
@@ -718,6 +783,15 @@ def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float, known_inks: Map
     for page, count in sorted(ck.small_text.items()):
         ck.add(WARNING, "small-text-inks", f"page {page}: {counted(count, 'text run')} under {SMALL_TEXT:g} pt printed on "
                "more than one plate", page, "set small text in black only (0/0/0/100): newsprint register is loose")
+
+
+def _black_verdict(tally: list[int] | None) -> str:
+    """yes | no | partly | none: whether a page's solid black text and lines overprint, from the
+    walk's [overprinted, knocked out] counts."""
+    if not tally or not any(tally):
+        return "none"
+    overprinted, knocked_out = tally
+    return "yes" if not knocked_out else "no" if not overprinted else "partly"
 
 
 def _pdfx_keys(pdf: pikepdf.Pdf, r: PreflightResult, ck: _Checker) -> None:

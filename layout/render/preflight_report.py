@@ -24,6 +24,10 @@ def to_json(result: PreflightResult) -> dict:
     return data
 
 
+#: `PageInfo.black_overprint` in the text report.
+_OVERPRINT_WORDS = {"none": "- (none on the page)", "partly": "partly (some knock out)"}
+
+
 def _size(box) -> str:
     return f"{(box[2] - box[0]) / MM:.1f} x {(box[3] - box[1]) / MM:.1f} mm"
 
@@ -51,6 +55,7 @@ def format_text(result: PreflightResult) -> str:
             line += f", bleed {(p.trim[0] - p.bleed[0]) / MM:.1f} mm"
         if p.media and p.bleed and p.bleed != p.media:
             line += f", marks area {(p.bleed[0] - p.media[0]) / MM:.1f} mm"
+        line += f"; black text and rules overprint: {_OVERPRINT_WORDS.get(p.black_overprint, p.black_overprint)}"
         out.append(line)
     embedded = sum(f.embedded for f in r.fonts)
     out.append(f"fonts: {len(r.fonts)} ({embedded} embedded, {sum(f.subset for f in r.fonts)} subset)")
