@@ -24,3 +24,24 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+def tiny_edition(folder: Path, stories: str, articles: str, pages_extra: str = "", paper: str = "{name: 新区时报}",
+                 number: int = 7, date: str = "2026-11-27", masthead: bool | None = None) -> Path:
+    """A one-page tabloid edition written into `folder`: `stories` are the page's placement lines,
+    `articles` the articles' lines (indented YAML text); `masthead` is written only when given."""
+    folder.mkdir(parents=True, exist_ok=True)
+    masthead_line = "" if masthead is None else f"\n    masthead: {'true' if masthead else 'false'}"
+    (folder / "issue.yaml").write_text(f"""
+paper: {paper}
+issue: {{number: {number}, date: {date}}}
+style: tabloid
+pages:
+  - section: 要闻{masthead_line}
+    stories:
+{stories}
+{pages_extra}
+articles:
+{articles}
+""", encoding="utf-8")
+    return folder / "issue.yaml"

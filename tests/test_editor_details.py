@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT
+from conftest import ROOT, tiny_edition
 from layout.cli import main
 from layout.diagnostics import Report
 from layout.page.frames import GlyphRun, Mark
@@ -22,21 +22,8 @@ SAMPLE_DIR = ROOT / "issues" / "2026-11-27"
 
 def _edition(tmp_path: Path, stories: str, articles: str, paper: str = "{name: 东湖晚报}", pages_extra: str = "",
              masthead: bool = False) -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "issue.yaml").write_text(f"""
-paper: {paper}
-issue: {{number: 312, date: 2026-12-06}}
-style: tabloid
-pages:
-  - section: 要闻
-    masthead: {'true' if masthead else 'false'}
-    stories:
-{stories}
-{pages_extra}
-articles:
-{articles}
-""", encoding="utf-8")
-    return tmp_path / "issue.yaml"
+    return tiny_edition(tmp_path, stories, articles, pages_extra, paper=paper, number=312, date="2026-12-06",
+                        masthead=masthead)
 
 
 def _prepare(manifest: Path):

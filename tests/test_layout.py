@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS, ROOT
+from conftest import EDITIONS, ROOT, tiny_edition
 from layout.cli import main
 from layout.diagnostics import Report
 from layout.page.frames import Box, GlyphRun, Image, Mark, frame_to_json
@@ -118,20 +118,7 @@ def test_body_lines_sit_on_the_baseline_grid_and_inside_their_regions(edition, b
     assert checked > 5000
 
 
-def _tiny_edition(tmp_path: Path, stories: str, articles: str, pages_extra: str = "") -> Path:
-    (tmp_path / "issue.yaml").write_text(f"""
-paper: {{name: 新区时报}}
-issue: {{number: 7, date: 2026-11-27}}
-style: tabloid
-pages:
-  - section: 要闻
-    stories:
-{stories}
-{pages_extra}
-articles:
-{articles}
-""", encoding="utf-8")
-    return tmp_path / "issue.yaml"
+_tiny_edition = tiny_edition
 
 
 def test_overset_reports_the_characters_that_did_not_fit(tmp_path, capsys):
