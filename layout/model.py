@@ -557,7 +557,7 @@ def _report_unplaced(articles: dict[str, Article], data: dict, report: Report) -
     """A warning at each article that no page's stories name: it would be left out of the edition
     silently. Placements count as written, valid or not (a broken one has its own error)."""
     named = {st.get("article") for page in _list(data.get("pages")) if isinstance(page, dict)
-             for st in _list(page.get("stories")) if isinstance(st, dict)}
+             for st in _list(page.get("stories")) if isinstance(st, dict) and isinstance(st.get("article"), str)}
     for art_id, article in articles.items():
         if art_id not in named:
             report.warning("unplaced-article", f"article '{art_id}' is placed on no page: it is left out of the "

@@ -147,6 +147,10 @@ REGRESSIONS = {
     "section-60000-chars": (lambda d: d["pages"][1].__setitem__("section", "版" * 60000), {"text-too-long"}),
     "body-60000-chars-one-paragraph": (lambda d: d["articles"]["cold-wave"].__setitem__("body", "长" * 60000 + "。"),
                                        {"overset"}),
+    "placement-article-is-a-list": (lambda d: d["pages"][0]["stories"][0].__setitem__(
+        "article", [d["pages"][0]["stories"][0]["article"]]), {"wrong-type"}),
+    "placement-article-is-a-mapping": (lambda d: d["pages"][0]["stories"][0].__setitem__(
+        "article", {"value": d["pages"][0]["stories"][0]["article"]}), {"wrong-type"}),
 }
 
 
