@@ -17,6 +17,7 @@ from pathlib import Path
 from layout.diagnostics import Report, Source
 from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
+from layout.fonts.locale import regional_style
 from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
@@ -76,6 +77,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
         return None  # the input is not what we think it is: don't guess a layout from it
     step("setting pages")
     t = time.perf_counter()
+    style = regional_style(style, issue.info.lang, report, manifest.value_at("issue", "lang"))
     ts = Typesetter(style, issue.info.lang, report)
     on_page = _photo_prefetcher(issue, style, ts) if prefetch_photos else None   # before any text is set
     check_coverage(issue, ts)
@@ -136,9 +138,9 @@ def embed_fonts(ts: Typesetter, timings: dict) -> None:
     """Make the TrueType subsets the PDF embeds for faces that need converting (CFF, collections)."""
     for key, chars in sorted(ts.used.items()):
         face = ts.face(key)
-        if face.needs_conversion:
-            t = time.perf_counter()
-            _path, cached = prepare_embedding(face, chars)
+        t = time.perf_counter()
+        path, cached = prepare_embedding(face, chars, ts.lang)
+        if path != face.source:
             timings[f"convert {face.name}{' (cached)' if cached else ''}"] = time.perf_counter() - t
 
 
@@ -399,7 +401,7 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[by
     converted them (a spawned worker starts with none loaded)."""
     ts = edition.typesetter
     for key, chars in sorted(ts.used.items()):
-        prepare_embedding(ts.face(key), chars)
+        prepare_embedding(ts.face(key), chars, ts.lang)
     return _epub_job(edition, meta, embed_fonts)
 
 

@@ -5,7 +5,8 @@ features. `truetype_subset(path, index, chars)` takes a font file (TTF, OTF,
 TTC or OTC; CFF or glyf outlines), the index of the face in it and the
 characters wanted, and returns the bytes of a TrueType font holding just
 those glyphs: CFF outlines converted to quadratic curves (cu2qu), the cmap
-pointed at the simplified-Chinese `locl` forms, vertical data and hinting
+pointed at the `locl` forms of the edition's region (simplified Chinese unless
+`lang` says zh-TW or zh-HK), vertical data and hinting
 dropped. `cached_truetype` keeps the result in the user's cache, keyed by the
 file's content hash, the face and the character set, behind a file lock and
 written atomically, so concurrent builds share one conversion safely.
@@ -32,6 +33,9 @@ KEEP_FEATURES = ["ccmp", "locl", "liga", "calt", "kern", "mark", "mkmk",
 # maps to Japanese, Korean and traditional forms under JAN/KOR/ZHT/ZHH;
 # keeping those would pull ~5,500 unwanted glyphs into the subset.
 KEEP_LANGSYS = {"ZHS "}
+#: An edition's language -> the OpenType language systems whose `locl` forms it prints, in order of
+#: preference (Hong Kong: ZHH, else the Taiwan forms of ZHT).
+LOCL_LANGSYS = {"zh-CN": ("ZHS ",), "zh-TW": ("ZHT ",), "zh-HK": ("ZHH ", "ZHT ")}
 DROP_TABLES = ["vhea", "vmtx", "VORG"]
 
 _WIN = (3, 1, 0x409)  # Windows, Unicode BMP, US English
@@ -49,20 +53,21 @@ def _family_and_style(font: TTFont) -> tuple[str | None, str | None]:
     return family, style
 
 
-def keep_chinese_langsys(font: TTFont) -> None:
-    """Drop every language system but the defaults and simplified Chinese."""
+def keep_chinese_langsys(font: TTFont, keep=frozenset(KEEP_LANGSYS)) -> None:
+    """Drop every language system but the defaults and those in `keep` (simplified Chinese unless told)."""
     for tag in ("GSUB", "GPOS"):
         if tag not in font:
             continue
         for record in font[tag].table.ScriptList.ScriptRecord:
             script = record.Script
             script.LangSysRecord = [r for r in script.LangSysRecord
-                                    if r.LangSysTag in KEEP_LANGSYS]
+                                    if r.LangSysTag in keep]
             script.LangSysCount = len(script.LangSysRecord)
 
 
-def bake_chinese_locl(font: TTFont) -> list[str]:
-    """Point the cmap at the glyphs `locl` selects for simplified Chinese.
+def bake_chinese_locl(font: TTFont, langsys: tuple[str, ...] = LOCL_LANGSYS["zh-CN"]) -> list[str]:
+    """Point the cmap at the glyphs `locl` selects for simplified Chinese (or, with `langsys`, for the
+    first of those OpenType language systems the font has: ("ZHT ",) for Taiwan's forms).
 
     reportlab draws by character code and applies no OpenType features, so
     forms that Noto CJK SC gives only through `locl` under the ZHS language
@@ -86,9 +91,9 @@ def bake_chinese_locl(font: TTFont) -> list[str]:
         if record.ScriptTag != "hani":
             continue
         default = locl_lookups(record.Script.DefaultLangSys)
-        for ls in record.Script.LangSysRecord:
-            if ls.LangSysTag == "ZHS ":
-                lookups |= locl_lookups(ls.LangSys) - default
+        present = {ls.LangSysTag: ls.LangSys for ls in record.Script.LangSysRecord}
+        chosen = next((present[tag] for tag in langsys if tag in present), None)
+        lookups |= locl_lookups(chosen) - default
     mapping: dict[str, str] = {}
     for index in sorted(lookups):
         lookup = gsub.LookupList.Lookup[index]
@@ -220,14 +225,17 @@ def is_cff(font: TTFont) -> bool:
     return "CFF " in font or "CFF2" in font
 
 
-def truetype_subset(path: Path, index: int, chars: frozenset[str] | set[str], bake_locl: bool = True) -> bytes:
-    """A font file's face -> TrueType bytes with exactly the glyphs for `chars` (plus .notdef)."""
+def truetype_subset(path: Path, index: int, chars: frozenset[str] | set[str], bake_locl: bool = True,
+                    lang: str = "zh-CN") -> bytes:
+    """A font file's face -> TrueType bytes with exactly the glyphs for `chars` (plus .notdef), in the
+    glyph forms of the edition's language `lang` (zh-CN, zh-TW, zh-HK: the font's `locl` for it)."""
     font = open_face(path, index, lazy=False)
     head = font["head"]
     created, modified = head.created, head.modified
+    langsys = LOCL_LANGSYS.get(lang, LOCL_LANGSYS["zh-CN"])
     if bake_locl:
-        bake_chinese_locl(font)
-    keep_chinese_langsys(font)
+        bake_chinese_locl(font, langsys)
+    keep_chinese_langsys(font, frozenset(langsys))
     subset_font(font, frozenset(chars))
     if is_cff(font):
         cff_to_glyf(font, MAX_ERR)
@@ -249,15 +257,17 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def cached_truetype(path: Path, index: int, chars: frozenset[str] | set[str]) -> tuple[Path, bool]:
+def cached_truetype(path: Path, index: int, chars: frozenset[str] | set[str],
+                    lang: str = "zh-CN") -> tuple[Path, bool]:
     """`truetype_subset` through the cache: returns (file, was_cached)."""
     from filelock import FileLock
 
     from layout.util import write_atomic
 
     charset = "".join(sorted(chars))
+    region = "" if lang == "zh-CN" else f"|{lang}"   # zh-CN keeps the keys made before regions were known
     key = hashlib.sha256(
-        f"{CONVERTER_VERSION}|{file_digest(path)}|{index}|{charset}".encode("utf-8", "surrogatepass")
+        f"{CONVERTER_VERSION}|{file_digest(path)}|{index}|{charset}{region}".encode("utf-8", "surrogatepass")
     ).hexdigest()[:32]
     target = cache_dir() / f"{key}.ttf"
     if target.is_file():
@@ -266,5 +276,5 @@ def cached_truetype(path: Path, index: int, chars: frozenset[str] | set[str]) ->
     with FileLock(str(target) + ".lock", timeout=600):
         if target.is_file():  # another build made it while we waited
             return target, True
-        write_atomic(target, truetype_subset(path, index, chars))
+        write_atomic(target, truetype_subset(path, index, chars, lang=lang))
     return target, False

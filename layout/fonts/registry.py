@@ -260,11 +260,15 @@ def _shaped_kern(face: Face, left: str, right: str) -> float:
     return (pos[0].x_advance - plain[0].x_advance) / face.upm
 
 
-def prepare_embedding(face: Face, chars) -> tuple[Path, bool]:
+def prepare_embedding(face: Face, chars, lang: str = "zh-CN") -> tuple[Path, bool]:
     """Make the TrueType file to embed for `face` holding `chars`: (file, came from the cache).
-    Bundled faces and plain TrueType files are embedded as they are (reportlab subsets them)."""
-    if not face.needs_conversion:
+    Bundled faces and plain TrueType files are embedded as they are (reportlab subsets them), unless
+    the face's `locl` gives other forms for the edition's language `lang` (zh-TW, zh-HK), which the
+    conversion bakes into the file's cmap (layout.fonts.locale)."""
+    from layout.fonts.locale import changes_forms
+
+    if not face.needs_conversion and (lang == "zh-CN" or not changes_forms(face, lang)):
         return face.source, True
-    path, cached = cached_truetype(face.source, face.index, frozenset(chars) | {GETA} & set(face.advances))
+    path, cached = cached_truetype(face.source, face.index, frozenset(chars) | {GETA} & set(face.advances), lang)
     _EMBED[face.key] = path
     return path, cached

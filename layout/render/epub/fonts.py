@@ -186,7 +186,8 @@ def subset_face(face: str, chars: set[str], typesetter=None) -> bytes:
     if info.needs_conversion:
         from layout.fonts.convert import cached_truetype
 
-        path, _cached = cached_truetype(info.source, info.index, frozenset(chars) & set(info.advances))
+        lang = typesetter.lang if typesetter is not None else "zh-CN"
+        path, _cached = cached_truetype(info.source, info.index, frozenset(chars) & set(info.advances), lang)
         return path.read_bytes()
     from fontTools import subset  # only with --embed-fonts
     from fontTools.ttLib import TTFont
