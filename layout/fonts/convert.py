@@ -23,7 +23,7 @@ from fontTools.ttLib import TTCollection, TTFont, newTable
 from layout.util import cache_root
 
 #: Bumped whenever the conversion changes, so old cache entries are not reused.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 #: Largest distance, in font units, between a cubic curve and its quadratic replacement.
 MAX_ERR = 1.0
 
@@ -97,9 +97,11 @@ def bake_chinese_locl(font: TTFont, langsys: tuple[str, ...] = LOCL_LANGSYS["zh-
     mapping: dict[str, str] = {}
     for index in sorted(lookups):
         lookup = gsub.LookupList.Lookup[index]
-        if lookup.LookupType != 1:  # single substitution only
-            continue
         for sub in lookup.SubTable:
+            if lookup.LookupType == 7:           # an extension: the real subtable inside (Noto's ZHT)
+                sub = sub.ExtSubTable
+            if getattr(sub, "LookupType", lookup.LookupType) != 1:  # single substitution only
+                continue
             for old, new in sub.mapping.items():
                 mapping.setdefault(old, new)
     changed: set[int] = set()

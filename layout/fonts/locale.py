@@ -57,6 +57,7 @@ def _shaped(face: Face, text: str, lang: str):
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
+    buf.script = "Hani"      # punctuation alone is script Common, whose lookups hold no `locl`
     buf.language = HB_LANGUAGE.get(lang, "zh-Hans")
     hb.shape(font, buf, {})
     return font, buf.glyph_infos, buf.glyph_positions

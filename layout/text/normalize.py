@@ -11,7 +11,8 @@ Rules, applied in this order (the rule name is the `Change.rule`):
 ``ellipsis``       ``...`` (three or more dots) or a lone ``…`` in Chinese context -> ``……``
 ``dash``           ``--`` (two or three hyphens) in Chinese context -> ``——``
 ``quotes``         straight quotes in Chinese context -> “ ” ‘ ’, paired in order
-                   (zh-TW/zh-HK: 「 」 『 』, the regional form, clreq §3.1 punctuation)
+                   (zh-TW/zh-HK: 「 」 『 』, the regional form, clreq §3.1 punctuation;
+                   there “ ” ‘ ’ in Chinese context become 「 」 『 』 too)
 ``fullwidth``      ``, . ; : ? ! ( )`` between or beside Chinese -> ，。；：？！（ ）;
                    a bracket converts with its partner
 ``space-han``      spaces between Chinese characters/marks removed (line-wrap residue);
@@ -184,7 +185,16 @@ def _quotes(t: _Text, lang: str) -> None:
                 closing = after == "" or after in _SPACES or class_code(after) in (
                     CharClass.CLOSE, CharClass.STOP, CharClass.PAUSE) or after in ",.;:?!)"
                 edits.append((p, p + 1, pair[1] if closing else pair[0], "quotes"))
+    if lang in ("zh-TW", "zh-HK"):   # curly quotes pasted from mainland copy: the regional corner brackets
+        for m in re.finditer("[“”‘’]", text):
+            i = m.start()
+            apostrophe = 0 < i < len(text) - 1 and _ascii_alnum(text[i - 1]) and _ascii_alnum(text[i + 1])
+            if not t.protected[i] and not apostrophe and t.chinese_context(i, i + 1):
+                edits.append((i, i + 1, _REGIONAL_QUOTES[m.group()], "quotes"))
     t.apply(edits)
+
+
+_REGIONAL_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
 
 
 def _ascii_alnum(ch: str) -> bool:

@@ -1,0 +1,150 @@
+"""zh-TW and zh-HK editions: the region's glyph forms in the printed PDF.
+
+Tiny editions are built with only Debian's Noto CJK installed (LAYOUT_FONT_DIRS), once per module;
+the glyph each character prints as is read back from the PDF's embedded fonts (ToUnicode ->
+CID -> CIDToGIDMap -> the TrueType program's outline), so the tests see what a press would print.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from layout.cli import main
+
+pikepdf = pytest.importorskip("pikepdf")
+NOTO = Path("/usr/share/fonts/opentype/noto")
+pytestmark = pytest.mark.skipif(not (NOTO / "NotoSerifCJK-Regular.ttc").is_file(),
+                                reason="Debian's fonts-noto-cjk is not installed (scripts/test.sh installs it)")
+
+STOPS = "。，、：；！？"
+BODY = ("記者林佳慧／竹北報導。縣府今天宣布，老街整修工程已經完成、將於週末開放：“歡迎大家來走走！”"
+        "這是第一期工程；第二期何時動工？預計明年。")
+
+
+def _edition(folder: Path, lang: str, style: str = "tabloid") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "issue.yaml").write_text(f"""paper: {{name: 竹北日報}}
+issue: {{number: 7, date: 2026-12-05, lang: {lang}}}
+style: {style}
+pages:
+  - section: 要聞
+    stories:
+      - article: a
+        columns: [1, 3]
+articles:
+  a:
+    headline: 竹北老街整修完成
+    body: |
+      {BODY}
+""", encoding="utf-8")
+    return folder / "issue.yaml"
+
+
+def _style_with_body(folder: Path, font: str) -> str:
+    """A copy of the tabloid style in `folder` whose body and headline are set in `font`."""
+    text = (ROOT / "styles" / "tabloid.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(body: +\{font: )[^,]+", rf"\g<1>{font}", text)
+    (folder / "locl.yaml").write_text(text, encoding="utf-8")
+    return "locl.yaml"
+
+
+def _glyph_boxes(pdf: Path, font_part: str) -> dict[str, tuple[float, float, float, float, float]]:
+    """Character -> (xMin, yMin, xMax, yMax, advance) in em of the glyph it prints as, in the embedded
+    font whose name contains `font_part`."""
+    from fontTools.ttLib import TTFont
+
+    out = {}
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            for font in page.Resources.Font.values():
+                if font_part not in str(font.BaseFont):
+                    continue
+                cid_font = font.DescendantFonts[0]
+                gids = cid_font.CIDToGIDMap.read_bytes()
+                tt = TTFont(io.BytesIO(cid_font.FontDescriptor.FontFile2.read_bytes()))
+                upm, order, glyf, hmtx = tt["head"].unitsPerEm, tt.getGlyphOrder(), tt["glyf"], tt["hmtx"]
+                cmap = font.ToUnicode.read_bytes().decode("ascii")
+                for cid, uni in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap):
+                    ch = bytes.fromhex(uni).decode("utf-16-be")
+                    cid = int(cid, 16)
+                    gid = int.from_bytes(gids[2 * cid:2 * cid + 2], "big")
+                    name = order[gid]
+                    g = glyf[name]
+                    if g.numberOfContours:
+                        out[ch] = (g.xMin / upm, g.yMin / upm, g.xMax / upm, g.yMax / upm, hmtx[name][0] / upm)
+    return out
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """(label) -> (PDF path, `layout build`'s printed output) for the tiny editions."""
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LAYOUT_FONT_DIRS", str(NOTO))
+        for label, lang, font in (("cn-locl", "zh-CN", "Noto Serif CJK SC"), ("tw-locl", "zh-TW", "Noto Serif CJK SC"),
+                                  ("tw-bundled", "zh-TW", None), ("hk-bundled", "zh-HK", None)):
+            folder = tmp_path_factory.mktemp(label)
+            style = _style_with_body(folder, font) if font else "tabloid"
+            manifest = _edition(folder, lang, style)
+            dest = folder / "out"
+            code = main(["build", str(manifest), "-o", str(dest), "--pdf"])
+            assert code == 0, label
+            out[label] = next(dest.glob("*.pdf"))
+    return out
+
+
+def test_locl_gives_taiwan_forms_where_the_face_has_them(builds):
+    """The same face (Noto Serif CJK SC, whose `locl` knows ZHS and ZHT) prints another 。 in zh-TW:
+    a different outline, centred; zh-CN keeps the mainland form in the lower left."""
+    cn = _glyph_boxes(builds["cn-locl"], "NotoSerifCJKsc")
+    tw = _glyph_boxes(builds["tw-locl"], "NotoSerifCJKsc")
+    for ch in "。，、":
+        assert cn[ch][:4] != tw[ch][:4], ch
+        cn_centre = (cn[ch][0] + cn[ch][2]) / 2 / cn[ch][4]
+        tw_centre = (tw[ch][0] + tw[ch][2]) / 2 / tw[ch][4]
+        assert cn_centre < 0.35, (ch, cn_centre)
+        assert abs(tw_centre - 0.5) < 0.1, (ch, tw_centre)
+
+
+@pytest.mark.parametrize("label,face", [("tw-bundled", "NotoSerifCJKtc"), ("hk-bundled", "NotoSerifCJKhk")])
+def test_stops_are_centred_in_the_em_box(builds, label, face):
+    """With the default style (bundled mainland faces), a zh-TW/zh-HK edition's body is printed in the
+    region's sibling face and every stop sits in the middle of its em box, across and up."""
+    boxes = _glyph_boxes(builds[label], face)
+    assert set(STOPS) <= set(boxes), set(STOPS) - set(boxes)
+    for ch in STOPS:
+        x0, y0, x1, y1, adv = boxes[ch]
+        assert abs((x0 + x1) / 2 / adv - 0.5) < 0.1, (ch, (x0 + x1) / 2 / adv)
+        assert abs((y0 + y1) / 2 - 0.38) < 0.15, (ch, (y0 + y1) / 2)   # the em box spans -0.12 .. 0.88
+
+
+def test_corner_brackets_are_the_primary_quotes(builds, tmp_path):
+    """Pasted “ ” in a zh-TW story print as 「 」 (the normaliser's regional rule) in the TC face."""
+    text = _glyph_boxes(builds["tw-bundled"], "NotoSerifCJKtc")
+    assert "「" in text and "」" in text and "“" not in text
+
+
+def test_no_regional_face_is_a_located_warning(tmp_path, monkeypatch, capsys):
+    """No TC face installed: the edition still builds (bundled faces), and `check` says which faces set
+    mainland forms, at the manifest's `lang:` line."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("LAYOUT_FONT_DIRS", str(tmp_path / "empty"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    manifest = _edition(tmp_path / "ed", "zh-TW")
+    main(["check", str(manifest)])
+    out = "".join(capsys.readouterr())
+    line = next(i for i, text in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1) if "lang:" in text)
+    found = re.findall(rf"issue\.yaml:{line}:\d+: warning\[no-regional-face\]: [^']*'(\S+)'", out)
+    assert set(found) == {"serif-regular", "serif-bold", "sans-regular", "sans-bold", "kai-regular"}, out
+
+
+def test_mainland_editions_keep_their_faces(builds):
+    """zh-CN changes no face: the style's own (bundled Hei for the headline), no TC or HK face."""
+    with pikepdf.open(builds["cn-locl"]) as doc:
+        names = {str(f.BaseFont) for page in doc.pages for f in page.Resources.Font.values()}
+    assert any("LayoutNotoSansSC" in n for n in names), names
+    assert not any(re.search(r"CJK(tc|hk)", n) for n in names), names
