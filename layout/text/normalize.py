@@ -186,12 +186,31 @@ def _quotes(t: _Text, lang: str) -> None:
                     CharClass.CLOSE, CharClass.STOP, CharClass.PAUSE) or after in ",.;:?!)"
                 edits.append((p, p + 1, pair[1] if closing else pair[0], "quotes"))
     if lang in ("zh-TW", "zh-HK"):   # curly quotes pasted from mainland copy: the regional corner brackets
-        for m in re.finditer("[“”‘’]", text):
-            i = m.start()
-            apostrophe = 0 < i < len(text) - 1 and _ascii_alnum(text[i - 1]) and _ascii_alnum(text[i + 1])
-            if not t.protected[i] and not apostrophe and t.chinese_context(i, i + 1):
-                edits.append((i, i + 1, _REGIONAL_QUOTES[m.group()], "quotes"))
+        edits += _regional_quotes(t)
     t.apply(edits)
+
+
+def _regional_quotes(t: _Text) -> list:
+    """Edits turning “ ” ‘ ’ into 「 」 『 』: a pair when it holds Chinese or stands in Chinese context (as
+    straight quotes pair), a lone mark in Chinese context; an apostrophe inside a Latin word stays."""
+    text = t.text
+    edits, open_at = [], {"“": [], "‘": []}
+    partner = {"”": "“", "’": "‘"}
+    for m in re.finditer("[“”‘’]", text):
+        i, mark = m.start(), m.group()
+        if t.protected[i] or (0 < i < len(text) - 1 and _ascii_alnum(text[i - 1]) and _ascii_alnum(text[i + 1])):
+            continue
+        if mark in open_at:
+            open_at[mark].append(i)
+        elif open_at[partner[mark]]:
+            p = open_at[partner[mark]].pop()
+            if any(is_chinese(ch) for ch in text[p + 1:i]) or t.chinese_context(p, i + 1):
+                edits += [(p, p + 1, _REGIONAL_QUOTES[text[p]], "quotes"), (i, i + 1, _REGIONAL_QUOTES[mark], "quotes")]
+        elif t.chinese_context(i, i + 1):
+            edits.append((i, i + 1, _REGIONAL_QUOTES[mark], "quotes"))
+    for lone in open_at.values():
+        edits += [(p, p + 1, _REGIONAL_QUOTES[text[p]], "quotes") for p in lone if t.chinese_context(p, p + 1)]
+    return edits
 
 
 _REGIONAL_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
