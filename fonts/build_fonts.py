@@ -10,8 +10,8 @@ Returns: writes fonts/serif-regular.ttf, serif-bold.ttf, sans-regular.ttf,
          of each.  Exit status 1 if any font misses a GB 2312 character.
 
 Each output is a subset of one face (character set below), with CFF outlines
-converted to quadratic `glyf` outlines, vertical-writing data and hinting
-dropped, the cmap pointed at the glyphs OpenType `locl` selects for
+converted to quadratic `glyf` outlines, hinting dropped (the vertical forms
+`vert`/`vrt2` and metrics `vhea`/`vmtx` kept, for vertical setting), the cmap pointed at the glyphs OpenType `locl` selects for
 simplified Chinese (reportlab applies no features; --no-bake-locl turns this
 off), and new names that use no Reserved Font Name of its licence.  The
 output depends only on the source files and the scanned text: timestamps are
@@ -218,8 +218,8 @@ def build_charset(root: Path) -> tuple[CharSet, list[str]]:
 # Font work
 # --------------------------------------------------------------------------
 
-# OpenType features kept for horizontal Chinese text.  Everything else,
-# notably vert/vrt2/vhal/vpal/vkrn/vkna, is dropped with its lookups.
+# OpenType features kept: layout.fonts.convert.KEEP_FEATURES (horizontal Chinese
+# text and the vertical forms vert/vrt2); everything else is dropped with its lookups.
 def locate_face(face: Face) -> int:
     """Index of the wanted face in the source file, found by its names."""
     if face.source.suffix.lower() in (".ttc", ".otc"):
@@ -257,7 +257,7 @@ def rename_font(font: TTFont, face: Face, source: dict, baked: bool) -> None:
         f"Subset of {source[4]} ({source[5]}) from the Debian package "
         f"{face.package}, modified by the layout project: {outlines}"
         "subset to GB 2312 plus newspaper punctuation and name characters, "
-        "vertical-writing glyphs, features and metrics and hinting removed, "
+        "hinting removed, "
         + ("cmap pointed at the simplified-Chinese locl forms, " if baked else "")
         + "renamed. Licensed under the SIL Open Font License, Version 1.1.")
     new = {
@@ -337,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-bake-locl", dest="bake_locl", action="store_false",
                         help="keep the source cmap; do not map characters to their "
                              "simplified-Chinese `locl` forms")
+    parser.add_argument("--only", action="append", default=[], metavar="FILE",
+                        help="build only this output (e.g. serif-regular.ttf); repeatable")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -350,14 +352,15 @@ def main(argv: list[str] | None = None) -> int:
     if new_chars:
         print(f"  new from scanned text: {_describe(new_chars)}")
 
-    jobs = max(1, min(args.jobs, len(FACES)))
+    faces = [f for f in FACES if not args.only or f.output in args.only]
+    jobs = max(1, min(args.jobs, len(faces)))
     if jobs == 1:
         results = [build_face(f, wanted, args.max_err, FONTS_DIR, args.bake_locl)
-                   for f in FACES]
+                   for f in faces]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(build_face, f, wanted, args.max_err, FONTS_DIR,
-                                   args.bake_locl) for f in FACES]
+                                   args.bake_locl) for f in faces]
             results = [f.result() for f in futures]
 
     status = 0

@@ -144,6 +144,10 @@ class Placement:
     #: where the values of `columns` and `lines` are written (their diagnostics point there)
     span_sources: dict[str, Source | None] = field(default_factory=dict, compare=False)
     rank: int | None = None   # the story's place on its page: 1 = the lead (头条)
+    #: "vertical": the story set top to bottom, lines right to left (竖排; layout/page/vertical.py)
+    direction: str = "horizontal"
+    #: "vertical": a horizontal story's headline group set vertically at the right (竖题)
+    headline_direction: str = "horizontal"
 
     @property
     def label(self) -> str:
@@ -294,6 +298,8 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                 source=manifest.where(*path),
                 span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines") if key in st},
                 rank=st.get("rank") if isinstance(st.get("rank"), int) and not isinstance(st.get("rank"), bool) else None,
+                direction="vertical" if st.get("direction") == "vertical" else "horizontal",
+                headline_direction="vertical" if st.get("headline_direction") == "vertical" else "horizontal",
             )
         )
     return PageSpec(

@@ -133,6 +133,49 @@ class HeadlineScale:
 
 
 @dataclass(frozen=True)
+class VerticalStyle:
+    """How vertical stories (竖排, `direction: vertical`) are set: the style's `vertical:` keys."""
+
+    column_chars: int = 0       # characters per vertical 栏 (0: one 栏 the region's height)
+    gutter_chars: float = 2.0   # blank between vertical 栏, in body characters
+    tcy_max: int = 2            # numbers of up to this many digits stand upright side by side (縦中横)
+    headline_size: float | None = None   # pt of a vertical headline (竖题); None: as horizontal
+
+
+def _vertical_style(raw, smap, report: Report) -> VerticalStyle:
+    """The style's `vertical:` mapping -> VerticalStyle; a bad value is a warning and its default."""
+    if raw is None:
+        return VerticalStyle()
+    if not isinstance(raw, dict):
+        report.warning("bad-style", "vertical must be a mapping (column_chars, gutter_chars, tcy_max, "
+                       "headline_size)", smap.where(("vertical",)), "e.g. vertical: {column_chars: 20}")
+        return VerticalStyle()
+    out = {}
+    known = {"column_chars": (int, 0, 1000), "gutter_chars": ((int, float), 0, 20), "tcy_max": (int, 0, 4)}
+    for key, value in raw.items():
+        where = smap.where(("vertical", key))
+        if key == "headline_size":
+            size = parse_length(value)
+            if size is None or size <= 0:
+                report.warning("bad-style", f"vertical.headline_size must be a length like 24pt or 一号, not {value!r}",
+                               where, "units: pt, mm, cm, in, or a 号 name")
+            else:
+                out[key] = size
+            continue
+        if key not in known:
+            report.warning("bad-style", f"unknown key vertical.{key}", where,
+                           did_you_mean(key, [*known, "headline_size"]) or "keys: " + ", ".join([*known, "headline_size"]))
+            continue
+        kind, lo, hi = known[key]
+        if isinstance(value, bool) or not isinstance(value, kind) or not lo <= value <= hi:
+            report.warning("bad-style", f"vertical.{key} must be a number from {lo} to {hi}, not {value!r}", where,
+                           f"the default is {getattr(VerticalStyle(), key)}")
+            continue
+        out[key] = value
+    return VerticalStyle(**out)
+
+
+@dataclass(frozen=True)
 class Style:
     name: str
     trim: tuple[float, float]
@@ -148,6 +191,7 @@ class Style:
     font_dirs: tuple[Path, ...] = ()
     #: 主题 sizes by importance and width; None: every headline starts at the headline role's size
     headline_scale: HeadlineScale | None = None
+    vertical: VerticalStyle = VerticalStyle()
     path: Path | None = field(default=None, compare=False)
     #: where each role's font and each fallback entry is named, for diagnostics
     sources: dict = field(default_factory=dict, compare=False, repr=False)
@@ -274,6 +318,7 @@ def load_style(ref: str, issue_root: Path, report: Report, where: Source | None 
         fallback=tuple(str(f) for f in data.get("fallback") or ()),
         font_dirs=_font_dirs(data.get("font_dirs"), path, issue_root, smap, report),
         headline_scale=headline_scale,
+        vertical=_vertical_style(data.get("vertical"), smap, report),
         path=path,
         sources={
             **{("roles", n): smap.where(("roles", n, "font")) for n in roles},

@@ -6,8 +6,9 @@ TTC or OTC; CFF or glyf outlines), the index of the face in it and the
 characters wanted, and returns the bytes of a TrueType font holding just
 those glyphs: CFF outlines converted to quadratic curves (cu2qu), the cmap
 pointed at the `locl` forms of the edition's region (simplified Chinese unless
-`lang` says zh-TW or zh-HK), vertical data and hinting
-dropped. `cached_truetype` keeps the result in the user's cache, keyed by the
+`lang` says zh-TW or zh-HK), hinting dropped; the vertical forms (`vert`/`vrt2`)
+and vertical metrics (`vhea`/`vmtx`) are kept. `cached_truetype` keeps the
+result in the user's cache, keyed by the
 file's content hash, the face and the character set, behind a file lock and
 written atomically, so concurrent builds share one conversion safely.
 `fonts/build_fonts.py` uses the same functions to make the bundled faces.
@@ -23,12 +24,13 @@ from fontTools.ttLib import TTCollection, TTFont, newTable
 from layout.util import cache_root
 
 #: Bumped whenever the conversion changes, so old cache entries are not reused.
-CONVERTER_VERSION = 2
+CONVERTER_VERSION = 3
 #: Largest distance, in font units, between a cubic curve and its quadratic replacement.
 MAX_ERR = 1.0
 
 KEEP_FEATURES = ["ccmp", "locl", "liga", "calt", "kern", "mark", "mkmk",
-                 "halt", "palt"]
+                 "halt", "palt",
+                 "vert", "vrt2"]   # vertical forms (。，、 upper right, turned brackets): vertical setting
 # Language systems kept besides each script's default.  Noto CJK SC's `locl`
 # maps to Japanese, Korean and traditional forms under JAN/KOR/ZHT/ZHH;
 # keeping those would pull ~5,500 unwanted glyphs into the subset.
@@ -36,7 +38,8 @@ KEEP_LANGSYS = {"ZHS "}
 #: An edition's language -> the OpenType language systems whose `locl` forms it prints, in order of
 #: preference (Hong Kong: ZHH, else the Taiwan forms of ZHT).
 LOCL_LANGSYS = {"zh-CN": ("ZHS ",), "zh-TW": ("ZHT ",), "zh-HK": ("ZHH ", "ZHT ")}
-DROP_TABLES = ["vhea", "vmtx", "VORG"]
+# vhea/vmtx (vertical advances) are kept for vertical setting; VORG belongs to CFF outlines only.
+DROP_TABLES = ["VORG"]
 
 _WIN = (3, 1, 0x409)  # Windows, Unicode BMP, US English
 

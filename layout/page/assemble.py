@@ -20,6 +20,7 @@ from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_cha
 from layout.page.hierarchy import headline_size
 from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
+from layout.page.vertical import set_vertical_story
 from layout.spans import span_fits
 from layout.style import Style
 from layout.wording import counted
@@ -158,6 +159,12 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         decks = [("continuation_head", article.headline)]
         slots = (setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=region.inset),) + slots
         result = setter.set_story(article, region, slots=list(slots), decks=decks, label=f"{article.headline}（续）")
+    elif pl.direction == "vertical":   # 竖排: the whole story top to bottom, lines right to left
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        result, body = set_vertical_story(setter, article, region, decks=decks,
+                                          headline_size=headline_size(page, pl, issue, setter.ts.style))
+        jumps.ledger.hand(article.id, body, pl.source)
+        _vertical_limits(pl, article, report)
     else:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         body = setter.body_slots(article, region.inset)
@@ -166,7 +173,9 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
                                   headline_size=headline_size(page, pl, issue, setter.ts.style))
     items += result.items
     jumps.ledger.print_items(article.id, result.items)
-    if pl.continue_on and not pl.continued:
+    if pl.continue_on and not pl.continued and pl.direction == "vertical":
+        jumps.hand_over(pl, page.number, ())   # a vertical story does not jump: what does not fit is overset
+    if pl.continue_on and not pl.continued and pl.direction != "vertical":
         jumps.hand_over(pl, page.number, result.remainder)
         if body and len(result.remainder) >= len(body):
             report.warning("empty-jump-head", f"'{pl.article}' on page {page.number} prints no text of its own: its "
@@ -184,6 +193,17 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         report.warning("underset", underset_message(pl.article, page.number, result.underset, region),
                        pl.source, underset_hint(pl, result.underset, result.underset_cells, g))
     return result.end
+
+
+def _vertical_limits(pl: Placement, article, report: Report) -> None:
+    """What a vertical story does not do yet, said where the editor asked for it."""
+    if pl.continue_on:
+        report.warning("vertical-jump", f"'{pl.article}' is set vertically and does not jump: text that does not "
+                       f"fit its region is overset, not continued on page {pl.continue_on}", pl.source,
+                       "give the vertical story room for all its text, or set it horizontally to jump it")
+    if article.photos:
+        report.warning("vertical-photo", f"'{pl.article}' is set vertically; its photos are not placed in it",
+                       pl.source, "place the photo as its own picture beside the story (- picture: …)")
 
 
 def _overset_wording(pl: Placement, page: PageSpec, remainder: Sequence[Slot], region: Region,

@@ -14,7 +14,15 @@ BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
 
 @dataclass(frozen=True)
 class GlyphRun:
-    """Glyphs of one font and size; `xs[i]` is the origin of `text[i]`."""
+    """Glyphs of one font and size; `xs[i]` is the origin of `text[i]`.
+
+    `writing` says how the glyphs stand (the backend only follows it):
+    "h" horizontal: every origin on the baseline `y`;
+    "v" a vertical line's upright glyphs in their vertical forms (`vert`/`vrt2`): (xs[i], ys[i]) is
+        glyph i's vertical origin, the middle of the top edge of its em box; the line reads down;
+    "r" set on its side, turned 90° clockwise (Latin in a vertical line): (xs[i], ys[i]) is glyph
+        i's origin on a baseline that runs down the page, the glyph's top towards +x.
+    `y` is ys[0] for "v" and "r" runs."""
 
     font: str
     size: float
@@ -23,6 +31,18 @@ class GlyphRun:
     xs: tuple[float, ...]
     color: CMYK = BLACK
     role: str = "body"
+    writing: str = "h"
+    ys: tuple[float, ...] = ()
+
+
+def run_bounds(run: GlyphRun) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) the em boxes of a run's glyphs cover, in frame coordinates."""
+    s = run.size
+    if run.writing == "v":
+        return min(run.xs) - s / 2, run.ys[0], max(run.xs) + s / 2, run.ys[-1] + s
+    if run.writing == "r":
+        return min(run.xs) - 0.12 * s, run.ys[0], max(run.xs) + 0.88 * s, run.ys[-1] + 0.6 * s
+    return run.xs[0], run.y - 0.88 * s, run.xs[-1] + s, run.y + 0.12 * s
 
 
 @dataclass(frozen=True)

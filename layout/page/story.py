@@ -86,9 +86,11 @@ class StorySetter:
         return self.y(line) + (g.pitch - size) / 2 + 0.88 * size
 
     # -- body ---------------------------------------------------------------------
-    def body_slots(self, article: Article, inset: float = 0.0) -> list[Slot]:
-        """The article's body as grid lines: dateline run into the first paragraph, subheads, byline."""
-        ts, measure = self.ts, self.grid.column_width - 2 * inset
+    def body_slots(self, article: Article, inset: float = 0.0, measure: float | None = None) -> list[Slot]:
+        """The article's body as grid lines: dateline run into the first paragraph, subheads, byline.
+        `measure`: the lines' length in pt (default: the column's width less the inset)."""
+        ts = self.ts
+        measure = self.grid.column_width - 2 * inset if measure is None else measure
         slots: list[Slot] = []
         first = True
         for par in article.paragraphs:

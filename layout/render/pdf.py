@@ -75,15 +75,19 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     for the build's preflight (`preflight(known_inks=…)`)."""
     settings = settings or PrintSettings()
     chars: dict[str, set[str]] = {}
+    upright: dict[str, set[str]] = {}   # characters set upright in vertical lines: their `vert` forms
     for f in frames:
         for it in f.items:
             if isinstance(it, GlyphRun):
                 chars.setdefault(it.font, set()).update(it.text)
+                if it.writing == "v":
+                    upright.setdefault(it.font, set()).update(it.text)
     slug_font = min(chars, key=lambda k: (k != "sans-regular", k)) if chars else None
     slugs = [_slug_line(slug, f, settings) for f in frames] if marks and slug_font else []
     for line in slugs:
         chars[slug_font].update(line)
-    fonts = {key: make_pdf_font(load_face(key), chars[key], f"LF{i}") for i, key in enumerate(sorted(chars), 1)}
+    fonts = {key: make_pdf_font(load_face(key), chars[key], f"LF{i}", upright.get(key, frozenset()))
+             for i, key in enumerate(sorted(chars), 1)}
     buf = io.BytesIO()
     extras: list[PageExtras] = []
     photos: dict[tuple, str] = {}
@@ -151,7 +155,10 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
         if isinstance(item, GlyphRun):
             if item.text and item.size > 0:
                 overprint.want(is_solid_black(item.color))
-            writer.draw(item, X(item.xs[0]) if item.xs else X(0), Y(item.y))
+            if item.writing == "h":
+                writer.draw(item, X(item.xs[0]) if item.xs else X(0), Y(item.y))
+            elif item.xs:   # a vertical line's run: upright ("v") or on its side ("r")
+                writer.draw(item, X(item.xs[0]), Y(item.ys[0]))
         elif isinstance(item, Rule):
             overprint.want(is_solid_black(item.color))
             c.setStrokeColorCMYK(*item.color)
@@ -213,7 +220,11 @@ class _TextWriter:
             if run.color != self.color:
                 self.c.setFillColorCMYK(*run.color)
                 self.color = run.color
-            self._show(run.text, run.xs, self.fonts[run.font], run.size, x0, y0)
+            if run.writing == "v":
+                self._show_vertical(run, self.fonts[run.font], x0, y0)
+            else:   # "r": horizontal glyphs along a baseline turned 90° clockwise, spaced by their ys
+                self._show(run.text, run.xs if run.writing == "h" else run.ys, self.fonts[run.font], run.size,
+                           x0, y0, turned=run.writing == "r")
 
     def text(self, text: str, font: PdfFont, size: float, x0: float, y0: float) -> None:
         """Plain text at natural advances (the slug line), in the current fill colour."""
@@ -224,7 +235,29 @@ class _TextWriter:
         self._show(text, xs, font, size, x0, y0)
         self.color = None
 
-    def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float) -> None:
+    def _show_vertical(self, run: GlyphRun, font: PdfFont, x0: float, y0: float) -> None:
+        """One vertical run in the Identity-V font (`<resource>V`): (x0, y0) is the first glyph's
+        vertical origin; each glyph advances one em down (DW2), a TJ number moves the next to its
+        composed y (counted from the start in hundredths, so rounding never accumulates)."""
+        k = 1000.0 / run.size
+        start = run.ys[0]
+        target = [(y - start) * k for y in run.ys]
+        codes = font.encode_vertical(run.text)
+        parts: list[str] = []
+        cut = 0
+        before = 0
+        for i in range(len(run.text) - 1):   # a positive number moves the pen down (PDF 9.4.4)
+            need = round((target[i + 1] - 1000.0 * (i + 1)) * 100)
+            if need != before:
+                parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num((need - before) / 100)}")
+                cut = i + 1
+                before = need
+        parts.append(f"<{codes[cut * 4:]}>")
+        resource = font.resource + "V"
+        self.page_fonts.add(resource)
+        self.c._code.append(f"BT {_num(x0)} {_num(y0)} Td /{resource} {_num(run.size)} Tf [{' '.join(parts)}] TJ ET")
+
+    def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float, turned: bool = False) -> None:
         n = len(text)
         k = 1000.0 / size
         natural = list(map(font.advance.get, map(ord, text), repeat(1000.0)))
@@ -248,7 +281,8 @@ class _TextWriter:
         parts.append(f"<{codes[cut * 4:]}>")
         self.page_fonts.add(font.resource)
         tc_on, tc_off = (f" {_num(tc)} Tc", " 0 Tc") if tc else ("", "")
-        self.c._code.append(f"BT {_num(x0)} {_num(y0)} Td{tc_on} /{font.resource} {_num(size)} Tf "
+        place = f"0 -1 1 0 {_num(x0)} {_num(y0)} Tm" if turned else f"{_num(x0)} {_num(y0)} Td"
+        self.c._code.append(f"BT {place}{tc_on} /{font.resource} {_num(size)} Tf "
                             f"[{' '.join(parts)}] TJ{tc_off} ET")
 
 

@@ -11,7 +11,9 @@ One Type 0 font per face, as professional CJK layout tools write them: no
 switching between 256-glyph subsets inside a line, and a ToUnicode entry per
 character (so copying text from the PDF gives back exactly what was set, also
 beyond the BMP and where two characters share a glyph). `pdfx` turns a
-`PdfFont` into PDF objects (`font_objects`).
+`PdfFont` into PDF objects (`font_objects`; `vertical_font_object` for the
+Identity-V font of vertical lines, whose glyphs are the face's `vert`/`vrt2`
+forms, given CIDs after the characters' and mapped back in ToUnicode).
 """
 from __future__ import annotations
 
@@ -43,6 +45,10 @@ class PdfFont:
     descent: float
     table: dict                   # str.translate table: character -> chr(CID)
     advance: dict                 # code point -> width in thousandths of an em (1000 for a character not held)
+    #: str.translate table of a vertical line (Identity-V): character -> chr(CID of its `vert` form,
+    #: else of its glyph). CIDs of vertical forms follow the characters' (ToUnicode maps them back).
+    vtable: dict | None = None
+    vchars: tuple[str, ...] = ()  # character of each vertical-form CID, in order after `chars`
 
     def width(self, ch: str) -> float:
         return self.advance.get(ord(ch), 1000.0)
@@ -51,10 +57,18 @@ class PdfFont:
         """Text -> the hex string of its CIDs (two bytes each), for a PDF <…> string."""
         return text.translate(self.table).encode("utf-16-be").hex()
 
+    def encode_vertical(self, text: str) -> str:
+        """Text of a vertical line -> the hex string of its CIDs, vertical forms where the face has them."""
+        return text.translate(self.vtable or self.table).encode("utf-16-be").hex()
 
-def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -> PdfFont:
-    """The subset of `face` (its embeddable TrueType file) holding `chars`, as a `PdfFont`."""
+
+def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
+                  vertical: set[str] | frozenset[str] = frozenset()) -> PdfFont:
+    """The subset of `face` (its embeddable TrueType file) holding `chars`, as a `PdfFont`; with
+    the `vert`/`vrt2` forms of the characters in `vertical` (those set upright in vertical lines)."""
     import uharfbuzz as hb
+
+    from layout.fonts.vertical import vertical_glyph
 
     ordered = tuple(sorted(chars))
     if len(ordered) >= 0xD800 - 1:   # CIDs are written as UTF-16 code units: stay below the surrogates
@@ -67,6 +81,13 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -
     wanted.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NOTDEF_OUTLINE
     for tag in _DROP:
         wanted.drop_table_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+    nominal = hb.Font(source)
+    turned = {}                                  # character -> its vertical form's glyph in the source
+    for ch in sorted(vertical):
+        old = vertical_glyph(face, ch)
+        if old and old != nominal.get_nominal_glyph(ord(ch)):
+            turned[ch] = old
+            wanted.glyph_set.add(old)
     plan = hb.SubsetPlan(source, wanted)
     old_of = plan.unicode_to_old_glyph_mapping
     new_of = plan.old_to_new_glyph_mapping
@@ -80,6 +101,11 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -
         gid = (new_of.get(old) or 0) if old is not None else 0
         gids.append(gid)
         widths.append(round(subset.get_glyph_h_advance(gid) * 1000 / upm, 3))
+    vchars = tuple(ch for ch in turned if new_of.get(turned[ch]))
+    for ch in vchars:
+        gid = new_of.get(turned[ch])
+        gids.append(gid)
+        widths.append(round(subset.get_glyph_h_advance(gid) * 1000 / upm, 3))
     extents = [subset.get_glyph_extents(g) for g in set(gids)]
     xs = [e.x_bearing for e in extents if e] or [0]
     x2 = [e.x_bearing + e.width for e in extents if e] or [upm]
@@ -87,13 +113,17 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str) -
     y2 = [e.y_bearing for e in extents if e] or [round(face.ascent * upm)]
     scale = 1000 / upm
     bbox = (round(min(xs) * scale), round(min(ys) * scale), round(max(x2) * scale), round(max(y2) * scale))
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(("".join(ordered) + face.ps_name).encode("utf-8")).digest()[:6])
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(("".join(ordered) + "|" + "".join(vchars)
+                                                            + face.ps_name).encode("utf-8")).digest()[:6])
+    table = {ord(ch): chr(i) for i, ch in enumerate(ordered, 1)}
+    vtable = dict(table)
+    vtable.update({ord(ch): chr(i) for i, ch in enumerate(vchars, len(ordered) + 1)})
     ps = re.sub(r"[^A-Za-z0-9_.-]", "", face.ps_name) or "Font"
     return PdfFont(
         resource=resource, base_font=f"{tag}+{ps}", program=program, chars=ordered, gids=tuple(gids),
         widths=tuple(widths), bbox=bbox, ascent=round(face.ascent * 1000, 3), descent=round(face.descent * 1000, 3),
-        table={ord(ch): chr(i) for i, ch in enumerate(ordered, 1)},
-        advance={ord(ch): w for ch, w in zip(ordered, widths)},
+        table=table, advance={ord(ch): w for ch, w in zip(ordered, widths)},
+        vtable=vtable if vchars else None, vchars=vchars,
     )
 
 
@@ -120,7 +150,17 @@ def font_objects(pdf: pikepdf.Pdf, font: PdfFont) -> pikepdf.Object:
     return pdf.make_indirect(Dictionary(
         Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + font.base_font), Encoding=Name("/Identity-H"),
         DescendantFonts=Array([pdf.make_indirect(cidfont)]),
-        ToUnicode=pdf.make_indirect(flate_stream(pdf, to_unicode(font.chars))),
+        ToUnicode=pdf.make_indirect(flate_stream(pdf, to_unicode(font.chars + font.vchars))),
+    ))
+
+
+def vertical_font_object(pdf: pikepdf.Pdf, horizontal: pikepdf.Object) -> pikepdf.Object:
+    """The vertical (Identity-V) Type 0 font over the CIDFont, program and ToUnicode of a
+    horizontal one made by `font_objects`: vertical lines advance one em down per glyph (the
+    default DW2, origin at the top middle of the em box) and extract as the characters set."""
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=horizontal.BaseFont, Encoding=Name("/Identity-V"),
+        DescendantFonts=horizontal.DescendantFonts, ToUnicode=horizontal.ToUnicode,
     ))
 
 

@@ -35,7 +35,7 @@ from pikepdf import Array, Dictionary, Name, String
 from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
 from layout.render.overprint import gstate_dict
-from layout.render.pdffont import PdfFont, flate_stream, font_objects
+from layout.render.pdffont import PdfFont, flate_stream, font_objects, vertical_font_object
 
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"
@@ -85,7 +85,7 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
             del obj["/Trans"]
         if "/ArtBox" in obj:
             del obj["/ArtBox"]
-        _add_resources(obj, "/Font", extra.fonts, made, lambda name: font_objects(pdf, by_name[name]))
+        _add_resources(obj, "/Font", extra.fonts, made, lambda name: _font_object(pdf, by_name, made, name))
         _add_resources(obj, "/ExtGState", extra.gstates, made, lambda name: _gstate(pdf, name))
     _page_labels(pdf, [p.number for p in pages])
     pdf.Root.OutputIntents = Array([_output_intent(pdf, settings)])
@@ -96,6 +96,17 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
     if pages:
         pdf.Root.PageMode = Name.UseOutlines
     return PendingPdfx(pdf, pages)
+
+
+def _font_object(pdf: pikepdf.Pdf, by_name: dict[str, PdfFont], made: dict, name: str) -> pikepdf.Object:
+    """The font object a page names: a `PdfFont`'s, or, for `<resource>V`, the vertical (Identity-V)
+    font over the same embedded font."""
+    if name in by_name:
+        return font_objects(pdf, by_name[name])
+    base = name[:-1]
+    if base not in made:
+        made[base] = font_objects(pdf, by_name[base])
+    return vertical_font_object(pdf, made[base])
 
 
 @dataclass

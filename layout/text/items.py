@@ -16,7 +16,10 @@ This is where the rules that come *before* breaking are applied:
   spaces, with their stretch and shrink limits (TYPOGRAPHY §3–4);
 * break opportunities: legal, or only as an emergency because they would
   split a word, a number, ——/…… (clreq §6.1.2) or break a prohibition
-  (clreq §6.1.1 [§3.1.7]).
+  (clreq §6.1.1 [§3.1.7]);
+* in a vertical line (`settings.vertical`), a number of at most
+  `settings.tcy_max` digits becomes one upright glyph one em long, composed as
+  a Han character (縦中横; `layout/text/vertical.py`).
 
 The lists are built once and only read afterwards (treat `Items` as frozen).
 """
@@ -142,6 +145,7 @@ def build_items(runs: Sequence[Run], settings: ComposeSettings, *, headline: boo
     pend_w = 0.0
     pend_em = 0.0
     table_get = table.get
+    tcy_max = settings.tcy_max if settings.vertical else 0
     for run in runs:
         st = run.style
         size = st.size
@@ -150,7 +154,8 @@ def build_items(runs: Sequence[Run], settings: ComposeSettings, *, headline: boo
         codes = list(map(table_get, text))
         if None in codes:
             codes = [class_code(ch) for ch in text]
-        if not pend_t and SPACE not in codes and COMBINING not in codes:
+        tokens = _tcy_tokens(text, codes, tcy_max) if tcy_max and DIGIT in codes else None
+        if tokens is None and not pend_t and SPACE not in codes and COMBINING not in codes:
             # fast path: a run with no spaces and no combining marks, one glyph per character
             base = len(texts)
             texts.extend(text)
@@ -161,8 +166,8 @@ def build_items(runs: Sequence[Run], settings: ComposeSettings, *, headline: boo
             if "-" in text or "\u2019" in text:
                 ambiguous.extend(base + i for i, ch in enumerate(text) if ch == "-" or ch == "\u2019")
             continue
-        for ch in text:
-            c = table.get(ch)
+        for ch in text if tokens is None else tokens:
+            c = HAN if type(ch) is TcyNumber else table.get(ch)
             if c is None:
                 c = class_code(ch)
             if c == HAN:
@@ -171,10 +176,10 @@ def build_items(runs: Sequence[Run], settings: ComposeSettings, *, headline: boo
                         spaces[len(texts) - 1] = (pend_t, pend_w, pend_em)
                     pend_t = ""
                     pend_w = pend_em = 0.0
-                t_append(ch)
+                t_append(str(ch))
                 c_append(HAN)
                 s_append(st)
-                a_append(acache[ch] * size)
+                a_append(size if type(ch) is TcyNumber else acache[ch] * size)
                 continue
             if c == SPACE:
                 pend_t += ch
@@ -241,6 +246,36 @@ def build_items(runs: Sequence[Run], settings: ComposeSettings, *, headline: boo
     _gaps(it, special, spaces, alnum_run, settings, headline)
     _prefix(it)
     return it
+
+
+class TcyNumber(str):
+    """A number set upright side by side in a vertical line (縦中横): one glyph, one em, a Han's rules."""
+
+
+def _tcy_tokens(text: str, codes: list[int], most: int) -> list[str] | None:
+    """A vertical run's characters, with each number of at most `most` ASCII digits that stands
+    alone (no letter, digit, sign, unit or Latin punctuation beside it) as one `TcyNumber`;
+    None when the run has none."""
+    out: list[str] = []
+    found = False
+    n = len(text)
+    k = 0
+    while k < n:
+        if codes[k] == DIGIT and text[k] in "0123456789" and (k == 0 or codes[k - 1] not in _LATIN_RUN):
+            j = k
+            while j < n and codes[j] == DIGIT and text[j] in "0123456789":
+                j += 1
+            if j - k <= most and (j == n or codes[j] not in _LATIN_RUN):
+                out.append(TcyNumber(text[k:j]))
+                found = True
+                k = j
+                continue
+            out.extend(text[k:j])
+            k = j
+            continue
+        out.append(text[k])
+        k += 1
+    return out if found else None
 
 
 def _disambiguate(i: int, texts: list[str], cls: list[int], space_text: list[str]) -> None:

@@ -63,6 +63,8 @@ class ComposeSettings:
     indent: float = 2.0              # first-line indent in em of the first run's size
     align: str = "justify"           # justify | left | center | right
     min_last_line: int = 2           # content characters the last line must hold (when it is not the first)
+    vertical: bool = False           # a vertical line (竖排): numbers of up to tcy_max digits are one upright em
+    tcy_max: int = 2                 # 縦中横: the longest number set upright side by side (vertical only)
 
     def __post_init__(self) -> None:
         for name, allowed in (("linebreak", LEVELS), ("punctuation", PUNCTUATION_STYLES),

@@ -79,8 +79,10 @@ def settings_fields(spec: str) -> dict[str, object]:
         k, _, v = part.partition("=")
         if k in ("indent",):
             out[k] = float(v)
-        elif k in ("min_last_line",):
+        elif k in ("min_last_line", "tcy_max"):
             out[k] = int(v)
+        elif k in ("vertical",):
+            out[k] = v == "yes"
         else:
             out[k] = v
     return out

@@ -13,6 +13,7 @@ import pytest
 
 from layout.text import ComposeSettings, Run, TextStyle, compose_headline, compose_paragraph, normalize
 from layout.text.testing import FIXED, FixedMetrics, glyph_table, picture
+from layout.text.vertical import VerticalMetrics
 
 from .caseformat import Case, load, settings_fields
 
@@ -35,7 +36,9 @@ class HaltMetrics(FixedMetrics):
         return None
 
 
-METRICS = {"fixed": FIXED, "halt": HaltMetrics(), "widespace": FixedMetrics(space=0.4)}
+#: "vertical": the fixed metrics down a vertical line (upright 1 em, Latin on its side 0.5 em)
+METRICS = {"fixed": FIXED, "halt": HaltMetrics(), "widespace": FixedMetrics(space=0.4),
+           "vertical": VerticalMetrics(FIXED, lambda ch: None)}
 
 
 def _runs(text: str, metrics) -> list[Run]:
