@@ -12,6 +12,7 @@ from layout.render.epub.media import ad_bytes, cover_jpeg, photo_bytes
 from layout.render.epub.navigation import nav_document, toc_sections
 from layout.render.epub.package import Parts, build_package
 from layout.render.epub.plan import Plan, plan_edition
+from layout.render.epub.vertical import mark_vertical, page_progression, vertical_articles
 
 #: The namespace of edition identifiers: uuid5(this, "<paper name>/<issue number>").
 EDITION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "layout:newspaper-edition")
@@ -71,6 +72,7 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
     issue = edition.issue
     lang = lang_tag(issue.info.lang)
     plan = plan_edition(issue, edition.frames)
+    vertical = vertical_articles(issue)
     top_css = ("css/edition.css", "css/roles.css")
     text_css = tuple(f"../{c}" for c in top_css)
 
@@ -95,6 +97,8 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
                                + ", for readers who cannot see it")
         if doc.article:
             tree = story_document(doc, plan, lang, text_css, images)
+            if doc.article.id in vertical:
+                mark_vertical(tree, getattr(getattr(edition.style, "vertical", None), "tcy_max", 2))
         elif doc.ad:
             tree = ad_document(doc, plan, lang, text_css, images[0])
         else:
@@ -148,5 +152,6 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
         plan=plan,
         cover=cover,
         guide=guide,
+        direction=page_progression(plan, vertical),
     )
     return build_package(parts)

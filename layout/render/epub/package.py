@@ -45,6 +45,7 @@ class Parts:
     plan: Plan
     cover: tuple[str, bytes] | None = None               # (path, JPEG)
     guide: list[dict] = field(default_factory=list)
+    direction: str | None = None                         # the spine's page-progression-direction ("rtl")
 
 
 class _Item(epub.EpubItem):
@@ -97,6 +98,8 @@ def _book(parts: Parts) -> epub.EpubBook:
     book.set_identifier(parts.identifier)
     book.set_title(parts.title)
     book.set_language(parts.lang)
+    if parts.direction:
+        book.set_direction(parts.direction)
     for ns, name, value, attrs in parts.metadata:
         book.add_metadata(ns, name, value, attrs or None)
     if parts.cover:

@@ -1,0 +1,113 @@
+"""Vertical stories (竖排) in the EPUB: which documents read top to bottom, and the book's page turn.
+
+`vertical_articles(issue)` takes the edition's `Issue` and returns the ids of
+the articles whose story begins in a placement with `direction: vertical`
+(a jumped story follows the page it starts on). `page_progression(plan,
+vertical)` returns "rtl" when the vertical stories hold more than half of the
+edition's running text (the reader then turns pages right to left, as a
+vertical paper or book is read), else None: the reading system's default,
+left to right. `mark_vertical(html, tcy_max)` marks a story document as
+vertical (`class="vertical"` on its root, which `edition.css` sets in
+`writing-mode: vertical-rl`) and wraps numbers of up to `tcy_max` digits in
+`<span class="tcy">`, set upright side by side (縦中横, `text-combine-upright`),
+as the print edition sets them.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+XHTML = "http://www.w3.org/1999/xhtml"
+#: A run of ASCII digits standing alone (not part of a Latin word, a decimal or a longer number).
+_DIGITS = re.compile(r"(?<![0-9A-Za-z.,:])[0-9]+(?![0-9A-Za-z]|[.,:][0-9])")
+
+
+def vertical_articles(issue) -> frozenset[str]:
+    """Ids of the articles whose first placement is set vertically."""
+    first: dict[str, str] = {}
+    for page in issue.pages:
+        for pl in page.placements:
+            if pl.kind == "article" and not pl.continued:
+                first.setdefault(pl.article, getattr(pl, "direction", "horizontal"))
+    return frozenset(art for art, direction in first.items() if direction == "vertical")
+
+
+def page_progression(plan, vertical: frozenset[str]) -> str | None:
+    """'rtl' when vertical stories hold most of the edition's running text, else None (left to right)."""
+    total = upright = 0
+    for doc in plan.docs:
+        if doc.article is None:
+            continue
+        n = sum(len(par.text) for par in doc.article.paragraphs)
+        total += n
+        upright += n if doc.article.id in vertical else 0
+    return "rtl" if total and upright * 2 > total else None
+
+
+def mark_vertical(html: etree._Element, tcy_max: int) -> None:
+    """Mark a story document vertical; numbers of 1..`tcy_max` digits become 縦中横 spans."""
+    html.set("class", "vertical")
+    if tcy_max < 1:
+        return
+    body = html.find(f"{{{XHTML}}}body")
+    for node in list(body.iter()) if body is not None else ():
+        if not isinstance(node.tag, str) or node.tag == f"{{{XHTML}}}span" and node.get("class") == "tcy":
+            continue
+        _wrap_text(node, tcy_max)
+        for child in list(node):
+            _wrap_tail(child, tcy_max)
+
+
+def _pieces(text: str, tcy_max: int) -> list[tuple[str, bool]]:
+    """Text -> (piece, is a 縦中横 number) in order."""
+    out, pos = [], 0
+    for m in _DIGITS.finditer(text):
+        if len(m.group()) > tcy_max:
+            continue
+        out += [(text[pos:m.start()], False), (m.group(), True)]
+        pos = m.end()
+    out.append((text[pos:], False))
+    return out
+
+
+def _span(number: str) -> etree._Element:
+    span = etree.Element(f"{{{XHTML}}}span")
+    span.set("class", "tcy")
+    span.text = number
+    return span
+
+
+def _wrap_text(node, tcy_max: int) -> None:
+    if not node.text:
+        return
+    pieces = _pieces(node.text, tcy_max)
+    if len(pieces) == 1:
+        return
+    node.text = pieces[0][0]
+    at, last = 0, None
+    for text, number in pieces[1:]:
+        if number:
+            last = _span(text)
+            node.insert(at, last)
+            at += 1
+        else:
+            last.tail = text
+
+
+def _wrap_tail(child, tcy_max: int) -> None:
+    if not child.tail:
+        return
+    pieces = _pieces(child.tail, tcy_max)
+    if len(pieces) == 1:
+        return
+    parent = child.getparent()
+    child.tail = pieces[0][0]
+    at, last = parent.index(child) + 1, None
+    for text, number in pieces[1:]:
+        if number:
+            last = _span(text)
+            parent.insert(at, last)
+            at += 1
+        else:
+            last.tail = text
