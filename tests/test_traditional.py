@@ -148,3 +148,44 @@ def test_mainland_editions_keep_their_faces(builds):
         names = {str(f.BaseFont) for page in doc.pages for f in page.Resources.Font.values()}
     assert any("LayoutNotoSansSC" in n for n in names), names
     assert not any(re.search(r"CJK(tc|hk)", n) for n in names), names
+
+
+# -- the zh-TW sample edition -----------------------------------------------------------------------------
+TW_SAMPLE = ROOT / "issues" / "2026-12-05-tw" / "issue.yaml"
+
+
+@pytest.fixture(scope="module")
+def tw_sample(tmp_path_factory):
+    """The zh-TW sample built as `layout build` builds it: (exit status, printed output, PDF)."""
+    import contextlib
+    import io as _io
+
+    out = tmp_path_factory.mktemp("tw-sample")
+    printed = _io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        status = main(["build", str(TW_SAMPLE), "-o", str(out), "--pdf"])
+    return status, printed.getvalue(), next(out.glob("*.pdf"))
+
+
+def test_tw_sample_builds_clean_and_preflight_passes(tw_sample):
+    """0 errors, 0 warnings (the preflight's findings are among them), exit status 0."""
+    status, printed, pdf = tw_sample
+    assert status == 0, printed
+    assert "error[" not in printed and "warning[" not in printed, printed
+    assert pdf.name == "竹溪日報-2026-12-05.pdf"
+
+
+def test_tw_sample_is_taiwan_set(tw_sample):
+    """Page 1 is set vertically (a vertical font draws its lines), every face is a TC face, and the
+    body's stops are centred."""
+    _status, _printed, pdf = tw_sample
+    with pikepdf.open(pdf) as doc:
+        fonts = [page.Resources.Font for page in doc.pages]
+        encodings = {str(f.Encoding) for f in fonts[0].values()}
+        names = {str(f.BaseFont) for page in fonts for f in page.values()}
+    assert "/Identity-V" in encodings
+    assert names and all(re.search(r"CJKtc-", n) for n in names), names
+    boxes = _glyph_boxes(pdf, "NotoSerifCJKtc-Regular")
+    for ch in "，、":
+        x0, _y0, x1, _y1, adv = boxes[ch]
+        assert abs((x0 + x1) / 2 / adv - 0.5) < 0.1, ch
