@@ -15,7 +15,7 @@ command -v pdffonts >/dev/null 2>&1 || debs+=(poppler-utils)
 command -v gs >/dev/null 2>&1 || debs+=(ghostscript)  # renders print PDFs and their separations (tests/test_print.py)
 command -v java >/dev/null 2>&1 || debs+=(default-jre-headless)  # runs EPUBCheck on the built EPUBs (tests/test_epub.py)
 command -v chromium >/dev/null 2>&1 || debs+=(chromium)  # renders an EPUB story and the live preview headless (tests/test_epub.py, tests/test_preview.py)
-[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || debs+=(fonts-noto-cjk)  # installed CFF faces (tests/test_fonts.py)
+[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || debs+=(fonts-noto-cjk)  # installed CFF faces (tests/test_fonts.py), the TC faces of the zh-TW sample
 if ((${#debs[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
