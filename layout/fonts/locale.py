@@ -112,8 +112,8 @@ def regional_face(ref: str, lang: str, style) -> str | None:
         face = load_face(ref, style.base_dir, style.font_dirs)
     except FontNotFound:
         return ref                       # reported by the typesetter at the style's line
-    if gives_regional_forms(face, lang):
-        return ref
+    if not face.has("。") or gives_regional_forms(face, lang):
+        return ref                       # a Latin face sets no Chinese marks; or the forms are right
     index = font_index(font_dirs(style.font_dirs))
     base = BUNDLED_SOURCES.get(ref, face.name)
     for name in sibling_names(base, lang):

@@ -79,35 +79,32 @@ def _span(number: str) -> etree._Element:
 
 
 def _wrap_text(node, tcy_max: int) -> None:
-    if not node.text:
-        return
-    pieces = _pieces(node.text, tcy_max)
-    if len(pieces) == 1:
-        return
-    node.text = pieces[0][0]
-    at, last = 0, None
-    for text, number in pieces[1:]:
-        if number:
-            last = _span(text)
-            node.insert(at, last)
-            at += 1
-        else:
-            last.tail = text
+    if node.text:
+        lead = _insert_numbers(node, 0, node.text, tcy_max)
+        if lead is not None:
+            node.text = lead
 
 
 def _wrap_tail(child, tcy_max: int) -> None:
-    if not child.tail:
-        return
-    pieces = _pieces(child.tail, tcy_max)
+    if child.tail:
+        parent = child.getparent()
+        lead = _insert_numbers(parent, parent.index(child) + 1, child.tail, tcy_max)
+        if lead is not None:
+            child.tail = lead
+
+
+def _insert_numbers(parent, at: int, text: str, tcy_max: int) -> str | None:
+    """Insert into `parent`, from child index `at`, a tcy span for each short number of `text` with the
+    text after it as its tail; -> the text before the first number (None: no short number in `text`)."""
+    pieces = _pieces(text, tcy_max)
     if len(pieces) == 1:
-        return
-    parent = child.getparent()
-    child.tail = pieces[0][0]
-    at, last = parent.index(child) + 1, None
-    for text, number in pieces[1:]:
+        return None
+    last = None
+    for piece, number in pieces[1:]:
         if number:
-            last = _span(text)
+            last = _span(piece)
             parent.insert(at, last)
             at += 1
         else:
-            last.tail = text
+            last.tail = piece
+    return pieces[0][0]
