@@ -21,7 +21,9 @@ class GlyphRun:
     "v" a vertical line's upright glyphs in their vertical forms (`vert`/`vrt2`): (xs[i], ys[i]) is
         glyph i's vertical origin, the middle of the top edge of its em box; the line reads down;
     "r" set on its side, turned 90° clockwise (Latin in a vertical line): (xs[i], ys[i]) is glyph
-        i's origin on a baseline that runs down the page, the glyph's top towards +x.
+        i's origin on a baseline that runs down the page, the glyph's top towards +x;
+    "t" a 縦中横 number in a vertical line: upright glyphs side by side, placed as "h" (origins on
+        the baseline `y`); the backend keeps them in their line's text (one em of it).
     `y` is ys[0] for "v" and "r" runs."""
 
     font: str

@@ -95,7 +95,7 @@ class VerticalTypesetter:
 
 def vertical_glyph_runs(line: Line, xc: float, top: float, color, role: str) -> list[GlyphRun]:
     """A composed vertical line whose middle is at x `xc` and whose first em box starts at `top`
-    -> GlyphRuns: upright glyphs ("v"), Latin on its side ("r"), 縦中横 numbers side by side ("h")."""
+    -> GlyphRuns: upright glyphs ("v"), Latin on its side ("r"), 縦中横 numbers side by side ("t")."""
     out: list[GlyphRun] = []
     text: list[str] = []
     xs: list[float] = []
@@ -132,8 +132,8 @@ def vertical_glyph_runs(line: Line, xc: float, top: float, color, role: str) -> 
 
 
 def _tcy_run(digits: str, st: TextStyle, xc: float, top: float, color, role: str) -> GlyphRun:
-    """A 縦中横 number: its digits upright side by side, centred in the one em box it takes,
-    made smaller where they are together wider than the em."""
+    """A 縦中横 number: its digits upright side by side, centred in the one em box it takes (made
+    smaller where they are together wider than the em): a run of writing "t"."""
     face = st.metrics.face
     natural = sum(face.advance(ch) for ch in digits)
     scale = min(1.0, 1.0 / natural) if natural > 0 else 1.0
@@ -144,7 +144,7 @@ def _tcy_run(digits: str, st: TextStyle, xc: float, top: float, color, role: str
         xs.append(x)
         x += face.advance(ch) * size
     baseline = top + (st.size - size) / 2 + 0.88 * size
-    return GlyphRun(st.font, size, baseline, digits, tuple(xs), color, role)
+    return GlyphRun(st.font, size, baseline, digits, tuple(xs), color, role, "t")
 
 
 def _fit_vertical_headline(vts: VerticalTypesetter, text: str, role: str, measure: float, article: Article,
