@@ -123,12 +123,17 @@ def _round(value):
     return value
 
 
+#: GlyphRun fields left out of the JSON where they hold their horizontal defaults (older dumps had none)
+_HORIZONTAL_DEFAULTS = {"writing": "h", "ys": ()}
+
+
 def frame_to_json(frame: PageFrame) -> dict:
     """A frame as plain JSON data, numbers rounded to 0.01 pt."""
     items = []
     for item in frame.items:
         d = {"type": type(item).__name__}
-        d.update({f.name: _round(getattr(item, f.name)) for f in fields(item)})
+        d.update({f.name: _round(getattr(item, f.name)) for f in fields(item)
+                  if not (f.name in _HORIZONTAL_DEFAULTS and getattr(item, f.name) == _HORIZONTAL_DEFAULTS[f.name])})
         items.append(d)
     head = {k: _round(v) for k, v in asdict(frame).items() if k != "items"}
     return {**head, "items": items}
