@@ -23,6 +23,12 @@ BODY = ("清晨六点，巷口的早点铺已经冒起了热气。老板娘把�
         "《三字经》的诵读声从院墙里飘出来，和着炊烟，慢慢散进秋天的风里。")
 
 
+RIVER = ("记者从市园林局获悉，滨江步道改造工程已全部完工，今日起向市民开放。步道全长4.6公里，沿线新增休息座椅120组、"
+         "直饮水点15处，并在三处观景平台设置了无障碍坡道。\n"
+         "改造后的步道保留了原有的香樟林，施工中移栽的42棵老树全部成活。园林局相关负责人介绍，步道夜间照明采用暖色光源，"
+         "既方便市民夜跑，也避免对江边栖息的鸟类造成干扰。")
+
+
 def _indented(text: str) -> str:
     return "\n".join("      " + line for line in text.split("\n"))
 
@@ -33,9 +39,10 @@ def built(tmp_path_factory):
     manifest = tiny_edition(
         folder,
         "      - {article: autumn, columns: [1, 2], lines: [1, 30], direction: vertical}\n"
-        "      - {article: river, columns: [3, 4], lines: [1, 10]}",
-        "  autumn:\n    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    body: |\n" + _indented(BODY) + "\n"
-        "  river:\n    headline: 滨江步道今起开放\n    body: 记者从市园林局获悉，滨江步道改造工程已全部完工，今日起向市民开放。\n")
+        "      - {article: river, columns: [3, 4], lines: [1, 30], headline_direction: vertical}",
+        "  autumn:\n    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    subhead: ——记老街的四季，也记街上的人\n"
+        "    body: |\n" + _indented(BODY) + "\n"
+        "  river:\n    headline: 滨江步道今起开放\n    body: |\n" + _indented(RIVER) + "\n")
     report = Report()
     ed = prepare(manifest, report)
     out = folder / "out"
@@ -159,3 +166,37 @@ def test_pdf_uses_vertical_forms_and_extracts_in_reading_order(built):
     assert first[:first.index("。」") + 2] in text
     assert "12月初，街坊们" in text and "老人有26位，今年多了3位。" in text   # 縦中横 numbers in their place
     assert "他总是摆摆手……傍晚时分，夕阳把青石板照得发亮。" in text
+
+
+def test_marks_of_a_face_without_vertical_forms_come_from_one_with_them(built):
+    """The subhead's face (LXGW WenKai) has no `vert`: its ——, ， are set in a face that turns them."""
+    from layout.fonts.registry import load_face
+    from layout.fonts.vertical import has_vertical_forms
+
+    ed, _report, _pdf = built
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "subhead"]
+    assert runs and all(r.writing == "v" for r in runs)
+    assert any("—" in r.text for r in runs) and any("，" in r.text for r in runs)
+    for run in runs:
+        if any(ch in run.text for ch in "—，"):
+            assert has_vertical_forms(load_face(run.font)), run
+        else:
+            assert run.font == ed.style.role("subhead").font
+
+
+def test_vertical_headline_beside_horizontal_text(built):
+    """headline_direction: vertical: the 竖题 stands in the story's right column from its top, and
+    the body starts at the top of the columns beside it (not under it)."""
+    ed, _report, _pdf = built
+    g, style = ed.style.grid, ed.style
+    right_col = style.margin_left + g.column_x(4)
+    left_col = style.margin_left + g.column_x(3)
+    top = style.margin_top
+    items = ed.frames[0].items
+    head = [it for it in items if isinstance(it, GlyphRun) and it.role == "headline" and it.text[0] in "滨江步道"]
+    assert head and all(r.writing == "v" for r in head)
+    assert all(right_col <= x <= right_col + g.column_width for r in head for x in r.xs)
+    assert abs(min(r.ys[0] for r in head) - top) < 0.5
+    body = [it for it in items if isinstance(it, GlyphRun) and it.role == "body" and it.writing == "h"
+            and left_col - 0.1 <= it.xs[0] < left_col + g.column_width]
+    assert body and min(r.y for r in body) < top + g.pitch   # the text starts on the region's first line
