@@ -170,7 +170,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         body = setter.body_slots(article, region.inset)
         jumps.ledger.hand(article.id, body, pl.source)
         result = setter.set_story(article, region, slots=body, decks=decks, jump_to=pl.continue_on,
-                                  headline_size=headline_size(page, pl, issue, setter.ts.style))
+                                  headline_size=headline_size(page, pl, issue, setter.ts.style),
+                                  vertical_head=pl.headline_direction == "vertical")
     items += result.items
     jumps.ledger.print_items(article.id, result.items)
     if pl.continue_on and not pl.continued and pl.direction == "vertical":

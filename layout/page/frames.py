@@ -21,7 +21,9 @@ class GlyphRun:
     "v" a vertical line's upright glyphs in their vertical forms (`vert`/`vrt2`): (xs[i], ys[i]) is
         glyph i's vertical origin, the middle of the top edge of its em box; the line reads down;
     "r" set on its side, turned 90° clockwise (Latin in a vertical line): (xs[i], ys[i]) is glyph
-        i's origin on a baseline that runs down the page, the glyph's top towards +x.
+        i's origin on a baseline that runs down the page, the glyph's top towards +x;
+    "t" a 縦中横 number in a vertical line: upright glyphs side by side, placed as "h" (origins on
+        the baseline `y`); the backend keeps them in their line's text (one em of it).
     `y` is ys[0] for "v" and "r" runs."""
 
     font: str
@@ -121,12 +123,17 @@ def _round(value):
     return value
 
 
+#: GlyphRun fields left out of the JSON where they hold their horizontal defaults (older dumps had none)
+_HORIZONTAL_DEFAULTS = {"writing": "h", "ys": ()}
+
+
 def frame_to_json(frame: PageFrame) -> dict:
     """A frame as plain JSON data, numbers rounded to 0.01 pt."""
     items = []
     for item in frame.items:
         d = {"type": type(item).__name__}
-        d.update({f.name: _round(getattr(item, f.name)) for f in fields(item)})
+        d.update({f.name: _round(getattr(item, f.name)) for f in fields(item)
+                  if not (f.name in _HORIZONTAL_DEFAULTS and getattr(item, f.name) == _HORIZONTAL_DEFAULTS[f.name])})
         items.append(d)
     head = {k: _round(v) for k, v in asdict(frame).items() if k != "items"}
     return {**head, "items": items}

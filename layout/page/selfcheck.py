@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from layout.diagnostics import ERROR, WARNING, Diagnostic, Source
-from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule
+from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule, run_bounds
 from layout.page.story import ENDING_ROLES
 from layout.style import Grid, Style
 
@@ -147,11 +147,23 @@ Rect = tuple[float, float, float, float]   # x0, y0, x1, y1
 
 
 def run_rect(run: GlyphRun) -> Rect:
-    return run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size, run.y + 0.12 * run.size
+    return run_bounds(run)
 
 
 def glyph_rects(run: GlyphRun) -> Iterator[tuple[int, Rect]]:
     """(index, em box) of each inked glyph of a run."""
+    if run.writing in ("v", "r"):   # a vertical line's run: each glyph's em box down the line
+        s = run.size
+        for i, ch in enumerate(run.text):
+            if ch in _BLANK:
+                continue
+            y = run.ys[i]
+            step = min(s, run.ys[i + 1] - y) if i + 1 < len(run.ys) and run.ys[i + 1] > y else s
+            if run.writing == "v":
+                yield i, (run.xs[i] - s / 2, y, run.xs[i] + s / 2, y + max(step, 0.5 * s))
+            else:
+                yield i, (run.xs[i] - 0.12 * s, y, run.xs[i] + 0.88 * s, y + max(step, 0.5 * s))
+        return
     top, bottom = run.y - 0.88 * run.size, run.y + 0.12 * run.size
     for i, ch in enumerate(run.text):
         if ch in _BLANK:

@@ -268,16 +268,26 @@ class StorySetter:
 
     # -- the story -------------------------------------------------------------------
     def set_story(self, article: Article, region: Region, *, slots: list[Slot], decks: list[tuple[str, str]],
-                  jump_to: int | None = None, label: str = "", headline_size: float | None = None) -> StoryResult:
+                  jump_to: int | None = None, label: str = "", headline_size: float | None = None,
+                  vertical_head: bool = False) -> StoryResult:
+        """`vertical_head`: the headline group is a 竖题, set vertically in the region's right column
+        (`page/vertical.py`), the body flowing beside it and on below it."""
         g = self.grid
         items: list[Item] = [Anchor("continuation" if label else "story", article.id,
                                     label or article.headline.replace("\n", " "),
                                     self.x(region.first), self.y(region.top))]
-        head_items, head_lines = self.headline_group(decks, region, article, headline_size)
-        items += head_items
-        body_top = region.top + head_lines
         columns = list(range(region.first, region.last + 1))
-        start = {c: body_top for c in columns}
+        if vertical_head:
+            from layout.page.vertical import vertical_head_block
+
+            head_items, head_columns, head_lines = vertical_head_block(self, decks, region, article, headline_size)
+            body_top = region.top
+            start = {c: region.top + (head_lines if c in head_columns else 0) for c in columns}
+        else:
+            head_items, head_lines = self.headline_group(decks, region, article, headline_size)
+            body_top = region.top + head_lines
+            start = {c: body_top for c in columns}
+        items += head_items
         bottom_blocks: list[tuple[Photo, int, int]] = []
         for photo, first, last in photo_spans(article.photos if not label else (), region.first, region.last):
             cols = list(range(first, last + 1))

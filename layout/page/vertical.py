@@ -95,7 +95,7 @@ class VerticalTypesetter:
 
 def vertical_glyph_runs(line: Line, xc: float, top: float, color, role: str) -> list[GlyphRun]:
     """A composed vertical line whose middle is at x `xc` and whose first em box starts at `top`
-    -> GlyphRuns: upright glyphs ("v"), Latin on its side ("r"), 縦中横 numbers side by side ("h")."""
+    -> GlyphRuns: upright glyphs ("v"), Latin on its side ("r"), 縦中横 numbers side by side ("t")."""
     out: list[GlyphRun] = []
     text: list[str] = []
     xs: list[float] = []
@@ -132,8 +132,8 @@ def vertical_glyph_runs(line: Line, xc: float, top: float, color, role: str) -> 
 
 
 def _tcy_run(digits: str, st: TextStyle, xc: float, top: float, color, role: str) -> GlyphRun:
-    """A 縦中横 number: its digits upright side by side, centred in the one em box it takes,
-    made smaller where they are together wider than the em."""
+    """A 縦中横 number: its digits upright side by side, centred in the one em box it takes (made
+    smaller where they are together wider than the em): a run of writing "t"."""
     face = st.metrics.face
     natural = sum(face.advance(ch) for ch in digits)
     scale = min(1.0, 1.0 / natural) if natural > 0 else 1.0
@@ -144,7 +144,7 @@ def _tcy_run(digits: str, st: TextStyle, xc: float, top: float, color, role: str
         xs.append(x)
         x += face.advance(ch) * size
     baseline = top + (st.size - size) / 2 + 0.88 * size
-    return GlyphRun(st.font, size, baseline, digits, tuple(xs), color, role)
+    return GlyphRun(st.font, size, baseline, digits, tuple(xs), color, role, "t")
 
 
 def _fit_vertical_headline(vts: VerticalTypesetter, text: str, role: str, measure: float, article: Article,
@@ -186,6 +186,36 @@ def vertical_headline(setter: StorySetter, decks: list[tuple[str, str]], x_right
             items += vertical_glyph_runs(line, x - leading / 2, top, role.color, role_name)
             x -= leading
     return items, x_right - x
+
+
+def vertical_head_block(setter: StorySetter, decks: list[tuple[str, str]], region: Region, article: Article,
+                        headline_size: float | None = None) -> tuple[list[Item], list[int], int]:
+    """A 竖题 for a horizontal story: the decks set vertically, top-aligned, centred across the
+    region's right column (or as many right columns as they need), at most the region's height
+    long -> (items, the columns it takes, the grid lines it takes there, a line of air included)."""
+    g = setter.grid
+    top = setter.y(region.top) + (g.pitch / 2 if region.inset else 0.0)
+    measure = (region.bottom - region.top) * g.pitch - (g.pitch - g.char) - (g.pitch if region.inset else 0.0)
+    probe, width = vertical_headline(setter, decks, 0.0, top, measure, article, headline_size)
+    if not probe:
+        return [], [], 0
+    span = 1
+    while span < region.last - region.first + 1 and g.span_width(region.last - span + 1, region.last) < width:
+        span += 1
+    first = region.last - span + 1
+    room = g.span_width(first, region.last) - 2 * region.inset
+    x_right = setter.x(first) + region.inset + (room + width) / 2
+    items, _ = vertical_headline(setter, decks, x_right, top, measure, article, headline_size)
+    foot = max(bounds_bottom(items), top)
+    lines = math.ceil((foot - setter.y(region.top)) / g.pitch - 1e-6) + 1
+    return items, list(range(first, region.last + 1)), min(lines, region.bottom - region.top)
+
+
+def bounds_bottom(items) -> float:
+    """The lowest em box of the glyph runs among `items`."""
+    from layout.page.frames import run_bounds
+
+    return max((run_bounds(it)[3] for it in items if isinstance(it, GlyphRun) and it.xs), default=0.0)
 
 
 def set_vertical_story(setter: StorySetter, article: Article, region: Region, *, decks: list[tuple[str, str]],

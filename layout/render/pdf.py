@@ -76,17 +76,21 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     settings = settings or PrintSettings()
     chars: dict[str, set[str]] = {}
     upright: dict[str, set[str]] = {}   # characters set upright in vertical lines: their `vert` forms
+    side_by_side: dict[str, set[tuple[str, int]]] = {}   # 縦中横 digits: (character, position vector x)
     for f in frames:
         for it in f.items:
             if isinstance(it, GlyphRun):
                 chars.setdefault(it.font, set()).update(it.text)
                 if it.writing == "v":
                     upright.setdefault(it.font, set()).update(it.text)
+                elif it.writing == "t":
+                    side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
     slug_font = min(chars, key=lambda k: (k != "sans-regular", k)) if chars else None
     slugs = [_slug_line(slug, f, settings) for f in frames] if marks and slug_font else []
     for line in slugs:
         chars[slug_font].update(line)
-    fonts = {key: make_pdf_font(load_face(key), chars[key], f"LF{i}", upright.get(key, frozenset()))
+    fonts = {key: make_pdf_font(load_face(key), chars[key], f"LF{i}", upright.get(key, frozenset()),
+                                side_by_side.get(key, frozenset()))
              for i, key in enumerate(sorted(chars), 1)}
     buf = io.BytesIO()
     extras: list[PageExtras] = []
@@ -157,6 +161,9 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
                 overprint.want(is_solid_black(item.color))
             if item.writing == "h":
                 writer.draw(item, X(item.xs[0]) if item.xs else X(0), Y(item.y))
+            elif item.writing == "t" and item.xs:   # 縦中横: the pen at its line's middle, the em box's top
+                pairs, middle = _side_by_side(item)
+                writer.draw(item, X(middle), Y(item.y - 0.88 * item.size), pairs)
             elif item.xs:   # a vertical line's run: upright ("v") or on its side ("r")
                 writer.draw(item, X(item.xs[0]), Y(item.ys[0]))
         elif isinstance(item, Rule):
@@ -214,13 +221,16 @@ class _TextWriter:
         self.color = None
         self.page_fonts = set()
 
-    def draw(self, run: GlyphRun, x0: float, y0: float) -> None:
-        """Draw `run` whose first glyph's origin is (x0, y0) in PDF page space."""
+    def draw(self, run: GlyphRun, x0: float, y0: float, pairs=()) -> None:
+        """Draw `run` whose first glyph's origin is (x0, y0) in PDF page space (for a 縦中横 run, the
+        pen's place in its vertical line, and the CIDs' (character, position vector x) `pairs`)."""
         if run.text and run.size > 0:
             if run.color != self.color:
                 self.c.setFillColorCMYK(*run.color)
                 self.color = run.color
-            if run.writing == "v":
+            if run.writing == "t":
+                self._show_side_by_side(run, self.fonts[run.font], x0, y0, pairs)
+            elif run.writing == "v":
                 self._show_vertical(run, self.fonts[run.font], x0, y0)
             else:   # "r": horizontal glyphs along a baseline turned 90° clockwise, spaced by their ys
                 self._show(run.text, run.xs if run.writing == "h" else run.ys, self.fonts[run.font], run.size,
@@ -235,27 +245,48 @@ class _TextWriter:
         self._show(text, xs, font, size, x0, y0)
         self.color = None
 
-    def _show_vertical(self, run: GlyphRun, font: PdfFont, x0: float, y0: float) -> None:
-        """One vertical run in the Identity-V font (`<resource>V`): (x0, y0) is the first glyph's
-        vertical origin; each glyph advances one em down (DW2), a TJ number moves the next to its
-        composed y (counted from the start in hundredths, so rounding never accumulates)."""
-        k = 1000.0 / run.size
-        start = run.ys[0]
-        target = [(y - start) * k for y in run.ys]
-        codes = font.encode_vertical(run.text)
-        parts: list[str] = []
-        cut = 0
-        before = 0
-        for i in range(len(run.text) - 1):   # a positive number moves the pen down (PDF 9.4.4)
-            need = round((target[i + 1] - 1000.0 * (i + 1)) * 100)
-            if need != before:
-                parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num((need - before) / 100)}")
-                cut = i + 1
-                before = need
-        parts.append(f"<{codes[cut * 4:]}>")
+    def _show_side_by_side(self, run: GlyphRun, font: PdfFont, x0: float, y0: float, pairs) -> None:
+        """A 縦中横 number in the vertical font: the pen stays on its line (it comes back up after
+        each digit, less a thousandth of an em that keeps the digits in order for text extraction);
+        each digit's CID carries the position vector that shifts it across to its place."""
+        codes = font.encode_side_by_side(pairs)
         resource = font.resource + "V"
         self.page_fonts.add(resource)
-        self.c._code.append(f"BT {_num(x0)} {_num(y0)} Td /{resource} {_num(run.size)} Tf [{' '.join(parts)}] TJ ET")
+        parts = " -999 ".join(f"<{codes[i * 4:i * 4 + 4]}>" for i in range(len(pairs)))
+        self.c._code.append(f"BT {_num(x0)} {_num(y0)} Td /{resource} {_num(run.size)} Tf [{parts}] TJ ET")
+
+    def _show_vertical(self, run: GlyphRun, font: PdfFont, x0: float, y0: float) -> None:
+        """One vertical run in the Identity-V font (`<resource>V`), one text object: (x0, y0) is the
+        first glyph's vertical origin; each glyph advances one em down (DW2) and a TJ number moves
+        the next to its composed y (counted from the segment's start in hundredths, so rounding
+        never accumulates). Glyphs at another x (the digits of a 縦中横 number side by side) start
+        a new segment at their own origin, inside the same text object, in reading order."""
+        k = 1000.0 / run.size
+        codes = font.encode_vertical(run.text)
+        resource = font.resource + "V"
+        self.page_fonts.add(resource)
+        out = [f"BT /{resource} {_num(run.size)} Tf"]
+        n = len(run.text)
+        a = 0
+        while a < n:
+            b = a + 1
+            while b < n and run.xs[b] == run.xs[a]:
+                b += 1
+            start = run.ys[a]
+            parts: list[str] = []
+            cut = before = 0
+            for i in range(a, b - 1):   # a positive number moves the pen down (PDF 9.4.4)
+                need = round(((run.ys[i + 1] - start) * k - 1000.0 * (i + 1 - a)) * 100)
+                if need != before:
+                    parts.append(f"<{codes[(a + cut) * 4:(i + 1) * 4]}> {_num((need - before) / 100)}")
+                    cut = i + 1 - a
+                    before = need
+            parts.append(f"<{codes[(a + cut) * 4:b * 4]}>")
+            x, y = x0 + run.xs[a] - run.xs[0], y0 - (run.ys[a] - run.ys[0])
+            out.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm [{' '.join(parts)}] TJ")
+            a = b
+        out.append("ET")
+        self.c._code.append(" ".join(out))
 
     def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float, turned: bool = False) -> None:
         n = len(text)
@@ -284,6 +315,18 @@ class _TextWriter:
         place = f"0 -1 1 0 {_num(x0)} {_num(y0)} Tm" if turned else f"{_num(x0)} {_num(y0)} Td"
         self.c._code.append(f"BT {place}{tc_on} /{font.resource} {_num(size)} Tf "
                             f"[{' '.join(parts)}] TJ{tc_off} ET")
+
+
+def _side_by_side(run: GlyphRun) -> tuple[tuple[tuple[str, int], ...], float]:
+    """A 縦中横 run ("t") -> each digit's (character, position vector x in thousandths of an em:
+    the PDF's vx that puts the glyph where the frame placed it while the pen stays at the
+    number's middle), and that middle's x in frame coordinates."""
+    face = load_face(run.font)
+    widths = [face.advance(ch) * run.size for ch in run.text]
+    middle = (run.xs[0] + run.xs[-1] + widths[-1]) / 2
+    k = 1000.0 / run.size
+    pairs = tuple((ch, round((middle - x) * k)) for ch, x in zip(run.text, run.xs))
+    return pairs, middle
 
 
 def _common(gaps: list[float]) -> float:

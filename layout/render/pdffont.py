@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -49,6 +49,10 @@ class PdfFont:
     #: else of its glyph). CIDs of vertical forms follow the characters' (ToUnicode maps them back).
     vtable: dict | None = None
     vchars: tuple[str, ...] = ()  # character of each vertical-form CID, in order after `chars`
+    #: glyphs of 縦中横 numbers in vertical lines: (character, position vector x in thousandths of an
+    #: em) -> CID, in order after `vchars`; the CID draws the character's own glyph, shifted across
+    #: the line by its position vector (W2), while the pen stays on the line
+    side_by_side: dict = field(default_factory=dict)
 
     def width(self, ch: str) -> float:
         return self.advance.get(ord(ch), 1000.0)
@@ -57,15 +61,21 @@ class PdfFont:
         """Text -> the hex string of its CIDs (two bytes each), for a PDF <…> string."""
         return text.translate(self.table).encode("utf-16-be").hex()
 
+    def encode_side_by_side(self, pairs) -> str:
+        """(character, position vector x) pairs of a 縦中横 number -> the hex string of their CIDs."""
+        return "".join(f"{self.side_by_side[p]:04x}" for p in pairs)
+
     def encode_vertical(self, text: str) -> str:
         """Text of a vertical line -> the hex string of its CIDs, vertical forms where the face has them."""
         return text.translate(self.vtable or self.table).encode("utf-16-be").hex()
 
 
 def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
-                  vertical: set[str] | frozenset[str] = frozenset()) -> PdfFont:
+                  vertical: set[str] | frozenset[str] = frozenset(),
+                  side_by_side: set[tuple[str, int]] | frozenset = frozenset()) -> PdfFont:
     """The subset of `face` (its embeddable TrueType file) holding `chars`, as a `PdfFont`; with
-    the `vert`/`vrt2` forms of the characters in `vertical` (those set upright in vertical lines)."""
+    the `vert`/`vrt2` forms of the characters in `vertical` (those set upright in vertical lines)
+    and a CID per (character, position vector x) in `side_by_side` (縦中横 digits)."""
     import uharfbuzz as hb
 
     from layout.fonts.vertical import vertical_glyph
@@ -106,6 +116,11 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
         gid = new_of.get(turned[ch])
         gids.append(gid)
         widths.append(round(subset.get_glyph_h_advance(gid) * 1000 / upm, 3))
+    pairs = tuple(sorted(p for p in side_by_side if p[0] in chars))
+    by_char = {ch: gids[i] for i, ch in enumerate(ordered, 1)}
+    for ch, _vx in pairs:
+        gids.append(by_char[ch])
+        widths.append(round(subset.get_glyph_h_advance(by_char[ch]) * 1000 / upm, 3))
     extents = [subset.get_glyph_extents(g) for g in set(gids)]
     xs = [e.x_bearing for e in extents if e] or [0]
     x2 = [e.x_bearing + e.width for e in extents if e] or [upm]
@@ -124,6 +139,7 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
         widths=tuple(widths), bbox=bbox, ascent=round(face.ascent * 1000, 3), descent=round(face.descent * 1000, 3),
         table=table, advance={ord(ch): w for ch, w in zip(ordered, widths)},
         vtable=vtable if vchars else None, vchars=vchars,
+        side_by_side={p: i for i, p in enumerate(pairs, len(ordered) + len(vchars) + 1)},
     )
 
 
@@ -147,10 +163,13 @@ def font_objects(pdf: pikepdf.Pdf, font: PdfFont) -> pikepdf.Object:
         W=Array([1, Array([_pdf_number(w) for w in font.widths])]),
         CIDToGIDMap=pdf.make_indirect(cid_to_gid),
     )
+    if font.side_by_side:   # 縦中横 digits: one em down per glyph, shifted across the line (PDF 9.7.4.3)
+        cidfont.W2 = Array([x for (_ch, vx), cid in font.side_by_side.items() for x in (cid, Array([-1000, vx, 880]))])
     return pdf.make_indirect(Dictionary(
         Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + font.base_font), Encoding=Name("/Identity-H"),
         DescendantFonts=Array([pdf.make_indirect(cidfont)]),
-        ToUnicode=pdf.make_indirect(flate_stream(pdf, to_unicode(font.chars + font.vchars))),
+        ToUnicode=pdf.make_indirect(flate_stream(pdf, to_unicode(font.chars + font.vchars
+                                                                 + tuple(ch for ch, _vx in font.side_by_side)))),
     ))
 
 

@@ -38,7 +38,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from layout.diagnostics import INFO, Diagnostic, Report
-from layout.page.frames import GlyphRun, Image, Mark, PageFrame
+from layout.page.frames import GlyphRun, Image, Mark, PageFrame, run_bounds
 from layout.page.selfcheck import page_findings
 from layout.style import Style
 from layout.util import write_atomic
@@ -201,8 +201,7 @@ def _region_tag(draw, b, text: str, colour, px: int, ink) -> None:
 
 def _ink(frame: PageFrame, px) -> list[tuple[int, int, int, int]]:
     """The em boxes of the page's lines of text, in pixels (`px` converts points)."""
-    return [(px(r.xs[0]), px(r.y - 0.88 * r.size), px(r.xs[-1] + r.size), px(r.y + 0.12 * r.size))
-            for r in frame.items if isinstance(r, GlyphRun) and r.xs]
+    return [tuple(map(px, run_bounds(r))) for r in frame.items if isinstance(r, GlyphRun) and r.xs]
 
 
 def _rect(draw: ImageDraw.ImageDraw, box, colour, width: int, inset: int = 0, fill=None) -> None:
@@ -271,6 +270,14 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
         _region_tag(draw, b, r.label, colour, label_px, ink)
         if kind and id(r) not in over_regions:
             _label(draw, b[2] - 3, b[3] - 3 - round(label_px * 1.6), text, colour, label_px, right=True)
+    for v in (it for it in frame.items if isinstance(it, Mark) and it.kind == "vertical-grid"):
+        # a vertical story's 栏: the edges of its vertical lines (one body pitch each), top and foot
+        pitch = float(v.label or g.pitch)
+        for k in range(round(v.w / pitch) + 1):
+            x = v.x + k * pitch
+            draw.line([(px(x), px(v.y)), (px(x), px(v.y + v.h))], fill=REGION, width=1)
+        for y in (v.y, v.y + v.h):
+            draw.line([(px(v.x), px(y)), (px(v.x + v.w), px(y))], fill=REGION, width=1)
     for o in oversets:
         b = box(o)
         draw.rectangle([b[0], b[1], b[2], b[3]], fill=OVERSET_FILL)

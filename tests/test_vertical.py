@@ -1,0 +1,202 @@
+"""Vertical setting (竖排) end to end: a tiny edition with a `direction: vertical` story, built to
+PDF and read back: the lines obey the same rules as horizontal ones, the glyphs are the face's
+vertical forms, and text extraction reads top to bottom, right to left."""
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+
+import pytest
+
+from conftest import tiny_edition
+from layout.cli import main
+from layout.diagnostics import Report
+from layout.page.frames import GlyphRun, Mark
+from layout.pipeline import prepare
+from layout.text.classes import no_end, no_start
+
+BODY = ("清晨六点，巷口的早点铺已经冒起了热气。老板娘把刚出锅的油条码进竹筐，笑着招呼第一批客人：「今天的豆浆磨得细，"
+        "多喝一碗。」这条老街有近300年的历史，12月初，街坊们照例在祠堂前摆开长桌，为年过八旬的老人们祝寿。"
+        "去年参加的老人有26位，今年多了3位。\n"
+        "巷子深处的修表匠老陈，在这里守了40多年。他说，现在来修机械表的人少了，倒是常有年轻人拿着Apple Watch来问"
+        "能不能换表带——他总是摆摆手……傍晚时分，夕阳把青石板照得发亮。孩子们放学归来，书包在身后一颠一颠，"
+        "《三字经》的诵读声从院墙里飘出来，和着炊烟，慢慢散进秋天的风里。")
+
+
+RIVER = ("记者从市园林局获悉，滨江步道改造工程已全部完工，今日起向市民开放。步道全长4.6公里，沿线新增休息座椅120组、"
+         "直饮水点15处，并在三处观景平台设置了无障碍坡道。\n"
+         "改造后的步道保留了原有的香樟林，施工中移栽的42棵老树全部成活。园林局相关负责人介绍，步道夜间照明采用暖色光源，"
+         "既方便市民夜跑，也避免对江边栖息的鸟类造成干扰。")
+
+
+def _indented(text: str) -> str:
+    return "\n".join("      " + line for line in text.split("\n"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("vertical")
+    manifest = tiny_edition(
+        folder,
+        "      - {article: autumn, columns: [1, 2], lines: [1, 30], direction: vertical}\n"
+        "      - {article: river, columns: [3, 4], lines: [1, 30], headline_direction: vertical}",
+        "  autumn:\n    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    subhead: ——记老街的四季，也记街上的人\n"
+        "    body: |\n" + _indented(BODY) + "\n"
+        "  river:\n    headline: 滨江步道今起开放\n    body: |\n" + _indented(RIVER) + "\n")
+    report = Report()
+    ed = prepare(manifest, report)
+    out = folder / "out"
+    assert main(["build", str(manifest), "-o", str(out), "--pdf"]) == 0
+    return ed, report, next(out.glob("*.pdf"))
+
+
+def _body_lines(ed):
+    """The vertical story's body lines from the frame, right to left: [(x, [(y, text, run)])], each
+    glyph under the line whose middle is nearest (a 縦中横 number's glyphs stand beside it)."""
+    pitch = ed.style.grid.pitch
+    cols: dict[float, list] = defaultdict(list)
+    for it in ed.frames[0].items:
+        if not (isinstance(it, GlyphRun) and it.role == "body" and it.writing in ("v", "r", "t")):
+            continue
+        if it.writing == "t":
+            glyphs = [(it.y - 0.88 * it.size, it.text, it, sum(it.xs) / len(it.xs) + 0.25 * it.size)]
+        else:
+            shift = 0.38 * it.size if it.writing == "r" else 0.0
+            glyphs = [(y, ch, it, x + shift) for ch, x, y in zip(it.text, it.xs, it.ys)]
+        for y, text, run, middle in glyphs:
+            key = next((k for k in cols if abs(k - middle) < 0.4 * pitch), middle)
+            cols[key].append((y, text, run))
+    return [(key, sorted(cols[key], key=lambda g: g[0])) for key in sorted(cols, reverse=True)]
+
+
+def test_vertical_story_builds_clean(built):
+    ed, report, _pdf = built
+    codes = [d.code for d in report.errors]
+    assert codes == []
+    assert any(isinstance(m, Mark) and m.kind == "vertical-grid" for m in ed.frames[0].items)
+
+
+def test_vertical_lines_obey_the_line_rules(built):
+    ed, _report, _pdf = built
+    lines = _body_lines(ed)
+    assert len(lines) >= 4
+    text = ["".join(ch for _y, ch, _r in glyphs) for _x, glyphs in lines]
+    ns, ne = no_start("gb"), no_end("gb")
+    for i, line in enumerate(text):
+        if i:
+            assert line[0] not in ns, f"line {i + 1} starts with {line[0]}: {line}"
+        assert line[-1] not in ne, f"line {i + 1} ends with {line[-1]}: {line}"
+    for a, b in zip(text, text[1:]):   # —— and …… never split across lines
+        assert not (a.endswith("—") and b.startswith("—")) and not (a.endswith("…") and b.startswith("…"))
+    joined = "".join(text)
+    assert "——" in joined and "……" in joined
+
+
+def test_vertical_lines_on_one_grid_and_justified(built):
+    """Every line one body pitch from the next (the character grid runs through), and every full
+    line ends at the same foot: the last glyph's em box (½ em for a mark set half) meets it."""
+    ed, _report, _pdf = built
+    g = ed.style.grid
+    lines = _body_lines(ed)
+    xs = [x for x, _ in lines]
+    for a, b in zip(xs, xs[1:]):
+        assert abs((a - b) - g.pitch) <= 1.0, f"line pitch {a - b} != {g.pitch}"
+    tops = {round(glyphs[0][0], 1) for _x, glyphs in lines}
+    assert len(tops) == 2, f"lines start at the top or at the 2 em indent only: {tops}"
+    from layout.fonts.registry import load_face
+
+    feet = []
+    top = min(glyphs[0][0] for _x, glyphs in lines)
+    for (_x, glyphs), (_nx, following) in zip(lines, lines[1:]):
+        y, ch, run = glyphs[-1]
+        if abs(following[0][0] - (top + 2 * g.char)) < 0.01:
+            continue   # the last line of a paragraph (the next opens at the 2 em indent) stays natural
+        if run.writing == "t":
+            advance = g.char
+        elif run.writing == "r":
+            advance = load_face(run.font).advance(ch) * run.size
+        else:
+            advance = (0.5 if ch in "，、。；：！？」』）》" else 1.0) * run.size   # a line-end mark is set half
+        feet.append(y + advance)
+    assert len(feet) >= 3
+    assert max(feet) - min(feet) <= 0.05, feet
+
+
+def test_tcy_and_rotated_latin(built):
+    ed, _report, _pdf = built
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "body"]
+    tcy = [r for r in runs if r.text == "12"]
+    assert tcy and tcy[0].writing == "t" and tcy[0].xs[0] < tcy[0].xs[1]   # upright, side by side
+    rotated = "".join(r.text for r in runs if r.writing == "r")
+    assert "Apple" in rotated and "300" in rotated   # a Latin word and a long number on their side
+    assert "12" not in rotated and "26" not in rotated
+
+
+def test_pdf_uses_vertical_forms_and_extracts_in_reading_order(built):
+    import pikepdf
+    import uharfbuzz as hb
+
+    _ed, _report, pdf_path = built
+    pdf = pikepdf.open(pdf_path)
+    fonts = pdf.pages[0].Resources.Font
+    vertical = [fonts[k] for k in fonts.keys() if fonts[k].Encoding == "/Identity-V"]
+    assert vertical
+    horizontal = {str(fonts[k].BaseFont): fonts[k] for k in fonts.keys() if fonts[k].Encoding == "/Identity-H"}
+    # the 。 of a vertical line is drawn with a glyph other than the horizontal 。: ink upper right
+    found = False
+    for font in vertical:
+        descendant = font.DescendantFonts[0]
+        to_unicode = font.ToUnicode.read_bytes().decode()
+        cids = [int(line[1:5], 16) for line in to_unicode.splitlines() if line.endswith("<3002>")]
+        if len(cids) < 2:
+            continue
+        cmap = descendant.CIDToGIDMap.read_bytes()
+        gids = [int.from_bytes(cmap[c * 2:c * 2 + 2], "big") for c in cids]
+        assert gids[0] != gids[1]
+        program = descendant.FontDescriptor.FontFile2.read_bytes()
+        hb_font = hb.Font(hb.Face(hb.Blob(program)))
+        vertical_stop = hb_font.get_glyph_extents(gids[1])
+        assert vertical_stop.x_bearing > 500 and vertical_stop.y_bearing > 500   # upper right of the em box
+        found = True
+    assert found and horizontal
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf_path), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "").replace(" ", "")
+    first = BODY.split("\n")[0]
+    # reading order: the first paragraph's text up to the first 縦中横 number, line after line
+    assert first[:first.index("。」") + 2] in text
+    assert "12月初，街坊们" in text and "老人有26位，今年多了3位。" in text   # 縦中横 numbers in their place
+    assert "他总是摆摆手……傍晚时分，夕阳把青石板照得发亮。" in text
+
+
+def test_marks_of_a_face_without_vertical_forms_come_from_one_with_them(built):
+    """The subhead's face (LXGW WenKai) has no `vert`: its ——, ， are set in a face that turns them."""
+    from layout.fonts.registry import load_face
+    from layout.fonts.vertical import has_vertical_forms
+
+    ed, _report, _pdf = built
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "subhead"]
+    assert runs and all(r.writing == "v" for r in runs)
+    assert any("—" in r.text for r in runs) and any("，" in r.text for r in runs)
+    for run in runs:
+        if any(ch in run.text for ch in "—，"):
+            assert has_vertical_forms(load_face(run.font)), run
+        else:
+            assert run.font == ed.style.role("subhead").font
+
+
+def test_vertical_headline_beside_horizontal_text(built):
+    """headline_direction: vertical: the 竖题 stands in the story's right column from its top, and
+    the body starts at the top of the columns beside it (not under it)."""
+    ed, _report, _pdf = built
+    g, style = ed.style.grid, ed.style
+    right_col = style.margin_left + g.column_x(4)
+    left_col = style.margin_left + g.column_x(3)
+    top = style.margin_top
+    items = ed.frames[0].items
+    head = [it for it in items if isinstance(it, GlyphRun) and it.role == "headline" and it.text[0] in "滨江步道"]
+    assert head and all(r.writing == "v" for r in head)
+    assert all(right_col <= x <= right_col + g.column_width for r in head for x in r.xs)
+    assert abs(min(r.ys[0] for r in head) - top) < 0.5
+    body = [it for it in items if isinstance(it, GlyphRun) and it.role == "body" and it.writing == "h"
+            and left_col - 0.1 <= it.xs[0] < left_col + g.column_width]
+    assert body and min(r.y for r in body) < top + g.pitch   # the text starts on the region's first line
