@@ -332,17 +332,22 @@ def test_lossless_photos_on_request(photo, tmp_path):
 
 
 def test_one_composite_font_per_face(sample):
-    """Every face once, as a Type 0 / CIDFontType2 Identity-H font with its program and ToUnicode."""
+    """Every face once, as a Type 0 / CIDFontType2 Identity-H font with its program and ToUnicode; vertical
+    lines use an Identity-V Type 0 font over the same CIDFont (one program per face either way)."""
     _ed, _report, whole, _pages = sample
     with pikepdf.open(whole) as pdf:
         fonts = {}
         for page in pdf.pages:
             for _name, font in page.obj.Resources.get("/Font", {}).items():
                 fonts[font.objgen] = font
-        names = sorted(str(f.BaseFont)[8:] for f in fonts.values())
+        horizontal = [f for f in fonts.values() if f.Encoding == Name("/Identity-H")]
+        names = sorted(str(f.BaseFont)[8:] for f in horizontal)
         assert len(names) == len(set(names)), names           # no face split into several fonts
+        shared = {f.DescendantFonts[0].objgen for f in horizontal}
         for f in fonts.values():
-            assert (f.Subtype, f.Encoding) == (Name.Type0, Name("/Identity-H")) and "/ToUnicode" in f
+            assert f.Subtype == Name.Type0 and "/ToUnicode" in f
+            assert f.Encoding == Name("/Identity-H") or (f.Encoding == Name("/Identity-V")
+                                                         and f.DescendantFonts[0].objgen in shared)
             cid = f.DescendantFonts[0]
             assert cid.Subtype == Name.CIDFontType2 and "/FontFile2" in cid.FontDescriptor
             assert str(f.BaseFont)[7] == "+" and str(f.BaseFont)[1:7].isupper()

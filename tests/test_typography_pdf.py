@@ -41,6 +41,7 @@ def lines(request, tmp_path_factory):
     page_h = style.trim[1]
     col_left = [style.margin_left + g.column_x(c) for c in range(1, g.columns + 1)]
     chars = defaultdict(list)  # (page, column, baseline) -> [(x0, x1, ch, font)]
+    boxes_down = defaultdict(list)  # page -> [(x0, x1, top, bottom, ch, font)]: for vertical lines
 
     def walk(obj, n):
         if isinstance(obj, LTChar) and abs(obj.size - g.char) < 0.01:
@@ -48,6 +49,11 @@ def lines(request, tmp_path_factory):
             y = page_h + bleed - obj.matrix[5]
             column = max((c for c, left in enumerate(col_left) if x0 >= left - g.char / 2 - 0.1), default=0)
             chars[(n, column, round(y, 2))].append((x0, obj.x1 - bleed, obj.get_text(), obj.fontname))
+            # pdfminer boxes a vertical glyph from 0.12 em above its vertical origin (it takes the em as 0..1000
+            # in glyph space); a CJK em is -120..880 with the origin at its top (the default DW2 [880 -1000])
+            shift = 0.12 * obj.size
+            boxes_down[n].append((x0, obj.x1 - bleed, page_h + bleed - obj.y1 + shift,
+                                  page_h + bleed - obj.y0 + shift, obj.get_text(), obj.fontname))
         for child in getattr(obj, "_objs", ()) or ():
             walk(child, n)
 
@@ -55,9 +61,13 @@ def lines(request, tmp_path_factory):
         walk(page, n)
     # body lines: set in the Song face (serif), or opening with the bold dateline at the indent
     stories = []
+    vertical = {(p.number, pl.label) for p in ed.issue.pages for pl in p.placements if pl.direction == "vertical"}
     for frame in ed.frames:
         boxes = {(round(b.x, 2), round(b.y, 2)) for b in frame.items if isinstance(b, Box)}
         for region in (m for m in frame.items if isinstance(m, Mark) and m.kind == "region"):
+            if (frame.number, region.label) in vertical:
+                stories.append((region.label, _vertical_lines(frame, region, boxes_down[frame.number], g)))
+                continue
             inset = g.char / 2 if (round(region.x, 2), round(region.y, 2)) in boxes else 0.0  # a boxed story
             ordered = []
             for c, left in enumerate(col_left):
@@ -71,6 +81,27 @@ def lines(request, tmp_path_factory):
                         ordered.append((frame.number, c, y, left + inset, glyphs, g.column_width - 2 * inset))
             stories.append((region.label, ordered))
     return ed, stories
+
+
+def _vertical_lines(frame, region, glyphs, g) -> list:
+    """A vertical story's body lines in reading order (each vertical 栏 top to bottom, its lines right to
+    left), each turned into the horizontal reader's terms: a glyph's x0/x1 are its em box's top and
+    bottom measured from the 栏's top, the line's left edge 0 and its measure the 栏's height."""
+    grids = sorted((m for m in frame.items if isinstance(m, Mark) and m.kind == "vertical-grid"
+                    and region.x - 0.1 <= m.x and m.x + m.w <= region.x + region.w + 0.1
+                    and region.y - 0.1 <= m.y and m.y + m.h <= region.y + region.h + 0.1), key=lambda m: m.y)
+    ordered = []
+    for grid in grids:
+        by_x = defaultdict(list)
+        for x0, x1, top, bottom, ch, font in glyphs:
+            if grid.x - 0.1 <= (x0 + x1) / 2 <= grid.x + grid.w + 0.1 and grid.y - 0.5 <= top < grid.y + grid.h:
+                by_x[round((grid.x + grid.w - (x0 + x1) / 2) / g.pitch - 0.5)].append(
+                    (round(top - grid.y, 2), round(bottom - grid.y, 2), ch, font))
+        for k in sorted(by_x):
+            line = sorted(by_x[k])
+            if any("Serif" in f for *_x, f in line):
+                ordered.append((frame.number, k, round(grid.y, 2), 0.0, line, grid.h))
+    return ordered
 
 
 def _text(glyphs) -> str:
@@ -87,7 +118,7 @@ def test_no_prohibited_line_starts_or_ends(lines):
             if text and (text[0] in no_start(level) or text[-1] in no_end(level)):
                 bad.append((label, page, c, y, text))
     assert not bad, bad[:5]
-    assert sum(len(o) for _l, o in stories) > 1000
+    assert sum(len(o) for _l, o in stories) > 120 * len(ed.issue.pages)   # the reader found the body lines
 
 
 def test_dashes_and_ellipses_never_split(lines):
@@ -128,4 +159,4 @@ def test_justified_lines_are_flush_and_no_single_han_last_lines(lines):
                 flush += 1
     assert not ragged, ragged[:5]
     assert not lonely, lonely[:5]
-    assert flush > 500
+    assert flush > 100 * len(ed.issue.pages)

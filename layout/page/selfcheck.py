@@ -358,11 +358,13 @@ def lone_endings(page: PageIndex) -> list[Finding]:
 
 
 def headline_word_breaks(page: PageIndex) -> list[Finding]:
-    """A headline (主题) whose lines break inside a word (warnings): its printed lines, top to bottom,
-    read as one text by `layout.text.phrases.inside_word_breaks`."""
+    """A headline (主题) whose lines break inside a word (warnings): its printed lines in reading order
+    (top to bottom; right to left when vertical), read as one text by `layout.text.phrases.inside_word_breaks`."""
     out = []
     for story in page.stories:
-        heads = sorted((run for run in story.runs if run.role == "headline"), key=lambda r: (r.y, r.xs[0]))
+        # reading order: horizontal lines top to bottom; vertical lines (a 竖题) right to left
+        heads = sorted((run for run in story.runs if run.role == "headline"),
+                       key=lambda r: (r.y, r.xs[0]) if r.writing == "h" else (-r.xs[0], r.y))
         if len(heads) < 2:
             continue
         from layout.text.phrases import inside_word_breaks
