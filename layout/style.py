@@ -192,6 +192,9 @@ class Style:
     #: 主题 sizes by importance and width; None: every headline starts at the headline role's size
     headline_scale: HeadlineScale | None = None
     vertical: VerticalStyle = VerticalStyle()
+    #: a face -> the face its bold spans are set in, where the faces were replaced for a region's forms
+    #: (layout/fonts/locale.py); the bundled faces' own pairs (serif-regular -> serif-bold) need no entry
+    bold_faces: dict = field(default_factory=dict, compare=False, repr=False)
     path: Path | None = field(default=None, compare=False)
     #: where each role's font and each fallback entry is named, for diagnostics
     sources: dict = field(default_factory=dict, compare=False, repr=False)

@@ -25,8 +25,14 @@ BODY = ("記者林佳慧／竹北報導。縣府今天宣布，老街整修工�
         "這是第一期工程；第二期何時動工？預計明年。")
 
 
+BOLD = "老街導覽每天兩場"
+
+
 def _edition(folder: Path, lang: str, style: str = "tabloid") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    """A one-story edition in `lang`; the story is Markdown, with one **bold** phrase."""
+    (folder / "articles").mkdir(parents=True, exist_ok=True)
+    (folder / "articles" / "a.md").write_text(f"---\nheadline: 竹北老街整修完成\n---\n{BODY}**{BOLD}**。\n",
+                                              encoding="utf-8")
     (folder / "issue.yaml").write_text(f"""paper: {{name: 竹北日報}}
 issue: {{number: 7, date: 2026-12-05, lang: {lang}}}
 style: {style}
@@ -36,10 +42,7 @@ pages:
       - article: a
         columns: [1, 3]
 articles:
-  a:
-    headline: 竹北老街整修完成
-    body: |
-      {BODY}
+  include: [articles/*.md]
 """, encoding="utf-8")
     return folder / "issue.yaml"
 
@@ -123,6 +126,13 @@ def test_stops_are_centred_in_the_em_box(builds, label, face):
         for x0, y0, x1, y1, adv in boxes[ch]:
             assert abs((x0 + x1) / 2 / adv - 0.5) < 0.1, (ch, (x0 + x1) / 2 / adv)
             assert abs((y0 + y1) / 2 - 0.38) < 0.15, (ch, (y0 + y1) / 2)   # the em box spans -0.12 .. 0.88
+
+
+def test_bold_spans_stay_bold_in_the_regional_face(builds):
+    """A **bold** phrase of a zh-TW story set in the bundled Song prints in the bold TC Song (the regional
+    face of serif-bold), not in the regular one."""
+    bold = _glyph_boxes(builds["tw-bundled"], "NotoSerifCJKtc-Bold")
+    assert set(BOLD) <= set(bold), set(BOLD) - set(bold)
 
 
 def test_corner_brackets_are_the_primary_quotes(builds, tmp_path):

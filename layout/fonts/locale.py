@@ -157,4 +157,11 @@ def regional_style(style, lang: str, report: Report, where: Source | None = None
         return style
     roles = {name: replace(role, font=swap.get(role.font, role.font)) for name, role in style.roles.items()}
     fallback = tuple(swap.get(ref, ref) for ref in style.fallback)
-    return replace(style, roles=roles, fallback=fallback)
+    bold = {}   # a replaced bundled regular face's bold spans: the regional face of its bundled bold
+    for ref, to in swap.items():
+        pair = ref.replace("-regular", "-bold")
+        if ref in BUNDLED_SOURCES and pair != ref and pair in BUNDLED_SOURCES:
+            bold_to = chosen[pair] if pair in chosen else regional_face(pair, lang, style)
+            if bold_to is not None:
+                bold[to] = bold_to
+    return replace(style, roles=roles, fallback=fallback, bold_faces={**style.bold_faces, **bold})

@@ -135,7 +135,7 @@ class Typesetter:
              where: Source | None = None, article: str = "") -> list[Run]:
         """Text in a role -> runs, split where a character needs another face."""
         r = self.style.role(role)
-        font = _bold_of(r.font) if bold else r.font
+        font = (self.style.bold_faces.get(r.font) or _bold_of(r.font)) if bold else r.font
         if not self._usable(font):  # reported once by _check_faces; set in the nearest bundled face
             font = self._chain(font)[0]
         size = size or r.size
