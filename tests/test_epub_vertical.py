@@ -58,10 +58,12 @@ articles:
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory) -> dict[str, Path]:
-    """'vertical' (zh-TW, the long story vertical) and 'horizontal' (zh-CN, only the short one) EPUBs."""
+    """'vertical' (zh-TW, the long story vertical), 'horizontal' (zh-CN, only the short one vertical) and
+    'none' (zh-CN, no vertical story) EPUBs."""
     out = {}
     for key, lang, long_dir, short_dir in (("vertical", "zh-TW", "vertical", "horizontal"),
-                                           ("horizontal", "zh-CN", "horizontal", "vertical")):
+                                           ("horizontal", "zh-CN", "horizontal", "vertical"),
+                                           ("none", "zh-CN", "horizontal", "horizontal")):
         folder = tmp_path_factory.mktemp(key)
         manifest = _edition(folder, lang, long_dir, short_dir)
         assert main(["build", str(manifest), "-o", str(folder / "out"), "--epub"]) in (0, 1)
@@ -84,10 +86,20 @@ def test_vertical_stories_are_vertical_rl_documents(books):
     _href, horizontal = _story(book, "圖書館延長開放")
     assert vertical.get("class") == "vertical"
     assert horizontal.get("class") is None
-    css = book.read("css/edition.css").decode()
+    assert vertical.find(f".//{H}link[@href='../css/vertical.css']") is not None
+    assert horizontal.find(f".//{H}link[@href='../css/vertical.css']") is None
+    css = book.read("css/vertical.css").decode()
     rule = re.search(r"html\.vertical\s*\{([^}]*)\}", css).group(1)
     assert re.search(r"(?<![-\w])writing-mode:\s*vertical-rl", rule)
     assert "-epub-writing-mode: vertical-rl" in rule
+
+
+def test_an_edition_without_vertical_stories_carries_no_vertical_rules(books):
+    book = Book(books["none"].read_bytes())
+    assert "css/vertical.css" not in book.entries and "EPUB/css/vertical.css" not in book.entries
+    assert b"vertical" not in book.read("css/edition.css")
+    for _href, tree in (_story(book, "竹北老街整修完成"), _story(book, "圖書館延長開放")):
+        assert tree.get("class") is None
 
 
 def test_short_numbers_stand_upright_side_by_side(books):
@@ -116,7 +128,7 @@ def test_language_comes_from_the_edition(books):
 
 
 def test_epubcheck_reports_nothing(books, tmp_path):
-    check = EpubCheck.start(dict(books), tmp_path)
+    check = EpubCheck.start({k: books[k] for k in ("vertical", "horizontal")}, tmp_path)
     if isinstance(check, str):
         pytest.skip(check)
     try:

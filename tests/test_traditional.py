@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not (NOTO / "NotoSerifCJK-Regular.ttc").is_file(
 
 STOPS = "。，、：；！？"
 BODY = ("記者林佳慧／竹北報導。縣府今天宣布，老街整修工程已經完成、將於週末開放：“歡迎大家來走走！”"
-        "這是第一期工程；第二期何時動工？預計明年。")
+        "這是第一期工程；第二期何時動工？預計明年——如果經費到位。")
 
 
 BOLD = "老街導覽每天兩場"
@@ -133,6 +133,29 @@ def test_bold_spans_stay_bold_in_the_regional_face(builds):
     face of serif-bold), not in the regular one."""
     bold = _glyph_boxes(builds["tw-bundled"], "NotoSerifCJKtc-Bold")
     assert set(BOLD) <= set(bold), set(BOLD) - set(bold)
+
+
+def test_dashes_are_set_as_wide_as_they_print(builds):
+    """The 破折号 of a TC face: the layout steps each — by the width of the glyph the PDF draws (the
+    region's full-em form), so the two halves of —— neither overlap nor leave a gap."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar
+
+    dashes = []
+
+    def walk(obj):
+        if isinstance(obj, LTChar) and obj.get_text() == "—" and "Serif" in obj.fontname:
+            dashes.append(obj)
+        for child in getattr(obj, "_objs", ()) or ():
+            walk(child)
+
+    for page in extract_pages(str(builds["tw-bundled"]), laparams=LAParams(all_texts=True)):
+        walk(page)
+    assert len(dashes) == 2, len(dashes)
+    first, second = dashes
+    (box,) = _glyph_boxes(builds["tw-bundled"], "NotoSerifCJKtc-Regular")["—"]
+    assert abs(box[4] - 1.0) < 0.01                         # the printed form is a full em wide
+    assert abs((second.x0 - first.x0) - first.size * box[4]) < 0.05, (second.x0 - first.x0, first.size)
 
 
 def test_corner_brackets_are_the_primary_quotes(builds, tmp_path):

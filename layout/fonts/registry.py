@@ -219,12 +219,14 @@ def _hb_font_for(path: Path, index: int):
     return hb.Font(hb.Face(blob, index))
 
 
-def _shape(font, text: str, features: dict | None = None):
+def _shape(font, text: str, features: dict | None = None, script: str | None = None):
     import uharfbuzz as hb
 
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
+    if script:   # a mark alone is script Common, whose lookups hold no `locl`: shape it as Han text
+        buf.script = script
     buf.language = "zh-Hans"
     hb.shape(font, buf, features or {})
     return buf.glyph_positions
@@ -239,11 +241,11 @@ def _shape_punctuation(face: Face) -> None:
     for ch in HALT_CHARS:
         if ch not in face.advances:
             continue
-        plain = _shape(font, ch)
+        plain = _shape(font, ch, script="Hani")
         if len(plain) != 1:
             continue
         face.advances[ch] = plain[0].x_advance / face.upm
-        half = _shape(font, ch, {"halt": True})
+        half = _shape(font, ch, {"halt": True}, script="Hani")
         if len(half) == 1 and half[0].x_advance < plain[0].x_advance * 0.75:
             face.shifts[ch] = half[0].x_offset / face.upm
 

@@ -13,6 +13,7 @@ from layout.render.epub.navigation import nav_document, toc_sections
 from layout.render.epub.package import Parts, build_package
 from layout.render.epub.plan import Plan, plan_edition
 from layout.render.epub.vertical import mark_vertical, page_progression, vertical_articles
+from layout.render.epub.vertical import stylesheet as vertical_stylesheet
 
 #: The namespace of edition identifiers: uuid5(this, "<paper name>/<issue number>").
 EDITION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "layout:newspaper-edition")
@@ -124,6 +125,8 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
     ts = edition.typesetter
     usage = font_usage([tree for _i, _p, tree, _props in documents], edition.style, ts)
     resources_.insert(0, ("css-edition", "css/edition.css", "text/css", stylesheet()))
+    if any(doc.article is not None and doc.article.id in vertical for doc in plan.docs):
+        resources_.insert(1, ("css-vertical", "css/vertical.css", "text/css", vertical_stylesheet()))
     resources_.insert(1, ("css-roles", "css/roles.css", "text/css",
                           roles_css(usage, edition.style, lang, embed_fonts, ts).encode("utf-8")))
     if embed_fonts:

@@ -7,14 +7,16 @@ vertical)` returns "rtl" when the vertical stories hold more than half of the
 edition's running text (the reader then turns pages right to left, as a
 vertical paper or book is read), else None: the reading system's default,
 left to right. `mark_vertical(html, tcy_max)` marks a story document as
-vertical (`class="vertical"` on its root, which `edition.css` sets in
-`writing-mode: vertical-rl`) and wraps numbers of up to `tcy_max` digits in
+vertical (`class="vertical"` on its root and a link to `css/vertical.css`,
+which sets it in `writing-mode: vertical-rl`; `stylesheet()` gives that
+file, carried only by editions with a vertical story) and wraps numbers of up to `tcy_max` digits in
 `<span class="tcy">`, set upright side by side (縦中横, `text-combine-upright`),
 as the print edition sets them.
 """
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 from lxml import etree
 
@@ -45,9 +47,20 @@ def page_progression(plan, vertical: frozenset[str]) -> str | None:
     return "rtl" if total and upright * 2 > total else None
 
 
-def mark_vertical(html: etree._Element, tcy_max: int) -> None:
-    """Mark a story document vertical; numbers of 1..`tcy_max` digits become 縦中横 spans."""
+def stylesheet() -> bytes:
+    """css/vertical.css: the rules of vertical documents (only an edition with one carries it)."""
+    return resources.files(__package__).joinpath("vertical.css").read_bytes()
+
+
+def mark_vertical(html: etree._Element, tcy_max: int, css_href: str = "../css/vertical.css") -> None:
+    """Mark a story document vertical (its class, and a link to `css_href`); numbers of 1..`tcy_max`
+    digits become 縦中横 spans."""
     html.set("class", "vertical")
+    head = html.find(f"{{{XHTML}}}head")
+    if head is not None:
+        link = etree.SubElement(head, f"{{{XHTML}}}link")
+        for key, value in (("rel", "stylesheet"), ("type", "text/css"), ("href", css_href)):
+            link.set(key, value)
     if tcy_max < 1:
         return
     body = html.find(f"{{{XHTML}}}body")
