@@ -3,7 +3,8 @@
 
 Takes:   the system font files of the Debian packages fonts-noto-cjk and
          fonts-lxgw-wenkai, and the text of every *.yaml / *.yml / *.md file
-         under issues/ that exists when the script runs.
+         under issues/ that exists when the script runs (but not of zh-TW/zh-HK
+         editions, which are printed in TC/HK faces).
 Returns: writes fonts/serif-regular.ttf, serif-bold.ttf, sans-regular.ttf,
          sans-bold.ttf and kai-regular.ttf (TrueType outlines, the only kind
          reportlab embeds) and prints glyph count, size and GB 2312 coverage
@@ -171,6 +172,14 @@ def _read_text(path: Path, root: Path) -> str | None:
     return None
 
 
+def _traditional_edition(folder: Path) -> bool:
+    """True for an edition folder whose issue.yaml says `lang: zh-TW` or `zh-HK`."""
+    manifest = folder / "issue.yaml"
+    if not manifest.is_file():
+        return False
+    return re.search(r"\blang:\s*[\"']?zh-(TW|HK)\b", manifest.read_text(encoding="utf-8", errors="replace")) is not None
+
+
 def scanned_text_chars(root: Path) -> tuple[frozenset[str], list[str]]:
     """Characters of the issue and test texts; also the files scanned."""
     chars: set[str] = set()
@@ -182,6 +191,8 @@ def scanned_text_chars(root: Path) -> tuple[frozenset[str], list[str]]:
         for path in sorted(base.rglob("*")):
             if path.suffix.lower() not in SCANNED_SUFFIXES or not path.is_file():
                 continue
+            if _traditional_edition(base / path.relative_to(base).parts[0]):
+                continue   # printed in TC/HK faces (layout/fonts/locale.py): the SC faces need none of it
             text = _read_text(path, root)
             if text is None:
                 continue

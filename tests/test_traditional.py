@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,20 @@ def test_tw_sample_is_taiwan_set(tw_sample):
     for ch in "。，、":
         for x0, y0, x1, y1, adv in boxes[ch]:
             assert abs((x0 + x1) / 2 / adv - 0.5) < 0.1 and abs((y0 + y1) / 2 - 0.38) < 0.15, ch
+
+
+def test_bundled_font_recipe_skips_traditional_editions(tmp_path, monkeypatch):
+    """fonts/build_fonts.py takes the sample texts' characters into the bundled (simplified) faces, but
+    not those of a zh-TW/zh-HK edition, which prints in TC/HK faces."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_fonts", ROOT / "fonts" / "build_fonts.py")
+    build_fonts = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_fonts", build_fonts)   # its dataclasses look their module up
+    spec.loader.exec_module(build_fonts)
+    for name, lang, text in (("cn", "zh-CN", "甲"), ("tw", "zh-TW", "乙"), ("hk", "'zh-HK'", "丙")):
+        (tmp_path / "issues" / name).mkdir(parents=True)
+        (tmp_path / "issues" / name / "issue.yaml").write_text(f"issue: {{lang: {lang}}}\n# {text}\n", encoding="utf-8")
+    chars, files = build_fonts.scanned_text_chars(tmp_path)
+    assert "甲" in chars and "乙" not in chars and "丙" not in chars
+    assert files == ["issues/cn/issue.yaml"]
