@@ -200,3 +200,67 @@ def test_vertical_headline_beside_horizontal_text(built):
     body = [it for it in items if isinstance(it, GlyphRun) and it.role == "body" and it.writing == "h"
             and left_col - 0.1 <= it.xs[0] < left_col + g.column_width]
     assert body and min(r.y for r in body) < top + g.pitch   # the text starts on the region's first line
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory):
+    """A style with vertical 栏 of 12 characters, a vertical story with a photo and a jump asked for."""
+    from PIL import Image
+
+    from layout import STYLES_DIR
+
+    folder = tmp_path_factory.mktemp("vertical-split")
+    style = (STYLES_DIR / "tabloid.yaml").read_text(encoding="utf-8")
+    (folder / "split.yaml").write_text(style + "\nvertical: {column_chars: 12, gutter_chars: 2, tcy_max: 2, "
+                                               "widths: 3}\n", encoding="utf-8")
+    Image.new("RGB", (600, 400), (120, 140, 160)).save(folder / "lane.jpg", dpi=(300, 300))
+    (folder / "issue.yaml").write_text(f"""
+paper: {{name: 新区时报}}
+issue: {{number: 7, date: 2026-11-27}}
+style: split.yaml
+pages:
+  - section: 副刊
+    stories:
+      - {{article: autumn, columns: [1, 2], lines: [1, 40], direction: vertical, continue_on: 2}}
+  - section: 副刊
+    stories:
+      - {{article: autumn, columns: [1, 3], lines: [1, 20], continued: true}}
+articles:
+  autumn:
+    headline: 秋日里的老街巷
+    photos: [{{file: lane.jpg, caption: 老街一角}}]
+    body: |
+{_indented(BODY)}
+""", encoding="utf-8")
+    report = Report()
+    ed = prepare(folder / "issue.yaml", report)
+    return ed, report
+
+
+def test_vertical_columns_keep_the_character_grid(split):
+    """Vertical 栏 of `column_chars` characters, stacked: every 栏's lines stand at the same x, and
+    no line is longer than the 栏."""
+    ed, _report = split
+    g = ed.style.grid
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "body" and it.writing == "v"]
+    tops = sorted({round(min(r.ys), 1) for r in runs})
+    grid_marks = [m for m in ed.frames[0].items if isinstance(m, Mark) and m.kind == "vertical-grid"]
+    assert len(grid_marks) >= 2 and all(abs(m.h - 12 * g.char) < 0.01 for m in grid_marks)
+    lans = [m.y for m in grid_marks]
+    assert abs((lans[1] - lans[0]) - 14 * g.char) < 0.01           # 12 characters and a 2-character gap
+    xs_by_lan = defaultdict(set)
+    for r in runs:
+        lan = max(i for i, y in enumerate(lans) if r.ys[0] >= y - 0.01)
+        end = r.ys[-1] + (0.5 if r.text[-1] in "，、。；：！？」』）》" else 1.0) * r.size   # a mark at the foot is half
+        assert end <= lans[lan] + 12 * g.char + 0.01   # inside its 栏
+        xs_by_lan[lan].add(round(r.xs[0], 2))
+    assert len(xs_by_lan) >= 2 and tops
+    first, second = sorted(xs_by_lan[0]), sorted(xs_by_lan[1])
+    assert set(second) <= set(first)                                 # the same x pitch in every 栏
+
+
+def test_vertical_limits_are_said(split):
+    _ed, report = split
+    codes = {d.code for d in report.warnings}
+    assert {"vertical-jump", "vertical-photo", "bad-style"} <= codes   # and `widths` is an unknown key
+    assert any("vertical.widths" in d.message for d in report.warnings)
