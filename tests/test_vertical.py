@@ -264,3 +264,37 @@ def test_vertical_limits_are_said(split):
     codes = {d.code for d in report.warnings}
     assert {"vertical-jump", "vertical-photo", "bad-style"} <= codes   # and `widths` is an unknown key
     assert any("vertical.widths" in d.message for d in report.warnings)
+
+
+@pytest.fixture(scope="module")
+def free(tmp_path_factory):
+    """Free-height vertical stories (no `lines`): one with room, one whose headline cannot fit."""
+    folder = tmp_path_factory.mktemp("vertical-free")
+    manifest = tiny_edition(
+        folder,
+        "      - {article: autumn, columns: [1, 3], direction: vertical}\n"
+        "      - {article: narrow, columns: [5, 5], lines: [1, 6], direction: vertical}",
+        "  autumn:\n    headline: 秋日里的老街巷\n    body: |\n" + _indented(BODY) + "\n"
+        "  narrow:\n    headline: 这是一个非常非常长的标题需要折成好几行才能放得下的竖排标题\n    body: 正文两句。第二句话。\n")
+    report = Report()
+    return prepare(manifest, report), report
+
+
+def test_free_vertical_story_takes_whole_columns_of_twice_the_grid(free):
+    """Without `lines`, a vertical story's lines are twice a grid column's characters long (26 in
+    the tabloid), in as few vertical 栏 as hold the text, and the region ends under the last."""
+    ed, report = free
+    g = ed.style.grid
+    region = next(m for m in ed.frames[0].items if isinstance(m, Mark) and m.kind == "region" and m.label == "autumn")
+    marks = [m for m in ed.frames[0].items if isinstance(m, Mark) and m.kind == "vertical-grid"
+             and region.x <= m.x < region.x + region.w]
+    assert marks and all(abs(m.h - 2 * g.column_chars * g.char) < 0.01 for m in marks)
+    bottom = marks[-1].y + marks[-1].h
+    assert bottom <= region.y + region.h + 0.01 and region.y + region.h - bottom < 2 * g.pitch
+    assert not [d for d in report.errors if "autumn" in d.message]
+
+
+def test_headline_wider_than_its_region_is_an_error(free):
+    _ed, report = free
+    wide = [d for d in report.errors if d.code == "vertical-headline-wide"]
+    assert wide and "narrow" in wide[0].message and wide[0].source is not None
