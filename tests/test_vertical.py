@@ -259,6 +259,13 @@ def test_vertical_columns_keep_the_character_grid(split):
     assert set(second) <= set(first)                                 # the same x pitch in every 栏
 
 
+def test_a_fixed_vertical_region_with_room_left_says_underset(built):
+    """The vertical story's region (2 columns × 30 lines) holds more lines than its text fills."""
+    _ed, report, _pdf = built
+    under = [d for d in report.warnings if d.code == "underset" and "'autumn'" in d.message]
+    assert under and "vertical lines empty" in under[0].message
+
+
 def test_vertical_limits_are_said(split):
     _ed, report = split
     codes = {d.code for d in report.warnings}
@@ -298,3 +305,24 @@ def test_headline_wider_than_its_region_is_an_error(free):
     _ed, report = free
     wide = [d for d in report.errors if d.code == "vertical-headline-wide"]
     assert wide and "narrow" in wide[0].message and wide[0].source is not None
+
+
+def test_overlay_draws_the_vertical_grid(built):
+    """The preview overlay draws each vertical 栏's line edges in the region colour."""
+    from PIL import Image as PILImage
+
+    from layout.render.preview import REGION, draw_overlay
+
+    ed, _report, _pdf = built
+    frame = ed.frames[0]
+    scale = 2.0
+    blank = PILImage.new("RGB", (round(frame.width * scale), round(frame.height * scale)), "white")
+    out = draw_overlay(blank, frame, ed.style, scale)
+    mark = next(m for m in frame.items if isinstance(m, Mark) and m.kind == "vertical-grid")
+    pitch = float(mark.label)
+    y = round((mark.y + mark.h / 2) * scale)
+    for k in (1, 2):   # inner line edges, away from the region's own outline
+        x = round((mark.x + k * pitch) * scale)
+        pixel = max((out.getpixel((x + d, y)) for d in (-1, 0, 1)), key=lambda p: p[0] - p[1])
+        assert pixel[0] > 150 and pixel[1] < 100, pixel   # REGION magenta
+    assert REGION[:3] == (200, 0, 150)

@@ -246,11 +246,13 @@ def bounds_bottom(items) -> float:
 
 
 def set_vertical_story(setter: StorySetter, article: Article, region: Region, *, decks: list[tuple[str, str]],
-                       headline_size: float | None = None) -> tuple[StoryResult, list[Slot]]:
+                       headline_size: float | None = None) -> tuple[StoryResult, list[Slot], int]:
     """A whole story set vertically in its region (see the module docstring). A fixed region keeps
     its lines; a free one takes the fewest whole vertical 栏 that hold its text (of
     `vertical.column_chars`, else twice a grid column's characters), down to its foot at most.
-    -> (the result, the body lines composed: what the text ledger counts as handed to make-up)."""
+    -> (the result, the body lines composed: what the text ledger counts as handed to make-up, the
+    characters a vertical line holds). The result's `underset_cells` counts the vertical lines a
+    fixed region leaves empty."""
     vts = VerticalTypesetter(setter.ts)
     vsetter = StorySetter(vts, (setter.ox, setter.oy))
     g = setter.grid
@@ -313,4 +315,5 @@ def set_vertical_story(setter: StorySetter, article: Article, region: Region, *,
                           measure, f"{g.pitch:g}"))
     items.append(Mark("region", setter.x(region.first), setter.y(region.top),
                       g.span_width(region.first, region.last), height, article.id))
-    return StoryResult(tuple(items), end, remainder), slots
+    empty = (cap - len(slots)) if region.fixed and not remainder else 0
+    return StoryResult(tuple(items), end, remainder, underset_cells=empty), slots, round(measure / g.char)
