@@ -33,20 +33,27 @@ def _indented(text: str) -> str:
     return "\n".join("      " + line for line in text.split("\n"))
 
 
+def _edition(tmp_path_factory, name: str, stories: list[str], articles: dict[str, str]):
+    """A one-page tabloid edition of `stories` (placement mappings) and `articles` (id -> YAML lines),
+    laid out -> (its folder, Edition, Report)."""
+    folder = tmp_path_factory.mktemp(name)
+    manifest = tiny_edition(folder, "\n".join(f"      - {{{s}}}" for s in stories),
+                            "\n".join(f"  {k}:\n{v}" for k, v in articles.items()))
+    report = Report()
+    return folder, prepare(manifest, report), report
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("vertical")
-    manifest = tiny_edition(
-        folder,
-        "      - {article: autumn, columns: [1, 2], lines: [1, 30], direction: vertical}\n"
-        "      - {article: river, columns: [3, 4], lines: [1, 30], headline_direction: vertical}",
-        "  autumn:\n    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    subhead: ——记老街的四季，也记街上的人\n"
-        "    body: |\n" + _indented(BODY) + "\n"
-        "  river:\n    headline: 滨江步道今起开放\n    body: |\n" + _indented(RIVER) + "\n")
-    report = Report()
-    ed = prepare(manifest, report)
+    folder, ed, report = _edition(
+        tmp_path_factory, "vertical",
+        ["article: autumn, columns: [1, 2], lines: [1, 30], direction: vertical",
+         "article: river, columns: [3, 4], lines: [1, 30], headline_direction: vertical"],
+        {"autumn": "    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    subhead: ——记老街的四季，也记街上的人\n"
+                   "    body: |\n" + _indented(BODY),
+         "river": "    headline: 滨江步道今起开放\n    body: |\n" + _indented(RIVER)})
     out = folder / "out"
-    assert main(["build", str(manifest), "-o", str(out), "--pdf"]) == 0
+    assert main(["build", str(folder / "issue.yaml"), "-o", str(out), "--pdf"]) == 0
     return ed, report, next(out.glob("*.pdf"))
 
 
@@ -276,15 +283,13 @@ def test_vertical_limits_are_said(split):
 @pytest.fixture(scope="module")
 def free(tmp_path_factory):
     """Free-height vertical stories (no `lines`): one with room, one whose headline cannot fit."""
-    folder = tmp_path_factory.mktemp("vertical-free")
-    manifest = tiny_edition(
-        folder,
-        "      - {article: autumn, columns: [1, 3], direction: vertical}\n"
-        "      - {article: narrow, columns: [5, 5], lines: [1, 6], direction: vertical}",
-        "  autumn:\n    headline: 秋日里的老街巷\n    body: |\n" + _indented(BODY) + "\n"
-        "  narrow:\n    headline: 这是一个非常非常长的标题需要折成好几行才能放得下的竖排标题\n    body: 正文两句。第二句话。\n")
-    report = Report()
-    return prepare(manifest, report), report
+    _folder, ed, report = _edition(
+        tmp_path_factory, "vertical-free",
+        ["article: autumn, columns: [1, 3], direction: vertical",
+         "article: narrow, columns: [5, 5], lines: [1, 6], direction: vertical"],
+        {"autumn": "    headline: 秋日里的老街巷\n    body: |\n" + _indented(BODY),
+         "narrow": "    headline: 这是一个非常非常长的标题需要折成好几行才能放得下的竖排标题\n    body: 正文两句。第二句话。"})
+    return ed, report
 
 
 def test_free_vertical_story_takes_whole_columns_of_twice_the_grid(free):
