@@ -34,7 +34,7 @@ from layout.text.vertical import VerticalMetrics, is_tcy, upright
 
 #: Marks whose vertical form only a face's `vert` gives: set from a face that has it.
 _TURNED = frozenset({CharClass.OPEN, CharClass.CLOSE, CharClass.STOP, CharClass.PAUSE, CharClass.DASH,
-                     CharClass.ELLIPSIS})
+                     CharClass.ELLIPSIS, CharClass.CONNECTOR})
 #: Where a rotated glyph's baseline sits, from the line's middle, in em (the em box's descent).
 _ROTATED_BASELINE = 0.38
 
@@ -71,7 +71,8 @@ class VerticalTypesetter:
                 continue
             buf, buf_font = "", font
             for ch in run.text:
-                use = turned_in if classify(ch) in _TURNED and self._ts.face(turned_in).has(ch) else font
+                turns = classify(ch) in _TURNED and upright(ch)   # ～ turns, a hyphen lies on its side
+                use = turned_in if turns and self._ts.face(turned_in).has(ch) else font
                 if use != buf_font and buf:
                     out.append(Run(buf, self.vertical_style(buf_font, run.style.size)))
                     buf = ""
