@@ -219,7 +219,7 @@ def split(tmp_path_factory):
     folder = tmp_path_factory.mktemp("vertical-split")
     style = (STYLES_DIR / "tabloid.yaml").read_text(encoding="utf-8")
     (folder / "split.yaml").write_text(style + "\nvertical: {column_chars: 12, gutter_chars: 2, tcy_max: 2, "
-                                               "widths: 3}\n", encoding="utf-8")
+                                               "headline_size: 一号, widths: 3}\n", encoding="utf-8")
     Image.new("RGB", (600, 400), (120, 140, 160)).save(folder / "lane.jpg", dpi=(300, 300))
     (folder / "issue.yaml").write_text(f"""
 paper: {{name: 新区时报}}
@@ -271,6 +271,12 @@ def test_a_fixed_vertical_region_with_room_left_says_underset(built):
     _ed, report, _pdf = built
     under = [d for d in report.warnings if d.code == "underset" and "'autumn'" in d.message]
     assert under and "vertical lines empty" in under[0].message
+
+
+def test_vertical_headline_size_from_the_style(split):
+    ed, _report = split
+    head = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "headline"]
+    assert head and {r.size for r in head} == {26.0}   # vertical.headline_size: 一号
 
 
 def test_vertical_limits_are_said(split):
