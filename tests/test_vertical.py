@@ -33,20 +33,27 @@ def _indented(text: str) -> str:
     return "\n".join("      " + line for line in text.split("\n"))
 
 
+def _edition(tmp_path_factory, name: str, stories: list[str], articles: dict[str, str]):
+    """A one-page tabloid edition of `stories` (placement mappings) and `articles` (id -> YAML lines),
+    laid out -> (its folder, Edition, Report)."""
+    folder = tmp_path_factory.mktemp(name)
+    manifest = tiny_edition(folder, "\n".join(f"      - {{{s}}}" for s in stories),
+                            "\n".join(f"  {k}:\n{v}" for k, v in articles.items()))
+    report = Report()
+    return folder, prepare(manifest, report), report
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("vertical")
-    manifest = tiny_edition(
-        folder,
-        "      - {article: autumn, columns: [1, 2], lines: [1, 30], direction: vertical}\n"
-        "      - {article: river, columns: [3, 4], lines: [1, 30], headline_direction: vertical}",
-        "  autumn:\n    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    subhead: ——记老街的四季，也记街上的人\n"
-        "    body: |\n" + _indented(BODY) + "\n"
-        "  river:\n    headline: 滨江步道今起开放\n    body: |\n" + _indented(RIVER) + "\n")
-    report = Report()
-    ed = prepare(manifest, report)
+    folder, ed, report = _edition(
+        tmp_path_factory, "vertical",
+        ["article: autumn, columns: [1, 2], lines: [1, 30], direction: vertical",
+         "article: river, columns: [3, 4], lines: [1, 30], headline_direction: vertical"],
+        {"autumn": "    headline: 秋日里的老街巷\n    kicker: 城市记忆\n    subhead: ——记老街的四季，也记街上的人\n"
+                   "    body: |\n" + _indented(BODY),
+         "river": "    headline: 滨江步道今起开放\n    body: |\n" + _indented(RIVER)})
     out = folder / "out"
-    assert main(["build", str(manifest), "-o", str(out), "--pdf"]) == 0
+    assert main(["build", str(folder / "issue.yaml"), "-o", str(out), "--pdf"]) == 0
     return ed, report, next(out.glob("*.pdf"))
 
 
@@ -200,3 +207,133 @@ def test_vertical_headline_beside_horizontal_text(built):
     body = [it for it in items if isinstance(it, GlyphRun) and it.role == "body" and it.writing == "h"
             and left_col - 0.1 <= it.xs[0] < left_col + g.column_width]
     assert body and min(r.y for r in body) < top + g.pitch   # the text starts on the region's first line
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory):
+    """A style with vertical 栏 of 12 characters, a vertical story with a photo and a jump asked for."""
+    from PIL import Image
+
+    from layout import STYLES_DIR
+
+    folder = tmp_path_factory.mktemp("vertical-split")
+    style = (STYLES_DIR / "tabloid.yaml").read_text(encoding="utf-8")
+    (folder / "split.yaml").write_text(style + "\nvertical: {column_chars: 12, gutter_chars: 2, tcy_max: 2, "
+                                               "headline_size: 一号, widths: 3}\n", encoding="utf-8")
+    Image.new("RGB", (600, 400), (120, 140, 160)).save(folder / "lane.jpg", dpi=(300, 300))
+    (folder / "issue.yaml").write_text(f"""
+paper: {{name: 新区时报}}
+issue: {{number: 7, date: 2026-11-27}}
+style: split.yaml
+pages:
+  - section: 副刊
+    stories:
+      - {{article: autumn, columns: [1, 2], lines: [1, 40], direction: vertical, continue_on: 2}}
+  - section: 副刊
+    stories:
+      - {{article: autumn, columns: [1, 3], lines: [1, 20], continued: true}}
+articles:
+  autumn:
+    headline: 秋日里的老街巷
+    photos: [{{file: lane.jpg, caption: 老街一角}}]
+    body: |
+{_indented(BODY)}
+""", encoding="utf-8")
+    report = Report()
+    ed = prepare(folder / "issue.yaml", report)
+    return ed, report
+
+
+def test_vertical_columns_keep_the_character_grid(split):
+    """Vertical 栏 of `column_chars` characters, stacked: every 栏's lines stand at the same x, and
+    no line is longer than the 栏."""
+    ed, _report = split
+    g = ed.style.grid
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "body" and it.writing == "v"]
+    tops = sorted({round(min(r.ys), 1) for r in runs})
+    grid_marks = [m for m in ed.frames[0].items if isinstance(m, Mark) and m.kind == "vertical-grid"]
+    assert len(grid_marks) >= 2 and all(abs(m.h - 12 * g.char) < 0.01 for m in grid_marks)
+    lans = [m.y for m in grid_marks]
+    assert abs((lans[1] - lans[0]) - 14 * g.char) < 0.01           # 12 characters and a 2-character gap
+    xs_by_lan = defaultdict(set)
+    for r in runs:
+        lan = max(i for i, y in enumerate(lans) if r.ys[0] >= y - 0.01)
+        end = r.ys[-1] + (0.5 if r.text[-1] in "，、。；：！？」』）》" else 1.0) * r.size   # a mark at the foot is half
+        assert end <= lans[lan] + 12 * g.char + 0.01   # inside its 栏
+        xs_by_lan[lan].add(round(r.xs[0], 2))
+    assert len(xs_by_lan) >= 2 and tops
+    first, second = sorted(xs_by_lan[0]), sorted(xs_by_lan[1])
+    assert set(second) <= set(first)                                 # the same x pitch in every 栏
+
+
+def test_a_fixed_vertical_region_with_room_left_says_underset(built):
+    """The vertical story's region (2 columns × 30 lines) holds more lines than its text fills."""
+    _ed, report, _pdf = built
+    under = [d for d in report.warnings if d.code == "underset" and "'autumn'" in d.message]
+    assert under and "vertical lines empty" in under[0].message
+
+
+def test_vertical_headline_size_from_the_style(split):
+    ed, _report = split
+    head = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "headline"]
+    assert head and {r.size for r in head} == {26.0}   # vertical.headline_size: 一号
+
+
+def test_vertical_limits_are_said(split):
+    _ed, report = split
+    codes = {d.code for d in report.warnings}
+    assert {"vertical-jump", "vertical-photo", "bad-style"} <= codes   # and `widths` is an unknown key
+    assert any("vertical.widths" in d.message for d in report.warnings)
+
+
+@pytest.fixture(scope="module")
+def free(tmp_path_factory):
+    """Free-height vertical stories (no `lines`): one with room, one whose headline cannot fit."""
+    _folder, ed, report = _edition(
+        tmp_path_factory, "vertical-free",
+        ["article: autumn, columns: [1, 3], direction: vertical",
+         "article: narrow, columns: [5, 5], lines: [1, 6], direction: vertical"],
+        {"autumn": "    headline: 秋日里的老街巷\n    body: |\n" + _indented(BODY),
+         "narrow": "    headline: 这是一个非常非常长的标题需要折成好几行才能放得下的竖排标题\n    body: 正文两句。第二句话。"})
+    return ed, report
+
+
+def test_free_vertical_story_takes_whole_columns_of_twice_the_grid(free):
+    """Without `lines`, a vertical story's lines are twice a grid column's characters long (26 in
+    the tabloid), in as few vertical 栏 as hold the text, and the region ends under the last."""
+    ed, report = free
+    g = ed.style.grid
+    region = next(m for m in ed.frames[0].items if isinstance(m, Mark) and m.kind == "region" and m.label == "autumn")
+    marks = [m for m in ed.frames[0].items if isinstance(m, Mark) and m.kind == "vertical-grid"
+             and region.x <= m.x < region.x + region.w]
+    assert marks and all(abs(m.h - 2 * g.column_chars * g.char) < 0.01 for m in marks)
+    bottom = marks[-1].y + marks[-1].h
+    assert bottom <= region.y + region.h + 0.01 and region.y + region.h - bottom < 2 * g.pitch
+    assert not [d for d in report.errors if "autumn" in d.message]
+
+
+def test_headline_wider_than_its_region_is_an_error(free):
+    _ed, report = free
+    wide = [d for d in report.errors if d.code == "vertical-headline-wide"]
+    assert wide and "narrow" in wide[0].message and wide[0].source is not None
+
+
+def test_overlay_draws_the_vertical_grid(built):
+    """The preview overlay draws each vertical 栏's line edges in the region colour."""
+    from PIL import Image as PILImage
+
+    from layout.render.preview import REGION, draw_overlay
+
+    ed, _report, _pdf = built
+    frame = ed.frames[0]
+    scale = 2.0
+    blank = PILImage.new("RGB", (round(frame.width * scale), round(frame.height * scale)), "white")
+    out = draw_overlay(blank, frame, ed.style, scale)
+    mark = next(m for m in frame.items if isinstance(m, Mark) and m.kind == "vertical-grid")
+    pitch = float(mark.label)
+    y = round((mark.y + mark.h / 2) * scale)
+    for k in (1, 2):   # inner line edges, away from the region's own outline
+        x = round((mark.x + k * pitch) * scale)
+        pixel = max((out.getpixel((x + d, y)) for d in (-1, 0, 1)), key=lambda p: p[0] - p[1])
+        assert pixel[0] > 150 and pixel[1] < 100, pixel   # REGION magenta
+    assert REGION[:3] == (200, 0, 150)

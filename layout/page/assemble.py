@@ -161,10 +161,15 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
         result = setter.set_story(article, region, slots=list(slots), decks=decks, label=f"{article.headline}（续）")
     elif pl.direction == "vertical":   # 竖排: the whole story top to bottom, lines right to left
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
-        result, body = set_vertical_story(setter, article, region, decks=decks,
-                                          headline_size=headline_size(page, pl, issue, setter.ts.style))
+        result, body, line_chars = set_vertical_story(setter, article, region, decks=decks,
+                                                      headline_size=headline_size(page, pl, issue, setter.ts.style))
         jumps.ledger.hand(article.id, body, pl.source)
         _vertical_limits(pl, article, report)
+        if result.underset_cells > 2:
+            report.warning("underset", f"'{pl.article}' on page {page.number} leaves {result.underset_cells} vertical "
+                           f"lines empty", pl.source,
+                           f"give the vertical story fewer columns or lines, or add about "
+                           f"{result.underset_cells * line_chars} characters ({line_chars} a line)")
     else:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         body = setter.body_slots(article, region.inset)

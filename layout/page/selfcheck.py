@@ -342,6 +342,8 @@ def lone_endings(page: PageIndex) -> list[Finding]:
     for story in page.stories:
         if story.kind not in ("story", "continuation"):
             continue
+        if any(run.writing != "h" for run in story.runs if run.role in TEXT_ROLES):
+            continue   # a vertical story (竖排): its lines run across the grid's columns, not down them
         columns = _text_columns(page, story)
         for c in sorted(columns)[1:]:
             top = min(run.y for run in columns[c])
@@ -358,18 +360,22 @@ def lone_endings(page: PageIndex) -> list[Finding]:
 
 
 def headline_word_breaks(page: PageIndex) -> list[Finding]:
-    """A headline (主题) whose lines break inside a word (warnings): its printed lines in reading order
-    (top to bottom; right to left when vertical), read as one text by `layout.text.phrases.inside_word_breaks`."""
+    """A headline (主题) whose lines break inside a word (warnings): its printed lines, top to bottom,
+    read as one text by `layout.text.phrases.inside_word_breaks`."""
     out = []
     for story in page.stories:
-        # reading order: horizontal lines top to bottom; vertical lines (a 竖题) right to left
-        heads = sorted((run for run in story.runs if run.role == "headline"),
-                       key=lambda r: (r.y, r.xs[0]) if r.writing == "h" else (-r.xs[0], r.y))
+        runs = [run for run in story.runs if run.role == "headline" and run.xs]
+        if any(run.writing != "h" for run in runs):   # a vertical headline: its lines right to left
+            groups = _vertical_lines(runs)
+            heads = [group[0] for group in groups]
+            lines = ["".join(run.text for run in group) for group in groups]
+        else:
+            heads = sorted(runs, key=lambda r: (r.y, r.xs[0]))
+            lines = [run.text for run in heads]
         if len(heads) < 2:
             continue
         from layout.text.phrases import inside_word_breaks
 
-        lines = [run.text for run in heads]
         for i in inside_word_breaks(lines):
             run = heads[i]
             column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
@@ -378,6 +384,19 @@ def headline_word_breaks(page: PageIndex) -> list[Finding]:
                                f"「{lines[i].strip()}／{lines[i + 1].strip()}」",
                                (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
     return out
+
+
+def _vertical_lines(runs: list[GlyphRun]) -> list[list[GlyphRun]]:
+    """Runs of vertical lines grouped by line, lines right to left, runs top to bottom in each."""
+    groups: dict[float, list[GlyphRun]] = {}
+    for run in runs:
+        if run.writing == "t":
+            middle = sum(run.xs) / len(run.xs)
+        else:
+            middle = run.xs[0] + (0.38 * run.size if run.writing == "r" else 0.0)
+        key = next((k for k in groups if abs(k - middle) < 0.4 * run.size), middle)
+        groups.setdefault(key, []).append(run)
+    return [sorted(groups[k], key=lambda r: r.ys[0] if r.ys else r.y) for k in sorted(groups, reverse=True)]
 
 
 #: The checks, each `PageIndex -> [Finding]`, run in this order.

@@ -34,7 +34,7 @@ from layout.text.vertical import VerticalMetrics, is_tcy, upright
 
 #: Marks whose vertical form only a face's `vert` gives: set from a face that has it.
 _TURNED = frozenset({CharClass.OPEN, CharClass.CLOSE, CharClass.STOP, CharClass.PAUSE, CharClass.DASH,
-                     CharClass.ELLIPSIS})
+                     CharClass.ELLIPSIS, CharClass.CONNECTOR})
 #: Where a rotated glyph's baseline sits, from the line's middle, in em (the em box's descent).
 _ROTATED_BASELINE = 0.38
 
@@ -71,7 +71,8 @@ class VerticalTypesetter:
                 continue
             buf, buf_font = "", font
             for ch in run.text:
-                use = turned_in if classify(ch) in _TURNED and self._ts.face(turned_in).has(ch) else font
+                turns = classify(ch) in _TURNED and upright(ch)   # ～ turns, a hyphen lies on its side
+                use = turned_in if turns and self._ts.face(turned_in).has(ch) else font
                 if use != buf_font and buf:
                     out.append(Run(buf, self.vertical_style(buf_font, run.style.size)))
                     buf = ""
@@ -147,26 +148,48 @@ def _tcy_run(digits: str, st: TextStyle, xc: float, top: float, color, role: str
     return GlyphRun(st.font, size, baseline, digits, tuple(xs), color, role, "t")
 
 
-def _fit_vertical_headline(vts: VerticalTypesetter, text: str, role: str, measure: float, article: Article,
-                           start: float) -> tuple[Line, ...]:
-    """The main headline down `measure` pt at `start` pt, or smaller until it takes at most two lines."""
-    lines: tuple[Line, ...] = ()
+def _deck_lines(vts: VerticalTypesetter, text: str, role: str, measure: float, article: Article,
+                size: float | None = None) -> tuple[Line, ...]:
+    """A deck's vertical lines, `measure` pt long at most, broken between words (and at the editor's breaks)."""
+    return tuple(line for part in text.split("\n")
+                 for line in vts.headline(vts.runs(part, role, size=size, where=article.source, article=article.id),
+                                          measure))
+
+
+def _width(lines: tuple[Line, ...], role) -> float:
+    """The width vertical deck lines take: one leading (at the line's size) each."""
+    return sum(role.leading * (line.glyphs[0].style.size if line.glyphs else role.size) / role.size for line in lines)
+
+
+def _fit_vertical_headline(vts: VerticalTypesetter, text: str, role_name: str, measure: float, article: Article,
+                           start: float, room: float) -> tuple[tuple[Line, ...], bool]:
+    """The main headline down `measure` pt: at `start` pt, or smaller until it takes at most two lines
+    (more only where the editor broke it) and at most `room` pt across; where no size does both, the
+    largest that fits across, else the smallest. -> (lines, whether they fit across)."""
+    role = vts.style.role(role_name)
+    most = max(2, text.count("\n") + 1)
+    tried = []
     for size in [start] + [s for s in _HEADLINE_STEPS if s < start]:
-        lines = tuple(line for part in text.split("\n")
-                      for line in vts.headline(vts.runs(part, role, size=size, where=article.source,
-                                                        article=article.id), measure))
-        if len(lines) <= max(2, text.count("\n") + 1):
-            break
-    return lines
+        lines = _deck_lines(vts, text, role_name, measure, article, size)
+        fits = _width(lines, role) <= room + 1e-6
+        if fits and len(lines) <= most:
+            return lines, True
+        tried.append((lines, fits))
+    across = [lines for lines, fits in tried if fits]
+    return (across[0], True) if across else (tried[-1][0], False)
 
 
 def vertical_headline(setter: StorySetter, decks: list[tuple[str, str]], x_right: float, top: float,
-                      measure: float, article: Article, headline_size: float | None = None
-                      ) -> tuple[list[Item], float]:
+                      measure: float, article: Article, headline_size: float | None = None,
+                      room: float = float("inf"), report: bool = False) -> tuple[list[Item], float]:
     """Headline decks [(role, text)] set vertically from `x_right` leftwards, each line from `top`
-    down at most `measure` pt -> (items, the width in pt the decks take)."""
+    down at most `measure` pt, the main headline sized to keep the decks within `room` pt across
+    -> (items, the width in pt the decks take). `report`: say so (an error) when they cannot."""
     vts = VerticalTypesetter(setter.ts)
     style = setter.ts.style
+    composed = {name: _deck_lines(vts, text, name, measure, article) for name, text in decks
+                if text and name != "headline"}
+    others = sum(_width(lines, style.role(name)) for name, lines in composed.items())
     items: list[Item] = []
     x = x_right
     for role_name, text in decks:
@@ -175,11 +198,14 @@ def vertical_headline(setter: StorySetter, decks: list[tuple[str, str]], x_right
         role = style.role(role_name)
         if role_name == "headline":
             size = style.vertical.headline_size or headline_size or role.size
-            lines = _fit_vertical_headline(vts, text, role_name, measure, article, size)
+            lines, fits = _fit_vertical_headline(vts, text, role_name, measure, article, size, room - others)
+            if report and not fits:
+                setter.ts.report.error(
+                    "vertical-headline-wide", f"the vertical headline of '{article.id}' is wider than its region even "
+                    f"at {lines[0].glyphs[0].style.size if lines and lines[0].glyphs else size:g} pt",
+                    article.source, "give the story more columns or grid lines, or shorten the headline")
         else:
-            lines = tuple(line for part in text.split("\n")
-                          for line in vts.headline(vts.runs(part, role_name, where=article.source, article=article.id),
-                                                   measure))
+            lines = composed[role_name]
         for line in lines:
             size = line.glyphs[0].style.size if line.glyphs else role.size
             leading = role.leading * size / role.size
@@ -196,7 +222,8 @@ def vertical_head_block(setter: StorySetter, decks: list[tuple[str, str]], regio
     g = setter.grid
     top = setter.y(region.top) + (g.pitch / 2 if region.inset else 0.0)
     measure = (region.bottom - region.top) * g.pitch - (g.pitch - g.char) - (g.pitch if region.inset else 0.0)
-    probe, width = vertical_headline(setter, decks, 0.0, top, measure, article, headline_size)
+    across = g.span_width(region.first, region.last) - 2 * region.inset
+    probe, width = vertical_headline(setter, decks, 0.0, top, measure, article, headline_size, room=across)
     if not probe:
         return [], [], 0
     span = 1
@@ -205,7 +232,8 @@ def vertical_head_block(setter: StorySetter, decks: list[tuple[str, str]], regio
     first = region.last - span + 1
     room = g.span_width(first, region.last) - 2 * region.inset
     x_right = setter.x(first) + region.inset + (room + width) / 2
-    items, _ = vertical_headline(setter, decks, x_right, top, measure, article, headline_size)
+    items, _ = vertical_headline(setter, decks, x_right, top, measure, article, headline_size, room=across,
+                                 report=True)
     foot = max(bounds_bottom(items), top)
     lines = math.ceil((foot - setter.y(region.top)) / g.pitch - 1e-6) + 1
     return items, list(range(first, region.last + 1)), min(lines, region.bottom - region.top)
@@ -219,10 +247,13 @@ def bounds_bottom(items) -> float:
 
 
 def set_vertical_story(setter: StorySetter, article: Article, region: Region, *, decks: list[tuple[str, str]],
-                       headline_size: float | None = None) -> tuple[StoryResult, list[Slot]]:
+                       headline_size: float | None = None) -> tuple[StoryResult, list[Slot], int]:
     """A whole story set vertically in its region (see the module docstring). A fixed region keeps
-    its lines; a free one ends at the first grid line where all the text fits (else at its foot).
-    -> (the result, the body lines composed: what the text ledger counts as handed to make-up)."""
+    its lines; a free one takes the fewest whole vertical 栏 that hold its text (of
+    `vertical.column_chars`, else twice a grid column's characters), down to its foot at most.
+    -> (the result, the body lines composed: what the text ledger counts as handed to make-up, the
+    characters a vertical line holds). The result's `underset_cells` counts the vertical lines a
+    fixed region leaves empty."""
     vts = VerticalTypesetter(setter.ts)
     vsetter = StorySetter(vts, (setter.ox, setter.oy))
     g = setter.grid
@@ -231,37 +262,40 @@ def set_vertical_story(setter: StorySetter, article: Article, region: Region, *,
     x_left = setter.x(region.first) + region.inset
     top = setter.y(region.top) + (g.pitch / 2 if region.inset else 0.0)
     bodies: dict[float, list[Slot]] = {}
+    # a free region grows in whole vertical 栏: of `vertical.column_chars`, else twice a grid column's characters
+    lan_chars = vstyle.column_chars or (0 if region.fixed else 2 * g.column_chars)
+    gutter = vstyle.gutter_chars * g.char
+    across = x_right - x_left
 
-    def layout(end: int):
+    def layout(end: int, final: bool = False):
         height = setter.y(end) - (g.pitch - g.char) - top
-        head, head_width = vertical_headline(setter, decks, x_right, top, height, article, headline_size)
+        # the headline keeps room for two body lines beside it
+        head, head_width = vertical_headline(setter, decks, x_right, top, height, article, headline_size,
+                                             room=across - 2 * g.pitch, report=final)
         first = math.ceil(head_width / g.pitch - 1e-6) + (1 if head_width else 0)
-        last = math.floor((x_right - x_left + (g.pitch - g.char) / 2) / g.pitch + 1e-6) - 1
+        last = math.floor((across + (g.pitch - g.char) / 2) / g.pitch + 1e-6) - 1
         per_lan = max(0, last - first + 1)
         chars = math.floor(height / g.char + 1e-6)
-        if vstyle.column_chars and vstyle.column_chars < chars:
-            gutter = vstyle.gutter_chars * g.char
-            lans = max(1, math.floor((height + gutter) / (vstyle.column_chars * g.char + gutter) + 1e-6))
-            chars = vstyle.column_chars
-        else:
-            gutter, lans = 0.0, 1
+        lans = 1
+        if lan_chars and lan_chars < chars:
+            lans = max(1, math.floor((height + gutter) / (lan_chars * g.char + gutter) + 1e-6))
+            chars = lan_chars
         measure = chars * g.char
-        if measure not in bodies:
-            bodies[measure] = vsetter.body_slots(article, measure=measure) if measure > 0 else []
-        return head, first, per_lan, lans, measure, gutter, bodies[measure]
+        if measure not in bodies:   # a region too short for one character still composes (and oversets) its text
+            bodies[measure] = vsetter.body_slots(article, measure=max(measure, g.char))
+        return head, first, per_lan, lans, measure, bodies[measure]
 
     end = region.bottom
-    if not region.fixed:   # the first foot line where everything fits
-        lo, hi = min(region.top + 2, region.bottom), region.bottom
-        while lo < hi:
-            mid = (lo + hi) // 2
-            _h, _f, per_lan, lans, _m, _g, slots = layout(mid)
-            if per_lan * lans >= len(slots):
-                hi = mid
-            else:
-                lo = mid + 1
-        end = lo
-    head, first, per_lan, lans, measure, gutter, slots = layout(end)
+    if not region.fixed:   # the fewest whole 栏 that hold the text, down to the region's foot at most
+        for n in range(1, region.bottom - region.top + 1):
+            height = n * lan_chars * g.char + (n - 1) * gutter + (g.pitch - g.char) + (top - setter.y(region.top))
+            end = min(region.bottom, region.top + math.ceil(height / g.pitch - 1e-6))
+            _h, _f, per_lan, lans, _m, slots = layout(end)
+            if per_lan * lans >= len(slots) or end == region.bottom:
+                break
+    head, first, per_lan, lans, measure, slots = layout(end, final=True)
+    if lans == 1:
+        gutter = 0.0
     cap = per_lan * lans
     remainder = tuple(slots[cap:])
     items: list[Item] = [Anchor("story", article.id, article.headline.replace("\n", " "),
@@ -276,10 +310,11 @@ def set_vertical_story(setter: StorySetter, article: Article, region: Region, *,
     if region.inset:
         items.append(Box(setter.x(region.first), setter.y(region.top), g.span_width(region.first, region.last),
                          (end - region.top + 0.25) * g.pitch, BOX_WIDTH))
-    for lan in range(lans):   # the vertical grid, for the preview overlay: one mark per vertical 栏
+    for lan in range(lans if per_lan else 0):   # the vertical grid, for the preview overlay: a mark per vertical 栏
         x1 = x_right - first * g.pitch
         items.append(Mark("vertical-grid", x1 - per_lan * g.pitch, top + lan * (measure + gutter), per_lan * g.pitch,
                           measure, f"{g.pitch:g}"))
     items.append(Mark("region", setter.x(region.first), setter.y(region.top),
                       g.span_width(region.first, region.last), height, article.id))
-    return StoryResult(tuple(items), end, remainder), slots
+    empty = (cap - len(slots)) if region.fixed and not remainder else 0
+    return StoryResult(tuple(items), end, remainder, underset_cells=empty), slots, round(measure / g.char)

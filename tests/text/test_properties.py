@@ -9,12 +9,14 @@ non-space character, and the lines' text joined gives back the normalised input.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from layout.text import ComposeSettings, Run, compose_headline, compose_paragraph, normalize
 from layout.text.classes import NO_END, NO_START, SPACES, CharClass, classify
-from layout.text.testing import style
+from layout.text.testing import FIXED, style
+from layout.text.vertical import VerticalMetrics
 
 TOL = 0.01
 #: examples per property; raise it for a long run: TEXT_PROPERTY_EXAMPLES=5000 pytest tests/text
@@ -84,9 +86,22 @@ def _is_latin(ch: str) -> bool:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paragraphs, st.integers(6, 30), st.sampled_from([9.0, 10.5]), compose_settings)
 def test_paragraph_properties(text: str, measure_em: int, size: float, cs: ComposeSettings) -> None:
+    _paragraph_properties(text, measure_em, size, cs, style(size))
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraphs, st.integers(6, 30), st.sampled_from([9.0, 10.5]), compose_settings, st.integers(0, 3))
+def test_vertical_paragraph_properties(text: str, measure_em: int, size: float, cs: ComposeSettings,
+                                       tcy_max: int) -> None:
+    """The same properties down a vertical line: 縦中横 numbers and Latin on its side (text/vertical.py)."""
+    vertical = style(size, metrics=VerticalMetrics(FIXED, lambda ch: None))
+    _paragraph_properties(text, measure_em, size, replace(cs, vertical=True, tcy_max=tcy_max), vertical)
+
+
+def _paragraph_properties(text: str, measure_em: int, size: float, cs: ComposeSettings, text_style) -> None:
     source, _ = normalize(text, cs.lang)
     measure = measure_em * size
-    lines = compose_paragraph([Run(source, style(size))], measure, cs)
+    lines = compose_paragraph([Run(source, text_style)], measure, cs)
     assert lines, source
     spaced = _check_text(source, lines)
     ns, ne = NO_START[cs.linebreak], NO_END[cs.linebreak]
