@@ -295,12 +295,18 @@ def _build_many(args) -> int:
 
 class _BatchProgress:
     """One rich display for all editions on a terminal (a line per edition: its stage, then done or
-    failed); nothing when piped."""
+    failed); nothing when piped. More editions than ROWS (an archive on a cluster): one line with
+    the count built and failed, and a line per edition only while it is being built."""
+
+    ROWS = 16
 
     def __init__(self, manifests, enabled: bool):
         self.names = [Path(m).resolve().parent.name for m in manifests]
         self.enabled = enabled
         self.progress = None
+        self.tasks: dict[int, int] = {}
+        self.many = len(self.names) > self.ROWS
+        self.built = self.failed = 0
 
     def __enter__(self):
         if self.enabled:
@@ -311,17 +317,32 @@ class _BatchProgress:
                                      TextColumn("{task.fields[stage]}"), TimeElapsedColumn(),
                                      console=Console(stderr=True), transient=False)
             self.progress.start()
-            self.tasks = [self.progress.add_task(name, total=1, stage="waiting") for name in self.names]
+            if self.many:
+                self.total = self.progress.add_task(f"{len(self.names)} editions", total=len(self.names), stage="")
+            else:
+                self.tasks = {i: self.progress.add_task(name, total=1, stage="waiting")
+                              for i, name in enumerate(self.names)}
         return self
 
     def update(self, index: int, stage: str | None) -> None:
         if self.progress and stage:
+            if index not in self.tasks:   # many editions: its line appears when it starts
+                self.tasks[index] = self.progress.add_task(self.names[index], total=1, stage=stage)
             self.progress.update(self.tasks[index], stage=stage)
 
     def finish(self, index: int, ok: bool) -> None:
-        if self.progress:
+        if not self.progress:
+            return
+        if not self.many:
             self.progress.update(self.tasks[index], completed=1,
                                  stage="[green]done[/]" if ok else "[bold red]failed[/]")
+            return
+        if index in self.tasks:
+            self.progress.remove_task(self.tasks.pop(index))
+        self.built += ok
+        self.failed += not ok
+        self.progress.update(self.total, advance=1, stage=f"{self.built} built"
+                             + (f", [bold red]{self.failed} failed[/]" if self.failed else ""))
 
     def __exit__(self, *exc):
         if self.progress:

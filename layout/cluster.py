@@ -75,9 +75,10 @@ def run_on_dask(jobs: list[EditionJob], scheduler: str, workers: int, shown) -> 
         stages: queue.SimpleQueue = queue.SimpleQueue()
         if topic:
             client.subscribe_topic(topic, lambda event: stages.put(event[1]))
-        futures = {client.submit(build_on_worker, _absolute(job), __version__, topic, pure=False,
-                                 key=f"layout-{Path(job.manifest).parent.name}-{job.index}-{run}"): job
-                   for job in jobs}
+        sent = [_absolute(job) for job in jobs]   # one call for all: an archive is 100,000s of editions
+        futures = dict(zip(client.map(build_on_worker, sent, [__version__] * len(sent), [topic] * len(sent),
+                                      key=[f"layout-{Path(job.manifest).parent.name}-{job.index}-{run}"
+                                           for job in sent], pure=False), jobs))
         finished = as_completed(futures)
         while len(results) < len(jobs):
             while not stages.empty():

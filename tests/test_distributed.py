@@ -183,3 +183,21 @@ def test_jobs_is_refused_with_a_cluster_address(editions):
     status, _out, err = rt.run_cli(["build", str(editions["first"]), "--scheduler", "tcp://127.0.0.1:8786",
                                     "-j", "2"])
     assert status == 2 and "--jobs does not apply to a cluster" in err
+
+
+def test_an_archive_shows_one_count_line_and_the_editions_being_built(tmp_path, capsys):
+    """More editions than fit a terminal (an archive on a cluster): one line counts the editions
+    built and failed; an edition has a line only while it is being built."""
+    from layout.cli import _BatchProgress
+
+    manifests = [tmp_path / f"2026-12-{day:02d}" / "issue.yaml" for day in range(1, 31)]
+    with _BatchProgress(manifests, True) as shown:
+        for i in range(3):
+            shown.update(i, "setting pages")
+        shown.finish(0, True)
+        shown.finish(1, False)
+        shown.update(2, "writing PDF")
+    err = capsys.readouterr().err
+    assert "30 editions" in err and "1 built, 1 failed" in err
+    assert "2026-12-03" in err and "writing PDF" in err
+    assert "2026-12-01" not in err and "2026-12-04" not in err and "waiting" not in err
