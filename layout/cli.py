@@ -252,7 +252,7 @@ def _build_many(args) -> int:
         return 2
     if args.jobs is not None and args.scheduler not in (None, "local"):
         print("--jobs does not apply to a cluster: its workers decide how many editions run at once", file=sys.stderr)
-        print("    hint: start each machine's workers with `dask worker ADDRESS --nworkers N --nthreads 1`",
+        print("    hint: start each machine's workers with `dask worker ADDRESS --nworkers -1 --nthreads 1`",
               file=sys.stderr)
         return 2
     jobs = min(args.jobs or os.cpu_count() or 1, len(manifests))
