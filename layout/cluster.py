@@ -42,11 +42,13 @@ class ClusterError(Exception):
         self.message, self.hint = message, hint
 
 
-def build_on_worker(job: EditionJob, version: str, topic: str | None) -> dict:
+def build_on_worker(job: EditionJob, version: str, cwd: str, topic: str | None) -> dict:
     """On a Dask worker: `build_edition`, its stages logged under `topic` for the command's
-    progress display (None: nobody is watching). A worker running another version of `layout`
-    than the command would not give the same files: it refuses the edition instead."""
+    progress display (None: nobody is watching), its diagnostics naming files as the command
+    would in its working folder `cwd`. A worker running another version of `layout` than the
+    command would not give the same files: it refuses the edition instead."""
     import layout
+    from layout.manifest.load import shown_from
 
     if layout.__version__ != version:
         return failed_result(f"this worker runs layout {layout.__version__}, the command {version}: "
@@ -57,7 +59,11 @@ def build_on_worker(job: EditionJob, version: str, topic: str | None) -> dict:
 
         worker = get_worker()
         progress = lambda stage: worker.log_event(topic, [job.index, stage])  # noqa: E731
-    return build_edition(job, progress)
+    token = shown_from.set(cwd)
+    try:
+        return build_edition(job, progress)
+    finally:
+        shown_from.reset(token)
 
 
 def run_on_dask(jobs: list[EditionJob], scheduler: str, workers: int, shown) -> dict[int, dict]:
@@ -76,9 +82,10 @@ def run_on_dask(jobs: list[EditionJob], scheduler: str, workers: int, shown) -> 
         if topic:
             client.subscribe_topic(topic, lambda event: stages.put(event[1]))
         sent = [_absolute(job) for job in jobs]   # one call for all: an archive is 100,000s of editions
-        futures = dict(zip(client.map(build_on_worker, sent, [__version__] * len(sent), [topic] * len(sent),
-                                      key=[f"layout-{Path(job.manifest).parent.name}-{job.index}-{run}"
-                                           for job in sent], pure=False), jobs))
+        n = len(sent)
+        keys = [f"layout-{Path(job.manifest).parent.name}-{job.index}-{run}" for job in sent]
+        futures = dict(zip(client.map(build_on_worker, sent, [__version__] * n, [os.getcwd()] * n, [topic] * n,
+                                      key=keys, pure=False), jobs))
         finished = as_completed(futures)
         while len(results) < len(jobs):
             while not stages.empty():

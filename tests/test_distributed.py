@@ -201,3 +201,13 @@ def test_an_archive_shows_one_count_line_and_the_editions_being_built(tmp_path, 
     assert "30 editions" in err and "1 built, 1 failed" in err
     assert "2026-12-03" in err and "writing PDF" in err
     assert "2026-12-01" not in err and "2026-12-04" not in err and "waiting" not in err
+
+
+def test_diagnostics_name_files_as_from_the_commands_folder(cluster, editions, monkeypatch):
+    """A worker's working folder is not the command's: the diagnostics still name the files
+    relative to the folder the command runs in, as a local build does."""
+    local, _client, _stalled = cluster
+    monkeypatch.chdir(editions["broken"].parent.parent)
+    status, _out, err = rt.run_cli(["build", "broken/issue.yaml", "--scheduler", local.scheduler_address])
+    assert status == 1
+    assert "\nbroken/issue.yaml:1:1: error[missing-key]: the manifest has no 'style'" in err
