@@ -60,9 +60,11 @@ def build_edition(job: EditionJob, progress: Callable[[str], None] | None = None
     return failed_result(crash) | {"diagnostics": report.items, "written": written, "status": status}
 
 
-def failed_result(crash: str) -> dict:
-    """The result of an edition whose build broke before it could say more (`crash`: why)."""
-    return {"diagnostics": [], "written": [], "status": 1, "crash": crash, "host": socket.gethostname()}
+def failed_result(crash: str, host: str | None = None) -> dict:
+    """The result of an edition whose build broke before it could say more (`crash`: why), on
+    `host` (default: this machine; "": not known)."""
+    return {"diagnostics": [], "written": [], "status": 1, "crash": crash,
+            "host": socket.gethostname() if host is None else host}
 
 
 # -- the local executor: worker processes on this machine (`--jobs N`) --------------------------------

@@ -280,7 +280,7 @@ def _build_many(args) -> int:
                                        for i, r in sorted(results.items())]) + "\n")
     else:
         for i, r in sorted(results.items()):
-            where = f" (on {r['host']})" if args.scheduler and r["status"] else ""
+            where = f" (on {r['host']})" if args.scheduler and r["status"] and r["host"] else ""
             print(f"== {manifests[i]}: {'ok' if r['status'] == 0 else 'FAILED'}{where}", file=sys.stderr)
             _print(Report(list(r["diagnostics"])), False, show_info=False)
             if r["crash"]:
@@ -307,6 +307,7 @@ class _BatchProgress:
         self.tasks: dict[int, int] = {}
         self.many = len(self.names) > self.ROWS
         self.built = self.failed = 0
+        self.finished: set[int] = set()   # a stage may arrive after its edition's end (from a cluster)
 
     def __enter__(self):
         if self.enabled:
@@ -325,7 +326,7 @@ class _BatchProgress:
         return self
 
     def update(self, index: int, stage: str | None) -> None:
-        if self.progress and stage:
+        if self.progress and stage and index not in self.finished:
             if index not in self.tasks:   # many editions: its line appears when it starts
                 self.tasks[index] = self.progress.add_task(self.names[index], total=1, stage=stage)
             self.progress.update(self.tasks[index], stage=stage)
@@ -333,6 +334,7 @@ class _BatchProgress:
     def finish(self, index: int, ok: bool) -> None:
         if not self.progress:
             return
+        self.finished.add(index)
         if not self.many:
             self.progress.update(self.tasks[index], completed=1,
                                  stage="[green]done[/]" if ok else "[bold red]failed[/]")

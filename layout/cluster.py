@@ -96,9 +96,9 @@ def run_on_dask(jobs: list[EditionJob], scheduler: str, workers: int, shown) -> 
                 try:
                     results[job.index] = future.result()
                 except KilledWorker:
-                    results[job.index] = failed_result(f"{KILLED}, on every worker that tried it")
+                    results[job.index] = failed_result(f"{KILLED}, on every worker that tried it", host="")
                 except (Exception, asyncio.CancelledError, FutureCancelledError):   # e.g. the worker lacks `layout`
-                    results[job.index] = failed_result(traceback.format_exc())
+                    results[job.index] = failed_result(traceback.format_exc(), host="")
                 future.release()   # the worker may forget the result
                 shown.finish(job.index, results[job.index]["status"] == 0)
             if not ready:
