@@ -32,6 +32,11 @@ from layout.batch import KILLED, EditionJob, build_edition, failed_result
 LOCAL = "local"
 #: How long the command tries to reach the scheduler before it gives up
 CONNECT_TIMEOUT = "20s"
+#: The scheduler's settings for editions (`--scheduler local` sets them; docs/performance.md says
+#: how to give them to a cluster's `dask scheduler`): a worker holds only the edition it builds
+#: (by default, with one thread, a second one waits on it), so a worker that dies takes down only
+#: that edition, and only that edition counts the death against its `allowed-failures`.
+SCHEDULER_SETTINGS = {"distributed.scheduler.worker-saturation": 1.0}
 
 
 class ClusterError(Exception):
@@ -119,8 +124,12 @@ def _client(scheduler: str, workers: int):
         raise ClusterError("--scheduler needs Dask distributed, which is not installed",
                            "pip install 'layout[cluster]' (on this machine and on every worker)") from None
     if scheduler == LOCAL:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        import dask
+
+        with dask.config.set(SCHEDULER_SETTINGS):   # read when the scheduler starts
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:

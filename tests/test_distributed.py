@@ -9,8 +9,10 @@ worker process, restarted ones too):
   are renamed into place, and says which process it is in, so the test can kill that worker
   there: the half-run of a build.
 
-The scheduler gives up on a task after it has killed two workers (`allowed-failures: 1`, 3 by
-default), so the poison edition costs two worker restarts, not four.
+The scheduler has the settings `--scheduler local` gives its own (`cluster.SCHEDULER_SETTINGS`:
+a worker holds only the edition it builds, so a death counts against that edition alone) and
+gives up on a task after it has killed two workers (`allowed-failures: 1`, 3 by default), so the
+poison edition costs two worker restarts, not four.
 """
 from __future__ import annotations
 
@@ -69,7 +71,9 @@ def cluster(tmp_path_factory):
     stalled = folder / "slow-stalled"
     preload = folder / "layout_test_preload.py"
     preload.write_text(PRELOAD.format(stalled=str(stalled)), encoding="utf-8")
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    from layout.cluster import SCHEDULER_SETTINGS
+
+    with dask.config.set({**SCHEDULER_SETTINGS, "distributed.scheduler.allowed-failures": 1}):
         with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
                           silence_logs=logging.CRITICAL, preload=[str(preload)]) as local, Client(local) as client:
             yield local, client, stalled
