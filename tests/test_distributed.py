@@ -217,3 +217,15 @@ def test_diagnostics_name_files_as_from_the_commands_folder(cluster, editions, m
     status, _out, err = rt.run_cli(["build", "broken/issue.yaml", "--scheduler", local.scheduler_address])
     assert status == 1
     assert "\nbroken/issue.yaml:1:1: error[missing-key]: the manifest has no 'style'" in err
+
+
+def test_a_worker_with_another_version_of_layout_refuses_its_edition(editions, tmp_path):
+    """Another version could give other bytes: the worker says so instead of building."""
+    from layout import __version__, pipeline
+    from layout.batch import EditionJob
+    from layout.cluster import build_on_worker
+
+    job = EditionJob(0, str(editions["first"]), str(tmp_path / "out"), pipeline.BuildOptions())
+    result = build_on_worker(job, "0.0.1-other", str(tmp_path), None)
+    assert result["status"] == 1 and not result["written"] and not (tmp_path / "out").exists()
+    assert f"this worker runs layout {__version__}, the command 0.0.1-other" in result["crash"]
