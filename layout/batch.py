@@ -57,7 +57,8 @@ def build_edition(job: EditionJob, progress: Callable[[str], None] | None = None
         import traceback
 
         status, crash = 1, traceback.format_exc()
-    return failed_result(crash) | {"diagnostics": report.items, "written": written, "status": status}
+    return {"diagnostics": report.items, "written": written, "status": status, "crash": crash,
+            "host": socket.gethostname()}
 
 
 def failed_result(crash: str, host: str | None = None) -> dict:
