@@ -67,12 +67,12 @@ def cluster(tmp_path_factory):
     """(the cluster, a client of it, the file in which the slow build writes its process id)."""
     from distributed import Client, LocalCluster
 
+    from layout.cluster import SCHEDULER_SETTINGS
+
     folder = tmp_path_factory.mktemp("cluster")
     stalled = folder / "slow-stalled"
     preload = folder / "layout_test_preload.py"
     preload.write_text(PRELOAD.format(stalled=str(stalled)), encoding="utf-8")
-    from layout.cluster import SCHEDULER_SETTINGS
-
     with dask.config.set({**SCHEDULER_SETTINGS, "distributed.scheduler.allowed-failures": 1}):
         with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
                           silence_logs=logging.CRITICAL, preload=[str(preload)]) as local, Client(local) as client:
