@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: output/<edition>/; several editions: DIR/<edition>/)")
     b.add_argument("-j", "--jobs", type=int,
                    help="editions built at once, each in its own process (default: CPU count)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="build on a Dask cluster: its scheduler's address (tcp://HOST:8786), or 'local' for "
+                        "--jobs worker processes here; the output folder must be shared (docs/performance.md)")
     b.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     b.add_argument("--pdf", action="store_true", help="write only the PDF (default: PDF and EPUB)")
     b.add_argument("--epub", action="store_true", help="write only the EPUB (default: PDF and EPUB)")
@@ -188,7 +191,7 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
     if args.command == "build":
         if not _output_folder_usable(args.output):
             return 2
-        if len(args.manifest) > 1:
+        if len(args.manifest) > 1 or args.scheduler:
             return _build_many(args)
         args.manifest = args.manifest[0]
     report = Report()
@@ -227,38 +230,18 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
 # -- several editions at once: `layout build issues/*/issue.yaml --jobs N` ---------------------------
 
 
-def _build_one(index: int, manifest: str, out_dir: str, options, queue) -> dict:
-    """One edition in a worker process: its diagnostics, files written and exit status (a bug is
-    caught and reported as this edition's failure, so the other editions go on)."""
-    report = Report()
-    written: list[str] = []
-    try:
-        edition = pipeline.prepare(manifest, report, lambda stage: queue.put((index, stage)), prefetch_photos=True)
-        if edition is not None:
-            written = [str(p) for p in pipeline.build(edition, Path(out_dir), report, options,
-                                                      lambda stage: queue.put((index, stage)))]
-        status = 1 if report.has_errors or edition is None else 0
-        crash = ""
-    except Exception:  # a bug: keep the traceback for the summary
-        import traceback
-
-        status, crash = 1, traceback.format_exc()
-    queue.put((index, None))
-    return {"diagnostics": report.items, "written": written, "status": status, "crash": crash}
-
-
 def _build_many(args) -> int:
-    """Build several editions in parallel processes with one progress display; a failing edition
+    """Build several editions in parallel processes (`batch.run_in_processes`) or on a Dask
+    cluster (`--scheduler`: `cluster.run_on_dask`) with one progress display; a failing edition
     does not stop the others; all are reported at the end; exit 1 if any failed."""
-    import multiprocessing
-    import os
-    import time
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from layout import batch
 
     manifests = list(dict.fromkeys(args.manifest))
-    outs = [pipeline.output_dir(Path(m), None) if not args.output else Path(args.output) / Path(m).resolve().parent.name
-            for m in manifests]
+    if len(args.manifest) == 1:   # one edition (sent to a cluster): -o names its folder, as for one build
+        outs = [pipeline.output_dir(Path(manifests[0]), args.output)]
+    else:
+        outs = [pipeline.output_dir(Path(m), None) if not args.output else Path(args.output) / Path(m).resolve().parent.name
+                for m in manifests]
     clash = [str(m) for m, o in zip(manifests, outs) if outs.count(o) > 1]
     if clash:
         print(f"these manifests would write to the same folder: {', '.join(clash)}", file=sys.stderr)
@@ -267,46 +250,29 @@ def _build_many(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be 1 or more", file=sys.stderr)
         return 2
+    if args.jobs is not None and args.scheduler not in (None, "local"):
+        print("--jobs does not apply to a cluster: its workers decide how many editions run at once", file=sys.stderr)
+        print("    hint: start each machine's workers with `dask worker ADDRESS --nworkers -1 --nthreads 1`",
+              file=sys.stderr)
+        return 2
     jobs = min(args.jobs or os.cpu_count() or 1, len(manifests))
     both = not (args.pdf or args.epub)
     options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
                                     marks=args.marks, embed_fonts=args.embed_fonts)
-    results: dict[int, dict] = {}
+    work = batch.edition_jobs(manifests, outs, options)
     interactive = sys.stderr.isatty() and not args.json
-    with multiprocessing.Manager() as manager, _BatchProgress(manifests, interactive) as shown:
-        queue = manager.Queue()
+    with _BatchProgress(manifests, interactive) as shown:
+        if args.scheduler:
+            from layout.cluster import ClusterError, run_on_dask
 
-        def run(indices: list[int], workers: int) -> list[int]:
-            """Build these editions; returns those lost with a broken pool (a worker was killed)."""
-            lost = []
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(_build_one, i, str(manifests[i]), str(outs[i]), options, queue): i
-                           for i in indices}
-                pending = set(futures)
-                while pending:
-                    while not queue.empty():
-                        shown.update(*queue.get())
-                    done = {f for f in pending if f.done()}
-                    for f in done:
-                        i = futures[f]
-                        try:
-                            results[i] = f.result()
-                        except BrokenProcessPool:
-                            lost.append(i)
-                            continue
-                        shown.finish(i, results[i]["status"] == 0)
-                    pending -= done
-                    if pending:
-                        time.sleep(0.05)
-            return lost
-
-        # a killed worker (out of memory, a signal) breaks the whole pool: build the editions it took
-        # down again, each in a pool of its own, so only the one that kills its process fails
-        for i in run(list(range(len(manifests))), jobs):
-            for j in run([i], 1):
-                results[j] = {"diagnostics": [], "written": [], "status": 1,
-                              "crash": "the build process was killed (out of memory?) before it finished"}
-                shown.finish(j, False)
+            try:
+                results = run_on_dask(work, args.scheduler, jobs, shown)
+            except ClusterError as exc:
+                print(exc.message, file=sys.stderr)
+                print(f"    hint: {exc.hint}", file=sys.stderr)
+                return 1
+        else:
+            results = batch.run_in_processes(work, jobs, shown)
     failed = [manifests[i] for i in sorted(results) if results[i]["status"]]
     if args.json:
         sys.stdout.write(to_json_text([{"manifest": str(manifests[i]), "status": r["status"], "written": r["written"],
@@ -314,7 +280,8 @@ def _build_many(args) -> int:
                                        for i, r in sorted(results.items())]) + "\n")
     else:
         for i, r in sorted(results.items()):
-            print(f"== {manifests[i]}: {'ok' if r['status'] == 0 else 'FAILED'}", file=sys.stderr)
+            where = f" (on {r['host']})" if args.scheduler and r["status"] and r["host"] else ""
+            print(f"== {manifests[i]}: {'ok' if r['status'] == 0 else 'FAILED'}{where}", file=sys.stderr)
             _print(Report(list(r["diagnostics"])), False, show_info=False)
             if r["crash"]:
                 for line in r["crash"].rstrip().splitlines():
@@ -328,12 +295,19 @@ def _build_many(args) -> int:
 
 class _BatchProgress:
     """One rich display for all editions on a terminal (a line per edition: its stage, then done or
-    failed); nothing when piped."""
+    failed); nothing when piped. More editions than ROWS (an archive on a cluster): one line with
+    the count built and failed, and a line per edition only while it is being built."""
+
+    ROWS = 16
 
     def __init__(self, manifests, enabled: bool):
         self.names = [Path(m).resolve().parent.name for m in manifests]
         self.enabled = enabled
         self.progress = None
+        self.tasks: dict[int, int] = {}
+        self.many = len(self.names) > self.ROWS
+        self.built = self.failed = 0
+        self.finished: set[int] = set()   # a stage may arrive after its edition's end (from a cluster)
 
     def __enter__(self):
         if self.enabled:
@@ -344,17 +318,33 @@ class _BatchProgress:
                                      TextColumn("{task.fields[stage]}"), TimeElapsedColumn(),
                                      console=Console(stderr=True), transient=False)
             self.progress.start()
-            self.tasks = [self.progress.add_task(name, total=1, stage="waiting") for name in self.names]
+            if self.many:
+                self.total = self.progress.add_task(f"{len(self.names)} editions", total=len(self.names), stage="")
+            else:
+                self.tasks = {i: self.progress.add_task(name, total=1, stage="waiting")
+                              for i, name in enumerate(self.names)}
         return self
 
     def update(self, index: int, stage: str | None) -> None:
-        if self.progress and stage:
+        if self.progress and stage and index not in self.finished:
+            if index not in self.tasks:   # many editions: its line appears when it starts
+                self.tasks[index] = self.progress.add_task(self.names[index], total=1, stage=stage)
             self.progress.update(self.tasks[index], stage=stage)
 
     def finish(self, index: int, ok: bool) -> None:
-        if self.progress:
+        if not self.progress:
+            return
+        self.finished.add(index)
+        if not self.many:
             self.progress.update(self.tasks[index], completed=1,
                                  stage="[green]done[/]" if ok else "[bold red]failed[/]")
+            return
+        if index in self.tasks:
+            self.progress.remove_task(self.tasks.pop(index))
+        self.built += ok
+        self.failed += not ok
+        self.progress.update(self.total, advance=1, stage=f"{self.built} built"
+                             + (f", [bold red]{self.failed} failed[/]" if self.failed else ""))
 
     def __exit__(self, *exc):
         if self.progress:

@@ -9,6 +9,7 @@ that one run reports everything it can.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +43,16 @@ class Manifest:
         return self.sources.value(tuple(path))
 
 
+#: The folder diagnostics show paths relative to, when not the working folder: a cluster worker
+#: shows them from the folder the command ran in (`layout.cluster`), not from its own.
+shown_from: ContextVar[str | None] = ContextVar("shown_from", default=None)
+
+
 def display_path(path: Path) -> str:
-    """A path as an editor wants to read it: relative to the working folder when inside it."""
+    """A path as an editor wants to read it: relative to the working folder (or `shown_from`) when
+    inside it."""
     absolute = Path(path).resolve()
-    here = Path.cwd().resolve()
+    here = Path(shown_from.get() or Path.cwd()).resolve()
     if absolute == here or here in absolute.parents:
         return str(absolute.relative_to(here))
     return str(absolute)
