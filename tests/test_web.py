@@ -170,6 +170,40 @@ def test_page_views_link_their_neighbours_menu_and_pdf(built):
         assert img.get("alt") and _target(page_file, img.get("src"))[0].is_file()
 
 
+def test_page_images_show_the_page_with_its_photos_where_they_print(built):
+    from PIL import Image, ImageStat
+
+    from layout.page.frames import GlyphRun, Image as Photo
+
+    b = built[IDS[1]]
+    checked = 0
+    for frame in b.edition.frames:
+        with Image.open(b.web / "image" / f"page-{frame.number:02d}.jpg") as page, \
+                Image.open(b.web / "image" / f"page-{frame.number:02d}-small.jpg") as small:
+            assert page.height == 1200 and abs(page.width / page.height - frame.width / frame.height) < 0.01
+            assert small.size == (-(-page.width // 2), 600)
+            scale = page.height / frame.height
+            for item in frame.items:
+                if isinstance(item, Photo) and item.w * scale > 40 and item.x >= 0 and item.y >= 0:
+                    inner = (item.x + item.w * 0.25, item.y + item.h * 0.25, item.x + item.w * 0.75,
+                             item.y + item.h * 0.75)     # the middle of the frame, away from its edges
+                    shown = page.crop(tuple(round(v * scale) for v in inner)).convert("RGB")
+                    with Image.open(item.path) as src:
+                        l, t, r, btm = item.crop
+                        cw, ch = r - l, btm - t
+                        source = src.convert("RGB").crop((l + cw // 4, t + ch // 4, r - cw // 4, btm - ch // 4))
+                    a, e = ImageStat.Stat(shown).mean, ImageStat.Stat(source).mean
+                    assert max(abs(x - y) for x, y in zip(a, e)) < 25, (frame.number, item.path, a, e)
+                    checked += 1
+            runs = [r for r in frame.items if isinstance(r, GlyphRun) and r.role == "body" and len(r.xs) > 8]
+            run = runs[len(runs) // 2]
+            line = page.convert("L").crop((round(run.xs[0] * scale), round((run.y - run.size) * scale),
+                                           round(run.xs[-1] * scale), round(run.y * scale) + 1))
+            stat = ImageStat.Stat(line)          # type is drawn dark on the light page (small: anti-aliased grey)
+            assert stat.extrema[0][0] < 160 and stat.mean[0] < 225, (frame.number, stat.extrema, stat.mean)
+    assert checked >= 5
+
+
 # -- article pages ------------------------------------------------------------------------------------
 
 def _han(text: str) -> set[str]:
