@@ -27,7 +27,7 @@ import unicodedata
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
-from layout.util import TEMPORARY_NAME_EXTRA, discard, running, temporary_prefix, write_temporary
+from layout.util import TEMPORARY_NAME_EXTRA, discard, stale_temporaries, temporary_prefix, write_temporary
 
 #: The paper's part of a file name, in UTF-8 bytes (40 Han characters; 120 Latin letters).
 NAME_BYTES = 120
@@ -273,14 +273,8 @@ def _replace_folder(tmp: str, target: Path) -> None:
 
 
 def _sweep_folders(target: Path) -> None:
-    """Remove temporary folders an earlier, killed build of `target` left behind on this machine
-    (named as `util.temporary_prefix` names them, whose process no longer runs)."""
-    head = temporary_prefix(target).rsplit(".", 1)[0] + "."
-    try:
-        names = [n for n in os.listdir(target.parent) if n.startswith(head) and n.endswith(".tmp")]
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(head):].split("-", 1)[0]
-        if pid.isdigit() and not running(int(pid)) and os.path.isdir(target.parent / name):
-            shutil.rmtree(target.parent / name, ignore_errors=True)
+    """Remove the temporary folders an earlier, killed build of `target` left behind
+    (`util.stale_temporaries`)."""
+    for stale in stale_temporaries(target):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)

@@ -11,6 +11,7 @@ command line for the byte comparison.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -380,3 +381,23 @@ def test_a_web_folder_is_replaced_whole_or_not_at_all(tmp_path):
         outputs.commit()
     assert sorted(p.name for p in (tmp_path / "web").iterdir()) == ["index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]
+
+
+def test_a_killed_builds_temporary_web_folder_is_swept_up(tmp_path):
+    import subprocess
+    import sys
+
+    from layout.util import temporary_prefix
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    mine = temporary_prefix(tmp_path / "web")
+    left = tmp_path / (mine.replace(f".{os.getpid()}-", f".{gone}-") + "killed.tmp")   # another process, ended
+    (left / "image").mkdir(parents=True)
+    (left / "image" / "page-01.jpg").write_bytes(b"half")
+    running = tmp_path / (mine + "busy.tmp")                 # this process: a build still going, kept
+    running.mkdir()
+    with OutputSet(tmp_path) as outputs:
+        outputs.add_tree("web", {"index.html": b"new"})
+        outputs.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["web", running.name])
