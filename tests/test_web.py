@@ -401,3 +401,27 @@ def test_a_killed_builds_temporary_web_folder_is_swept_up(tmp_path):
         outputs.add_tree("web", {"index.html": b"new"})
         outputs.commit()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["web", running.name])
+
+
+def _luminance(colour: str) -> float:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_text_colours_pass_wcag_aa_on_every_background():
+    from layout.web.site import stylesheet
+
+    css = stylesheet().decode("utf-8")
+    colours = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-fA-F]{3,6});", css))
+    assert {"text", "muted", "link", "red", "paper", "tint"} <= set(colours)
+    for fg in ("text", "muted", "link", "red"):
+        for bg in ("paper", "tint"):
+            a, b = sorted((_luminance(colours[fg]), _luminance(colours[bg])), reverse=True)
+            assert (a + 0.05) / (b + 0.05) >= 4.5, (fg, bg)
+    # no colour outside the palette sets text (a literal colour would escape this check)
+    body = css.split("@media print")[0]
+    assert not re.search(r"(?<![-\w])color:\s*#", body)
