@@ -299,6 +299,8 @@ def test_nothing_is_fetched_from_outside_and_every_link_resolves(built, key):
             continue
         doc = _parse(path)
         assert not doc.xpath("//script | //style | //*[@style] | //iframe | //object | //base")
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), path
         csp = doc.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         for node in doc.iter():

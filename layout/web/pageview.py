@@ -41,7 +41,7 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
        alt=f"{page.label}版面图（本版稿件见版面图下的列表）")
     for spot in page.hotspots:
         art = web.articles[spot.article]
-        link = el(sheet, "a", href=art.url, class_="region", id=art.key)
+        link = el(sheet, "a", href=art.url, class_="region", id=spot.id)
         hidden(link, _story_label(spot.kind, art, page, web))
     listing = el(main, "section", class_="stories", aria_labelledby="stories-title")
     el(listing, "h2", "本版稿件", id="stories-title")
@@ -64,12 +64,12 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
     return to_bytes(html)
 
 
-def page_css(page: WebPage, size: tuple[int, int], web: WebEdition) -> bytes:
+def page_css(page: WebPage, size: tuple[int, int]) -> bytes:
     """The page view's own stylesheet: the sheet's width and each region's place, in percent."""
     rules = [f".sheet {{ max-width: {size[0]}px; }}"]
     for spot in page.hotspots:
         left, top, width, height = spot.box
-        rules.append(f"#{web.articles[spot.article].key} {{ left: {left:g}%; top: {top:g}%; "
+        rules.append(f"#{spot.id} {{ left: {left:g}%; top: {top:g}%; "
                      f"width: {width:g}%; height: {height:g}%; }}")
     return ("\n".join(rules) + "\n").encode("utf-8")
 

@@ -43,7 +43,7 @@ def site_files(edition, pdf: bytes, page_pdfs: dict[int, bytes]) -> dict[str, by
         data = page_pdfs.get(page.number, b"")
         if data:
             files[web.pdf(page.number)] = data
-        files[page.stylesheet] = page_css(page, sizes[page.number], web)
+        files[page.stylesheet] = page_css(page, sizes[page.number])
         files[page.url] = page_view(web, page, sizes[page.number], len(data))
     for art in web.articles:
         shown = []
