@@ -224,7 +224,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
-            web_written = disk.submit(_write_web, edition, outputs, web_files) if options.web else None
+            web_written = disk.submit(_write_web, edition, outputs, web_files, report) if options.web else None
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
@@ -259,14 +259,14 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
 WEB_FOLDER = "web"
 
 
-def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes]]) -> None:
+def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes]], report: Report) -> None:
     """The web edition (layout/web/) from the print PDF and the page PDFs (`pdfs`: the edition's
     PDF first, then one per page in page order), staged in `outputs` as the folder WEB_FOLDER."""
     from layout.web.site import site_files
 
     t = time.perf_counter()
     pages = {f.number: data for f, (_name, data) in zip(edition.frames, pdfs[1:])}
-    outputs.add_tree(WEB_FOLDER, site_files(edition, pdfs[0][1], pages))
+    outputs.add_tree(WEB_FOLDER, site_files(edition, pdfs[0][1], pages, report))
     edition.timings["web"] = time.perf_counter() - t
 
 

@@ -427,3 +427,26 @@ def test_text_colours_pass_wcag_aa_on_every_background():
     # no colour outside the palette sets text (a literal colour would escape this check)
     body = css.split("@media print")[0]
     assert not re.search(r"(?<![-\w])color:\s*#", body)
+
+
+def test_a_photo_without_alt_text_or_caption_is_a_located_warning(tmp_path, capsys):
+    import shutil
+
+    from conftest import ROOT
+
+    folder = tmp_path / "ed"
+    (folder / "images").mkdir(parents=True)
+    shutil.copy(ROOT / "issues" / "2026-11-27" / "images" / "market.jpg", folder / "images" / "market.jpg")
+    manifest = tiny_edition(folder, "      - {article: a, columns: [1, 5]}", """  a:
+    headline: 早市开张
+    body: 清晨六点，早市的摊位陆续开张，市民提着菜篮前来选购。
+    photos:
+      - file: images/market.jpg
+        columns: 3
+""")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web", "--json"]) == 0
+    found = [d for d in json.loads(capsys.readouterr().out) if d["code"] == "web-no-alt"]
+    line = manifest.read_text(encoding="utf-8").splitlines().index("      - file: images/market.jpg") + 1
+    assert len(found) == 1 and found[0]["source"]["line"] == line and found[0]["source"]["file"] == str(manifest)
+    img = _parse(next((tmp_path / "out" / "web" / "article").glob("*.html"))).xpath("//figure/img")[0]
+    assert img.get("alt") == ""

@@ -1,8 +1,9 @@
 """The web edition's files: everything under web/, as a mapping of paths to bytes.
 
-`site_files(edition, pdf, page_pdfs)` takes a laid-out `Edition`, the bytes of its print PDF
-(the page images are rasterised from it, once) and each page's own PDF (page number -> bytes,
-as `--split` makes them), and returns {path inside web/: bytes}, paths with '/' and no '..'.
+`site_files(edition, pdf, page_pdfs, report)` takes a laid-out `Edition`, the bytes of its print
+PDF (the page images are rasterised from it, once) and each page's own PDF (page number ->
+bytes, as `--split` makes them), and returns {path inside web/: bytes}, paths with '/' and no
+'..'; a photo the site cannot describe (no alt text, no caption) is a `web-no-alt` warning.
 Writing them (all together or not at all) is `outputs.OutputSet.add_tree`'s job. The same
 edition gives the same bytes.
 """
@@ -12,6 +13,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
+from layout.diagnostics import Report
 from layout.web.article import article_page
 from layout.web.edition import PAGE_HEIGHT, SMALL_FACTOR, summary, web_edition
 from layout.web.images import page_images, photo_file
@@ -24,12 +26,26 @@ def stylesheet() -> bytes:
     return resources.files(__package__).joinpath("web.css").read_bytes()
 
 
+def _check_alt(web, report: Report) -> None:
+    """A `web-no-alt` warning for each photo or picture with neither alt text nor a caption: its
+    image on the article page can only be marked as saying nothing (alt="")."""
+    for art in web.articles:
+        for photo in _photos(art):
+            if not photo.alt and not photo.caption:
+                what = f"a photo of '{art.article.id}'" if art.article else f"the picture {photo.file.name}"
+                report.warning("web-no-alt", f"{what} has neither alt text nor a caption: the web edition "
+                               "shows it without a description", photo.source,
+                               "add 'alt:' describing what the photo shows, for readers who cannot see it")
+
+
 def _photos(art) -> tuple:
     return art.article.photos if art.article else (art.picture,)
 
 
-def site_files(edition, pdf: bytes, page_pdfs: dict[int, bytes]) -> dict[str, bytes]:
+def site_files(edition, pdf: bytes, page_pdfs: dict[int, bytes], report: Report | None = None) -> dict[str, bytes]:
     web = web_edition(edition)
+    if report is not None:
+        _check_alt(web, report)
     files: dict[str, bytes] = {STYLESHEET: stylesheet()}
     sizes: dict[int, tuple[int, int]] = {}
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="web-photos") as pool:   # beside the page images
