@@ -183,6 +183,12 @@ def test_page_images_show_the_page_with_its_photos_where_they_print(built):
                 Image.open(b.web / "image" / f"page-{frame.number:02d}-small.jpg") as small:
             assert abs(page.height - 1200) <= 1 and abs(page.width / page.height - frame.width / frame.height) < 0.01
             assert small.size == (-(-page.width // 2), -(-page.height // 2))
+            view = _parse(b.web / f"page-{frame.number:02d}.html").xpath("//div[@class='sheet']/img")[0]
+            assert (int(view.get("width")), int(view.get("height"))) == page.size
+            assert view.get("srcset").split(", ")[0].split() == [f"image/page-{frame.number:02d}-small.jpg",
+                                                                  f"{small.width}w"]
+            thumb = _parse(b.web / "index.html").xpath(f"//a[@href='page-{frame.number:02d}.html']/img")[0]
+            assert (int(thumb.get("width")), int(thumb.get("height"))) == small.size
             scale = page.height / frame.height
             for item in frame.items:
                 if isinstance(item, Photo) and item.w * scale > 40 and item.x >= 0 and item.y >= 0:

@@ -108,6 +108,11 @@ class WebEdition:
         return out
 
 
+def small_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The small page image's size for a desktop one of `size` (`Image.reduce` rounds up)."""
+    return -(-size[0] // SMALL_FACTOR), -(-size[1] // SMALL_FACTOR)
+
+
 def page_url(number: int) -> str:
     return f"page-{number:02d}.html"
 
