@@ -287,7 +287,7 @@ def test_photos_have_alt_text_caption_and_credit(built):
             from PIL import Image
 
             with Image.open(path) as im:
-                assert max(im.size) <= 1280 and (im.width, im.height) == (int(img.get("width")), int(img.get("height")))
+                assert max(im.size) <= 1200 and (im.width, im.height) == (int(img.get("width")), int(img.get("height")))
             assert fig.xpath("string(figcaption)") == photo.caption + photo.credit
             seen += 1
     assert seen

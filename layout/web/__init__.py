@@ -15,7 +15,7 @@ article's key: its number in reading order and its id made ASCII, e.g. 02-plenar
     web/article/KEY.html        the article page of a story or standalone picture
     web/image/page-NN.jpg       page NN at 1200 px high (desktop)
     web/image/page-NN-small.jpg page NN at 600 px high (phones, the front)
-    web/image/KEY-K.jpg         the K-th photo of an article (or .png), at most 1280 px
+    web/image/KEY-K.jpg         the K-th photo of an article (or .png), at most 1200 px
     web/pdf/<paper>-<date>-pNN.pdf  page NN's own print PDF (as `--split` makes it, without marks)
     web/web.css                 the stylesheet (layout/web/web.css)
     web/edition.json            the summary below, for an archive of many editions
