@@ -456,3 +456,25 @@ def test_a_photo_without_alt_text_or_caption_is_a_located_warning(tmp_path, caps
     assert len(found) == 1 and found[0]["source"]["line"] == line and found[0]["source"]["file"] == str(manifest)
     img = _parse(next((tmp_path / "out" / "web" / "article").glob("*.html"))).xpath("//figure/img")[0]
     assert img.get("alt") == ""
+
+
+def test_a_story_jumping_to_an_earlier_page_begins_where_its_head_is(tmp_path):
+    body = "市民服务中心延长办理时间，方便上班族下班后办事。" * 60
+    manifest = tiny_edition(tmp_path / "ed", "      - {article: b, columns: [1, 5]}\n"
+                                             "      - {article: a, continued: true, columns: [1, 5]}",
+                            f"""  a: {{headline: 服务时间延长, body: {body}}}
+  b: {{headline: 早市开张, body: 清晨六点，早市的摊位陆续开张。}}
+""", pages_extra="""  - section: 综合
+    stories:
+      - {article: a, columns: [1, 5], lines: [1, 12], continue_on: 1}
+""")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web"]) in (0, 1)
+    web = tmp_path / "out" / "web"
+    summary = json.loads((web / "edition.json").read_text(encoding="utf-8"))
+    jumped = next(a for a in summary["articles"] if a["id"] == "a")
+    assert jumped["pages"] == [2, 1]                      # begins on page 2, continues on page 1
+    first = next(p for p in summary["pages"] if p["number"] == 1)
+    assert jumped["index"] in first["articles"]
+    regions = {a.text_content(): a for a in _parse(web / "page-01.html").xpath("//a[contains(@class, 'region')]")}
+    assert "服务时间延长（上接第2版）" in regions
+    assert "服务时间延长" in {a.text_content() for a in _parse(web / "page-02.html").xpath("//a[contains(@class, 'region')]")}

@@ -53,6 +53,8 @@ class WebPage:
     number: int
     section: str
     hotspots: tuple[Hotspot, ...]
+    #: (kind, article index) of what the page prints, in its reading order (the EPUB plan's)
+    contents: tuple[tuple[str, int], ...]
     width: float                    # the trimmed page, points
     height: float
 
@@ -100,12 +102,10 @@ class WebEdition:
         return next((p for p in self.pages if p.number == number), None)
 
     def on_page(self, number: int) -> list[tuple[str, WebArticle]]:
-        """(kind, article) for every article printed on page `number`, in the page's reading order."""
-        out: list[tuple[str, WebArticle]] = []
-        for art in self.articles:
-            if number in art.pages:
-                out.append(("continuation" if art.pages[0] != number else art.kind, art))
-        return out
+        """(kind, article) for every article printed on page `number`, in the page's reading order;
+        kind is story, continuation or picture."""
+        page = self.page_of(number)
+        return [(kind, self.articles[n]) for kind, n in page.contents] if page else []
 
 
 def small_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -150,9 +150,11 @@ def web_edition(edition) -> WebEdition:
         n = len(arts)
         name = slug(doc.article.id) if doc.article else slug(doc.picture.file.stem)
         key = f"s{n + 1:02d}" + (f"-{name}" if name else "")
-        pages = tuple(dict.fromkeys(p.number for p in plan.pages for _k, d, _s in p.items if d == doc.index))
+        # the page it begins on first (a jump may continue on an earlier page), then the rest in page order
+        pages = tuple(dict.fromkeys([doc.page, *(p.number for p in plan.pages for _k, d, _s in p.items
+                                                 if d == doc.index)]))
         arts.append(WebArticle(n, "story" if doc.article else "picture", key, f"article/{key[1:]}.html",
-                               pages or (doc.page,), doc.article, None if doc.article else doc.picture))
+                               pages, doc.article, None if doc.article else doc.picture))
         index_of[doc.index] = n
     by_article = {a.article.id: a.index for a in arts if a.article}
     frames = {f.number: f for f in edition.frames}
@@ -176,7 +178,10 @@ def web_edition(edition) -> WebEdition:
             key = arts[n].key + (f"-{before + 1}" if before else "")
             spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), key))
         width, height = (frame.width, frame.height) if frame else edition.style.trim
-        pages.append(WebPage(spec.number, spec.section, tuple(spots), width, height))
+        entry = next((p for p in plan.pages if p.number == spec.number), None)
+        contents = tuple(dict.fromkeys((kind, index_of[d]) for kind, d, _s in (entry.items if entry else ())
+                                       if d in index_of))
+        pages.append(WebPage(spec.number, spec.section, tuple(spots), contents, width, height))
     info = issue.info
     return WebEdition(issue.paper.name, issue.paper.publisher_credit, info.date.isoformat(), info.date_cn,
                       info.weekday, info.number, info.lang, edition.title, edition.stem, tuple(pages), tuple(arts))
