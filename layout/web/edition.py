@@ -138,11 +138,10 @@ def percent_box(mark: Mark, frame: PageFrame) -> tuple[float, float, float, floa
             round(100 * max(0.0, x1 - x0) / frame.width, 3), round(100 * max(0.0, y1 - y0) / frame.height, 3))
 
 
-def web_edition(edition) -> WebEdition:
-    """The edition's web parts (see the module docstring)."""
-    issue = edition.issue
-    plan = plan_edition(issue, edition.frames)
-    index_of: dict[int, int] = {}                   # plan document -> web article
+def _articles(plan) -> tuple[list[WebArticle], dict[int, int]]:
+    """The web articles of the EPUB's plan (its documents less the ads), and plan document ->
+    article index."""
+    index_of: dict[int, int] = {}
     arts: list[WebArticle] = []
     for doc in plan.docs:
         if doc.ad:
@@ -156,32 +155,44 @@ def web_edition(edition) -> WebEdition:
         arts.append(WebArticle(n, "story" if doc.article else "picture", key, f"article/{key[1:]}.html",
                                pages, doc.article, None if doc.article else doc.picture))
         index_of[doc.index] = n
+    return arts, index_of
+
+
+def _hotspots(frame: PageFrame, arts: list[WebArticle]) -> tuple[Hotspot, ...]:
+    """A link region for each story, continuation and picture region on the page (not the ads)."""
     by_article = {a.article.id: a.index for a in arts if a.article}
+    spots: list[Hotspot] = []
+    for anchor, mark in regions(frame):
+        if anchor.kind in ("story", "continuation"):
+            n = by_article.get(anchor.article)
+        elif anchor.kind == "picture":
+            n = next((a.index for a in arts if a.picture is not None and a.pages[0] == frame.number
+                      and a.picture.file.stem == anchor.article and all(s.article != a.index for s in spots)), None)
+        else:
+            n = None                            # an advertisement: part of the page image only
+        if n is None:
+            continue
+        before = sum(spot.article == n for spot in spots)
+        spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), arts[n].key + (f"-{before + 1}" if before else "")))
+    return tuple(spots)
+
+
+def web_edition(edition) -> WebEdition:
+    """The edition's web parts (see the module docstring)."""
+    issue = edition.issue
+    plan = plan_edition(issue, edition.frames)
+    arts, index_of = _articles(plan)
     frames = {f.number: f for f in edition.frames}
+    entries = {p.number: p for p in plan.pages}
     pages = []
     for spec in issue.pages:
         frame = frames.get(spec.number)
-        spots: list[Hotspot] = []
-        used: set[int] = set()
-        for anchor, mark in regions(frame) if frame else ():
-            if anchor.kind in ("story", "continuation"):
-                n = by_article.get(anchor.article)
-            elif anchor.kind == "picture":
-                n = next((a.index for a in arts if a.picture is not None and a.pages[0] == spec.number
-                          and a.picture.file.stem == anchor.article and a.index not in used), None)
-            else:
-                n = None                            # an advertisement: part of the page image only
-            if n is None:
-                continue
-            used.add(n)
-            before = sum(spot.article == n for spot in spots)
-            key = arts[n].key + (f"-{before + 1}" if before else "")
-            spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), key))
-        width, height = (frame.width, frame.height) if frame else edition.style.trim
-        entry = next((p for p in plan.pages if p.number == spec.number), None)
+        entry = entries.get(spec.number)
         contents = tuple(dict.fromkeys((kind, index_of[d]) for kind, d, _s in (entry.items if entry else ())
                                        if d in index_of))
-        pages.append(WebPage(spec.number, spec.section, tuple(spots), contents, width, height))
+        width, height = (frame.width, frame.height) if frame else edition.style.trim
+        pages.append(WebPage(spec.number, spec.section, _hotspots(frame, arts) if frame else (), contents,
+                             width, height))
     info = issue.info
     return WebEdition(issue.paper.name, issue.paper.publisher_credit, info.date.isoformat(), info.date_cn,
                       info.weekday, info.number, info.lang, edition.title, edition.stem, tuple(pages), tuple(arts))
