@@ -225,7 +225,8 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
-            web_written = disk.submit(_write_web, edition, outputs, web_files, web_images, report) if web_images else None
+            web_written = (disk.submit(_write_web, edition, outputs, web_files, web_images, report)
+                           if web_images else None)
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)

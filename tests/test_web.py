@@ -477,4 +477,5 @@ def test_a_story_jumping_to_an_earlier_page_begins_where_its_head_is(tmp_path):
     assert jumped["index"] in first["articles"]
     regions = {a.text_content(): a for a in _parse(web / "page-01.html").xpath("//a[contains(@class, 'region')]")}
     assert "服务时间延长（上接第2版）" in regions
-    assert "服务时间延长" in {a.text_content() for a in _parse(web / "page-02.html").xpath("//a[contains(@class, 'region')]")}
+    head = _parse(web / "page-02.html").xpath("//a[contains(@class, 'region')]")
+    assert "服务时间延长" in {a.text_content() for a in head}

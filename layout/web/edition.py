@@ -173,7 +173,8 @@ def _hotspots(frame: PageFrame, arts: list[WebArticle]) -> tuple[Hotspot, ...]:
         if n is None:
             continue
         before = sum(spot.article == n for spot in spots)
-        spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), arts[n].key + (f"-{before + 1}" if before else "")))
+        key = arts[n].key + (f"-{before + 1}" if before else "")
+        spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), key))
     return tuple(spots)
 
 
