@@ -237,6 +237,10 @@ def test_every_han_character_of_each_story_is_on_its_article_page(built, key):
         assert not missing, f"{art.id}: {''.join(sorted(missing))}"
     placed = {a for _n, a, _c in _story_placements(b.edition)}
     assert placed <= set(pages)
+    pictures = [pl.photo for p in b.edition.issue.pages for pl in p.placements if pl.kind == "picture"]
+    for photo in pictures:       # standalone pictures (图片新闻): caption, credit and alt on their page
+        missing = _han(photo.caption + photo.credit + photo.alt) - _han(pages[photo.file.stem])
+        assert not missing, f"{photo.file.name}: {''.join(sorted(missing))}"
 
 
 def test_article_page_has_the_story_parts_and_links_back_to_its_regions(built):
