@@ -488,3 +488,28 @@ def test_a_story_jumping_to_an_earlier_page_begins_where_its_head_is(tmp_path):
     assert "服务时间延长（上接第2版）" in regions
     head = _parse(web / "page-02.html").xpath("//a[contains(@class, 'region')]")
     assert "服务时间延长" in {a.text_content() for a in head}
+
+
+def test_a_build_that_cannot_write_its_pdf_keeps_the_previous_web_folder(tmp_path, monkeypatch):
+    import errno
+
+    import layout.outputs
+
+    manifest = tiny_edition(tmp_path / "ed", "      - {article: a, columns: [1, 5]}",
+                            "  a: {headline: 早市开张, body: 清晨六点，早市的摊位陆续开张，市民提着菜篮前来选购。}")
+    out = tmp_path / "out"
+    assert main(["build", str(manifest), "-o", str(out), "--pdf", "--web"]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("早市开张", "夜市开张"), encoding="utf-8")
+    real = layout.outputs.write_temporary
+
+    def full_disk(path, data, sync=True):
+        if str(path).endswith(".pdf"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, sync)
+
+    monkeypatch.setattr(layout.outputs, "write_temporary", full_disk)
+    assert main(["build", str(manifest), "-o", str(out), "--pdf", "--web"]) == 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before          # the old PDF and the old web/, whole; no temporary file or folder
+    assert "早市开张" in (out / "web" / "index.html").read_text(encoding="utf-8")
