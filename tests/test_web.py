@@ -169,6 +169,9 @@ def test_page_views_link_their_neighbours_menu_and_pdf(built):
         assert _target(page_file, pdf.get("href"))[0].is_file()
         img = doc.xpath("//div[@class='sheet']/img")[0]
         assert img.get("alt") and _target(page_file, img.get("src"))[0].is_file()
+        # what the page's ads say is listed for readers who cannot see the page image
+        ads = [pl.photo.alt for pl in page.placements if pl.kind == "ad"]
+        assert [li.text_content() for li in doc.xpath("//section[@class='ads']//li")] == ads
 
 
 def test_page_images_show_the_page_with_its_photos_where_they_print(built):

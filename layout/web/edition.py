@@ -5,7 +5,8 @@
 one `Hotspot` per story region printed on it, in percent of the trimmed page), and per story or
 standalone picture a `WebArticle` in print reading order (the EPUB's plan: page by page, each
 page's stories in the order the layout set them; a jumped story is one article printed on
-several pages). Advertisements are part of the page image and get no article. Nothing here
+several pages). Advertisements are part of the page image and get no article; a page lists
+their alt text. Nothing here
 renders or writes anything; `summary(web)` is the edition as plain data (`edition.json`).
 """
 from __future__ import annotations
@@ -57,6 +58,8 @@ class WebPage:
     contents: tuple[tuple[str, int], ...]
     width: float                    # the trimmed page, points
     height: float
+    #: what the page's advertisements show and say (their alt text, else 广告): part of the page image only
+    ads: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -192,8 +195,9 @@ def web_edition(edition) -> WebEdition:
         contents = tuple(dict.fromkeys((kind, index_of[d]) for kind, d, _s in (entry.items if entry else ())
                                        if d in index_of))
         width, height = (frame.width, frame.height) if frame else edition.style.trim
+        ads = tuple(d.picture.alt or "广告" for d in plan.docs if d.ad and d.page == spec.number)
         pages.append(WebPage(spec.number, spec.section, _hotspots(frame, arts) if frame else (), contents,
-                             width, height))
+                             width, height, ads))
     info = issue.info
     return WebEdition(issue.paper.name, issue.paper.publisher_credit, info.date.isoformat(), info.date_cn,
                       info.weekday, info.number, info.lang, edition.title, edition.stem, tuple(pages), tuple(arts))
@@ -227,7 +231,8 @@ def summary(web: WebEdition) -> dict:
         "index": "index.html",
         "pages": [{"number": p.number, "section": p.section, "label": p.label, "url": p.url,
                    "image": p.image, "small_image": p.small_image, "pdf": web.pdf(p.number),
-                   "articles": [a.index for _kind, a in web.on_page(p.number)]} for p in web.pages],
+                   "articles": [a.index for _kind, a in web.on_page(p.number)], "ads": list(p.ads)}
+                  for p in web.pages],
         "articles": [_article_summary(a) for a in web.articles],
     }
 

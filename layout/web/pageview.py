@@ -4,7 +4,7 @@
 image's pixel size and the page PDF's size in bytes, and returns the page view's HTML bytes:
 the masthead, the 版 menu, the page image with one link per story region drawn over it (named
 by the story's headline, focusable, outlined on hover and focus, and on `:target` when an article
-page links back to it), the page's story list, previous/next page and the page's PDF.
+page links back to it), the page's story list (and what its advertisements say), previous/next page and the page's PDF.
 `page_css(page, size)` is the page's own stylesheet: the regions' positions in percent, so they
 scale with the image (a stylesheet file, not style attributes: the Content-Security-Policy allows
 no inline style). `front(web, sizes)` is index.html: every page's small image and its stories.
@@ -51,6 +51,12 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
         if art.article and art.article.kicker and kind != "continuation":
             el(li, "span", art.article.kicker, class_="kicker")
         el(li, "a", _story_label(kind, art, page, web), href=art.url)
+    if page.ads:   # what the page image shows besides the stories, for readers who cannot see it
+        ads = el(main, "section", class_="ads", aria_labelledby="ads-title")
+        el(ads, "h2", "本版广告", id="ads-title")
+        ul = el(ads, "ul")
+        for text in page.ads:
+            el(ul, "li", text)
     tools = el(main, "nav", class_="pager", aria_label="翻版")
     numbers = [p.number for p in web.pages]
     i = numbers.index(page.number)
