@@ -38,7 +38,7 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
     w, h = size
     el(sheet, "img", src=page.image, srcset=f"{page.small_image} {small_size((w, h))[0]}w, {page.image} {w}w",
        sizes=f"(max-width: {w}px) 100vw, {w}px", width=w, height=h,
-       alt=f"{page.label}版面图（本版稿件见版面图下的列表）")
+       alt=f"{page.label}版面图（本版稿件见“本版稿件”列表）")
     for spot in page.hotspots:
         art = web.articles[spot.article]
         link = el(sheet, "a", href=art.url, class_="region", id=spot.id)
