@@ -157,11 +157,12 @@ class BuildOptions:
     pdf: bool = True
     epub: bool = True
     split: bool = False
-    web: bool = False
     marks: bool = False
     embed_fonts: bool = False
     #: the EPUB in a worker process while this one draws and checks the PDF (`start_workers`)
     parallel: bool = False
+    #: the web edition, in the folder WEB_FOLDER (layout/web/)
+    web: bool = False
 
 
 def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions = BuildOptions(),
