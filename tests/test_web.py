@@ -516,3 +516,25 @@ def test_a_build_that_cannot_write_its_pdf_keeps_the_previous_web_folder(tmp_pat
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before          # the old PDF and the old web/, whole; no temporary file or folder
     assert "早市开张" in (out / "web" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_photo_is_reported_and_the_site_still_built(tmp_path):
+    from conftest import ROOT
+
+    folder = tmp_path / "ed"
+    (folder / "images").mkdir(parents=True)
+    good = (ROOT / "issues" / "2026-11-27" / "images" / "market.jpg").read_bytes()
+    (folder / "images" / "cut.jpg").write_bytes(good[:3000])          # a copy that did not finish
+    (folder / "images" / "good.jpg").write_bytes(good)
+    manifest = tiny_edition(folder, "      - {article: a, columns: [1, 5]}", """  a:
+    headline: 早市开张
+    body: 清晨六点，早市的摊位陆续开张，市民提着菜篮前来选购。
+    photos:
+      - {file: images/cut.jpg, columns: 2, alt: 摊位}
+      - {file: images/good.jpg, columns: 2, alt: 菜篮}
+""")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web"]) == 1   # bad-image
+    page = next((tmp_path / "out" / "web" / "article").glob("*.html"))
+    imgs = _parse(page).xpath("//figure/img")
+    assert [i.get("alt") for i in imgs] == ["菜篮"]
+    assert _target(page, imgs[0].get("src"))[0].is_file()
