@@ -9,7 +9,9 @@
 - `OutputSet(out_dir)`: the files of one build. `add(name, data)` writes a file in full to a
   hidden temporary file in `out_dir` (from any thread); `commit()` then renames them all over
   the old files; if any write fails, `discard()` removes the temporary files and every old
-  output stays as it was. Every file lands directly in `out_dir`: a name that would put it
+  output stays as it was. `add_tree(name, files)` does the same for a folder of files (the web
+  edition, `web/`): written in full into a hidden temporary folder, which `commit` puts in the
+  place of the old folder. Every file lands directly in `out_dir`: a name that would put it
   anywhere else is refused here, whatever made it. Failures raise `OutputError` with one
   plain message.
 """
@@ -18,12 +20,16 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
+import sys
+import tempfile
 import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
-from layout.util import TEMPORARY_NAME_EXTRA, discard, write_temporary
+from layout.util import TEMPORARY_NAME_EXTRA, discard, stale_temporaries, temporary_prefix, write_temporary
 
 #: The paper's part of a file name, in UTF-8 bytes (40 Han characters; 120 Latin letters).
 NAME_BYTES = 120
@@ -170,18 +176,61 @@ class OutputSet:
             self._staged.append((tmp, target))
         return target
 
+    def add_tree(self, name: str, files: dict[str, bytes]) -> Path:
+        """Write a folder of files for output folder `name` (paths inside it -> bytes; '/' between
+        folders, no '..', no absolute path) in full into a hidden temporary folder beside it; ->
+        the final path (put in place by `commit`). Raises OutputError when a write fails or a path
+        would leave the folder."""
+        target = self.path(name)
+        _sweep_folders(target)
+        try:
+            tmp = tempfile.mkdtemp(prefix=temporary_prefix(target), suffix=".tmp", dir=self.out_dir)
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
+        try:
+            paths = {}
+            for rel in sorted(files):
+                parts = rel.split("/")
+                if not rel or rel.startswith("/") or any(p in ("", ".", "..") or "\\" in p for p in parts):
+                    raise OutputError(f"refused to write {rel!r}: every file of {name}/ goes inside it")
+                paths[rel] = os.path.join(tmp, *parts)
+            for folder in sorted({os.path.dirname(path) for path in paths.values()}):
+                os.makedirs(folder, exist_ok=True)
+            # each file synced to the disk before the folder is renamed into place; on eight threads,
+            # since the syncs then overlap (110 files: 0.05 s instead of 0.7 s one after the other)
+            with ThreadPoolExecutor(8, thread_name_prefix="write-tree") as pool:
+                for done in [pool.submit(_write_synced, path, files[rel]) for rel, path in paths.items()]:
+                    done.result()
+            os.chmod(tmp, 0o755)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self._lock:
+            self._staged.append((tmp, target))
+        return target
+
     def commit(self) -> list[Path]:
-        """Rename every written file over its final name; -> the final paths, in the order added."""
+        """Rename every written file over its final name; -> the final paths, in the order added.
+        A folder (`add_tree`) takes the old folder's place: the old one is renamed away first (a
+        folder cannot be renamed over a full one), then removed."""
         done = []
         with self._lock:
             staged, self._staged = self._staged, []
         try:
             for tmp, target in staged:
-                os.replace(tmp, target)
+                if os.path.isdir(tmp):
+                    _replace_folder(tmp, target)
+                else:
+                    os.replace(tmp, target)
                 done.append(target)
         except OSError as exc:
             for tmp, _target in staged[len(done):]:
-                discard(tmp)
+                _discard_any(tmp)
             raise OutputError(f"cannot write {staged[len(done)][1]}: {describe_os_error(exc)}",
                               os_error_hint(exc)) from None
         return done
@@ -191,7 +240,7 @@ class OutputSet:
         with self._lock:
             staged, self._staged = self._staged, []
         for tmp, _target in staged:
-            discard(tmp)
+            _discard_any(tmp)
 
     def __enter__(self) -> "OutputSet":
         return self
@@ -199,3 +248,64 @@ class OutputSet:
     def __exit__(self, kind, exc, tb) -> bool:
         self.discard()   # after commit there is nothing left to remove
         return False
+
+
+def _write_synced(path: str, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _discard_any(tmp: str) -> None:
+    """Remove a temporary file or folder if it is there."""
+    if os.path.isdir(tmp) and not os.path.islink(tmp):
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        discard(tmp)
+
+
+def _exchange(a: str, b: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE); False where the system,
+    its C library or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):   # glibc before 2.28, or not glibc
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
+def _replace_folder(tmp: str, target: Path) -> None:
+    """Put the folder `tmp` at `target`. An old folder there is swapped with the new one in one
+    step where the system can (Linux), so a reader sees the old site or the new one, then removed.
+    Elsewhere (or over a file) the old one is first renamed to a hidden temporary name and removed
+    once the new one is in place: `target` is then missing for an instant, never half written."""
+    if os.path.isdir(target) and not os.path.islink(target) and _exchange(tmp, target):
+        _discard_any(tmp)        # it holds the old folder now
+        return
+    old = None
+    if os.path.lexists(target):
+        old = tempfile.mkdtemp(prefix=temporary_prefix(target), suffix=".old.tmp", dir=os.path.dirname(tmp))
+        os.rmdir(old)
+        os.rename(target, old)
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)   # the old folder back where it was
+        raise
+    if old is not None:
+        _discard_any(old)
+
+
+def _sweep_folders(target: Path) -> None:
+    """Remove the temporary folders an earlier, killed build of `target` left behind
+    (`util.stale_temporaries`)."""
+    for stale in stale_temporaries(target):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)

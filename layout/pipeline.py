@@ -153,7 +153,8 @@ def output_dir(manifest_path: Path, out: str | Path | None) -> Path:
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What `build` writes: the print PDF (optionally split per page, with printer's marks) and the EPUB."""
+    """What `build` writes: the print PDF (optionally split per page, with printer's marks), the EPUB
+    and, with `web`, the web edition (a `web/` folder: layout/web/)."""
 
     pdf: bool = True
     epub: bool = True
@@ -162,6 +163,8 @@ class BuildOptions:
     embed_fonts: bool = False
     #: the EPUB in a worker process while this one draws and checks the PDF (`start_workers`)
     parallel: bool = False
+    #: the web edition, in the folder WEB_FOLDER (layout/web/)
+    web: bool = False
 
 
 def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions = BuildOptions(),
@@ -201,7 +204,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
         epub_job = _start_epub(light, meta, options.embed_fonts)
-    if options.pdf:
+    if options.pdf or options.web:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
         from layout.render.preflight_report import report_findings
@@ -211,14 +214,22 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         measured: dict[str, float] = {}   # each photo's ink as separation measured it: preflight need not decode it again
         files = [(f"{edition.stem}.pdf",
                   render_pdf(edition.frames, edition.title, marks=options.marks, measured=measured, **meta))]
+        web_images = _start_web_images(edition, files[0][1]) if options.web else None   # beside the page PDFs
         if options.split:  # one PDF per page, named by its page number: plants plate page by page
             files += [(f"{edition.stem}-p{f.number:02d}.pdf",
                        render_pdf((f,), f"{edition.title} 第{f.number}版", marks=options.marks, **meta))
                       for f in edition.frames]
+        web_files = files if options.split and not options.marks else [
+            files[0], *((f"p{f.number}", render_pdf((f,), f"{edition.title} 第{f.number}版", **meta))
+                        for f in (edition.frames if options.web else ()))]   # a reader's page PDF has no marks
+        if not options.pdf:   # the PDFs were made for the web edition only
+            files = []
         step("preflight")
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
+            web_written = (disk.submit(_write_web, edition, outputs, web_files, web_images, report)
+                           if web_images else None)
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
@@ -232,6 +243,9 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
                 written.append(name)
             if epub_written is not None:
                 epub_written.result()
+            if web_written is not None:
+                web_written.result()
+                written.append(WEB_FOLDER)
         edition.timings["pdf"] = time.perf_counter() - t
     if options.epub:
         step("writing EPUB")
@@ -244,6 +258,35 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         written.append(name)
         edition.timings["epub"] = time.perf_counter() - t
     return written
+
+
+#: The web edition's folder in the output folder (layout/web/).
+WEB_FOLDER = "web"
+
+
+def _start_web_images(edition: Edition, pdf: bytes):
+    """The web edition's page images and photos (`web.site.site_images`), started on a thread of
+    their own now: they need only the print PDF, and are made while the page PDFs are drawn."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from layout.web.site import site_images
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="web-images")
+    job = pool.submit(site_images, edition, pdf)
+    pool.shutdown(wait=False)
+    return job
+
+
+def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes]], images, report: Report) -> None:
+    """The web edition (layout/web/) from its images (`_start_web_images`) and the page PDFs
+    (`pdfs`: the edition's PDF first, then one per page in page order), staged in `outputs` as the
+    folder WEB_FOLDER."""
+    from layout.web.site import site_files
+
+    t = time.perf_counter()
+    pages = {f.number: data for f, (_name, data) in zip(edition.frames, pdfs[1:])}
+    outputs.add_tree(WEB_FOLDER, site_files(edition, images.result(), pages, report))
+    edition.timings["web"] = time.perf_counter() - t
 
 
 # ----------------------------------------------------------------------------- the EPUB worker process

@@ -56,7 +56,7 @@ def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_HOST}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -68,6 +68,11 @@ def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
         discard(tmp)
         raise
     return tmp
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of a temporary file's (or folder's) name for `path`: .<name>.<host>.<pid>-"""
+    return f".{Path(path).name}.{_HOST}.{os.getpid()}-"
 
 
 def discard(tmp: str | Path) -> None:
@@ -82,25 +87,30 @@ def discard(tmp: str | Path) -> None:
 TEMPORARY_NAME_EXTRA = len(f"..{_HOST}.-.tmp") + 8 + 10
 
 
-def _sweep(path: Path) -> None:
-    """Remove the temporary files an earlier, killed write of `path` left behind on this machine
-    (named .<name>.<host>.<pid>-….tmp; only those whose process no longer runs)."""
+def stale_temporaries(path: Path) -> list[Path]:
+    """The temporary files (or folders) an earlier, killed write of `path` left beside it on this
+    machine: named .<name>.<host>.<pid>-….tmp, whose process no longer runs."""
+    path = Path(path)
     head = f".{path.name}.{_HOST}."
     try:
         names = [n for n in os.listdir(path.parent) if n.startswith(head) and n.endswith(".tmp")]
     except OSError:
-        return
-    for name in names:
-        pid = name[len(head):].split("-", 1)[0]
-        if not pid.isdigit() or _running(int(pid)):
-            continue
+        return []
+    pids = [name[len(head):].split("-", 1)[0] for name in names]
+    return [path.parent / name for name, pid in zip(names, pids) if pid.isdigit() and not running(int(pid))]
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files an earlier, killed write of `path` left behind (`stale_temporaries`)."""
+    for stale in stale_temporaries(path):
         try:
-            os.unlink(path.parent / name)
+            os.unlink(stale)
         except OSError:
             pass
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process `pid` runs (True when we cannot tell)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
