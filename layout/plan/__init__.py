@@ -33,7 +33,7 @@ How it works: docs/planning.md.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from layout.diagnostics import Report, Source
 from layout.model import Issue, PageSpec, Placement
@@ -86,7 +86,7 @@ class PagePlan:
     fill: float = 1.0
     clashes: int = 0
     touching: int = 0
-    seconds: float = 0.0
+    seconds: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)

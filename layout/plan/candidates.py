@@ -16,7 +16,7 @@ from layout.diagnostics import Report
 from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
 from layout.page.frames import Image
 from layout.page.hierarchy import headline_size
-from layout.page.jumps import slot_chars
+from layout.page.jumps import slot_chars, visible_chars
 from layout.page.story import Region, StorySetter
 from layout.page.typeset import Typesetter
 from layout.style import Style
@@ -126,8 +126,9 @@ def planned_here(pl: Placement) -> bool:
 
 
 def without_last_chars(article: Article, count: int) -> Article:
-    """The article with its last `count` body characters cut (from its last text paragraphs,
-    back to front; subheads left without text after them go too; a closing signature stays)."""
+    """The article with its last `count` printing characters of body text cut (spaces do not
+    count, as in overset messages): from its last text paragraphs, back to front; subheads left
+    without text after them go too; a closing signature (落款) and the byline stay."""
     paragraphs = list(article.paragraphs)
     tail = []
     while paragraphs and paragraphs[-1].kind == "signature":
@@ -137,23 +138,26 @@ def without_last_chars(article: Article, count: int) -> Article:
         par = paragraphs.pop()
         if par.kind != "p":
             continue
-        text = par.text
-        if len(text) > left:
-            paragraphs.append(_cut_paragraph(par, len(text) - left))
+        printing = visible_chars(par.text)
+        if printing > left:
+            paragraphs.append(_cut_paragraph(par, printing - left))
             left = 0
         else:
-            left -= len(text)
+            left -= printing
     while paragraphs and paragraphs[-1].kind == "subhead":
         paragraphs.pop()
     return replace(article, paragraphs=tuple(paragraphs + tail))
 
 
 def _cut_paragraph(par: Paragraph, keep: int) -> Paragraph:
-    """The paragraph's first `keep` characters, their spans kept."""
+    """The paragraph up to its `keep`-th printing character, its spans kept."""
     spans, left = [], keep
     for sp in par.spans:
         if left <= 0:
             break
-        spans.append(Span(sp.text[:left], sp.bold))
-        left -= len(sp.text)
+        end = 0
+        while end < len(sp.text) and left > 0:
+            left -= 0 if sp.text[end].isspace() else 1
+            end += 1
+        spans.append(Span(sp.text[:end], sp.bold))
     return replace(par, spans=tuple(spans))
