@@ -205,13 +205,23 @@ def test_a_story_with_no_room_is_named_never_dropped_silently(tmp_path):
     edition, report = plan_of(write_edition(tmp_path, articles, AUTO, extra_pages=extra))
     plan = edition.plan.page(1)
     placed = {s.article_id for s in plan.placements}
+    assert any(a.action == "drop" for a in plan.copyfit)
     for a in plan.copyfit:
         assert a.article_id not in placed or a.action == "cut"
         if a.action == "drop":
-            assert a.to_page == 2
+            assert a.to_page == 2 and a.message.startswith("drop to page 2")
             d = next(d for d in report.items if d.code == "plan-no-room" and a.article_id in d.message)
-            assert d.source is not None and d.source.line > 0
+            assert d.severity == "error" and d.source == next(
+                pl.source for pl in prepare_issue_placements(edition) if pl.article == a.article_id)
     assert placed | {a.article_id for a in plan.copyfit} == {f"s{i}" for i in range(5)}
+
+
+def prepare_issue_placements(edition):
+    """The first page's placements as written (a story with no room is no longer on the page)."""
+    from layout.manifest.load import load_manifest
+    from layout.model import build_issue
+
+    return build_issue(load_manifest(edition.issue.manifest_path, Report()), Report()).pages[0].placements
 
 
 @pytest.mark.parametrize("stories, code, key", [

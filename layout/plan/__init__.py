@@ -151,6 +151,9 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
         variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead) if v.min_height <= g.lines]
         roomy = [v for v in variants if v.body_lines >= MIN_COLUMN_LINES * v.width]
         variants = roomy or sorted(variants, key=lambda v: v.width)[:1]
+        if is_lead and style.headline_scale is not None:   # a lead as wide as the hierarchy's lead
+            wide = [v for v in variants if v.width >= min(style.headline_scale.lead_min_columns, g.columns)]
+            variants = wide or variants
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
                    tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),

@@ -37,15 +37,18 @@ from dataclasses import dataclass, field
 from layout.plan.candidates import Variant
 
 # Cost weights, each step well above what the ones after it sum to on a page.
-W_DROP = 1_000_000        # a story left off the page (the lead costs most, then by rank)
+W_DROP = 1_000_000        # a story left off the page: W_DROP_BASE + W_DROP / rank (the lead costs most)
+W_DROP_BASE = 100_000
 W_CUT = 2_000             # per column-line cut from a story
 W_CLASH = 5_000           # two headlines side by side at the same height (撞题)
 W_PHOTOS = 5_000          # two photos touching across a gutter
-W_LEAD = 50_000           # the lead not at the top, or narrower than another story
+W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
 W_EMPTY = 100             # per empty grid cell (one column, one grid line)
 W_ORDER = 200             # a story above, or wider than, a story ranked before it
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
+#: The largest share of a story's text copyfitting may advise to cut.
+MAX_CUT_SHARE = 0.3
 #: Decodes per second of `time_limit`: the budget that makes the search the same on any machine.
 DECODES_PER_SECOND = 3000
 #: The beam search's width, how many of the next stories in rank order it tries, and how many
@@ -248,7 +251,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
                          st.cost + local + extra, st.holes + holes)
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
-                     st.cost + W_DROP + W_DROP // (s.rank + 1), st.holes)
+                     st.cost + W_DROP_BASE + W_DROP // s.rank, st.holes)
 
 
 def _copy(g: _Gene) -> _Gene:
@@ -293,7 +296,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
         placed = _place(pm, s, v, g, top, foot)
         if placed is None:
             sol.placed[s.key] = None
-            cost += W_DROP + W_DROP // (s.rank + 1)
+            cost += W_DROP_BASE + W_DROP // s.rank
             continue
         p, local = placed
         cost += local
@@ -355,11 +358,17 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
             yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch
         elif v.height <= room:
             yield Placed(v, x, y, v.height, 0), 0.0
-        elif room >= v.min_height:
+        elif room >= max(v.min_height, v.height - max_cut(v)):
             cut = v.height - room
             yield Placed(v, x, y, room, cut), W_CUT * w * cut
     if below:   # or below the fixed rectangle in the way
         yield from _heights(pm, s, v, g, x, limit, foot)
+
+
+def max_cut(v: Variant) -> int:
+    """The most grid lines copyfitting may cut from a story: MAX_CUT_SHARE of its body's; a story
+    that needs more has no room (the lowest ranked go first)."""
+    return int(MAX_CUT_SHARE * v.body_lines / max(1, v.width))
 
 
 def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, sol: Solution) -> float:
