@@ -277,6 +277,9 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             a = _cut(s, page, measure, p)
             advice.append(a)
             cut_chars = a.chars
+            report.warning("copyfit", f"'{s.pl.article}' on page {page.number} is too long for the page: {a.message} "
+                           "to fit its planned region", s.pl.source,
+                           "cut that much from its end (the least cut that fits), or move a story to another page")
         body_room = (p.height - (v.height - _body_rows(v))) * v.width
         out.append(PlannedStory(s.pl.article, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
                                 size_name(v.headline_pt), v.headline_pt, v.photo_width, v.chars, v.body_lines,
