@@ -108,7 +108,8 @@ def test_an_auto_page_builds_clean(auto_page):
     assert codes(report) == [], report.items
     assert not [d for d in report.items if d.code in ("underset", "empty-column", "lone-ending", "collision")]
     plan = edition.plan.page(1)
-    assert plan.status == "planned"
+    assert plan.status == "planned" and plan.clashes == 0 and plan.touching == 0
+    assert "plan-headline-clash" not in codes(report, "warning")
     assert sorted(s.article_id for s in plan.placements) == [f"s{i}" for i in range(5)]
     cells = set()
     for s in plan.placements:

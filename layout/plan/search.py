@@ -58,8 +58,11 @@ LOOKAHEAD = 2
 PLACES = 2
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 5.0
-#: Headline zone of a fixed article, in grid lines (its headline is at its top).
-FIXED_HEAD_LINES = 3
+#: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
+#: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
+STAGGER = 2
+#: The grid lines a story may start lower than its columns allow (to stagger its headline).
+DROPS = (0, 2, 4)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
     stretch: int    # 0 or 1
+    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbour's
 
 
 def solve_page(pm: PageModel, time_limit: float) -> Solution:
@@ -233,13 +237,13 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
         for x in xs:
             if x + w > pm.columns:
                 continue
-            y = max(top[x:x + w])
-            for stretch in ((0,) if s.jump_head else (0, 1)):
-                g = _Gene(k, x, stretch)
+            for stretch, drop in [(t, d) for t in ((0,) if s.jump_head else (0, 1)) for d in DROPS]:
+                g = _Gene(k, x, stretch, drop)
+                y = max(top[x:x + w]) + drop
                 for p, local in _heights(pm, s, v, g, x, y, foot):
                     holes = sum(p.y - top[c] for c in range(x, x + w))
-                    options.append((local + W_EMPTY * holes, p.y, x, stretch, p, local, holes, g))
-        options.sort(key=lambda o: o[:4])
+                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
+        options.sort(key=lambda o: o[:5])
         for *_key, p, local, holes, g in options[:PLACES]:
             r = Rect(p.x, p.y, w, p.height + 1)
             new_top = list(top)
@@ -255,7 +259,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
 
 
 def _copy(g: _Gene) -> _Gene:
-    return _Gene(g.variant, g.x, g.stretch)
+    return _Gene(g.variant, g.x, g.stretch, g.drop)
 
 
 def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
@@ -271,8 +275,10 @@ def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
         genes[i].x = rng.choice([-1] + list(range(pm.columns - w + 1)))
     elif genes[i].x >= pm.columns:
         genes[i].x = -1
-    elif move < 0.85:
+    elif move < 0.75:
         genes[i].stretch ^= 1
+    elif move < 0.85:
+        genes[i].drop = rng.choice([d for d in DROPS if d != genes[i].drop])
     elif len(order) > 1:
         a, b = rng.sample(range(len(order)), 2)
         order[a], order[b] = order[b], order[a]
@@ -325,7 +331,7 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         xs = range(pm.columns - w + 1)
     best = None
     for x in xs:
-        y = max(top[x:x + w])
+        y = max(top[x:x + w]) + g.drop
         for p, local in _heights(pm, s, v, g, x, y, foot):
             holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
             key = (local + W_EMPTY * holes, p.y, x)
@@ -375,11 +381,10 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
     """撞题, touching photos, lead and reading order against the stories placed before it and the
     fixed rectangles."""
     cost = 0.0
-    head = (r.y, r.y + v.head_lines)
     zone = (r.y + v.photo_zone[0], r.y + v.photo_zone[1]) if v.photo_zone else None
     for o, q, ov, _h in rects:
         if q.x + q.w == r.x or r.x + r.w == q.x:   # side by side
-            if _overlap(head, (q.y, q.y + ov.head_lines)):
+            if v.head_lines and ov.head_lines and abs(q.y - r.y) < _apart(v.head_lines, ov.head_lines):
                 cost += W_CLASH
                 sol.clashes += 1
             if zone and ov.photo_zone:
@@ -392,13 +397,19 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
             cost += (W_LEAD if a.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
-            if f.headline and _overlap(head, (f.y, f.y + FIXED_HEAD_LINES)):
+            if f.headline and v.head_lines and abs(f.y - r.y) < _apart(v.head_lines, v.head_lines):
                 cost += W_CLASH
                 sol.clashes += 1
             if f.photo and zone and _overlap(zone, (f.y, f.y + f.h)) and (v.photo_right or f.x < r.x):
                 cost += W_PHOTOS
                 sol.touching += 1
     return cost
+
+
+def _apart(head_a: int, head_b: int) -> int:
+    """How many grid lines apart two neighbouring headline groups must start not to stand at the
+    same height: past the first line of the shorter (its 主题), at least STAGGER."""
+    return max(STAGGER, min(head_a, head_b) - 1)
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
