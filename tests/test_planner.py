@@ -183,7 +183,7 @@ def test_an_over_full_page_gets_exact_cut_advice_that_builds_clean(tmp_path):
     overset = {d.message.split("'")[1] for d in report.items if d.code == "overset"}
     assert overset == {a.article_id for a in cuts}   # the build says the same stories do not fit
     for a in cuts:
-        assert a.message == f"cut {a.chars} characters ({a.lines} lines)"
+        assert a.message == f"cut {a.chars:,} characters ({a.lines} line{'s' if a.lines != 1 else ''})" and a.chars > 1
         articles[a.article_id]["paras"] = without_last(articles[a.article_id]["paras"], a.chars)
     frozen = "\n".join(f"      - article: {s.article_id}\n        columns: [{s.columns[0]}, {s.columns[1]}]\n"
                        f"        lines: [{s.lines[0]}, {s.lines[1]}]\n        rank: {s.rank}" for s in plan.placements)
