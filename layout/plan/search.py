@@ -126,6 +126,7 @@ class _Gene:
 def solve_page(pm: PageModel, time_limit: float) -> Solution:
     """The best plan found within the budget (see the module docstring)."""
     t0 = time.perf_counter()
+    _space_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     rng = random.Random(0)
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
@@ -237,7 +238,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
         for x in xs:
             if x + w > pm.columns:
                 continue
-            for stretch, drop in [(t, d) for t in ((0,) if s.jump_head else (0, 1)) for d in DROPS]:
+            for stretch, drop in [(0, d) for d in DROPS]:   # the annealing tries the extra line
                 g = _Gene(k, x, stretch, drop)
                 y = max(top[x:x + w]) + drop
                 for p, local in _heights(pm, s, v, g, x, y, foot):
@@ -344,21 +345,13 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
     """The story at column x from line y: its content height and cost above the next fixed
     rectangle in its columns (or the foot), and, when one is in the way, below it too."""
     w = v.width
-    while True:
-        inside = [r for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y <= y < r.y + r.h]
-        if not inside:
-            break
-        y = max(r.y + r.h for r in inside)
-    if y >= foot:
-        return
-    below = [r.y for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y > y]
-    limit = min(below, default=foot)
-    room = limit - y - 1                       # content lines above the next fixed rectangle
-    if s.jump_head:
-        h = min(v.height, room)
-        if h >= v.min_height:
-            yield Placed(v, x, y, h, 0), 0.0
-    else:
+    for y, limit in _spaces(pm, x, w, y, foot):
+        room = limit - y - 1                       # content lines above the next fixed rectangle
+        if s.jump_head:
+            h = min(v.height, room)
+            if h >= v.min_height:
+                yield Placed(v, x, y, h, 0), 0.0
+            continue
         want = v.height + g.stretch
         if want <= room:
             yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch
@@ -367,8 +360,28 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
         elif room >= max(v.min_height, v.height - max_cut(v)):
             cut = v.height - room
             yield Placed(v, x, y, room, cut), W_CUT * w * cut
-    if below:   # or below the fixed rectangle in the way
-        yield from _heights(pm, s, v, g, x, limit, foot)
+
+
+_space_cache: dict = {}
+
+
+def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int, int], ...]:
+    """The free spans [top, limit) of columns [x, x + w) from line y down: above the first fixed
+    rectangle in the way, and below each (cached per page model)."""
+    key = (id(pm), x, w, y)
+    found = _space_cache.get(key)
+    if found is None:
+        found = []
+        while y < foot:
+            inside = [r for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y <= y < r.y + r.h]
+            if inside:
+                y = max(r.y + r.h for r in inside)
+                continue
+            limit = min((r.y for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y > y), default=foot)
+            found.append((y, limit))
+            y = limit
+        found = _space_cache[key] = tuple(found)
+    return found
 
 
 def max_cut(v: Variant) -> int:
