@@ -261,3 +261,21 @@ def test_width_and_photo_width_are_honoured(tmp_path):
     assert by_id["s1"].columns[1] - by_id["s1"].columns[0] == 2 and by_id["s1"].photo_width == 3
     photo = edition.issue.articles["s1"].photos[0]
     assert photo.columns == 3
+
+
+def test_a_jump_planned_on_both_pages_builds_clean(tmp_path):
+    """A long lead jumps from page 1 to page 2, both pages planned: the head says what goes on,
+    the continuation's region holds exactly that (0 overset, no region short by more than a line)."""
+    articles = five_stories(1.0)
+    articles["s0"]["paras"] = paragraphs(24, 0)
+    stories = "      - article: s0\n        continue_on: 2\n" + "\n".join(f"      - article: s{i}" for i in (1, 2, 3))
+    extra = ("  - section: 综合\n    stories:\n      - article: s0\n        continued: true\n"
+             "      - article: s4\n      - article: s5")
+    articles["s5"] = {"headline": HEADLINES[5], "paras": paragraphs(5, 5)}
+    edition, report = plan_of(write_edition(tmp_path, articles, stories, extra_pages=extra))
+    assert codes(report) == [], report.items
+    assert not [d for d in report.items if d.code in ("underset", "empty-jump-head")]
+    jump = [a for a in edition.plan.page(1).copyfit if a.action == "jump"]
+    assert len(jump) == 1 and jump[0].to_page == 2 and jump[0].message.startswith("jump to page 2 (")
+    continuation = next(s for s in edition.plan.page(2).placements if s.continued)
+    assert continuation.article_id == "s0" and continuation.chars == jump[0].chars

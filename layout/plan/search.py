@@ -61,6 +61,9 @@ BACKSTOP = 5.0
 #: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
 #: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
 STAGGER = 2
+#: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
+#: least height (4 lines a column).
+JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
 #: The grid lines a story may start lower than its columns allow (to stagger its headline).
 DROPS = (0, 2, 4)
 
@@ -119,7 +122,7 @@ class Solution:
 class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
-    stretch: int    # 0 or 1
+    stretch: int    # 0 or 1 (a jump head: which of JUMP_SHARES)
     drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbour's
 
 
@@ -238,7 +241,8 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
         for x in xs:
             if x + w > pm.columns:
                 continue
-            for stretch, drop in [(0, d) for d in DROPS]:   # the annealing tries the extra line
+            shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
+            for stretch, drop in [(t, d) for t in shares for d in DROPS]:
                 g = _Gene(k, x, stretch, drop)
                 y = max(top[x:x + w]) + drop
                 for p, local in _heights(pm, s, v, g, x, y, foot):
@@ -277,7 +281,7 @@ def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
     elif genes[i].x >= pm.columns:
         genes[i].x = -1
     elif move < 0.75:
-        genes[i].stretch ^= 1
+        genes[i].stretch = (genes[i].stretch + 1) % (len(JUMP_SHARES) if stories[i].jump_head else 2)
     elif move < 0.85:
         genes[i].drop = rng.choice([d for d in DROPS if d != genes[i].drop])
     elif len(order) > 1:
@@ -347,9 +351,9 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
     w = v.width
     for y, limit in _spaces(pm, x, w, y, foot):
         room = limit - y - 1                       # content lines above the next fixed rectangle
-        if s.jump_head:
-            h = min(v.height, room)
-            if h >= v.min_height:
+        if s.jump_head:   # the gene's share of the room, from its least height up to all its text
+            h = min(v.height, max(v.min_height, int(room * JUMP_SHARES[g.stretch % len(JUMP_SHARES)])))
+            if v.min_height <= h <= room:
                 yield Placed(v, x, y, h, 0), 0.0
             continue
         want = v.height + g.stretch
