@@ -279,3 +279,21 @@ def test_a_jump_planned_on_both_pages_builds_clean(tmp_path):
     assert len(jump) == 1 and jump[0].to_page == 2 and jump[0].message.startswith("jump to page 2 (")
     continuation = next(s for s in edition.plan.page(2).placements if s.continued)
     assert continuation.article_id == "s0" and continuation.chars == jump[0].chars
+
+
+def test_a_search_out_of_time_keeps_its_best_plan_and_warns(auto_page):
+    """Never a hang: at the time limit the page keeps the best plan found so far, with a warning."""
+    from layout.plan import plan_issue
+
+    _path, edition, _report = auto_page
+    unplanned = edition.issue.manifest_path
+    from layout.manifest.load import load_manifest
+    from layout.model import build_issue
+
+    issue = build_issue(load_manifest(unplanned, Report()), Report())
+    report = Report()
+    plan = plan_issue(issue, edition.style, report, time_limit=1e-9)
+    page = plan.page(1)
+    assert page.status == "best-found-within-time-limit"
+    assert "plan-time-limit" in codes(report, "warning")
+    assert len(page.placements) + sum(a.action == "drop" for a in page.copyfit) == 5
