@@ -230,6 +230,8 @@ def prepare_issue_placements(edition):
     ("      - article: s1\n        width: 1\n        photo_width: 3", "photo-too-wide", "photo_width"),
     ("      - picture: images/park.jpg", "needs-columns", "picture"),
     ("      - article: s0\n        lines: [20, 40]", "needs-columns", "lines"),
+    ("      - article: s0\n        width: [0, 9]", "bad-value", "width"),
+    ("      - article: s0\n        photo_width: wide", "wrong-type", "photo_width"),
 ])
 def test_bad_planner_input_is_a_located_diagnostic(tmp_path, stories, code, key):
     path = write_edition(tmp_path, {k: v for k, v in five_stories(0.5).items() if k in ("s0", "s1")}, stories)

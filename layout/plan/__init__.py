@@ -275,8 +275,8 @@ def _widths(pl: Placement, columns: int, report: Report) -> range:
     if hi > columns:
         report.error("width-too-wide", f"'{pl.label}' asks for width {hi if lo == hi else [lo, hi]}, but the page "
                      f"has {counted(columns, 'column')}", pl.span_sources.get("width") or pl.source,
-                     f"give at most {columns}, e.g. 'width: [{min(lo, columns)}, {columns}]'")
-    return range(min(lo, columns), min(hi, columns) + 1)
+                     f"give at most {columns}, e.g. 'width: [{max(1, min(lo, columns))}, {columns}]'")
+    return range(max(1, min(lo, columns)), max(1, min(hi, columns)) + 1)   # a width under 1: the schema said
 
 
 def _photo_widths(issue: Issue, pl: Placement, widths: range, report: Report) -> list[int] | None:
@@ -298,7 +298,7 @@ def _photo_widths(issue: Issue, pl: Placement, widths: range, report: Report) ->
         report.error("photo-too-wide", f"'{pl.label}' asks for photos {counted(lo, 'column')} wide, but the story "
                      f"is at most {counted(widths[-1], 'column')} wide", where,
                      f"give photo_width {widths[-1]} or less, or the story a wider width")
-    return list(range(min(lo, widths[-1]), min(hi, widths[-1]) + 1))
+    return list(range(max(1, min(lo, widths[-1])), max(1, min(hi, widths[-1])) + 1))
 
 
 # ----------------------------------------------------------------------------- the solution, read
@@ -418,13 +418,16 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
         if pp is None:
             pages.append(page)
             continue
-        by_id = {(s.article_id, s.continued): s for s in pp.placements}
+        by_id: dict[tuple[str, bool], list[PlannedStory]] = {}
+        for s in pp.placements:   # in placement order: an article placed twice (an error) gets each once
+            by_id.setdefault((s.article_id, s.continued), []).append(s)
         placements = []
         for pl in page.placements:
             if not _planned_here(pl):
                 placements.append(pl)
                 continue
-            s = by_id.get((pl.article, pl.continued))
+            found = by_id.get((pl.article, pl.continued))
+            s = found.pop(0) if found else None
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
             placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=None if pl.continued else s.rank,
