@@ -299,3 +299,17 @@ def test_a_search_out_of_time_keeps_its_best_plan_and_warns(auto_page):
     assert page.status == "best-found-within-time-limit"
     assert "plan-time-limit" in codes(report, "warning")
     assert len(page.placements) + sum(a.action == "drop" for a in page.copyfit) == 5
+
+
+def test_a_picture_and_an_ad_given_columns_only_get_their_lines_from_the_plan(tmp_path):
+    stories = ("      - picture: images/park.jpg\n        columns: [4, 5]\n        caption: 市民在口袋公园里散步。\n"
+               "      - ad: images/ad.jpg\n        columns: [1, 3]\n"
+               + "\n".join(f"      - article: s{i}" for i in range(4)))
+    articles = five_stories(0.7)
+    edition, report = plan_of(write_edition(tmp_path, {k: articles[k] for k in ("s0", "s1", "s2", "s3")}, stories))
+    assert codes(report) == [], report.items
+    page = edition.issue.pages[0]
+    by_label = {pl.label: pl for pl in page.placements}
+    assert by_label["park.jpg"].columns == (4, 5) and by_label["park.jpg"].lines
+    assert by_label["ad.jpg"].columns == (1, 3) and by_label["ad.jpg"].lines
+    assert {s.article_id for s in edition.plan.page(1).placements} >= {"park.jpg", "ad.jpg"}

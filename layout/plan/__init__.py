@@ -146,6 +146,9 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
     lead = _lead_key(page, ranks)
     stories = []
     for k, pl in enumerate(page.placements):
+        if _planned_here(pl) and pl.kind != "article" and pl.photo is not None:
+            stories.append(_Story(pl, f"s{k}", CONTINUATION_RANK, [measure.picture(pl)], pl.columns[0] - 1))
+            continue
         if not _planned_here(pl) or pl.article not in issue.articles:
             continue
         widths = _widths(pl, g.columns, report) if pl.auto else range(pl.columns[1] - pl.columns[0] + 1,
@@ -247,7 +250,7 @@ def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
     counter = 1 if 1 not in taken and not open_fixed else max(taken | {1}) + 1
     out = {}
     for pl in page.placements:
-        if not _planned_here(pl) or pl.continued:
+        if not _planned_here(pl) or pl.continued or pl.kind != "article":
             continue
         if pl.rank:
             out[id(pl)] = pl.rank
@@ -262,7 +265,7 @@ def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
 def _lead_key(page: PageSpec, ranks: dict[int, int]) -> int | None:
     """The id of the placement that leads the page, when it is an auto one."""
     for pl in page.placements:
-        if not pl.continued and (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
+        if pl.kind == "article" and not pl.continued and (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
             return id(pl) if _planned_here(pl) else None
     return None
 
@@ -331,8 +334,8 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                            "to fit its planned region", s.pl.source,
                            "cut that much from its end (the least cut that fits), or move a story to another page")
         body_room = (p.height - (v.height - _body_rows(v))) * v.width
-        out.append(PlannedStory(s.pl.article, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
-                                size_name(v.headline_pt), v.headline_pt, v.photo_width, v.chars, v.body_lines,
+        out.append(PlannedStory(s.pl.article or s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
+                                size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width, v.chars, v.body_lines,
                                 max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
@@ -426,11 +429,11 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
             if not _planned_here(pl):
                 placements.append(pl)
                 continue
-            found = by_id.get((pl.article, pl.continued))
+            found = by_id.get((pl.article or pl.label, pl.continued))
             s = found.pop(0) if found else None
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
-            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=None if pl.continued else s.rank,
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=None if pl.continued or pl.kind != "article" else s.rank,
                                       planned=True))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from layout.diagnostics import Report
 from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
+from layout.page.adsource import ad_size
 from layout.page.frames import Image
 from layout.page.hierarchy import headline_size
 from layout.page.jumps import slot_chars, visible_chars
@@ -150,6 +151,22 @@ class Candidates:
                                        False, result.end)
         return v
 
+    def picture(self, pl: Placement) -> Variant:
+        """A picture or ad given columns but no lines, as make-up sets it: a picture's photo at its
+        proportions with its caption, an ad as tall as it is at the columns' width."""
+        g = self.style.grid
+        width = pl.columns[1] - pl.columns[0] + 1
+        if pl.kind == "ad":
+            pw, ph = ad_size(pl.photo.file)
+            lines = int(-(-g.span_width(*pl.columns) * ph / pw // g.pitch)) + 1
+        else:
+            quiet, self.ts.report = self.ts.report, Report()
+            try:
+                _items, lines = self.setter.photo_block(pl.photo, pl.columns[0], pl.columns[1], 0, pl.label)
+            finally:
+                self.ts.report = quiet
+        return Variant(width, 0, 0.0, lines, 0, 0, 0, (0, lines) if pl.kind == "picture" else None, True, lines)
+
     def _photos(self, items, width: int) -> tuple[tuple[int, int] | None, bool]:
         g = self.style.grid
         images = [it for it in items if isinstance(it, Image)]
@@ -163,9 +180,11 @@ class Candidates:
 
 
 def planned_here(pl: Placement) -> bool:
-    """Whether the planner places this placement of a page it plans: an auto article, or an article
-    given columns only (it keeps its columns; the planner chooses its lines)."""
-    return pl.kind == "article" and (pl.auto or pl.lines is None)
+    """Whether the planner places this placement of a page it plans: an auto article, or a
+    placement given columns only (it keeps its columns; the planner chooses its lines)."""
+    if pl.kind != "article":   # a picture or ad given columns only: the plan gives it its lines
+        return pl.columns is not None and pl.lines is None
+    return pl.auto or pl.lines is None
 
 
 def without_last_chars(article: Article, count: int) -> Article:
