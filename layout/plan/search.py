@@ -45,6 +45,7 @@ W_PHOTOS = 5_000          # two photos touching across a gutter
 W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
 W_EMPTY = 100             # per empty grid cell (one column, one grid line)
 W_ORDER = 200             # a story above, or wider than, a story ranked before it
+W_STAGGER = 50            # per column-line a story starts lower than its columns allow (white space)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
 #: The largest share of a story's text copyfitting may advise to cut.
@@ -246,6 +247,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
                 g = _Gene(k, x, stretch, drop)
                 y = max(top[x:x + w]) + drop
                 for p, local in _heights(pm, s, v, g, x, y, foot):
+                    local += W_STAGGER * w * drop
                     holes = sum(p.y - top[c] for c in range(x, x + w))
                     options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
         options.sort(key=lambda o: o[:5])
@@ -338,6 +340,7 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
     for x in xs:
         y = max(top[x:x + w]) + g.drop
         for p, local in _heights(pm, s, v, g, x, y, foot):
+            local += W_STAGGER * w * g.drop
             holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
             key = (local + W_EMPTY * holes, p.y, x)
             if best is None or key < best[0]:
