@@ -5,8 +5,10 @@ API (stable: `layout plan` and the pipeline build on it)
     plan_issue(issue, style, report, ts=None, time_limit=None) -> IssuePlan
         Pure: the edition and its style in, the plan out (diagnostics into `report`). Pages with
         no auto placement are left out of the plan. `ts`: the build's Typesetter (one is made
-        when None); `time_limit`: the solver's budget per page in deterministic seconds
-        (default PLAN_TIME_LIMIT), after which the best plan found is kept, with a warning.
+        when None); `time_limit`: the search's budget per page in seconds of a reference machine,
+        counted in decodes so that the plan is the same on any machine (default
+        PLAN_TIME_LIMIT); a machine too slow for it stops at five times that wall-clock time
+        and keeps the best plan found, with a `plan-time-limit` warning.
     apply_plan(issue, plan) -> Issue
         The edition with each planned placement fixed where the plan put it (columns, lines,
         rank; its photos' widths), and the stories the plan has no room for taken off their
@@ -33,7 +35,6 @@ How it works: docs/planning.md.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 
 from layout.diagnostics import Report, Source
@@ -41,7 +42,8 @@ from layout.model import Issue, PageSpec, Placement
 from layout.page.jumps import slot_chars
 from layout.page.chrome import masthead_span
 from layout.page.frames import Mark, PageFrame
-from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, planned_here as _planned_here, without_last_chars
+from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, without_last_chars
+from layout.plan.candidates import planned_here as _planned_here
 from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
 from layout.spans import span_fits
 from layout.style import SIZE_NAMES, Style
@@ -311,7 +313,8 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                fixed: list[Rect], solution: Solution, report: Report) -> PagePlan:
     g = style.grid
     placed = {s.key: solution.placed.get(s.key) for s in stories}
-    rects = [Rect(p.x, p.y, p.variant.width, p.height + 1) for p in placed.values() if p]
+    rects = [Rect(p.x, p.y, p.variant.width, p.height + 1, photo=s.pl.kind == "picture")
+             for s in stories for p in [placed[s.key]] if p]
     out, advice = [], []
     later = [p.number for p in issue.pages if p.number > page.number]
     for s in stories:
@@ -321,7 +324,7 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             continue
         v = p.variant
         below = any(o is not None and o.y == p.y + p.height + 1 and o.x < p.x + v.width and p.x < o.x + o.w
-                    for o in [r for r in rects if not (r.x == p.x and r.y == p.y)] + [r for r in fixed if not r.photo])
+                    for o in [r for r in rects + fixed if not r.photo and not (r.x == p.x and r.y == p.y)])
         last = min(p.y + p.height + (1 if below else 0), g.lines)
         cut_chars = 0
         if s.pl.continue_on and not s.pl.continued and p.height < v.height:
@@ -334,9 +337,9 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                            "to fit its planned region", s.pl.source,
                            "cut that much from its end (the least cut that fits), or move a story to another page")
         body_room = (p.height - (v.height - _body_rows(v))) * v.width
-        out.append(PlannedStory(s.pl.article or s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
-                                size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width, v.chars, v.body_lines,
-                                max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
+        out.append(PlannedStory(s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
+                                size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width,
+                                v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
     status = solution.status
@@ -397,10 +400,10 @@ def _dropped(s: _Story, page: PageSpec, later: list[int], report: Report) -> Cop
     chars = v.chars if v else 0
     where = f"drop to page {to}" if to else "drop to the next edition"
     message = f"{where} ({counted(chars, 'character')}, {counted(lines, 'line')} at {v.width if v else 1} columns)"
-    report.error("plan-no-room", f"'{s.pl.article}' on page {page.number}: no room for it on the page: {message}",
+    report.error("plan-no-room", f"'{s.pl.label}' on page {page.number}: no room for it on the page: {message}",
                  s.pl.source, f"move it to page {to}'s stories, cut it, or give the page fewer stories" if to else
                  "cut it or the other stories of the page, or hold it for another edition")
-    return CopyfitAdvice(s.pl.article, "drop", chars, lines, to, s.pl.source, message)
+    return CopyfitAdvice(s.pl.label, "drop", chars, lines, to, s.pl.source, message)
 
 
 def size_name(pt: float) -> str:
@@ -429,12 +432,12 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
             if not _planned_here(pl):
                 placements.append(pl)
                 continue
-            found = by_id.get((pl.article or pl.label, pl.continued))
+            found = by_id.get((pl.label, pl.continued))
             s = found.pop(0) if found else None
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
-            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=None if pl.continued or pl.kind != "article" else s.rank,
-                                      planned=True))
+            rank = s.rank if pl.kind == "article" and not pl.continued else None
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=rank, planned=True))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:
                 articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)
@@ -453,8 +456,9 @@ def plan_marks(frames: tuple[PageFrame, ...], plan: IssuePlan, style: Style) -> 
         if pp is None:
             out.append(frame)
             continue
-        marks = tuple(Mark("plan", style.margin_left + g.column_x(s.columns[0]), style.margin_top + (s.lines[0] - 1) * g.pitch,
-                           g.span_width(*s.columns), (s.lines[1] - s.lines[0] + 1) * g.pitch, f"排{s.rank}")
-                      for s in pp.placements)
+        marks = tuple(Mark("plan", style.margin_left + g.column_x(s.columns[0]),
+                           style.margin_top + (s.lines[0] - 1) * g.pitch, g.span_width(*s.columns),
+                           (s.lines[1] - s.lines[0] + 1) * g.pitch, "排续" if s.continued else f"排{s.rank}")
+                      for s in pp.placements if s.headline_size or s.continued)   # pictures and ads: no rank
         out.append(replace(frame, items=frame.items + marks))
     return tuple(out)
