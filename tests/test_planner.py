@@ -118,6 +118,7 @@ def test_an_auto_page_builds_clean(auto_page):
         assert not cells & mine, s
         cells |= mine
         assert s.lines_used <= s.lines_available + s.columns[1] - s.columns[0] + 1   # short by at most a line
+        assert s.lines_used >= 4 * (s.columns[1] - s.columns[0] + 1)   # no column under 4 body lines
     placed = {pl.article: pl for pl in edition.issue.pages[0].placements}
     assert all(pl.planned and pl.lines for pl in placed.values())
 

@@ -57,8 +57,10 @@ DECODES_PER_SECOND = 3000
 BEAM = 24
 LOOKAHEAD = 2
 PLACES = 2
+#: An annealing run ends when this many decodes in a row have not improved on its best.
+PATIENCE = 1000
 #: The wall clock may run this many times the time limit before the search stops early.
-BACKSTOP = 5.0
+BACKSTOP = 10.0
 #: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
 #: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
 STAGGER = 2
@@ -149,7 +151,10 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
             best = current
         steps = budget // len(starts)
         temperature = 2.0 * W_EMPTY * pm.columns
+        run_best, last_gain = current.cost, 0
         for step in range(steps):
+            if step - last_gain > PATIENCE:   # settled: the rest of the budget would find nothing
+                break
             if step % 100 == 0 and time.perf_counter() - t0 > BACKSTOP * time_limit:
                 stopped = True
                 break
@@ -161,6 +166,8 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
             heat = temperature * (1 - step / steps) + 1e-9
             if trial.cost <= current.cost or rng.random() < math.exp((current.cost - trial.cost) / heat):
                 current, order, genes = trial, new_order, new_genes
+                if trial.cost < run_best:
+                    run_best, last_gain = trial.cost, step
                 if trial.cost < best.cost:
                     best = trial
         if stopped:
