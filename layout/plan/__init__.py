@@ -7,7 +7,7 @@ API (stable: `layout plan` and the pipeline build on it)
         no auto placement are left out of the plan. `ts`: the build's Typesetter (one is made
         when None); `time_limit`: the search's budget per page in seconds of a reference machine,
         counted in decodes so that the plan is the same on any machine (default
-        PLAN_TIME_LIMIT); a machine too slow for it stops at five times that wall-clock time
+        PLAN_TIME_LIMIT); a machine too slow for it stops at ten times that wall-clock time
         and keeps the best plan found, with a `plan-time-limit` warning.
     apply_plan(issue, plan) -> Issue
         The edition with each planned placement fixed where the plan put it (columns, lines,
