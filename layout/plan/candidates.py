@@ -51,6 +51,7 @@ class Candidates:
         self.ts = ts
         self.setter = StorySetter(ts, (style.margin_left, style.margin_top))
         self._cache: dict[tuple, Variant] = {}
+        self._bodies: dict[tuple, list] = {}
 
     def variants(self, page: PageSpec, pl: Placement, widths: range, photo_widths: list[int] | None,
                  is_lead: bool) -> list[Variant]:
@@ -72,6 +73,13 @@ class Candidates:
         if key not in self._cache:
             self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article)
         return self._cache[key]
+
+    def body(self, article: Article, inset: float) -> list:
+        """The article's body lines at the column measure (the same at every width: composed once)."""
+        key = (article.id, inset, article.paragraphs, article.dateline, article.date, article.byline)
+        if key not in self._bodies:
+            self._bodies[key] = self.setter.body_slots(article, inset)
+        return self._bodies[key]
 
     def article_for(self, pl: Placement, photo_width: int, article: Article | None = None) -> Article:
         """The article as this variant sets it: its photos `photo_width` columns wide (0: as written)."""
@@ -95,7 +103,7 @@ class Candidates:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         quiet, self.ts.report = self.ts.report, Report()   # make-up reports what matters, once
         try:
-            body = self.setter.body_slots(article, inset)
+            body = self.body(article, inset)
             tall = Region(1, width, 0, 8 * g.lines, False, inset)
             result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size)
             _items, head = self.setter.headline_group(decks, tall, article, size)
@@ -118,7 +126,7 @@ class Candidates:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         quiet, self.ts.report = self.ts.report, Report()
         try:
-            body = self.setter.body_slots(article, inset)
+            body = self.body(article, inset)
             result = self.setter.set_story(article, Region(1, width, 0, lines, True, inset), slots=list(body),
                                            decks=decks, jump_to=pl.continue_on,
                                            headline_size=self.headline_pt(page, pl, width, is_lead))

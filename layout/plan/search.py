@@ -133,6 +133,7 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     """The best plan found within the budget (see the module docstring)."""
     t0 = time.perf_counter()
     _space_cache.clear()
+    _height_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     rng = random.Random(0)
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
@@ -355,9 +356,21 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
     return None if best is None else best[1]
 
 
-def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
+def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int) -> tuple:
     """The story at column x from line y: its content height and cost above the next fixed
-    rectangle in its columns (or the foot), and, when one is in the way, below it too."""
+    rectangle in its columns (or the foot), and, when one is in the way, below it too (cached
+    per page model: decodes ask the same again and again)."""
+    key = (id(pm), id(s), id(v), g.stretch, x, y)
+    found = _height_cache.get(key)
+    if found is None:
+        found = _height_cache[key] = tuple(_options(pm, s, v, g, x, y, foot))
+    return found
+
+
+_height_cache: dict = {}
+
+
+def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
     w = v.width
     for y, limit in _spaces(pm, x, w, y, foot):
         room = limit - y - 1                       # content lines above the next fixed rectangle
@@ -419,9 +432,9 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
                 if left_reaches and _overlap(zone, (q.y + ov.photo_zone[0], q.y + ov.photo_zone[1])):
                     cost += W_PHOTOS
                     sol.touching += 1
-        (a, ra), (b, rb) = sorted(((o, q), (s, r)), key=lambda pair: pair[0].rank)
-        if a.rank < b.rank:   # b, ranked after a, neither above it nor wider
-            cost += (W_LEAD if a.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
+        if o.rank != s.rank:   # the one ranked after the other neither above it nor wider
+            first, ra, rb = (o, q, r) if o.rank < s.rank else (s, r, q)
+            cost += (W_LEAD if first.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
             if f.headline and v.head_lines and abs(f.y - r.y) < _apart(v.head_lines, v.head_lines):
