@@ -142,6 +142,19 @@ class _Story:
 
 def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
                time_limit: float, heads: dict[str, tuple]) -> PagePlan:
+    pm, stories, fixed = page_model(issue, page, style, measure, report, heads)
+    solution = solve_page(pm, time_limit)
+    for s in stories:   # jump heads: where their text goes on is known now
+        p = solution.placed.get(s.key)
+        if p is not None and s.pl.continue_on and not s.pl.continued:
+            heads[s.pl.article] = (page, s.pl, p.variant.width, p.height, p.variant.photo_width, s.rank == 1)
+    return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+
+
+def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
+               heads: dict[str, tuple]) -> tuple[PageModel, list[_Story], list[Rect]]:
+    """The page as the search sees it: its fixed rectangles and its stories with their measured
+    variants (also what bench/plan_cpsat.py hands to the constraint model it compares)."""
     g = style.grid
     fixed = _fixed_rects(issue, page, style)
     ranks = _ranks(issue, page)
@@ -172,12 +185,7 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                    tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
                                     x_fixed=s.x_fixed) for s in stories),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
-    solution = solve_page(pm, time_limit)
-    for s in stories:   # jump heads: where their text goes on is known now
-        p = solution.placed.get(s.key)
-        if p is not None and s.pl.continue_on and not s.pl.continued:
-            heads[s.pl.article] = (page, s.pl, p.variant.width, p.height, p.variant.photo_width, s.rank == 1)
-    return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+    return pm, stories, fixed
 
 
 #: A continuation's place in the page's reading order: after the page's own stories.
