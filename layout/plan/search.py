@@ -67,8 +67,10 @@ STAGGER = 2
 #: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
 #: least height (4 lines a column).
 JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
-#: The grid lines a story may start lower than its columns allow (to stagger its headline).
-DROPS = (0, 2, 4)
+#: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
+#: as few as keep its headline clear of the height of the headlines beside it.
+CLEAR = -1
+DROPS = (0, 2, CLEAR)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
     stretch: int    # 0 or 1 (a jump head: which of JUMP_SHARES)
-    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbour's
+    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbours'
 
 
 def solve_page(pm: PageModel, time_limit: float) -> Solution:
@@ -253,9 +255,9 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
             shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
             for stretch, drop in [(t, d) for t in shares for d in DROPS]:
                 g = _Gene(k, x, stretch, drop)
-                y = max(top[x:x + w]) + drop
+                y, lowest = _start(pm, v, x, top, drop, st.rects)
                 for p, local in _heights(pm, s, v, g, x, y, foot):
-                    local += W_STAGGER * w * drop
+                    local += W_STAGGER * w * (y - lowest)
                     holes = sum(p.y - top[c] for c in range(x, x + w))
                     options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
         options.sort(key=lambda o: o[:5])
@@ -314,7 +316,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     for i in order:
         s, g = stories[i], genes[i]
         v = s.variants[g.variant]
-        placed = _place(pm, s, v, g, top, foot)
+        placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
             cost += W_DROP_BASE + W_DROP // s.rank
@@ -333,7 +335,28 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     return sol
 
 
-def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int):
+def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
+    """(the line the story starts on, the lowest it could): `drop` lines lower, or with CLEAR as
+    little lower as keeps its headline off the height of the headlines beside it (撞题)."""
+    w = v.width
+    lowest = max(top[x:x + w])
+    if drop != CLEAR:
+        return lowest + drop, lowest
+    y = lowest
+    beside = [(q.y, q.h, ov.head_lines) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
+    beside += [(f.y, f.h, v.head_lines) for f in pm.fixed if f.headline and (f.x + f.w == x or x + w == f.x)]
+    for _round in range(len(beside)):
+        moved = False
+        for top_line, height, head in beside:
+            need = _apart(v.head_lines, head) if v.head_lines and head else 0
+            if abs(top_line - y) < need and top_line + height > y:
+                y, moved = top_line + need, True
+        if not moved:
+            break
+    return y, lowest
+
+
+def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
     """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room)."""
     w = v.width
     if g.x >= pm.columns:   # left off the page (the beam found no room for it)
@@ -346,9 +369,9 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         xs = range(pm.columns - w + 1)
     best = None
     for x in xs:
-        y = max(top[x:x + w]) + g.drop
+        y, lowest = _start(pm, v, x, top, g.drop, rects)
         for p, local in _heights(pm, s, v, g, x, y, foot):
-            local += W_STAGGER * w * g.drop
+            local += W_STAGGER * w * (y - lowest)
             holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
             key = (local + W_EMPTY * holes, p.y, x)
             if best is None or key < best[0]:
