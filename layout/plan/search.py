@@ -7,20 +7,23 @@ rectangle and content height chosen (or None: no room), and the search's status.
 
 A plan is decoded from a genome (docs/planning.md): the stories in an order
 (rank order to start with) and, per story, a variant (its width), a preferred
-first column (or none: the lowest, then leftmost place) and whether it takes
-one line more than its text (a region short by one line, to fill the page).
+first column (or none: the lowest, then leftmost place), whether it takes one
+line more than its text (a region short by one line, to fill the page; for a
+jump head, which share of the room it takes) and whether it starts lower than
+its columns allow (2 lines, or just clear of the headlines beside it: no 撞题).
 Decoding drops each story, in order, onto the skyline of the columns so far
 (every story a rectangle; modular layout); a fixed rectangle below it either
 ends it (a jump head jumps there, another story is cut: copyfit) or it goes
 below it, whichever costs less. A rectangle is the story's height plus one
 line: the line the story below gives to the rule between them (the page's foot
 has a virtual line for it). The cost sums, in lexical weights: stories left
-off, lines cut, empty grid cells, 撞题 (headlines side by side), photos
-touching, the lead not at the top or not the widest, reading order against
-rank, lines stretched. The search is simulated annealing from a greedy start
-with a fixed seed and a budget counted in decodes, so the same manifest gives
-the same plan on any machine; a wall-clock backstop ends it early with the
-best plan found (and a warning) on a machine too slow for the budget.
+off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
+side), photos touching, reading order against rank, empty grid cells, white
+space above staggered stories, lines stretched. A beam search builds a first
+plan; simulated annealing improves it, with a fixed seed and a budget counted
+in decodes, so the same manifest gives the same plan on any machine; a
+wall-clock backstop ends it early with the best plan found (and a warning) on
+a machine too slow for the budget.
 
 Why not a constraint solver: docs/planning.md has the figures (OR-Tools
 CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
