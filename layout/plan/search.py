@@ -474,8 +474,8 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
 
 def _apart(head_a: int, head_b: int) -> int:
     """How many grid lines apart two neighbouring headline groups must start not to stand at the
-    same height: past the first line of the shorter (its 主题), at least STAGGER."""
-    return max(STAGGER, min(head_a, head_b) - 1)
+    same height: the lines of the shorter group (with its line of air), at least STAGGER."""
+    return max(STAGGER, min(head_a, head_b))
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
