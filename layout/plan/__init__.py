@@ -157,7 +157,7 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
     variants (also what bench/plan_cpsat.py hands to the constraint model it compares)."""
     g = style.grid
     fixed = _fixed_rects(issue, page, style)
-    ranks = _ranks(issue, page)
+    ranks = _ranks(issue, page, style)
     lead = _lead_key(page, ranks)
     stories = []
     for k, pl in enumerate(page.placements):
@@ -183,7 +183,7 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
                    tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
-                                    x_fixed=s.x_fixed) for s in stories),
+                                    x_fixed=s.x_fixed, keep=s.pl.continued) for s in stories),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
     return pm, stories, fixed
 
@@ -250,13 +250,15 @@ def _meet(a: Rect, b: Rect) -> bool:
     return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
-def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
+def _ranks(issue: Issue, page: PageSpec, style: Style) -> dict[int, int]:
     """Each auto story's rank (by id of its placement): its `rank:`, else the next free rank in
     list order. The first gets rank 1 (the lead) unless a story has `rank: 1` or a fixed story
-    without rank may be the lead by its width (`page.hierarchy`)."""
+    without rank may be the lead by its width (`page.hierarchy`: at least `lead_min_columns`)."""
     taken = {pl.rank for pl in page.placements if pl.rank}
+    least = style.headline_scale.lead_min_columns if style.headline_scale else 1
     open_fixed = any(not _planned_here(pl) and pl.kind == "article" and not pl.continued and pl.rank is None
-                     and pl.article in issue.articles for pl in page.placements)
+                     and pl.article in issue.articles and pl.columns[1] - pl.columns[0] + 1 >= least
+                     for pl in page.placements)
     counter = 1 if 1 not in taken and not open_fixed else max(taken | {1}) + 1
     out = {}
     for pl in page.placements:

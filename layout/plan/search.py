@@ -48,6 +48,7 @@ W_PHOTOS = 5_000          # two photos touching across a gutter
 W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
 W_EMPTY = 100             # per empty grid cell (one column, one grid line)
 W_ORDER = 200             # a story above, or wider than, a story ranked before it
+W_JUMPED = 40            # per column-line a jump head hands on to its continuation's page
 W_STAGGER = 50            # per column-line a story starts lower than its columns allow (white space)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
@@ -95,6 +96,7 @@ class StoryModel:
     variants: tuple[Variant, ...]
     jump_head: bool = False    # the story continues on another page: any height from its least
     x_fixed: int | None = None # its first column (0-based) when the editor gave its columns
+    keep: bool = False         # left off, text is lost (a jump's continuation): it costs as the lead does
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
                          st.cost + local + extra, st.holes + holes)
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
-                     st.cost + W_DROP_BASE + W_DROP // s.rank, st.holes)
+                     st.cost + _drop_cost(s), st.holes)
 
 
 def _copy(g: _Gene) -> _Gene:
@@ -322,7 +324,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
         placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
-            cost += W_DROP_BASE + W_DROP // s.rank
+            cost += _drop_cost(s)
             continue
         p, local = placed
         cost += local
@@ -402,8 +404,8 @@ def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
         room = limit - y - 1                       # content lines above the next fixed rectangle
         if s.jump_head:   # the gene's share of the room, from its least height up to all its text
             h = min(v.height, max(v.min_height, int(room * JUMP_SHARES[g.stretch % len(JUMP_SHARES)])))
-            if v.min_height <= h <= room:
-                yield Placed(v, x, y, h, 0), 0.0
+            if v.min_height <= h <= room:   # what it hands on needs room on another page
+                yield Placed(v, x, y, h, 0), W_JUMPED * w * (v.height - h)
             continue
         want = v.height + g.stretch
         if want <= room:
@@ -435,6 +437,12 @@ def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int
             y = limit
         found = _space_cache[key] = tuple(found)
     return found
+
+
+def _drop_cost(s: StoryModel) -> int:
+    """What leaving the story off the page costs: more the higher its rank; a continuation as much
+    as the lead (its head has handed its text on already)."""
+    return W_DROP_BASE + W_DROP // (1 if s.keep else s.rank)
 
 
 def max_cut(v: Variant) -> int:
