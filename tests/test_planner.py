@@ -170,6 +170,9 @@ def test_fixed_placements_stay_and_the_plan_fills_round_them(tmp_path):
     assert fixed["ad.jpg"].columns == (1, 5) and fixed["ad.jpg"].lines == (72, 86)
     for s in edition.plan.page(1).placements:
         assert s.lines[1] < 72 and s.lines[0] > 14, s
+    # a 2-column 报眼 cannot lead the page: the first listed story does, at the lead's size
+    lead = next(s for s in edition.plan.page(1).placements if s.rank == 1)
+    assert lead.article_id == "s0" and lead.headline_pt == edition.style.headline_scale.lead
 
 
 def test_an_over_full_page_gets_exact_cut_advice_that_builds_clean(tmp_path):
