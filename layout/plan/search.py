@@ -61,6 +61,11 @@ DECODES_PER_SECOND = 3000
 BEAM = 24
 LOOKAHEAD = 2
 PLACES = 2
+#: The most sweeps of the final hill-climbing (`_polish`).
+POLISH_SWEEPS = 3
+#: The most decodes of one annealing run (the budget is spent in runs of this length, each with
+#: its own seed).
+RUN_STEPS = 1500
 #: An annealing run ends when this many decodes in a row have not improved on its best.
 PATIENCE = 1000
 #: The wall clock may run this many times the time limit before the search stops early.
@@ -142,31 +147,32 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     _space_cache.clear()
     _height_cache.clear()
     stories = [s for s in pm.stories if s.variants]
-    rng = random.Random(0)
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     order, genes = _beam(pm, stories)
     best = _decode(pm, stories, order, genes)
+    best_genome = (list(order), [_copy(g) for g in genes])
     decodes, stopped = 1, False
-    # annealing runs: from the beam's plan with each story in its lowest place (x = -1), which
-    # moves more freely, from the beam's plan as it is, and from rank order at middle widths
+    # annealing runs, each with its own seed, until the budget is spent: from the beam's plan with
+    # each story in its lowest place (x = -1), which moves more freely, from the beam's plan as it
+    # is, from rank order at middle widths, then from the beam's plan again with other seeds
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
-    starts = [(order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes]),
-              (order, genes),
-              (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
-    for run, (order, genes) in enumerate(starts):
+    free_start = (order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes])
+    starts = [free_start, (order, genes), (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
+    run = 0
+    while decodes < budget and not stopped and stories and best.cost > 0:
+        order, genes = starts[run] if run < len(starts) else free_start
+        rng = random.Random(run)
         current = _decode(pm, stories, order, genes)
         if current.cost < best.cost:
-            best = current
-        steps = budget // len(starts)
+            best, best_genome = current, (list(order), [_copy(g) for g in genes])
+        steps = min(RUN_STEPS, budget - decodes)
         temperature = 2.0 * W_EMPTY * pm.columns
         run_best, last_gain = current.cost, 0
         for step in range(steps):
-            if step - last_gain > PATIENCE:   # settled: the rest of the budget would find nothing
+            if step - last_gain > PATIENCE:   # settled: a fresh run does better with what is left
                 break
             if step % 100 == 0 and time.perf_counter() - t0 > BACKSTOP * time_limit:
                 stopped = True
-                break
-            if best.cost <= 0 or not stories:
                 break
             new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
             trial = _decode(pm, stories, new_order, new_genes)
@@ -177,9 +183,12 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
                 if trial.cost < run_best:
                     run_best, last_gain = trial.cost, step
                 if trial.cost < best.cost:
-                    best = trial
-        if stopped:
-            break
+                    best, best_genome = trial, (list(order), [_copy(g) for g in genes])
+        decodes += 1
+        run += 1
+    if not stopped and stories:
+        polished, spent = _polish(pm, stories, *best_genome, best)
+        best, decodes = polished, decodes + spent
     out = best
     out.decodes = decodes
     out.seconds = time.perf_counter() - t0
@@ -190,6 +199,29 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     elif any(p is None or p.cut for p in out.placed.values()):
         out.status = "infeasible"
     return out
+
+
+def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
+            best: Solution) -> tuple[Solution, int]:
+    """Hill-climbing from the best plan: each story in turn at each of its widths, starts and
+    extra lines (in its lowest place), keeping any change that lowers the cost, until a sweep
+    finds none (at most POLISH_SWEEPS sweeps)."""
+    spent = 0
+    for _sweep in range(POLISH_SWEEPS):
+        better = False
+        for i, s in enumerate(stories):
+            for k in range(len(s.variants)):
+                for drop in DROPS:
+                    for stretch in (range(len(JUMP_SHARES)) if s.jump_head else (0, 1)):
+                        trial_genes = [_copy(g) for g in genes]
+                        trial_genes[i] = _Gene(k, -1, stretch, drop)
+                        trial = _decode(pm, stories, order, trial_genes)
+                        spent += 1
+                        if trial.cost < best.cost:
+                            best, genes, better = trial, trial_genes, True
+        if not better:
+            break
+    return best, spent
 
 
 @dataclass(frozen=True)
