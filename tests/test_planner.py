@@ -317,3 +317,26 @@ def test_a_picture_and_an_ad_given_columns_only_get_their_lines_from_the_plan(tm
     assert by_label["park.jpg"].columns == (4, 5) and by_label["park.jpg"].lines
     assert by_label["ad.jpg"].columns == (1, 3) and by_label["ad.jpg"].lines
     assert {s.article_id for s in edition.plan.page(1).placements} >= {"park.jpg", "ad.jpg"}
+
+
+def test_the_sample_edition_planned_by_the_tool_builds_clean(tmp_path):
+    """The hand-placed sample with every story's columns and lines taken away (the 报眼 stays
+    booked): all four pages planned, the lead's jump to page 2 too, with no error."""
+    import re
+    import shutil
+
+    from conftest import SAMPLE
+
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE.parent, folder)
+    manifest = folder / "issue.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    head, rest = text.split("  - article: work-conference\n", 1)   # the 报眼 above it keeps its region
+    rest = re.sub(r"\n +(columns|lines): \[\d+, \d+\]", "", "\n" + rest)
+    manifest.write_text(head + "  - article: work-conference" + rest, encoding="utf-8")
+    edition, report = plan_of(manifest)
+    assert codes(report) == [], [d for d in report.items if d.severity == "error"]
+    assert [p.number for p in edition.plan.pages] == [1, 2, 3, 4]
+    jump = [a for a in edition.plan.copyfit if a.action == "jump"]
+    assert len(jump) == 1 and jump[0].article_id == "work-conference" and jump[0].to_page == 2
+    assert all(pl.lines for page in edition.issue.pages for pl in page.placements)
