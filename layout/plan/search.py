@@ -66,6 +66,8 @@ POLISH_SWEEPS = 3
 #: The most decodes of one annealing run (the budget is spent in runs of this length, each with
 #: its own seed).
 RUN_STEPS = 1500
+#: The annealing's starting temperature, in empty grid cells per column of the page.
+HEAT = 2.0
 #: An annealing run ends when this many decodes in a row have not improved on its best.
 PATIENCE = 1000
 #: The wall clock may run this many times the time limit before the search stops early.
@@ -166,7 +168,7 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
         if current.cost < best.cost:
             best, best_genome = current, (list(order), [_copy(g) for g in genes])
         steps = min(RUN_STEPS, budget - decodes)
-        temperature = 2.0 * W_EMPTY * pm.columns
+        temperature = HEAT * W_EMPTY * pm.columns
         run_best, last_gain = current.cost, 0
         for step in range(steps):
             if step - last_gain > PATIENCE:   # settled: a fresh run does better with what is left
