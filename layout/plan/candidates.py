@@ -1,0 +1,233 @@
+"""Candidate shapes of one story, measured by the real make-up code.
+
+`Candidates(ts, issue, style)` composes an article placement at each width it
+may take (and each photo width), exactly as make-up will set it in a region of
+that width (`StorySetter.set_story`: headline group at the size the headline
+hierarchy gives it, photos, body balanced through the columns), and returns
+`Variant`s: the grid lines it needs, its headline's lines, where its photos
+sit. Results are cached per (article, width, photo width, lead). Nothing is
+reported: what a composition would warn about is reported by make-up later.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from layout.diagnostics import Report
+from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
+from layout.page.adsource import ad_size
+from layout.page.frames import Image
+from layout.page.hierarchy import headline_size
+from layout.page.jumps import slot_chars, visible_chars
+from layout.page.story import Region, StorySetter
+from layout.page.typeset import Typesetter
+from layout.style import Style
+
+#: The fewest body lines a column may hold (a shorter column reads as a fragment).
+MIN_COLUMN_LINES = 4
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to set a story: `width` columns, its photos `photo_width` columns wide (0: no
+    photos), the headline at `headline_pt`. Heights are grid lines from the region's top."""
+
+    width: int
+    photo_width: int
+    headline_pt: float
+    height: int                 # grid lines the whole story needs (headline, photos, body)
+    head_lines: int             # grid lines of the headline group (with its line of air)
+    body_lines: int             # body lines (column-lines) of its text
+    chars: int                  # body characters
+    photo_zone: tuple[int, int] | None   # grid lines [first, end) its photos take, None without photos
+    photo_right: bool           # a photo reaches the story's right edge
+    min_height: int             # the least height that still sets MIN_COLUMN_LINES per column (cut or jumped)
+
+
+class Candidates:
+    """Measures stories for the planner; one per edition (the cache lives as long as it)."""
+
+    def __init__(self, ts: Typesetter, issue: Issue, style: Style):
+        self.issue, self.style = issue, style
+        self.ts = ts
+        self.setter = StorySetter(ts, (style.margin_left, style.margin_top))
+        self._cache: dict[tuple, Variant] = {}
+        self._bodies: dict[tuple, list] = {}
+
+    def variants(self, page: PageSpec, pl: Placement, widths: range, photo_widths: list[int] | None,
+                 is_lead: bool) -> list[Variant]:
+        """The placement's variants at each width of `widths` (and photo width, when given: else
+        each photo keeps its own `columns`, at most the story's width)."""
+        out = []
+        for w in widths:
+            for pw in (photo_widths or [0]):
+                if pw > w:
+                    continue
+                v = self.variant(page, pl, w, pw, is_lead)
+                if v is not None:
+                    out.append(v)
+        return out
+
+    def variant(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
+                article: Article | None = None) -> Variant | None:
+        key = (pl.article, width, photo_width, is_lead, pl.box, pl.continue_on, article)
+        if key not in self._cache:
+            self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article)
+        return self._cache[key]
+
+    def body(self, article: Article, inset: float) -> list:
+        """The article's body lines at the column measure (the same at every width: composed once)."""
+        key = (article.id, inset, article.paragraphs, article.dateline, article.date, article.byline)
+        if key not in self._bodies:
+            self._bodies[key] = self.setter.body_slots(article, inset)
+        return self._bodies[key]
+
+    def article_for(self, pl: Placement, photo_width: int, article: Article | None = None) -> Article:
+        """The article as this variant sets it: its photos `photo_width` columns wide (0: as written)."""
+        article = article or self.issue.articles[pl.article]
+        if photo_width and article.photos:
+            article = replace(article, photos=tuple(replace(p, columns=photo_width) for p in article.photos))
+        return article
+
+    def headline_pt(self, page: PageSpec, pl: Placement, width: int, is_lead: bool) -> float:
+        """The 主题's size as make-up will choose it (`page.hierarchy`) for this width."""
+        stub = replace(pl, columns=(1, width), lines=None, rank=1 if is_lead else (pl.rank or 2))
+        stub_page = replace(page, placements=tuple(p for p in page.placements if not planned_here(p)) + (stub,))
+        return headline_size(stub_page, stub, self.issue, self.style)
+
+    def _measure(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
+                 article: Article | None) -> Variant:
+        article = self.article_for(pl, photo_width, article)
+        g = self.style.grid
+        inset = g.char / 2 if pl.box else 0.0
+        size = self.headline_pt(page, pl, width, is_lead)
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        quiet, self.ts.report = self.ts.report, Report()   # make-up reports what matters, once
+        try:
+            body = self.body(article, inset)
+            tall = Region(1, width, 0, 8 * g.lines, False, inset)
+            result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size)
+            _items, head = self.setter.headline_group(decks, tall, article, size)
+            least = body[:MIN_COLUMN_LINES * width]   # cut or jumped, each column keeps its few lines
+            min_height = self.setter.set_story(article, tall, slots=list(least), decks=decks,
+                                               headline_size=size).end + (1 if pl.continue_on else 0)
+        finally:
+            self.ts.report = quiet
+        zone, right = self._photos(result.items, width)
+        return Variant(width, photo_width, size, result.end, head, len(body), slot_chars(body), zone, right,
+                       min(min_height, result.end))
+
+    def remainder(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
+                  lines: int) -> tuple:
+        """The body lines (slots) a jump head `width` columns wide hands on when its region holds
+        `lines` grid lines of content, as make-up sets it."""
+        article = self.article_for(pl, photo_width)
+        g = self.style.grid
+        inset = g.char / 2 if pl.box else 0.0
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        quiet, self.ts.report = self.ts.report, Report()
+        try:
+            body = self.body(article, inset)
+            result = self.setter.set_story(article, Region(1, width, 0, lines, True, inset), slots=list(body),
+                                           decks=decks, jump_to=pl.continue_on,
+                                           headline_size=self.headline_pt(page, pl, width, is_lead))
+        finally:
+            self.ts.report = quiet
+        return result.remainder
+
+    def continuation(self, pl: Placement, width: int, remainder: tuple, from_page: int) -> Variant:
+        """A jump's continuation `width` columns wide holding `remainder` (the head's lines that
+        did not fit), set as make-up sets it: the continuation head, （上接第N版）, the lines."""
+        key = ("continuation", pl.article, width, remainder, from_page, pl.box)
+        if key in self._cache:
+            return self._cache[key]
+        article = self.issue.articles[pl.article]
+        g = self.style.grid
+        inset = g.char / 2 if pl.box else 0.0
+        decks = [("continuation_head", article.headline)]
+        quiet, self.ts.report = self.ts.report, Report()
+        try:
+            slots = [self.setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=inset),
+                     *remainder]
+            tall = Region(1, width, 0, 8 * g.lines, False, inset)
+            result = self.setter.set_story(article, tall, slots=slots, decks=decks,
+                                           label=f"{article.headline}（续）")
+            _items, head = self.setter.headline_group(decks, tall, article)
+        finally:
+            self.ts.report = quiet
+        size = self.style.role("continuation_head").size
+        v = self._cache[key] = Variant(width, 0, size, result.end, head, len(slots), slot_chars(remainder), None,
+                                       False, result.end)
+        return v
+
+    def picture(self, pl: Placement) -> Variant:
+        """A picture or ad given columns but no lines, as make-up sets it: a picture's photo at its
+        proportions with its caption, an ad as tall as it is at the columns' width."""
+        g = self.style.grid
+        width = pl.columns[1] - pl.columns[0] + 1
+        if pl.kind == "ad":
+            pw, ph = ad_size(pl.photo.file)
+            lines = int(-(-g.span_width(*pl.columns) * ph / pw // g.pitch)) + 1
+        else:
+            quiet, self.ts.report = self.ts.report, Report()
+            try:
+                _items, lines = self.setter.photo_block(pl.photo, pl.columns[0], pl.columns[1], 0, pl.label)
+            finally:
+                self.ts.report = quiet
+        return Variant(width, 0, 0.0, lines, 0, 0, 0, (0, lines) if pl.kind == "picture" else None, True, lines)
+
+    def _photos(self, items, width: int) -> tuple[tuple[int, int] | None, bool]:
+        g = self.style.grid
+        images = [it for it in items if isinstance(it, Image)]
+        if not images:
+            return None, False
+        oy = self.setter.y(0)
+        first = min(int((im.y - oy) // g.pitch) for im in images)
+        end = max(int(-(-(im.y + im.h - oy) // g.pitch)) for im in images)
+        right_edge = self.setter.x(width) + g.column_width
+        return (first, end), any(abs(im.x + im.w - right_edge) < 1.0 for im in images)
+
+
+def planned_here(pl: Placement) -> bool:
+    """Whether the planner places this placement of a page it plans: an auto article, or a
+    placement given columns only (it keeps its columns; the planner chooses its lines)."""
+    if pl.kind != "article":   # a picture or ad given columns only: the plan gives it its lines
+        return pl.columns is not None and pl.lines is None
+    return pl.auto or pl.lines is None
+
+
+def without_last_chars(article: Article, count: int) -> Article:
+    """The article with its last `count` printing characters of body text cut (spaces do not
+    count, as in overset messages): from its last text paragraphs, back to front; subheads left
+    without text after them go too; a closing signature (落款) and the byline stay."""
+    paragraphs = list(article.paragraphs)
+    tail = []
+    while paragraphs and paragraphs[-1].kind == "signature":
+        tail.insert(0, paragraphs.pop())
+    left = count
+    while left > 0 and paragraphs:
+        par = paragraphs.pop()
+        if par.kind != "p":
+            continue
+        printing = visible_chars(par.text)
+        if printing > left:
+            paragraphs.append(_cut_paragraph(par, printing - left))
+            left = 0
+        else:
+            left -= printing
+    while paragraphs and paragraphs[-1].kind == "subhead":
+        paragraphs.pop()
+    return replace(article, paragraphs=tuple(paragraphs + tail))
+
+
+def _cut_paragraph(par: Paragraph, keep: int) -> Paragraph:
+    """The paragraph up to its `keep`-th printing character, its spans kept."""
+    spans, left = [], keep
+    for sp in par.spans:
+        if left <= 0:
+            break
+        end = 0
+        while end < len(sp.text) and left > 0:
+            left -= 0 if sp.text[end].isspace() else 1
+            end += 1
+        spans.append(Span(sp.text[:end], sp.bold))
+    return replace(par, spans=tuple(spans))

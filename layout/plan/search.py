@@ -1,0 +1,524 @@
+"""One page's plan: a deterministic local search over story shapes and places.
+
+`solve_page(page_model, time_limit)` takes the page's grid, its fixed
+rectangles (masthead band, placements the editor fixed) and its stories, each
+with its measured `Variant`s, and returns a `Solution`: per story the variant,
+rectangle and content height chosen (or None: no room), and the search's status.
+
+A plan is decoded from a genome (docs/planning.md): the stories in an order
+(rank order to start with) and, per story, a variant (its width), a preferred
+first column (or none: the lowest, then leftmost place), whether it takes one
+line more than its text (a region short by one line, to fill the page; for a
+jump head, which share of the room it takes) and whether it starts lower than
+its columns allow (2 lines, or just clear of the headlines beside it: no 撞题).
+Decoding drops each story, in order, onto the skyline of the columns so far
+(every story a rectangle; modular layout); a fixed rectangle below it either
+ends it (a jump head jumps there, another story is cut: copyfit) or it goes
+below it, whichever costs less. A rectangle is the story's height plus one
+line: the line the story below gives to the rule between them (the page's foot
+has a virtual line for it). The cost sums, in lexical weights: stories left
+off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
+side), photos touching, reading order against rank, empty grid cells, white
+space above staggered stories, lines stretched. A beam search builds a first
+plan; simulated annealing improves it, with a fixed seed and a budget counted
+in decodes, so the same manifest gives the same plan on any machine; a
+wall-clock backstop ends it early with the best plan found (and a warning) on
+a machine too slow for the budget.
+
+Why not a constraint solver: docs/planning.md has the figures (OR-Tools
+CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
+5-story tabloid page and found no good plan for a 9-story broadsheet page in
+60 s on one core).
+"""
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+
+from layout.plan.candidates import Variant
+
+# Cost weights, each step well above what the ones after it sum to on a page.
+W_DROP = 1_000_000        # a story left off the page: W_DROP_BASE + W_DROP / rank (the lead costs most)
+W_DROP_BASE = 100_000
+W_CUT = 2_000             # per column-line cut from a story
+W_CLASH = 5_000           # two headlines side by side at the same height (撞题)
+W_PHOTOS = 5_000          # two photos touching across a gutter
+W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
+W_EMPTY = 100             # per empty grid cell (one column, one grid line)
+W_ORDER = 200             # a story above, or wider than, a story ranked before it
+W_JUMPED = 40            # per column-line a jump head hands on to its continuation's page
+W_STAGGER = 50            # per column-line a story starts lower than its columns allow (white space)
+W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
+
+#: The largest share of a story's text copyfitting may advise to cut.
+MAX_CUT_SHARE = 0.3
+#: Decodes per second of `time_limit`: the budget that makes the search the same on any machine.
+DECODES_PER_SECOND = 3000
+#: The beam search's width, how many of the next stories in rank order it tries, and how many
+#: places per story width it keeps.
+BEAM = 24
+LOOKAHEAD = 2
+PLACES = 2
+#: The most sweeps of the final hill-climbing (`_polish`).
+POLISH_SWEEPS = 3
+#: The most decodes of one annealing run (the budget is spent in runs of this length, each with
+#: its own seed).
+RUN_STEPS = 1500
+#: The annealing's starting temperature, in empty grid cells per column of the page.
+HEAT = 2.0
+#: An annealing run ends when this many decodes in a row have not improved on its best.
+PATIENCE = 1000
+#: The wall clock may run this many times the time limit before the search stops early.
+BACKSTOP = 10.0
+#: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
+#: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
+STAGGER = 2
+#: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
+#: least height (4 lines a column).
+JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
+#: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
+#: as few as keep its headline clear of the height of the headlines beside it.
+CLEAR = -1
+DROPS = (0, 2, CLEAR)
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle of the grid: columns [x, x + w), grid lines [y, y + h) (0-based)."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    photo: bool = False        # a picture: no story's photo may touch it
+    headline: bool = False     # an article: its headline is at its top
+
+
+@dataclass(frozen=True)
+class StoryModel:
+    key: str
+    rank: int
+    variants: tuple[Variant, ...]
+    jump_head: bool = False    # the story continues on another page: any height from its least
+    x_fixed: int | None = None # its first column (0-based) when the editor gave its columns
+    keep: bool = False         # left off, text is lost (a jump's continuation): it costs as the lead does
+
+
+@dataclass(frozen=True)
+class PageModel:
+    columns: int
+    lines: int                 # grid lines of the type area
+    fixed: tuple[Rect, ...]
+    stories: tuple[StoryModel, ...]
+    lead: str | None = None    # the key of the page's lead (头条), when it is planned
+
+
+@dataclass(frozen=True)
+class Placed:
+    variant: Variant
+    x: int
+    y: int
+    height: int                # content grid lines (the rectangle is one more)
+    cut: int                   # grid lines below the variant's natural height (copyfit)
+
+
+@dataclass
+class Solution:
+    placed: dict[str, Placed | None] = field(default_factory=dict)
+    status: str = "planned"    # planned | best-found-within-time-limit | infeasible
+    seconds: float = 0.0
+    cost: float = 0.0
+    clashes: int = 0
+    touching: int = 0
+    decodes: int = 0
+
+
+@dataclass
+class _Gene:
+    variant: int
+    x: int          # preferred first column, -1: the lowest place
+    stretch: int    # 0 or 1 (a jump head: which of JUMP_SHARES)
+    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbours'
+
+
+def solve_page(pm: PageModel, time_limit: float) -> Solution:
+    """The best plan found within the budget (see the module docstring)."""
+    t0 = time.perf_counter()
+    _space_cache.clear()
+    _height_cache.clear()
+    stories = [s for s in pm.stories if s.variants]
+    budget = max(100, int(time_limit * DECODES_PER_SECOND))
+    order, genes = _beam(pm, stories)
+    best = _decode(pm, stories, order, genes)
+    best_genome = (list(order), [_copy(g) for g in genes])
+    decodes, stopped = 1, False
+    # annealing runs, each with its own seed, until the budget is spent: from the beam's plan with
+    # each story in its lowest place (x = -1), which moves more freely, from the beam's plan as it
+    # is, from rank order at middle widths, then from the beam's plan again with other seeds
+    rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
+    free_start = (order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes])
+    starts = [free_start, (order, genes), (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
+    run = 0
+    while decodes < budget and not stopped and stories and best.cost > 0:
+        order, genes = starts[run] if run < len(starts) else free_start
+        rng = random.Random(run)
+        current = _decode(pm, stories, order, genes)
+        if current.cost < best.cost:
+            best, best_genome = current, (list(order), [_copy(g) for g in genes])
+        steps = min(RUN_STEPS, budget - decodes)
+        temperature = HEAT * W_EMPTY * pm.columns
+        run_best, last_gain = current.cost, 0
+        for step in range(steps):
+            if step - last_gain > PATIENCE:   # settled: a fresh run does better with what is left
+                break
+            if step % 100 == 0 and time.perf_counter() - t0 > BACKSTOP * time_limit:
+                stopped = True
+                break
+            new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
+            trial = _decode(pm, stories, new_order, new_genes)
+            decodes += 1
+            heat = temperature * (1 - step / steps) + 1e-9
+            if trial.cost <= current.cost or rng.random() < math.exp((current.cost - trial.cost) / heat):
+                current, order, genes = trial, new_order, new_genes
+                if trial.cost < run_best:
+                    run_best, last_gain = trial.cost, step
+                if trial.cost < best.cost:
+                    best, best_genome = trial, (list(order), [_copy(g) for g in genes])
+        decodes += 1
+        run += 1
+    if not stopped and stories:
+        polished, spent = _polish(pm, stories, *best_genome, best)
+        best, decodes = polished, decodes + spent
+    out = best
+    out.decodes = decodes
+    out.seconds = time.perf_counter() - t0
+    for s in pm.stories:
+        out.placed.setdefault(s.key, None)
+    if stopped:
+        out.status = "best-found-within-time-limit"
+    elif any(p is None or p.cut for p in out.placed.values()):
+        out.status = "infeasible"
+    return out
+
+
+def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
+            best: Solution) -> tuple[Solution, int]:
+    """Hill-climbing from the best plan: each story in turn at each of its widths, starts and
+    extra lines (in its lowest place), keeping any change that lowers the cost, until a sweep
+    finds none (at most POLISH_SWEEPS sweeps)."""
+    spent = 0
+    for _sweep in range(POLISH_SWEEPS):
+        better = False
+        for i, s in enumerate(stories):
+            for k in range(len(s.variants)):
+                for drop in DROPS:
+                    for stretch in (range(len(JUMP_SHARES)) if s.jump_head else (0, 1)):
+                        trial_genes = [_copy(g) for g in genes]
+                        trial_genes[i] = _Gene(k, -1, stretch, drop)
+                        trial = _decode(pm, stories, order, trial_genes)
+                        spent += 1
+                        if trial.cost < best.cost:
+                            best, genes, better = trial, trial_genes, True
+        if not better:
+            break
+    return best, spent
+
+
+@dataclass(frozen=True)
+class _State:
+    """A partial plan in the beam: the skyline, the stories placed (index -> gene, in order)."""
+
+    top: tuple[int, ...]
+    done: tuple[int, ...]
+    genes: tuple[_Gene, ...]
+    rects: tuple = ()          # (story, Rect, Variant, height) placed so far
+    cost: float = 0.0          # all but empty cells
+    holes: int = 0             # cells left empty under the stories placed
+
+
+def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Gene]]:
+    """A good first plan, systematically: the stories dropped in rank order (or one of the next
+    LOOKAHEAD), each at every width and its few best places, keeping the BEAM cheapest partial
+    plans (by their cost and a bound on the cells the rest cannot fill)."""
+    cols, foot = pm.columns, pm.lines + 1
+    top = [0] * cols
+    for r in sorted(pm.fixed, key=lambda r: r.y):
+        for c in range(r.x, r.x + r.w):
+            if r.y <= top[c]:
+                top[c] = max(top[c], r.y + r.h)
+    free = cols * foot - sum(r.w * r.h for r in pm.fixed)
+    largest = [max(v.width * (v.height + 2) for v in s.variants) for s in stories]
+    rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
+    beam = [_State(tuple(top), (), ())]
+    scratch = Solution()
+    for _level in range(len(stories)):
+        children: dict[tuple, _State] = {}
+        for st in beam:
+            left = [i for i in rank_order if i not in st.done]
+            for i in left[:LOOKAHEAD]:
+                for child in _children(pm, stories, st, i, foot, scratch):
+                    key = (child.top, tuple(sorted(child.done)))
+                    if key not in children or _score(child) < _score(children[key]):
+                        children[key] = child
+        used_after = lambda c: sum(r.w * r.h for _s, r, _v, _h in c.rects)
+        rest = lambda c: sum(largest[i] for i in range(len(stories)) if i not in c.done)
+        ranked = sorted(children.values(), key=lambda c: (_score(c) + W_EMPTY * max(0, free - used_after(c) - rest(c)),
+                                                          c.done, c.top))
+        beam = ranked[:BEAM]
+    final = min(beam, key=lambda c: (c.cost + W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in c.rects)),
+                                     c.done, c.top))
+    genes = {i: g for i, g in zip(final.done, final.genes)}
+    order = list(final.done) + [i for i in rank_order if i not in final.done]
+    return order, [genes.get(i, _Gene(0, -1, 0)) for i in range(len(stories))]
+
+
+def _score(st: _State) -> float:
+    return st.cost + W_EMPTY * st.holes
+
+
+def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: Solution):
+    """The partial plans with story i placed next: each variant at its PLACES best places, or
+    left off when it fits nowhere."""
+    s = stories[i]
+    top = list(st.top)
+    found = False
+    for k, v in enumerate(s.variants):
+        w = v.width
+        xs = [s.x_fixed] if s.x_fixed is not None else range(pm.columns - w + 1)
+        options = []
+        for x in xs:
+            if x + w > pm.columns:
+                continue
+            shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
+            for stretch, drop in [(t, d) for t in shares for d in DROPS]:
+                g = _Gene(k, x, stretch, drop)
+                y, lowest = _start(pm, v, x, top, drop, st.rects)
+                for p, local in _heights(pm, s, v, g, x, y, foot):
+                    local += W_STAGGER * w * (y - lowest)
+                    holes = sum(p.y - top[c] for c in range(x, x + w))
+                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
+        options.sort(key=lambda o: o[:5])
+        for *_key, p, local, holes, g in options[:PLACES]:
+            r = Rect(p.x, p.y, w, p.height + 1)
+            new_top = list(top)
+            for c in range(r.x, r.x + r.w):
+                new_top[c] = r.y + r.h
+            extra = _neighbour_cost(pm, s, r, v, st.rects, scratch)
+            found = True
+            yield _State(tuple(new_top), st.done + (i,), st.genes + (g,), st.rects + ((s, r, v, p.height),),
+                         st.cost + local + extra, st.holes + holes)
+    if not found:
+        yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
+                     st.cost + _drop_cost(s), st.holes)
+
+
+def _copy(g: _Gene) -> _Gene:
+    return _Gene(g.variant, g.x, g.stretch, g.drop)
+
+
+def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
+    """A small change: one story's width, place or stretch, or two stories swapped in order."""
+    order = list(order)
+    genes = [_copy(g) for g in genes]
+    i = rng.randrange(len(stories))
+    move = rng.random()
+    if move < 0.4:
+        genes[i].variant = rng.randrange(len(stories[i].variants))
+    elif move < 0.65:
+        w = stories[i].variants[genes[i].variant].width
+        genes[i].x = rng.choice([-1] + list(range(pm.columns - w + 1)))
+    elif genes[i].x >= pm.columns:
+        genes[i].x = -1
+    elif move < 0.75:
+        genes[i].stretch = (genes[i].stretch + 1) % (len(JUMP_SHARES) if stories[i].jump_head else 2)
+    elif move < 0.85:
+        genes[i].drop = rng.choice([d for d in DROPS if d != genes[i].drop])
+    elif len(order) > 1:
+        a, b = rng.sample(range(len(order)), 2)
+        order[a], order[b] = order[b], order[a]
+    return order, genes
+
+
+def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene]) -> Solution:
+    """The plan a genome makes, and its cost."""
+    cols, foot = pm.columns, pm.lines + 1
+    top = [0] * cols
+    for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
+        for c in range(r.x, r.x + r.w):
+            if r.y <= top[c]:
+                top[c] = max(top[c], r.y + r.h)
+    sol = Solution()
+    cost = 0.0
+    rects: list[tuple[StoryModel, Rect, Variant, int]] = []   # placed so far, with content height
+    for i in order:
+        s, g = stories[i], genes[i]
+        v = s.variants[g.variant]
+        placed = _place(pm, s, v, g, top, foot, rects)
+        if placed is None:
+            sol.placed[s.key] = None
+            cost += _drop_cost(s)
+            continue
+        p, local = placed
+        cost += local
+        r = Rect(p.x, p.y, v.width, p.height + 1)
+        for c in range(r.x, r.x + r.w):
+            top[c] = r.y + r.h
+        cost += _neighbour_cost(pm, s, r, v, rects, sol)
+        rects.append((s, r, v, p.height))
+        sol.placed[s.key] = p
+    free = cols * foot - sum(r.w * r.h for r in pm.fixed)
+    cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
+    sol.cost = cost
+    return sol
+
+
+def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
+    """(the line the story starts on, the lowest it could): `drop` lines lower, or with CLEAR as
+    little lower as keeps its headline off the height of the headlines beside it (撞题)."""
+    w = v.width
+    lowest = max(top[x:x + w])
+    if drop != CLEAR:
+        return lowest + drop, lowest
+    y = lowest
+    beside = [(q.y, q.h, ov.head_lines) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
+    beside += [(f.y, f.h, v.head_lines) for f in pm.fixed if f.headline and (f.x + f.w == x or x + w == f.x)]
+    for _round in range(len(beside)):
+        moved = False
+        for top_line, height, head in beside:
+            need = _apart(v.head_lines, head) if v.head_lines and head else 0
+            if abs(top_line - y) < need and top_line + height > y:
+                y, moved = top_line + need, True
+        if not moved:
+            break
+    return y, lowest
+
+
+def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
+    """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room)."""
+    w = v.width
+    if g.x >= pm.columns:   # left off the page (the beam found no room for it)
+        return None
+    if s.x_fixed is not None:
+        xs = [s.x_fixed] if s.x_fixed + w <= pm.columns else []
+    elif 0 <= g.x <= pm.columns - w:
+        xs = [g.x]
+    else:
+        xs = range(pm.columns - w + 1)
+    best = None
+    for x in xs:
+        y, lowest = _start(pm, v, x, top, g.drop, rects)
+        for p, local in _heights(pm, s, v, g, x, y, foot):
+            local += W_STAGGER * w * (y - lowest)
+            holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
+            key = (local + W_EMPTY * holes, p.y, x)
+            if best is None or key < best[0]:
+                best = (key, (p, local))
+    return None if best is None else best[1]
+
+
+def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int) -> tuple:
+    """The story at column x from line y: its content height and cost above the next fixed
+    rectangle in its columns (or the foot), and, when one is in the way, below it too (cached
+    per page model: decodes ask the same again and again)."""
+    key = (id(pm), id(s), id(v), g.stretch, x, y)
+    found = _height_cache.get(key)
+    if found is None:
+        found = _height_cache[key] = tuple(_options(pm, s, v, g, x, y, foot))
+    return found
+
+
+_height_cache: dict = {}
+
+
+def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
+    w = v.width
+    for y, limit in _spaces(pm, x, w, y, foot):
+        room = limit - y - 1                       # content lines above the next fixed rectangle
+        if s.jump_head:   # the gene's share of the room, from its least height up to all its text
+            h = min(v.height, max(v.min_height, int(room * JUMP_SHARES[g.stretch % len(JUMP_SHARES)])))
+            if v.min_height <= h <= room:   # what it hands on needs room on another page
+                yield Placed(v, x, y, h, 0), W_JUMPED * w * (v.height - h)
+            continue
+        want = v.height + g.stretch
+        if want <= room:
+            yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch
+        elif v.height <= room:
+            yield Placed(v, x, y, v.height, 0), 0.0
+        elif room >= max(v.min_height, v.height - max_cut(v)):
+            cut = v.height - room
+            yield Placed(v, x, y, room, cut), W_CUT * w * cut
+
+
+_space_cache: dict = {}
+
+
+def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int, int], ...]:
+    """The free spans [top, limit) of columns [x, x + w) from line y down: above the first fixed
+    rectangle in the way, and below each (cached per page model)."""
+    key = (id(pm), x, w, y)
+    found = _space_cache.get(key)
+    if found is None:
+        found = []
+        while y < foot:
+            inside = [r for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y <= y < r.y + r.h]
+            if inside:
+                y = max(r.y + r.h for r in inside)
+                continue
+            limit = min((r.y for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y > y), default=foot)
+            found.append((y, limit))
+            y = limit
+        found = _space_cache[key] = tuple(found)
+    return found
+
+
+def _drop_cost(s: StoryModel) -> int:
+    """What leaving the story off the page costs: more the higher its rank; a continuation as much
+    as the lead (its head has handed its text on already)."""
+    return W_DROP_BASE + W_DROP // (1 if s.keep else s.rank)
+
+
+def max_cut(v: Variant) -> int:
+    """The most grid lines copyfitting may cut from a story: MAX_CUT_SHARE of its body's; a story
+    that needs more has no room (the lowest ranked go first)."""
+    return int(MAX_CUT_SHARE * v.body_lines / max(1, v.width))
+
+
+def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, sol: Solution) -> float:
+    """撞题, touching photos, lead and reading order against the stories placed before it and the
+    fixed rectangles."""
+    cost = 0.0
+    zone = (r.y + v.photo_zone[0], r.y + v.photo_zone[1]) if v.photo_zone else None
+    for o, q, ov, _h in rects:
+        if q.x + q.w == r.x or r.x + r.w == q.x:   # side by side
+            if v.head_lines and ov.head_lines and abs(q.y - r.y) < _apart(v.head_lines, ov.head_lines):
+                cost += W_CLASH
+                sol.clashes += 1
+            if zone and ov.photo_zone:
+                left_reaches = ov.photo_right if q.x < r.x else v.photo_right
+                if left_reaches and _overlap(zone, (q.y + ov.photo_zone[0], q.y + ov.photo_zone[1])):
+                    cost += W_PHOTOS
+                    sol.touching += 1
+        if o.rank != s.rank:   # the one ranked after the other neither above it nor wider
+            first, ra, rb = (o, q, r) if o.rank < s.rank else (s, r, q)
+            cost += (W_LEAD if first.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
+    for f in pm.fixed:
+        if f.x + f.w == r.x or r.x + r.w == f.x:
+            if f.headline and v.head_lines and abs(f.y - r.y) < _apart(v.head_lines, v.head_lines):
+                cost += W_CLASH
+                sol.clashes += 1
+            if f.photo and zone and _overlap(zone, (f.y, f.y + f.h)) and (v.photo_right or f.x < r.x):
+                cost += W_PHOTOS
+                sol.touching += 1
+    return cost
+
+
+def _apart(head_a: int, head_b: int) -> int:
+    """How many grid lines apart two neighbouring headline groups must start not to stand at the
+    same height: the lines of the shorter group (with its line of air), at least STAGGER."""
+    return max(STAGGER, min(head_a, head_b))
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
