@@ -21,6 +21,7 @@ from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
+from layout.memo import MEMO
 from layout.page.assemble import make_pages, planned_photos
 from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
@@ -77,12 +78,16 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     step("setting pages")
     t = time.perf_counter()
     ts = Typesetter(style, issue.info.lang, report)
+    MEMO.begin(Path(path))   # compositions of earlier builds of this edition (docs/performance.md)
     on_page = _photo_prefetcher(issue, style, ts) if prefetch_photos else None   # before any text is set
     check_coverage(issue, ts)
     timings["fonts"] = time.perf_counter() - t
     t = time.perf_counter()
     frames = make_pages(issue, style, report, ts, on_page)
     timings["layout"] = time.perf_counter() - t
+    t = time.perf_counter()
+    MEMO.end()
+    timings["memo"] = time.perf_counter() - t
     t = time.perf_counter()
     report.extend(check_pages(frames, style, placement_sources(issue), _reported_overlaps(report)))
     timings["selfcheck"] = time.perf_counter() - t

@@ -14,6 +14,7 @@ from functools import lru_cache
 from layout.diagnostics import Report, Source
 from layout.fonts.discovery import MAX_FONT_DIR_DEPTH, MAX_FONT_DIR_ENTRIES, font_dirs, font_index
 from layout.fonts.registry import BUNDLED, GETA, Face, FontNotFound, face_class, load_face, load_indexed
+from layout.memo import MEMO
 from layout.page.frames import GlyphRun
 from layout.style import Style
 from layout.text.compose import ComposeSettings, Line, Run, TextStyle, compose_headline, compose_paragraph
@@ -176,12 +177,14 @@ class Typesetter:
     # -- composing ---------------------------------------------------------------
     def paragraph(self, runs: list[Run], measure: float, *, align: str = "justify", indent: float = 2.0) -> tuple[Line, ...]:
         settings = _with(self.settings, align=align, indent=indent)
-        return compose_paragraph(runs, measure, settings)
+        return MEMO.lines("paragraph", runs, measure, settings, None,
+                          lambda: compose_paragraph(runs, measure, settings))
 
     def headline(self, runs: list[Run], measure: float, *, align: str = "center",
                  max_lines: int | None = None) -> tuple[Line, ...]:
         settings = _with(self.settings, align=align, indent=0.0)
-        return compose_headline(runs, measure, settings, max_lines=max_lines)
+        return MEMO.lines("headline", runs, measure, settings, max_lines,
+                          lambda: compose_headline(runs, measure, settings, max_lines=max_lines))
 
 
 def _all_in(text: str, covered: dict) -> bool:

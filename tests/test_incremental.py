@@ -1,0 +1,246 @@
+"""Rebuilds through the composition memo give the files a clean build gives.
+
+An editor changes one story and builds again, in the same process (the live preview) or in a
+new one (`layout build`, reading the memo from disk): only the changed story is composed again,
+and the PDF and EPUB are byte for byte those of a build with no memo at all. A changed font file
+or style composes afresh; a damaged memo file is ignored; builds sharing the memo folder at the
+same time stay correct; the folder stays within its bound.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layout import memo
+from layout.diagnostics import Report
+from layout.memo import MEMO
+from layout.pipeline import BuildOptions, build, prepare
+
+ROOT = Path(__file__).resolve().parent.parent
+
+STORY = """---
+headline: 滨河新区社区食堂开门迎客
+byline: 记者 林晓
+---
+滨河新区首家社区食堂昨天正式开门，六十岁以上老人凭卡就餐可享八折优惠，每天供应早、中、晚三餐。
+
+食堂由闲置的社区活动室改造而成，设有六十个座位。“一荤两素一汤十二元，比自己在家做还省事。”住在附近的王阿姨说。
+
+街道办事处负责人介绍，明年还将在另外三个社区开设食堂，并为行动不便的老人提供送餐上门服务。
+"""
+
+OTHER = """---
+headline: 城西公园改造完工
+---
+城西公园改造工程近日完工，新建步道两公里，增设座椅八十余处，园内十二棵古树全部挂牌保护。
+
+公园管理处表示，改造期间共收集市民意见三百余条，其中增设公厕、夜间照明等建议已全部落实。
+"""
+
+
+def _edition(folder: Path) -> Path:
+    """A one-page edition with its own style (body set in fonts/body.ttf, a copy of a bundled face)."""
+    (folder / "articles").mkdir(parents=True)
+    (folder / "fonts").mkdir()
+    shutil.copy(ROOT / "fonts" / "serif-regular.ttf", folder / "fonts" / "body.ttf")
+    style = (ROOT / "styles" / "tabloid.yaml").read_text(encoding="utf-8")
+    style = style.replace("name: tabloid", "name: house").replace(
+        "body:         {font: serif-regular", "body:         {font: fonts/body.ttf")
+    (folder / "house.yaml").write_text(style, encoding="utf-8")
+    (folder / "articles" / "canteen.md").write_text(STORY, encoding="utf-8")
+    (folder / "articles" / "park.md").write_text(OTHER, encoding="utf-8")
+    (folder / "issue.yaml").write_text("""
+paper: {name: 新区时报}
+issue: {number: 9, date: 2026-12-04}
+style: house.yaml
+pages:
+  - section: 要闻
+    stories:
+      - {article: canteen, columns: [1, 3], lines: [1, 40]}
+      - {article: park, columns: [4, 5], lines: [1, 40]}
+articles:
+  include: [articles/*.md]
+""", encoding="utf-8")
+    return folder / "issue.yaml"
+
+
+def _build(manifest: Path, out: Path) -> dict[str, bytes]:
+    """Build in this process -> {suffix: bytes} of the PDF and the EPUB."""
+    report = Report()
+    edition = prepare(manifest, report)
+    assert edition is not None, report.sorted()
+    written = build(edition, out, report, BuildOptions())
+    return {p.suffix: p.read_bytes() for p in written}
+
+
+def _clean(manifest: Path, out: Path, monkeypatch) -> dict[str, bytes]:
+    """A build with the memo turned off: every paragraph composed."""
+    with monkeypatch.context() as m:
+        m.setenv("LAYOUT_NO_CACHE", "1")
+        return _build(manifest, out)
+
+
+def _edit(manifest: Path) -> None:
+    story = manifest.parent / "articles" / "canteen.md"
+    story.write_text(STORY.replace("首家社区食堂", "第一家社区食堂").replace("八折", "七折"), encoding="utf-8")
+
+
+@pytest.fixture
+def edition(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+    return _edition(tmp_path / "edition")
+
+
+def test_in_process_rebuild_after_one_edit_is_byte_identical(edition, tmp_path, monkeypatch):
+    first = _build(edition, tmp_path / "first")
+    assert first == _clean(edition, tmp_path / "first-clean", monkeypatch)
+    _build(edition, tmp_path / "again")
+    assert MEMO.misses == 0                 # nothing changed: nothing composed
+    _edit(edition)
+    incremental = _build(edition, tmp_path / "incremental")
+    composed = MEMO.misses
+    assert 0 < composed < len(MEMO.current) / 2   # the edited story's paragraphs, not the page's
+    clean = _clean(edition, tmp_path / "clean", monkeypatch)
+    assert incremental == clean
+    assert incremental[".pdf"] != first[".pdf"]
+
+
+_CHILD = """
+import sys
+from pathlib import Path
+from layout.diagnostics import Report
+from layout.memo import MEMO
+from layout.pipeline import BuildOptions, build, prepare
+report = Report()
+edition = prepare(Path(sys.argv[1]), report)
+build(edition, Path(sys.argv[2]), report, BuildOptions())
+print(MEMO.misses, len(MEMO.current), MEMO.note or "-")
+"""
+
+
+def _child(manifest: Path, out: Path, env: dict | None = None) -> tuple[int, int, str]:
+    """A build in a new process -> (compositions made, compositions used, the memo's note)."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(manifest), str(out)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=120, check=True)
+    misses, used, note = done.stdout.split(maxsplit=2)
+    return int(misses), int(used), note.strip()
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.suffix: p.read_bytes() for p in out.iterdir() if p.suffix in (".pdf", ".epub")}
+
+
+def test_new_process_rebuild_reads_the_disk_memo(edition, tmp_path, monkeypatch):
+    misses, used, _ = _child(edition, tmp_path / "first")
+    assert misses == used > 0
+    _edit(edition)
+    misses, used, note = _child(edition, tmp_path / "second")
+    assert 0 < misses < used / 2, note
+    assert _files(tmp_path / "second") == _clean(edition, tmp_path / "clean", monkeypatch)
+
+
+def test_a_changed_font_file_composes_afresh(edition, tmp_path):
+    """The body face's file replaced by another face under the same name (new processes: a
+    process keeps the faces it loaded): the body is composed again, and the files are a clean
+    build's."""
+    _child(edition, tmp_path / "before")
+    shutil.copy(ROOT / "fonts" / "kai-regular.ttf", edition.parent / "fonts" / "body.ttf")
+    os.utime(edition.parent / "fonts" / "body.ttf", ns=(1, 1))   # an old date too: the size tells
+    misses, used, _ = _child(edition, tmp_path / "after")
+    assert 0 < misses < used                 # the body paragraphs, not the headlines in sans-bold
+    _child(edition, tmp_path / "clean", env={"LAYOUT_NO_CACHE": "1"})
+    assert _files(tmp_path / "after") == _files(tmp_path / "clean")
+    assert _files(tmp_path / "after")[".pdf"] != _files(tmp_path / "before")[".pdf"]
+
+
+def test_a_changed_style_composes_afresh(edition, tmp_path, monkeypatch):
+    before = _build(edition, tmp_path / "before")
+    style = edition.parent / "house.yaml"
+    style.write_text(style.read_text(encoding="utf-8").replace("punctuation: kaiming", "punctuation: quanjiao"),
+                     encoding="utf-8")
+    changed = _build(edition, tmp_path / "style")
+    assert MEMO.misses > 0
+    assert changed == _clean(edition, tmp_path / "style-clean", monkeypatch)
+    assert changed[".pdf"] != before[".pdf"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "other-version"])
+def test_a_damaged_memo_file_is_ignored(edition, tmp_path, monkeypatch, damage):
+    _build(edition, tmp_path / "first")
+    path = memo.memo_path(edition)
+    data = path.read_bytes()
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "flipped":   # one byte changed in the body: the checksum tells
+        data = data[:-100] + bytes([data[-100] ^ 0x40]) + data[-99:]
+    elif damage == "garbage":
+        data = os.urandom(4000)
+    else:
+        data = data.replace(memo._VERSIONS, memo._VERSIONS.replace(b"(3,", b"(0,"), 1)
+    path.write_bytes(data)
+    MEMO.forget()          # as a new process: only the file to go by
+    _edit(edition)
+    second = _build(edition, tmp_path / "second")
+    assert MEMO.misses == len(MEMO.current) > 0        # nothing taken from the damaged file
+    assert "ignored" in MEMO.note
+    assert second == _clean(edition, tmp_path / "clean", monkeypatch)
+    MEMO.forget()          # the build replaced the file with a good one: the next build reads it
+    _build(edition, tmp_path / "third")
+    assert MEMO.misses == 0 and MEMO.note == ""
+
+
+def test_concurrent_builds_sharing_the_memo_stay_correct(edition, tmp_path, monkeypatch):
+    """Builds at the same time in two processes with one memo folder: an edition and an edited
+    copy, then the same edition twice. Every file is what a clean build writes."""
+    copy = tmp_path / "copy"
+    shutil.copytree(edition.parent, copy)
+    _edit(copy / "issue.yaml")
+    manifests = {"a": edition, "b": copy / "issue.yaml"}
+    script = [sys.executable, "-c", _CHILD]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    outs = []
+    for round_, names in enumerate((("a", "b"), ("a", "a"))):
+        procs = []
+        for i, name in enumerate(names):
+            out = tmp_path / f"{name}-{round_}-{i}"
+            outs.append((name, out))
+            procs.append(subprocess.Popen([*script, str(manifests[name]), str(out)], env=env,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        for p in procs:
+            _out, err = p.communicate(timeout=120)
+            assert p.returncode == 0, err
+    clean = {name: _clean(m, tmp_path / f"clean-{name}", monkeypatch) for name, m in manifests.items()}
+    for name, out in outs:
+        assert _files(out) == clean[name], out.name
+    assert not [p for p in memo.memo_dir().iterdir() if p.suffix != ".memo"]   # no temporary file left
+    misses, _used, note = _child(edition, tmp_path / "after")   # what they left is read whole
+    assert misses == 0 and note == "-"
+
+
+def test_the_memo_folder_stays_within_its_bound(edition, tmp_path, monkeypatch):
+    _build(edition, tmp_path / "one")
+    one = memo.memo_path(edition).stat().st_size
+    monkeypatch.setattr(memo, "DISK_BYTES", int(one * 2.5))
+    for i in range(4):   # four more editions: the least recently built go
+        copy = tmp_path / f"copy{i}"
+        shutil.copytree(edition.parent, copy)
+        _build(copy / "issue.yaml", tmp_path / f"out{i}")
+    sizes = [p.stat().st_size for p in memo.memo_dir().glob("*.memo")]
+    assert sum(sizes) <= memo.DISK_BYTES
+    assert len(sizes) == 2
+    assert memo.memo_path(tmp_path / "copy3" / "issue.yaml").exists()   # the newest is kept
+    assert not memo.memo_path(edition).exists()
+
+
+def test_layout_no_cache_turns_the_memo_off(edition, tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
+    _build(edition, tmp_path / "one")
+    _build(edition, tmp_path / "two")
+    assert MEMO.misses > 0
+    assert not memo.memo_dir().exists() or not list(memo.memo_dir().iterdir())
