@@ -85,9 +85,14 @@ def _clean(manifest: Path, out: Path, monkeypatch) -> dict[str, bytes]:
         return _build(manifest, out)
 
 
-def _edit(manifest: Path) -> None:
+def _edit(manifest: Path, new_character: bool = False) -> None:
+    """Change a few words of one story; with `new_character`, one the edition did not print before
+    (every run in that face then gets new character codes in the PDF)."""
     story = manifest.parent / "articles" / "canteen.md"
-    story.write_text(STORY.replace("首家社区食堂", "第一家社区食堂").replace("八折", "七折"), encoding="utf-8")
+    text = STORY.replace("首家社区食堂", "第一家社区食堂").replace("八折", "七折")
+    if new_character:
+        text = text.replace("王阿姨", "白鹭湾的王阿姨")
+    story.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture
@@ -109,6 +114,9 @@ def test_in_process_rebuild_after_one_edit_is_byte_identical(edition, tmp_path, 
     clean = _clean(edition, tmp_path / "clean", monkeypatch)
     assert incremental == clean
     assert incremental[".pdf"] != first[".pdf"]
+    assert "鹭" not in STORY + OTHER
+    _edit(edition, new_character=True)
+    assert _build(edition, tmp_path / "new-character") == _clean(edition, tmp_path / "clean2", monkeypatch)
 
 
 _CHILD = """

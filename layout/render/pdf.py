@@ -43,6 +43,7 @@ from layout.render import marks as printer_marks
 from layout.render.colour import PressImage, PrintSettings, prefetch_image, press_image
 from layout.render.overprint import OverprintSwitch, is_solid_black
 from layout.render.pdffont import PdfFont, make_pdf_font
+from layout.render.textmemo import TextMemo
 from layout.render.pdfx import DocInfo, PageExtras, start_pdfx
 
 #: A photo edge within this distance (pt) of a trim edge counts as touching it.
@@ -202,6 +203,7 @@ class _TextWriter:
         self.fonts = fonts
         self.color: tuple | None = None
         self.page_fonts: set[str] = set()
+        self.shown = TextMemo(fonts.values())
 
     def new_page(self) -> None:
         self.color = None
@@ -225,6 +227,12 @@ class _TextWriter:
         self.color = None
 
     def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float) -> None:
+        self.page_fonts.add(font.resource)
+        self.c._code.append(self.shown.operators(text, xs, font, size, x0, y0, self._operators))
+
+    @staticmethod
+    def _operators(text: str, xs, font: PdfFont, size: float, x0: float, y0: float) -> str:
+        """One run's BT … TJ … ET, its glyphs at `xs` (made once per run: `TextMemo`)."""
         n = len(text)
         k = 1000.0 / size
         natural = list(map(font.advance.get, map(ord, text), repeat(1000.0)))
@@ -246,10 +254,9 @@ class _TextWriter:
             parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num((need[i] - before[i]) / 100)}")
             cut = i + 1
         parts.append(f"<{codes[cut * 4:]}>")
-        self.page_fonts.add(font.resource)
         tc_on, tc_off = (f" {_num(tc)} Tc", " 0 Tc") if tc else ("", "")
-        self.c._code.append(f"BT {_num(x0)} {_num(y0)} Td{tc_on} /{font.resource} {_num(size)} Tf "
-                            f"[{' '.join(parts)}] TJ{tc_off} ET")
+        return (f"BT {_num(x0)} {_num(y0)} Td{tc_on} /{font.resource} {_num(size)} Tf "
+                f"[{' '.join(parts)}] TJ{tc_off} ET")
 
 
 def _common(gaps: list[float]) -> float:
