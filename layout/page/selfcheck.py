@@ -29,6 +29,8 @@ of glyphs, not its square.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -370,8 +372,29 @@ def headline_word_breaks(page: PageIndex) -> list[Finding]:
 CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks]
 
 
+#: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild
+#: checks again only the pages that changed.
+_CHECKED: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
+KEEP_CHECKED = 256
+_CHECKED_LOCK = threading.Lock()
+
+
 def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
-    """Every finding of one page, sorted by place, one per story, code and grid position."""
+    """Every finding of one page, sorted by place, one per story, code and grid position
+    (remembered: the same frame on the same grid has the same findings)."""
+    key = (frame, style.grid, style.margin_left, style.margin_top)
+    with _CHECKED_LOCK:
+        found = _CHECKED.get(key)
+    if found is None:
+        found = tuple(_page_findings(frame, style))
+        with _CHECKED_LOCK:
+            _CHECKED[key] = found
+            while len(_CHECKED) > KEEP_CHECKED:
+                _CHECKED.popitem(last=False)
+    return list(found)
+
+
+def _page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     page = index_page(frame, style)
     seen, out = set(), []
     for check in CHECKS:
