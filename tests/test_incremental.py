@@ -252,3 +252,18 @@ def test_layout_no_cache_turns_the_memo_off(edition, tmp_path, monkeypatch):
     _build(edition, tmp_path / "two")
     assert MEMO.misses > 0
     assert not memo.memo_dir().exists() or not list(memo.memo_dir().iterdir())
+
+
+def test_layout_cache_clear_empties_the_memo(edition, tmp_path, capsys):
+    from layout.cli import main
+
+    first = _build(edition, tmp_path / "first")
+    assert memo.memo_path(edition).exists()
+    assert main(["cache"]) == 0
+    assert "compose" in capsys.readouterr().out
+    assert main(["cache", "clear"]) == 0
+    assert str(memo.memo_dir()) in capsys.readouterr().out
+    assert not memo.memo_dir().exists()
+    again = _build(edition, tmp_path / "again")
+    assert MEMO.misses == len(MEMO.current) > 0      # composed afresh, in this process too
+    assert again == first
