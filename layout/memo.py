@@ -38,6 +38,7 @@ import marshal
 import os
 import sys
 from array import array
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -103,6 +104,8 @@ class ComposeMemo:
         elif self.path is not None and self.loaded_from != self.path:
             self.stored = read_file(self.path, self)
             self.loaded_from = self.path
+            if self.note and os.environ.get("LAYOUT_DEBUG"):
+                print(f"layout: {self.note}", file=sys.stderr)
 
     def end(self) -> None:
         """The build is over: write its compositions to the edition's file when they changed."""
@@ -308,6 +311,15 @@ def clear() -> int:
         except OSError:
             pass
     return removed
+
+
+@lru_cache(maxsize=1 << 16)
+def normalized(text: str, lang: str = "zh-CN") -> tuple[str, tuple]:
+    """`layout.text.normalize.normalize(text, lang)`, remembered in this process (a pure function
+    of the text: a rebuild normalises only the paragraphs that changed)."""
+    from layout.text.normalize import normalize
+
+    return normalize(text, lang)
 
 
 #: The memo of this process (the typesetter asks it; `pipeline.prepare` begins and ends builds).

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
-from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
 from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
-from layout.memo import MEMO
+from layout.memo import MEMO, normalized
 from layout.page.assemble import make_pages, planned_photos
 from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
@@ -62,7 +61,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     manifest = load_manifest(path, report)
     if manifest is None:
         return None
-    issue = build_issue(manifest, report, normalize=normalize)
+    issue = build_issue(manifest, report, normalize=normalized)
     _warm_up_a_worker()
     timings["load"] = time.perf_counter() - t
     if issue is None:

@@ -205,8 +205,25 @@ def _bold_of(font: str) -> str:
     return font
 
 
+#: Glyph runs of lines placed before, by the line (the composition memo hands a rebuild the same
+#: Line objects for unchanged paragraphs) and its place, role and colour: (line, runs).
+_PLACED: dict[tuple, tuple[Line, tuple[GlyphRun, ...]]] = {}
+KEEP_PLACED = 100_000
+
+
 def glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list[GlyphRun]:
-    """A composed line placed at (x0, baseline) -> GlyphRuns, one per font and size."""
+    """A composed line placed at (x0, baseline) -> GlyphRuns, one per font and size (remembered
+    per line object and place)."""
+    key = (id(line), x0, baseline, color, role)
+    found = _PLACED.get(key)
+    if found is None or found[0] is not line:
+        if len(_PLACED) >= KEEP_PLACED:
+            _PLACED.clear()
+        found = _PLACED[key] = (line, tuple(_glyph_runs(line, x0, baseline, color, role)))
+    return list(found[1])
+
+
+def _glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list[GlyphRun]:
     glyphs = line.glyphs
     if glyphs:   # the common line: one style, one character per glyph, no space -> one run at once
         style = glyphs[0].style
