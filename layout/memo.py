@@ -39,6 +39,7 @@ import os
 import sys
 from array import array
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -52,9 +53,11 @@ COMPOSER_VERSION = 1
 DISK_BYTES = 256 << 20
 _MAGIC = b"layout compose memo\n"
 #: What a file must match to be read: the memo's format, the composer, the package, marshal's format.
-_VERSIONS = repr((3, COMPOSER_VERSION, __version__, marshal.version, sys.version_info[:2])).encode()
+_VERSIONS = repr((4, COMPOSER_VERSION, __version__, marshal.version, sys.version_info[:2])).encode()
 
 Key = bytes
+_PLAIN = object()             # marks a `value` entry of the memo (not lines)
+_new_tuple = tuple.__new__    # (Glyph, fields) -> Glyph without a Python-level call, as the composer makes them
 
 
 def disabled() -> bool:
@@ -119,9 +122,11 @@ class ComposeMemo:
             _touch(self.path)
             return
         entries = {}
-        for key, (lines, styles) in self.current.items():
-            data = self.stored.get(key) or encode(lines, styles)
-            if data is not None:
+        for key, (found, styles) in self.current.items():
+            data = self.stored.get(key)
+            if data is None:
+                data = ("value", found) if styles is _PLAIN else ("lines", encode(found, styles))
+            if data[1] is not None:
                 entries[key] = data
         write_file(self.path, entries)
         self.stored = entries
@@ -144,11 +149,31 @@ class ComposeMemo:
         found = self.current.get(key) or self.earlier.get(key)
         if found is None:
             stored = self.stored.get(key)
-            lines = decode(stored, runs) if stored is not None else None
+            lines = decode(stored[1], runs) if stored is not None and stored[0] == "lines" else None
             if lines is None:
                 self.misses += 1
                 lines = compose()
             found = (lines, tuple(run.style for run in runs))
+        self.current[key] = found
+        return found[0]
+
+    def value(self, kind: str, content: tuple, make: Callable[[], object]) -> object:
+        """`make()`, remembered by `content` like a composition: for other pure functions of text
+        whose result is plain data (tuples, strings, numbers), such as where a headline breaks
+        inside a word (which needs the word segmenter)."""
+        if not self.active:
+            self.misses += 1
+            return make()
+        key = hashlib.blake2b(repr((kind, COMPOSER_VERSION, content)).encode("utf-8", "surrogatepass"),
+                              digest_size=20).digest()
+        found = self.current.get(key) or self.earlier.get(key)
+        if found is None:
+            stored = self.stored.get(key)
+            if stored is not None and stored[0] == "value":
+                found = (stored[1], _PLAIN)
+            else:
+                self.misses += 1
+                found = (make(), _PLAIN)
         self.current[key] = found
         return found[0]
 
@@ -221,7 +246,8 @@ def decode(stored, runs: Sequence[Run]) -> tuple[Line, ...] | None:
             st = [styles[i] for i in idx]
             if not len(texts) == len(xs) == len(advances) == len(st):
                 return None
-            out.append(Line(tuple(map(Glyph, texts, xs, advances, st)), width, measure, last, text, emergency))
+            glyphs = tuple(map(_new_tuple, repeat(Glyph), zip(texts, xs, advances, st)))
+            out.append(Line(glyphs, width, measure, last, text, emergency))
         return tuple(out)
     except (ValueError, TypeError, IndexError):
         return None
