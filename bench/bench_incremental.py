@@ -84,6 +84,7 @@ def main() -> int:
                                    .relative_to(manifest.parent))
         original = story.read_text(encoding="utf-8")
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache"), "PYTHONPATH": str(ROOT)}
+        print(f"layout from {ROOT}", file=sys.stderr)
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
         load = os.getloadavg()[0]
 
@@ -91,7 +92,10 @@ def main() -> int:
 
         from layout import pipeline
         from layout.diagnostics import Report
-        from layout.memo import MEMO
+        try:
+            from layout.memo import MEMO
+        except ImportError:   # a layout from before the composition memo (for a before/after figure)
+            MEMO = None
 
         pdf_only = pipeline.BuildOptions(pdf=True, epub=False)
         both = pipeline.BuildOptions()
@@ -103,7 +107,7 @@ def main() -> int:
             start = _clock()
             report = Report()
             edition = pipeline.prepare(manifest, report, prefetch_photos=True)
-            composed.append((MEMO.misses, len(MEMO.current)))
+            composed.append((MEMO.misses, len(MEMO.current)) if MEMO else ("?", "?"))
             pipeline.build(edition, tmp / "w", report, pdf_only)
             warm.append(_since(start))
             start = _clock()
