@@ -16,6 +16,7 @@ from layout.util import cache_root
 #: The cache folders under the cache root, and what each holds.
 KINDS = {
     "compose": "composed paragraphs and headlines, per edition (docs/performance.md)",
+    "pdftext": "the PDF text of runs drawn before, per font content",
     "photos": "photos separated for print (CMYK within the ink limit)",
     "checks": "photo files that passed the image check, per edition",
     "fonts": "fonts converted for embedding, and the index of installed faces",

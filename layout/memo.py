@@ -262,21 +262,22 @@ def _split(joined: str, sizes: Sequence[int]):
 
 # -- the file ------------------------------------------------------------------------------------
 
-def write_file(path: Path, entries: dict[Key, tuple]) -> None:
-    """Store `entries` atomically at `path`, then keep the folder under DISK_BYTES. A file that
-    cannot be written (read-only home, full disk) only costs the next build its memo."""
+def write_file(path: Path, entries: dict, limit: int | None = None) -> None:
+    """Store `entries` (plain data) atomically at `path`, then keep the folder's files of its kind
+    (suffix) under `limit` bytes (default DISK_BYTES). A file that cannot be written (read-only
+    home, full disk) only costs the next build its memo."""
     body = marshal.dumps(entries)
     data = b"".join((_MAGIC, _VERSIONS, b"\n", hashlib.blake2b(body, digest_size=32).digest(), body))
     try:
         write_atomic(path, data, sync=False)
     except OSError:
         return
-    keep_within(path.parent, DISK_BYTES, keep=path)
+    keep_within(path.parent, DISK_BYTES if limit is None else limit, keep=path, pattern="*" + path.suffix)
 
 
-def read_file(path: Path, memo: ComposeMemo | None = None) -> dict[Key, tuple]:
-    """The entries stored at `path`; {} when there is none or it is not whole and of this version
-    (`memo.note` then says why, for a debug message)."""
+def read_file(path: Path, memo: ComposeMemo | None = None) -> dict:
+    """The entries stored at `path` (`write_file`); {} when there is none or it is not whole and of
+    this version (`memo.note` then says why, for a debug message)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -298,7 +299,7 @@ def read_file(path: Path, memo: ComposeMemo | None = None) -> dict[Key, tuple]:
                 return entries
             why = "unreadable"
     if memo is not None:
-        memo.note = f"composition memo {path} ignored: {why}"
+        memo.note = f"memo file {path} ignored: {why}"
     return {}
 
 
@@ -310,10 +311,10 @@ def _touch(path: Path) -> None:
         pass
 
 
-def keep_within(folder: Path, limit: int, keep: Path | None = None) -> None:
-    """Remove the least recently used memo files until the folder holds at most `limit` bytes
+def keep_within(folder: Path, limit: int, keep: Path | None = None, pattern: str = "*.memo") -> None:
+    """Remove the least recently used memo files (`pattern`) until they hold at most `limit` bytes
     (never `keep`, the file just written, unless it alone is over the limit)."""
-    entries = oldest_first(folder, "*.memo")
+    entries = oldest_first(folder, pattern)
     total = sum(size for _mtime, size, _path in entries)
     for _mtime, size, path in entries:
         if total <= limit:

@@ -20,6 +20,7 @@ from layout import memo
 from layout.diagnostics import Report
 from layout.memo import MEMO
 from layout.pipeline import BuildOptions, build, prepare
+from layout.render import textmemo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +100,8 @@ def _edit(manifest: Path, new_character: bool = False) -> None:
 def edition(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+    MEMO.forget()           # each test a fresh process with its own cache folder
+    textmemo.forget()
     return _edition(tmp_path / "edition")
 
 
@@ -125,6 +128,7 @@ from pathlib import Path
 from layout.diagnostics import Report
 from layout.memo import MEMO
 from layout.pipeline import BuildOptions, build, prepare
+from layout.render import textmemo
 report = Report()
 edition = prepare(Path(sys.argv[1]), report)
 build(edition, Path(sys.argv[2]), report, BuildOptions())
@@ -180,26 +184,31 @@ def test_a_changed_style_composes_afresh(edition, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "other-version"])
 def test_a_damaged_memo_file_is_ignored(edition, tmp_path, monkeypatch, damage):
+    """The composition memo and the PDF text memo files damaged alike: ignored, rebuilt."""
     _build(edition, tmp_path / "first")
-    path = memo.memo_path(edition)
-    data = path.read_bytes()
-    if damage == "truncated":
-        data = data[: len(data) // 2]
-    elif damage == "flipped":   # one byte changed in the body: the checksum tells
-        data = data[:-100] + bytes([data[-100] ^ 0x40]) + data[-99:]
-    elif damage == "garbage":
-        data = os.urandom(4000)
-    else:
-        data = data.replace(memo._VERSIONS, memo._VERSIONS.replace(b"(3,", b"(0,"), 1)
-    path.write_bytes(data)
-    MEMO.forget()          # as a new process: only the file to go by
+    files = [memo.memo_path(edition), *(memo.cache_root() / "pdftext").glob("*.ops")]
+    assert len(files) > 1
+    for path in files:
+        data = path.read_bytes()
+        if damage == "truncated":
+            data = data[: len(data) // 2]
+        elif damage == "flipped":   # one byte changed in the body: the checksum tells
+            data = data[:-100] + bytes([data[-100] ^ 0x40]) + data[-99:]
+        elif damage == "garbage":
+            data = os.urandom(4000)
+        else:
+            data = data.replace(memo._VERSIONS, memo._VERSIONS.replace(b"(4,", b"(0,"), 1)
+        path.write_bytes(data)
+    MEMO.forget()          # as a new process: only the files to go by
+    textmemo.forget()
     _edit(edition)
     second = _build(edition, tmp_path / "second")
     assert MEMO.misses == len(MEMO.current) > 0        # nothing taken from the damaged file
     assert "ignored" in MEMO.note
     assert second == _clean(edition, tmp_path / "clean", monkeypatch)
     MEMO.forget()          # the build replaced the file with a good one: the next build reads it
-    _build(edition, tmp_path / "third")
+    textmemo.forget()
+    assert _build(edition, tmp_path / "third") == second
     assert MEMO.misses == 0 and MEMO.note == ""
 
 
@@ -252,6 +261,7 @@ def test_layout_no_cache_turns_the_memo_off(edition, tmp_path, monkeypatch):
     _build(edition, tmp_path / "two")
     assert MEMO.misses > 0
     assert not memo.memo_dir().exists() or not list(memo.memo_dir().iterdir())
+    assert not (memo.cache_root() / "pdftext").exists()
 
 
 def test_layout_cache_clear_empties_the_memo(edition, tmp_path, capsys):

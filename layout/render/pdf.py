@@ -102,6 +102,7 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
             extras.append(_draw_page(c, frame, photos, marks, slug_text, writer, overprint))
             c.showPage()
         c.save()
+        writer.shown.save()   # the runs drawn, for a rebuild in a new process (`textmemo`)
     finally:
         rl_config.useA85 = saved_a85
     info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
