@@ -243,9 +243,11 @@ def decode(stored, runs: Sequence[Run]) -> tuple[Line, ...] | None:
         for joined, sizes, xs, advances, idx, width, measure, last, text, emergency in stored:
             texts = tuple(joined) if sizes is None else tuple(_split(joined, sizes))
             xs, advances = array("d", xs).tolist(), array("d", advances).tolist()
-            st = [styles[i] for i in idx]
-            if not len(texts) == len(xs) == len(advances) == len(st):
+            n = len(idx)
+            if not len(texts) == len(xs) == len(advances) == n:
                 return None
+            # mostly one style a line: no list of styles to build then
+            st = repeat(styles[idx[0]], n) if n and idx.count(idx[0]) == n else [styles[i] for i in idx]
             glyphs = tuple(map(_new_tuple, repeat(Glyph), zip(texts, xs, advances, st)))
             out.append(Line(glyphs, width, measure, last, text, emergency))
         return tuple(out)
