@@ -277,3 +277,21 @@ def test_layout_cache_clear_empties_the_memo(edition, tmp_path, capsys):
     again = _build(edition, tmp_path / "again")
     assert MEMO.misses == len(MEMO.current) > 0      # composed afresh, in this process too
     assert again == first
+
+
+def test_an_ad_is_measured_once_until_its_file_changes(tmp_path):
+    """A PNG ad's size (its orientation needs the whole image decoded) is remembered per file,
+    size and modification time: a rebuild does not decode it again, a replaced file is measured."""
+    from PIL import Image as PILImage
+
+    from layout.page import adsource
+
+    ad = tmp_path / "ad.png"
+    PILImage.new("RGB", (300, 200), "white").save(ad)
+    assert adsource.ad_size(ad) == (300, 200)
+    hits = adsource._ad_size.cache_info().hits
+    assert adsource.ad_size(ad) == (300, 200)
+    assert adsource._ad_size.cache_info().hits == hits + 1
+    PILImage.new("RGB", (200, 400), "white").save(ad)
+    os.utime(ad, ns=(10**18, 10**18))
+    assert adsource.ad_size(ad) == (200, 400)
