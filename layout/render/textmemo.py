@@ -80,8 +80,12 @@ class TextMemo:
         for font in self._fonts:
             runs = self._by_font.get(id(font))
             if runs is not None and len(runs) != self._sizes[id(font)]:
-                write_file(_path(self._digests[id(font)]), dict(runs), limit=DISK_BYTES)
-                self._sizes[id(font)] = len(runs)
+                try:
+                    snapshot = dict(runs)
+                except RuntimeError:   # another document of this font is being drawn: it saves them
+                    continue
+                write_file(_path(self._digests[id(font)]), snapshot, limit=DISK_BYTES)
+                self._sizes[id(font)] = len(snapshot)
 
     def operators(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float,
                   make: Callable[..., str]) -> str:
