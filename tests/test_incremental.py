@@ -9,6 +9,7 @@ same time stay correct; the folder stays within its bound.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import shutil
 import subprocess
 import sys
@@ -295,3 +296,23 @@ def test_an_ad_is_measured_once_until_its_file_changes(tmp_path):
     PILImage.new("RGB", (200, 400), "white").save(ad)
     os.utime(ad, ns=(10**18, 10**18))
     assert adsource.ad_size(ad) == (200, 400)
+
+
+def test_remembered_steps_take_input_they_cannot_key(tmp_path):
+    """A colour given as a list (a library caller) or a frame item holding a list cannot key the
+    glyph-run and self-check memos: the work is done, not remembered, and the answer the same."""
+    from layout.page.frames import GlyphRun, PageFrame
+    from layout.page.selfcheck import page_findings
+    from layout.page.typeset import glyph_runs
+    from layout.style import load_style
+    from layout.text.compose import compose_paragraph
+    from layout.text.testing import runs
+
+    line = compose_paragraph(runs("社区食堂开门迎客"), 200.0)[0]
+    listed_colour = glyph_runs(line, 10.0, 20.0, [0, 0, 0, 1], "body")
+    assert [replace(r, color=tuple(r.color)) for r in listed_colour] == glyph_runs(line, 10.0, 20.0, (0, 0, 0, 1), "body")
+    style = load_style("tabloid", ROOT, Report())
+    listed = GlyphRun("serif-regular", 9.0, 100.0, "社区", [60.0, 69.0], (0, 0, 0, 1), "body")
+    frame = PageFrame(1, "要闻", 780.0, 1105.0, 8.5, (listed,))
+    as_tuple = PageFrame(1, "要闻", 780.0, 1105.0, 8.5, (replace(listed, xs=(60.0, 69.0)),))
+    assert page_findings(frame, style) == page_findings(as_tuple, style)

@@ -383,6 +383,10 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     """Every finding of one page, sorted by place, one per story, code and grid position
     (remembered: the same frame on the same grid has the same findings)."""
     key = (frame, style.grid, style.margin_left, style.margin_top)
+    try:
+        hash(key)
+    except TypeError:   # an item holding a list (a frame made by hand): checked, not remembered
+        return _page_findings(frame, style)
     with _CHECKED_LOCK:
         found = _CHECKED.get(key)
     if found is None:

@@ -215,7 +215,10 @@ def glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list
     """A composed line placed at (x0, baseline) -> GlyphRuns, one per font and size (remembered
     per line object and place)."""
     key = (id(line), x0, baseline, color, role)
-    found = _PLACED.get(key)
+    try:
+        found = _PLACED.get(key)
+    except TypeError:   # a colour given as a list (a library caller): not remembered
+        return _glyph_runs(line, x0, baseline, color, role)
     if found is None or found[0] is not line:
         if len(_PLACED) >= KEEP_PLACED:
             _PLACED.clear()
