@@ -373,5 +373,14 @@ def normalized(text: str, lang: str = "zh-CN") -> tuple[str, tuple]:
     return normalize(text, lang)
 
 
+def inside_word_breaks(lines: Sequence[str]) -> tuple[int, ...]:
+    """`layout.text.phrases.inside_word_breaks(lines)` through the memo (`ComposeMemo.value`): it
+    needs the word segmenter, whose loading and tagging a rebuild in a new process then skips."""
+    from layout.text.phrases import inside_word_breaks as find
+
+    texts = tuple(lines)
+    return MEMO.value("inside-word-breaks", texts, lambda: tuple(find(list(texts))))
+
+
 #: The memo of this process (the typesetter asks it; `pipeline.prepare` begins and ends builds).
 MEMO = ComposeMemo()

@@ -85,11 +85,11 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     frames = make_pages(issue, style, report, ts, on_page)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
-    MEMO.end()
-    timings["memo"] = time.perf_counter() - t
-    t = time.perf_counter()
     report.extend(check_pages(frames, style, placement_sources(issue), _reported_overlaps(report)))
     timings["selfcheck"] = time.perf_counter() - t
+    t = time.perf_counter()
+    MEMO.end()   # after the self-check, whose headline checks go through it too
+    timings["memo"] = time.perf_counter() - t
     t = time.perf_counter()
     embed_fonts(ts, timings)
     timings["embed"] = time.perf_counter() - t

@@ -355,7 +355,7 @@ def headline_word_breaks(page: PageIndex) -> list[Finding]:
         heads = sorted((run for run in story.runs if run.role == "headline"), key=lambda r: (r.y, r.xs[0]))
         if len(heads) < 2:
             continue
-        from layout.text.phrases import inside_word_breaks
+        from layout.memo import inside_word_breaks
 
         lines = [run.text for run in heads]
         for i in inside_word_breaks(lines):

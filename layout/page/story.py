@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image as PILImage
 
-from layout.memo import MEMO
+from layout.memo import inside_word_breaks
 from layout.model import Article, Photo, Span
 from layout.page.adsource import ad_image, ad_size
 from layout.page.frames import Anchor, Box, Image, Item, Mark
@@ -21,7 +21,6 @@ from layout.page.typeset import Typesetter, glyph_runs
 from layout.photo import exif_damaged, upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
-from layout.text.phrases import inside_word_breaks
 
 #: Under this many pixels per inch at printed size a photo shows its pixels on newsprint.
 MIN_PPI = 150
@@ -167,7 +166,7 @@ class StorySetter:
             parts = self.deck_parts(text, role_name, width, article, size=size)
             if sum(map(len, parts)) <= max_lines:
                 break
-        broken = [part[i].text for part in parts for i in _inside_word_breaks(tuple(line.text for line in part))]
+        broken = [part[i].text for part in parts for i in inside_word_breaks([line.text for line in part])]
         if broken:
             self.ts.report.warning(
                 "headline-word-broken",
@@ -346,12 +345,6 @@ class StorySetter:
         items.append(Mark("region", self.x(region.first), self.y(region.top),
                           g.span_width(region.first, region.last), (end - region.top) * g.pitch, article.id))
         return StoryResult(tuple(items), end, remainder, underset, cells)
-
-
-def _inside_word_breaks(texts: tuple[str, ...]) -> list[int]:
-    """`phrases.inside_word_breaks`, through the composition memo (it needs the word segmenter,
-    whose loading a rebuild in a new process then skips)."""
-    return MEMO.value("inside-word-breaks", texts, lambda: tuple(inside_word_breaks(list(texts))))
 
 
 def hard_lines(spans) -> list[list[Span]]:
