@@ -112,6 +112,7 @@ class ComposeMemo:
         self.misses = 0
         self.note = ""                          # why the disk memo was not used, for a debug message
         self._faces: dict[int, tuple] = {}
+        self._digests: dict[tuple, Key] = {}    # a call's content -> its key (the repr and hash, once)
 
     # -- a build -----------------------------------------------------------------------------
     def begin(self, manifest: Path | None) -> None:
@@ -208,8 +209,14 @@ class ComposeMemo:
             if not face:
                 return None
             parts.append((run.text, run.style.font, run.style.size, face))
-        content = (kind, COMPOSER_VERSION, tuple(parts), measure, settings, extra)
-        return hashlib.blake2b(repr(content).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        content = (kind, tuple(parts), measure, settings, extra)
+        digest = self._digests.get(content)
+        if digest is None:
+            if len(self._digests) >= 200_000:
+                self._digests.clear()
+            digest = self._digests[content] = hashlib.blake2b(
+                repr((COMPOSER_VERSION, content)).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        return digest
 
     def _face(self, metrics) -> tuple:
         ident = self._faces.get(id(metrics))

@@ -175,14 +175,22 @@ class Typesetter:
         )
 
     # -- composing ---------------------------------------------------------------
+    def _settings(self, align: str, indent: float) -> ComposeSettings:
+        """The style's settings with this alignment and indent (made once per pair)."""
+        made = self.__dict__.setdefault("_settings_made", {})
+        found = made.get((align, indent))
+        if found is None:
+            found = made[(align, indent)] = _with(self.settings, align=align, indent=indent)
+        return found
+
     def paragraph(self, runs: list[Run], measure: float, *, align: str = "justify", indent: float = 2.0) -> tuple[Line, ...]:
-        settings = _with(self.settings, align=align, indent=indent)
+        settings = self._settings(align, indent)
         return MEMO.lines("paragraph", runs, measure, settings, None,
                           lambda: compose_paragraph(runs, measure, settings))
 
     def headline(self, runs: list[Run], measure: float, *, align: str = "center",
                  max_lines: int | None = None) -> tuple[Line, ...]:
-        settings = _with(self.settings, align=align, indent=0.0)
+        settings = self._settings(align, 0.0)
         return MEMO.lines("headline", runs, measure, settings, max_lines,
                           lambda: compose_headline(runs, measure, settings, max_lines=max_lines))
 
