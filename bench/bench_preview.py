@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -85,7 +86,7 @@ def main() -> int:
             t = time.perf_counter()
             url = live.start()
             first = time.perf_counter() - t
-            totals, rebuilds, steps = [], [], []
+            totals, rebuilds, steps, cpus = [], [], [], []
             if use_browser:
                 with browser_page(timeout_ms=30000) as page:
                     page.goto(f"{url}p{page_no:02d}.html")
@@ -95,11 +96,12 @@ def main() -> int:
                         before = page.evaluate(f"{img}.getAttribute('src')")
                         version = live.version
                         time.sleep(0.3)
-                        t0 = time.perf_counter()
+                        t0, c0 = time.perf_counter(), time.process_time()
                         set_headline(manifest.parent / story, HEADLINES[i % len(HEADLINES)])
                         page.wait_for_function(f"() => {img}.getAttribute('src') !== {json.dumps(before)} "
                                                f"&& {img}.complete && {img}.naturalWidth > 0", polling=5)
                         totals.append(time.perf_counter() - t0)
+                        cpus.append(time.process_time() - c0)
                         assert live.version > version
                         rebuilds.append(live.last_seconds)
                         steps.append(dict(live.timings))
@@ -108,7 +110,7 @@ def main() -> int:
                 for i in range(args.edits):
                     version = live.version
                     time.sleep(0.3)
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     set_headline(manifest.parent / story, HEADLINES[i % len(HEADLINES)])
                     sse.wait(version + 1)
                     digest = live.state()["pages"][page_no]
@@ -116,6 +118,7 @@ def main() -> int:
                     conn.request("GET", f"/p{page_no:02d}.png?v={digest}")
                     conn.getresponse().read()
                     totals.append(time.perf_counter() - t0)
+                    cpus.append(time.process_time() - c0)
                     rebuilds.append(live.last_seconds)
                     steps.append(dict(live.timings))
     how = "headless Chromium shows the new page image" if use_browser else "SSE event received and PNG fetched"
@@ -123,6 +126,8 @@ def main() -> int:
           f"first build {first:.2f} s")
     print(f"save -> refreshed page ({how}), {len(totals)} one-story edits:")
     print(f"  median {statistics.median(totals):.3f} s   best {min(totals):.3f} s   worst {max(totals):.3f} s")
+    print(f"  processor time of the server's process (the rebuild, the watcher, serving): median "
+          f"{statistics.median(cpus):.3f} s; load average {os.getloadavg()[0]:.2f}")
     print(f"  of which the server's rebuild: median {statistics.median(rebuilds):.3f} s ("
           + ", ".join(f"{k} {statistics.median(d.get(k, 0) for d in steps):.3f}" for k in steps[0]) + ")")
     return 0

@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--overlay", action="store_true", help="also draw the grid, regions, overset and underset")
     v.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on every save")
     v.add_argument("--port", type=_port, default=8765, help="port for --serve (default 8765; 0 = any free port)")
+    k = sub.add_parser("cache", help="what layout keeps between builds (composed text, photos); 'clear' drops it")
+    k.add_argument("action", nargs="?", choices=["clear"], help="clear: remove every cache folder")
     return p
 
 
@@ -183,6 +185,10 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
     args = _parser().parse_args(argv)
     if args.command == "fonts":
         return _fonts(args)
+    if args.command == "cache":
+        from layout.cache import run as run_cache
+
+        return run_cache(args.action)
     if args.command == "preflight":
         from layout.render.preflight_report import run
 

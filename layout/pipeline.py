@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
-from layout.text.normalize import normalize
 from layout.fonts.coverage import check_coverage
 from layout.fonts.locale import regional_style
 from layout.fonts.registry import prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
+from layout.memo import MEMO, normalized
 from layout.page.assemble import make_pages, planned_photos
 from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
@@ -64,7 +64,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     manifest = load_manifest(path, report)
     if manifest is None:
         return None
-    issue = build_issue(manifest, report, normalize=normalize)
+    issue = build_issue(manifest, report, normalize=normalized)
     _warm_up_a_worker()
     timings["load"] = time.perf_counter() - t
     if issue is None:
@@ -81,6 +81,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     t = time.perf_counter()
     style = regional_style(style, issue.info.lang, report, manifest.value_at("issue", "lang"))
     ts = Typesetter(style, issue.info.lang, report)
+    MEMO.begin(Path(path))   # compositions of earlier builds of this edition (docs/performance.md)
     plan = None
     if has_auto(issue):   # stories without columns: planned, then made up as fixed regions
         step("planning pages")
@@ -98,6 +99,9 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     t = time.perf_counter()
     report.extend(check_pages(frames, style, placement_sources(issue), _reported_overlaps(report)))
     timings["selfcheck"] = time.perf_counter() - t
+    t = time.perf_counter()
+    MEMO.end()   # after the self-check, whose headline checks go through it too
+    timings["memo"] = time.perf_counter() - t
     t = time.perf_counter()
     embed_fonts(ts, timings)
     timings["embed"] = time.perf_counter() - t

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from layout.util import cache_root, write_atomic
@@ -88,7 +89,16 @@ def pdf_ad_verdicts(path: Path) -> list[tuple[str, str, str, str]]:
 
 
 def ad_size(path: Path) -> tuple[float, float]:
-    """The ad's proportions: an image's upright size in pixels, a PDF's first page in points."""
+    """The ad's proportions: an image's upright size in pixels, a PDF's first page in points.
+    Remembered per file, size and modification time: finding a PNG's orientation decodes the
+    whole image (its EXIF may follow the pixels), 30-40 ms a rebuild for a full-page ad."""
+    st = Path(path).stat()
+    return _ad_size(str(path), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _ad_size(path: str, _size: int, _mtime_ns: int) -> tuple[float, float]:
+    path = Path(path)
     if is_pdf(path):
         pdf = _open(path)
         try:

@@ -16,6 +16,7 @@ difference in the ledger (a bug in make-up, never to be seen by a user).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Generator, Iterable, Sequence
 
 from layout.diagnostics import Report, Source
@@ -32,6 +33,7 @@ TOOL_ROLES = frozenset({"jump"})
 PageMakeUp = Generator[Placement, None, PageFrame]
 
 
+@lru_cache(maxsize=1 << 16)
 def visible_chars(text: str) -> int:
     """Characters that print: all but spaces (ASCII, ideographic, line breaks)."""
     return len("".join(text.split()))

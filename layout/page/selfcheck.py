@@ -29,6 +29,8 @@ of glyphs, not its square.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -374,7 +376,7 @@ def headline_word_breaks(page: PageIndex) -> list[Finding]:
             lines = [run.text for run in heads]
         if len(heads) < 2:
             continue
-        from layout.text.phrases import inside_word_breaks
+        from layout.memo import inside_word_breaks
 
         for i in inside_word_breaks(lines):
             run = heads[i]
@@ -403,8 +405,33 @@ def _vertical_lines(runs: list[GlyphRun]) -> list[list[GlyphRun]]:
 CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks]
 
 
+#: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild
+#: checks again only the pages that changed.
+_CHECKED: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
+KEEP_CHECKED = 256
+_CHECKED_LOCK = threading.Lock()
+
+
 def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
-    """Every finding of one page, sorted by place, one per story, code and grid position."""
+    """Every finding of one page, sorted by place, one per story, code and grid position
+    (remembered: the same frame on the same grid has the same findings)."""
+    key = (frame, style.grid, style.margin_left, style.margin_top)
+    try:
+        hash(key)
+    except TypeError:   # an item holding a list (a frame made by hand): checked, not remembered
+        return _page_findings(frame, style)
+    with _CHECKED_LOCK:
+        found = _CHECKED.get(key)
+    if found is None:
+        found = tuple(_page_findings(frame, style))
+        with _CHECKED_LOCK:
+            _CHECKED[key] = found
+            while len(_CHECKED) > KEEP_CHECKED:
+                _CHECKED.popitem(last=False)
+    return list(found)
+
+
+def _page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     page = index_page(frame, style)
     seen, out = set(), []
     for check in CHECKS:

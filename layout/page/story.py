@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image as PILImage
 
+from layout.memo import inside_word_breaks
 from layout.model import Article, Photo, Span
 from layout.page.adsource import ad_image, ad_size
 from layout.page.frames import Anchor, Box, Image, Item, Mark
@@ -20,7 +21,6 @@ from layout.page.typeset import Typesetter, glyph_runs
 from layout.photo import exif_damaged, upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
-from layout.text.phrases import inside_word_breaks
 
 #: Under this many pixels per inch at printed size a photo shows its pixels on newsprint.
 MIN_PPI = 150

@@ -14,6 +14,7 @@ from functools import lru_cache
 from layout.diagnostics import Report, Source
 from layout.fonts.discovery import MAX_FONT_DIR_DEPTH, MAX_FONT_DIR_ENTRIES, font_dirs, font_index
 from layout.fonts.registry import BUNDLED, GETA, Face, FontNotFound, face_class, load_face, load_indexed
+from layout.memo import MEMO
 from layout.page.frames import GlyphRun
 from layout.style import Style
 from layout.text.compose import ComposeSettings, Line, Run, TextStyle, compose_headline, compose_paragraph
@@ -174,14 +175,24 @@ class Typesetter:
         )
 
     # -- composing ---------------------------------------------------------------
+    def _settings(self, align: str, indent: float) -> ComposeSettings:
+        """The style's settings with this alignment and indent (made once per pair)."""
+        made = self.__dict__.setdefault("_settings_made", {})
+        found = made.get((align, indent))
+        if found is None:
+            found = made[(align, indent)] = _with(self.settings, align=align, indent=indent)
+        return found
+
     def paragraph(self, runs: list[Run], measure: float, *, align: str = "justify", indent: float = 2.0) -> tuple[Line, ...]:
-        settings = _with(self.settings, align=align, indent=indent)
-        return compose_paragraph(runs, measure, settings)
+        settings = self._settings(align, indent)
+        return MEMO.lines("paragraph", runs, measure, settings, None,
+                          lambda: compose_paragraph(runs, measure, settings))
 
     def headline(self, runs: list[Run], measure: float, *, align: str = "center",
                  max_lines: int | None = None) -> tuple[Line, ...]:
-        settings = _with(self.settings, align=align, indent=0.0)
-        return compose_headline(runs, measure, settings, max_lines=max_lines)
+        settings = self._settings(align, 0.0)
+        return MEMO.lines("headline", runs, measure, settings, max_lines,
+                          lambda: compose_headline(runs, measure, settings, max_lines=max_lines))
 
 
 def _all_in(text: str, covered: dict) -> bool:
@@ -202,8 +213,28 @@ def _bold_of(font: str) -> str:
     return font
 
 
+#: Glyph runs of lines placed before, by the line (the composition memo hands a rebuild the same
+#: Line objects for unchanged paragraphs) and its place, role and colour: (line, runs).
+_PLACED: dict[tuple, tuple[Line, tuple[GlyphRun, ...]]] = {}
+KEEP_PLACED = 100_000
+
+
 def glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list[GlyphRun]:
-    """A composed line placed at (x0, baseline) -> GlyphRuns, one per font and size."""
+    """A composed line placed at (x0, baseline) -> GlyphRuns, one per font and size (remembered
+    per line object and place)."""
+    key = (id(line), x0, baseline, color, role)
+    try:
+        found = _PLACED.get(key)
+    except TypeError:   # a colour given as a list (a library caller): not remembered
+        return _glyph_runs(line, x0, baseline, color, role)
+    if found is None or found[0] is not line:
+        if len(_PLACED) >= KEEP_PLACED:
+            _PLACED.clear()
+        found = _PLACED[key] = (line, tuple(_glyph_runs(line, x0, baseline, color, role)))
+    return list(found[1])
+
+
+def _glyph_runs(line: Line, x0: float, baseline: float, color, role: str) -> list[GlyphRun]:
     glyphs = line.glyphs
     if glyphs:   # the common line: one style, one character per glyph, no space -> one run at once
         style = glyphs[0].style

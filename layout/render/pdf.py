@@ -43,6 +43,7 @@ from layout.render import marks as printer_marks
 from layout.render.colour import PressImage, PrintSettings, prefetch_image, press_image
 from layout.render.overprint import OverprintSwitch, is_solid_black
 from layout.render.pdffont import PdfFont, make_pdf_font
+from layout.render.textmemo import TextMemo
 from layout.render.pdfx import DocInfo, PageExtras, start_pdfx
 
 #: A photo edge within this distance (pt) of a trim edge counts as touching it.
@@ -109,6 +110,7 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
             extras.append(_draw_page(c, frame, photos, marks, slug_text, writer, overprint))
             c.showPage()
         c.save()
+        writer.shown.save()   # the runs drawn, for a rebuild in a new process (`textmemo`)
     finally:
         rl_config.useA85 = saved_a85
     info = DocInfo(title=title, author=author, subject=subject, date=date or _dt.date(2000, 1, 1))
@@ -216,6 +218,7 @@ class _TextWriter:
         self.fonts = fonts
         self.color: tuple | None = None
         self.page_fonts: set[str] = set()
+        self.shown = TextMemo(fonts.values())
 
     def new_page(self) -> None:
         self.color = None
@@ -289,6 +292,16 @@ class _TextWriter:
         self.c._code.append(" ".join(out))
 
     def _show(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float, turned: bool = False) -> None:
+        self.page_fonts.add(font.resource)
+        if turned:   # Latin on its side in a vertical line: few, drawn afresh
+            self.c._code.append(self._operators(text, xs, font, size, x0, y0, turned=True))
+            return
+        self.c._code.append(self.shown.operators(text, xs, font, size, x0, y0, self._operators))
+
+    @staticmethod
+    def _operators(text: str, xs, font: PdfFont, size: float, x0: float, y0: float, turned: bool = False) -> str:
+        """One run's BT … TJ … ET, its glyphs at `xs` (made once per run: `TextMemo`); `turned`: set
+        on its side, reading downwards (Latin in a vertical line)."""
         n = len(text)
         k = 1000.0 / size
         natural = list(map(font.advance.get, map(ord, text), repeat(1000.0)))
@@ -310,11 +323,10 @@ class _TextWriter:
             parts.append(f"<{codes[cut * 4:(i + 1) * 4]}> {_num((need[i] - before[i]) / 100)}")
             cut = i + 1
         parts.append(f"<{codes[cut * 4:]}>")
-        self.page_fonts.add(font.resource)
         tc_on, tc_off = (f" {_num(tc)} Tc", " 0 Tc") if tc else ("", "")
         place = f"0 -1 1 0 {_num(x0)} {_num(y0)} Tm" if turned else f"{_num(x0)} {_num(y0)} Td"
-        self.c._code.append(f"BT {place}{tc_on} /{font.resource} {_num(size)} Tf "
-                            f"[{' '.join(parts)}] TJ{tc_off} ET")
+        return (f"BT {place}{tc_on} /{font.resource} {_num(size)} Tf "
+                f"[{' '.join(parts)}] TJ{tc_off} ET")
 
 
 def _side_by_side(run: GlyphRun) -> tuple[tuple[tuple[str, int], ...], float]:
