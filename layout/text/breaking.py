@@ -287,8 +287,10 @@ def _last_line(it: Items, Bs: list[float], ar: float, min_last: int, emergency: 
                 r = (ar - w) / y
             bad = -100.0 * r * r * r
         dm = (LINE_PENALTY + bad) ** 2 + total[a] + extra
-        if a and sum(content[a:]) < min_last:
-            dm += LAST_LINE_DEMERITS
+        if a:
+            held = sum(content[a:])
+            if held < min_last:   # a bare mark alone (a closing quote) is worse still than one character
+                dm += LAST_LINE_DEMERITS * (2 if held == 0 else 1)
         if dm < bt:
             bt = dm
             ba = a

@@ -171,3 +171,12 @@ def test_seed_page_sets_cleanly(punctuation: str) -> None:
             assert line.glyphs[-1].text not in NO_END["gb"]
         if len(lines) > 1:
             assert sum(1 for ch in lines[-1].text if "\u4e00" <= ch <= "\u9fff") >= 2
+
+
+def test_a_closing_mark_is_not_left_alone_on_the_last_line() -> None:
+    """With prohibition off (linebreak: none) a short paragraph whose first line fills exactly
+    must not end with a line of its closing marks only: one character comes down with them."""
+    cs = ComposeSettings(linebreak="none", punctuation="quanjiao", lang="zh-TW")
+    lines = compose_paragraph([Run("一一一。”", style(10.0))], 60.0, cs)
+    assert len(lines) == 2
+    assert any(not ch in "。”" for ch in lines[-1].text), [ln.text for ln in lines]
