@@ -213,7 +213,7 @@ def date_index(editions: list[ArchivedEdition], words: dict, title: str, lang: s
                 f'<li class="edition"><p class="edition-title"><a href="{esc(e.url)}">'
                 f'<time datetime="{e.date.isoformat()}">{esc(day)}</time> {esc(e.paper)}{esc(issue)}</a>'
                 f' <span class="meta">{esc(words["pages"].format(n=len(e.pages)))}</span></p>\n'
-                + (f'<ul class="leads" aria-label="{esc(e.paper + words["lead"])}">{lead_items}</ul>\n' if leads else "")
+                + (f'<ul class="leads">{lead_items}</ul>\n' if leads else "")
                 + "</li>\n")
         parts.append("</ul>\n</section>\n")
     return page_html(lang=lang, title=f"{words['archive']} · {title}", site_title=title, words=words,

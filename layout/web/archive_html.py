@@ -24,9 +24,8 @@ SIMPLIFIED = {
     "archive": "往期", "search": "搜索", "feed": "订阅（Atom）", "site": "数字报",
     "search_label": "搜索全部 {n} 篇文章", "found": "找到 {n} 篇", "none": "没有找到含有这些字词的文章",
     "more": "只列出前 {n} 篇，请加字词缩小范围", "needs_script": "搜索需要浏览器运行 JavaScript。",
-    "issue": "第{n}期", "pages": "共{n}版", "page": "第{n:02d}版", "editions": "共 {n} 期",
+    "issue": "第{n}期", "pages": "共{n}版", "editions": "共 {n} 期",
     "year_month": "{y}年{m}月", "month_day": "{m}月{d}日", "nav": "网站导航", "months": "月份",
-    "lead": "本期要目",
 }
 TRADITIONAL = {
     **SIMPLIFIED,
@@ -34,7 +33,6 @@ TRADITIONAL = {
     "search_label": "搜尋全部 {n} 篇文章", "found": "找到 {n} 篇", "none": "沒有找到含有這些字詞的文章",
     "more": "只列出前 {n} 篇，請加字詞縮小範圍", "needs_script": "搜尋需要瀏覽器執行 JavaScript。",
     "issue": "第{n}期", "pages": "共{n}版", "editions": "共 {n} 期", "nav": "網站導覽", "months": "月份",
-    "lead": "本期要目",
 }
 _TRADITIONAL_LANGS = re.compile(r"^zh-(tw|hk|mo|hant)\b", re.I)
 
