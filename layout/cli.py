@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--split", action="store_true", help="also write one PDF per page, named by page")
     b.add_argument("--marks", action="store_true", help="add crop and registration marks and a colour bar")
     b.add_argument("--embed-fonts", action="store_true", help="embed subset fonts in the EPUB")
+    b.add_argument("--web", action=argparse.BooleanOptionalAction, default=False,
+                   help="also write the web edition (数字报) into web/: a page view per page, an article page "
+                        "per story, a PDF per page (default: --no-web; see docs/web.md)")
     c = sub.add_parser("check", help="validate an edition and report every problem, without writing files")
     c.add_argument("manifest", help="the edition's issue.yaml")
     c.add_argument("--json", action="store_true", help="print diagnostics as JSON")
@@ -231,7 +234,7 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
     interactive = sys.stderr.isatty() and not args.json
     building = args.command == "build"
     both = not (getattr(args, "pdf", False) or getattr(args, "epub", False))
-    if building and (both or args.pdf):
+    if building and (both or args.pdf or args.web):
         if one_build:
             pipeline.settle_for_one_build()
         pipeline.start_workers()  # photo checks, photos and the EPUB go to worker processes
@@ -242,7 +245,8 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
             if building and edition is not None:
                 out_dir = pipeline.output_dir(Path(args.manifest), args.output)
                 options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
-                                                marks=args.marks, embed_fonts=args.embed_fonts, parallel=True)
+                                                marks=args.marks, embed_fonts=args.embed_fonts, web=args.web,
+                                                parallel=True)
                 written = pipeline.build(edition, out_dir, report, options, progress)
     except BaseException:
         pipeline.stop_workers(wait=False)   # what failed may be the workers themselves
@@ -306,7 +310,7 @@ def _build_many(args) -> int:
     jobs = min(args.jobs or os.cpu_count() or 1, len(manifests))
     both = not (args.pdf or args.epub)
     options = pipeline.BuildOptions(pdf=args.pdf or both, epub=args.epub or both, split=args.split,
-                                    marks=args.marks, embed_fonts=args.embed_fonts)
+                                    marks=args.marks, embed_fonts=args.embed_fonts, web=args.web)
     results: dict[int, dict] = {}
     interactive = sys.stderr.isatty() and not args.json
     with multiprocessing.Manager() as manager, _BatchProgress(manifests, interactive) as shown:

@@ -9,7 +9,9 @@
 - `OutputSet(out_dir)`: the files of one build. `add(name, data)` writes a file in full to a
   hidden temporary file in `out_dir` (from any thread); `commit()` then renames them all over
   the old files; if any write fails, `discard()` removes the temporary files and every old
-  output stays as it was. Every file lands directly in `out_dir`: a name that would put it
+  output stays as it was. `add_tree(name, files)` does the same for a folder of files (the web
+  edition, `web/`): written in full into a hidden temporary folder, which `commit` puts in the
+  place of the old folder. Every file lands directly in `out_dir`: a name that would put it
   anywhere else is refused here, whatever made it. Failures raise `OutputError` with one
   plain message.
 """
@@ -18,12 +20,14 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
+import tempfile
 import threading
 import unicodedata
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
-from layout.util import TEMPORARY_NAME_EXTRA, discard, write_temporary
+from layout.util import TEMPORARY_NAME_EXTRA, discard, running, temporary_prefix, write_temporary
 
 #: The paper's part of a file name, in UTF-8 bytes (40 Han characters; 120 Latin letters).
 NAME_BYTES = 120
@@ -170,18 +174,58 @@ class OutputSet:
             self._staged.append((tmp, target))
         return target
 
+    def add_tree(self, name: str, files: dict[str, bytes]) -> Path:
+        """Write a folder of files for output folder `name` (paths inside it -> bytes; '/' between
+        folders, no '..', no absolute path) in full into a hidden temporary folder beside it; ->
+        the final path (put in place by `commit`). Raises OutputError when a write fails or a path
+        would leave the folder."""
+        target = self.path(name)
+        _sweep_folders(target)
+        try:
+            tmp = tempfile.mkdtemp(prefix=temporary_prefix(target), suffix=".tmp", dir=self.out_dir)
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
+        try:
+            for rel, data in sorted(files.items()):
+                parts = rel.split("/")
+                if not rel or rel.startswith("/") or any(p in ("", ".", "..") or "\\" in p for p in parts):
+                    raise OutputError(f"refused to write {rel!r}: every file of {name}/ goes inside it")
+                path = os.path.join(tmp, *parts)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.chmod(tmp, 0o755)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self._lock:
+            self._staged.append((tmp, target))
+        return target
+
     def commit(self) -> list[Path]:
-        """Rename every written file over its final name; -> the final paths, in the order added."""
+        """Rename every written file over its final name; -> the final paths, in the order added.
+        A folder (`add_tree`) takes the old folder's place: the old one is renamed away first (a
+        folder cannot be renamed over a full one), then removed."""
         done = []
         with self._lock:
             staged, self._staged = self._staged, []
         try:
             for tmp, target in staged:
-                os.replace(tmp, target)
+                if os.path.isdir(tmp):
+                    _replace_folder(tmp, target)
+                else:
+                    os.replace(tmp, target)
                 done.append(target)
         except OSError as exc:
             for tmp, _target in staged[len(done):]:
-                discard(tmp)
+                _discard_any(tmp)
             raise OutputError(f"cannot write {staged[len(done)][1]}: {describe_os_error(exc)}",
                               os_error_hint(exc)) from None
         return done
@@ -191,7 +235,7 @@ class OutputSet:
         with self._lock:
             staged, self._staged = self._staged, []
         for tmp, _target in staged:
-            discard(tmp)
+            _discard_any(tmp)
 
     def __enter__(self) -> "OutputSet":
         return self
@@ -199,3 +243,44 @@ class OutputSet:
     def __exit__(self, kind, exc, tb) -> bool:
         self.discard()   # after commit there is nothing left to remove
         return False
+
+
+def _discard_any(tmp: str) -> None:
+    """Remove a temporary file or folder if it is there."""
+    if os.path.isdir(tmp) and not os.path.islink(tmp):
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        discard(tmp)
+
+
+def _replace_folder(tmp: str, target: Path) -> None:
+    """Put the folder `tmp` at `target`: an old folder (or file) there is first renamed to a hidden
+    temporary name, then removed once the new one is in place. Between the two renames `target`
+    is missing for an instant; it is never half written."""
+    old = None
+    if os.path.lexists(target):
+        old = tempfile.mkdtemp(prefix=temporary_prefix(target), suffix=".old.tmp", dir=os.path.dirname(tmp))
+        os.rmdir(old)
+        os.rename(target, old)
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)   # the old folder back where it was
+        raise
+    if old is not None:
+        _discard_any(old)
+
+
+def _sweep_folders(target: Path) -> None:
+    """Remove temporary folders an earlier, killed build of `target` left behind on this machine
+    (named as `util.temporary_prefix` names them, whose process no longer runs)."""
+    head = temporary_prefix(target).rsplit(".", 1)[0] + "."
+    try:
+        names = [n for n in os.listdir(target.parent) if n.startswith(head) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(head):].split("-", 1)[0]
+        if pid.isdigit() and not running(int(pid)) and os.path.isdir(target.parent / name):
+            shutil.rmtree(target.parent / name, ignore_errors=True)

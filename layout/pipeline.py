@@ -151,11 +151,13 @@ def output_dir(manifest_path: Path, out: str | Path | None) -> Path:
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What `build` writes: the print PDF (optionally split per page, with printer's marks) and the EPUB."""
+    """What `build` writes: the print PDF (optionally split per page, with printer's marks), the EPUB
+    and, with `web`, the web edition (a `web/` folder: layout/web/)."""
 
     pdf: bool = True
     epub: bool = True
     split: bool = False
+    web: bool = False
     marks: bool = False
     embed_fonts: bool = False
     #: the EPUB in a worker process while this one draws and checks the PDF (`start_workers`)
@@ -199,7 +201,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
         epub_job = _start_epub(light, meta, options.embed_fonts)
-    if options.pdf:
+    if options.pdf or options.web:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
         from layout.render.preflight_report import report_findings
@@ -213,10 +215,16 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
             files += [(f"{edition.stem}-p{f.number:02d}.pdf",
                        render_pdf((f,), f"{edition.title} 第{f.number}版", marks=options.marks, **meta))
                       for f in edition.frames]
+        web_files = files if options.split and not options.marks else [
+            files[0], *((f"p{f.number}", render_pdf((f,), f"{edition.title} 第{f.number}版", **meta))
+                        for f in (edition.frames if options.web else ()))]   # a reader's page PDF has no marks
+        if not options.pdf:   # the PDFs were made for the web edition only
+            files = []
         step("preflight")
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
+            web_written = disk.submit(_write_web, edition, outputs, web_files) if options.web else None
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
@@ -230,6 +238,9 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
                 written.append(name)
             if epub_written is not None:
                 epub_written.result()
+            if web_written is not None:
+                web_written.result()
+                written.append(WEB_FOLDER)
         edition.timings["pdf"] = time.perf_counter() - t
     if options.epub:
         step("writing EPUB")
@@ -242,6 +253,21 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         written.append(name)
         edition.timings["epub"] = time.perf_counter() - t
     return written
+
+
+#: The web edition's folder in the output folder (layout/web/).
+WEB_FOLDER = "web"
+
+
+def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes]]) -> None:
+    """The web edition (layout/web/) from the print PDF and the page PDFs (`pdfs`: the edition's
+    PDF first, then one per page in page order), staged in `outputs` as the folder WEB_FOLDER."""
+    from layout.web.site import site_files
+
+    t = time.perf_counter()
+    pages = {f.number: data for f, (_name, data) in zip(edition.frames, pdfs[1:])}
+    outputs.add_tree(WEB_FOLDER, site_files(edition, pdfs[0][1], pages))
+    edition.timings["web"] = time.perf_counter() - t
 
 
 # ----------------------------------------------------------------------------- the EPUB worker process

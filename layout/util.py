@@ -56,7 +56,7 @@ def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_HOST}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -68,6 +68,11 @@ def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
         discard(tmp)
         raise
     return tmp
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of a temporary file's (or folder's) name for `path`: .<name>.<host>.<pid>-"""
+    return f".{Path(path).name}.{_HOST}.{os.getpid()}-"
 
 
 def discard(tmp: str | Path) -> None:
@@ -92,7 +97,7 @@ def _sweep(path: Path) -> None:
         return
     for name in names:
         pid = name[len(head):].split("-", 1)[0]
-        if not pid.isdigit() or _running(int(pid)):
+        if not pid.isdigit() or running(int(pid)):
             continue
         try:
             os.unlink(path.parent / name)
@@ -100,7 +105,8 @@ def _sweep(path: Path) -> None:
             pass
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process `pid` runs (True when we cannot tell)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

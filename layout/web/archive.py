@@ -224,7 +224,7 @@ def date_index(editions: list[ArchivedEdition], words: dict, title: str, lang: s
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("layout.web").joinpath("archive_assets", name).read_bytes()
+    return resources.files("layout.web").joinpath(name).read_bytes()
 
 
 def build_site(site_dir: Path, report: Report, base_url: str = "", title: str = "",

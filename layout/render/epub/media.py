@@ -54,22 +54,24 @@ def _to_srgb(im: Image.Image) -> Image.Image:
     return im if im.mode == "RGB" else im.convert("RGB")
 
 
-def _fit(size: tuple[int, int]) -> tuple[int, int]:
-    """A photo's size in the EPUB: no side longer than MAX_SIDE."""
-    if max(size) <= MAX_SIDE:
+def _fit(size: tuple[int, int], max_side: int = MAX_SIDE) -> tuple[int, int]:
+    """A photo's size in the EPUB: no side longer than `max_side`."""
+    if max(size) <= max_side:
         return size
-    scale = MAX_SIDE / max(size)
+    scale = max_side / max(size)
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def photo_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
+def photo_bytes(path: Path, max_side: int = MAX_SIDE) -> tuple[bytes, str, str, tuple[int, int]]:
+    """A photo as (bytes, extension, media type, (width, height)), at most `max_side` px on its longer side
+    (the web edition asks for less than the EPUB's MAX_SIDE)."""
     data = Path(path).read_bytes()
     with Image.open(io.BytesIO(data)) as im:
         fmt, mode, size, turned = im.format, im.mode, upright_size(im), is_turned(im)
-        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= MAX_SIDE and not turned:
+        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= max_side and not turned:
             ext, media_type = _KEEP[fmt]
             return data, ext, media_type, size
-        target = _fit(size)
+        target = _fit(size, max_side)
         if turned:   # stored sideways (EXIF orientation): turned here, not left to each reading system
             im = upright(im)
         else:

