@@ -140,7 +140,8 @@ def test_sitemap_lists_every_page_and_article_absolutely(site):
 
 
 def test_no_sitemap_without_an_address(site, capsys):
-    assert run_site(site) == 0
+    assert run_site(site, "--base-url", BASE) == 0
+    assert run_site(site) == 0   # an earlier sitemap would list the pages as they were
     assert not (site / "sitemap.xml").exists()
     assert "site-no-sitemap" in capsys.readouterr().err
 
@@ -165,11 +166,38 @@ def test_search_index_finds_every_article_by_its_words(site):
     found = set(index["terms"]["公顷"]) & set(index["terms"]["abc"])   # full-width text, searched as typed
     assert [index["docs"][n]["headline"] for n in found] == ["湿地公园北园开放"]
     assert all(Path(site, d["url"]).parent.name == "article" for d in index["docs"])
-    js = (site / "search-index.js")
+
+
+def _part(path: Path):
+    """A part of the index: the JSON handed to layoutSearchPart("name", …)."""
+    text = path.read_text(encoding="utf-8")
+    head = f'layoutSearchPart("{path.stem}", '
+    assert text.startswith(head) and text.endswith(");\n")
+    return json.loads(text[len(head):-3])
+
+
+def test_search_index_parts_hold_the_whole_index(site, monkeypatch):
+    import layout.web.search as search
+
+    monkeypatch.setattr(search, "SHARD_BYTES", 300)   # a big archive's index, in parts
+    monkeypatch.setattr(search, "DOC_CHUNK", 2)
     assert run_site(site) == 0
-    text = js.read_text(encoding="utf-8")
-    assert text.startswith("window.layoutSearchIndex = ") and json.loads(text.split(" = ", 1)[1].rstrip(";\n")) \
-        == json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    index = search_index(read_editions(site, Report()))
+    shape = json.loads((site / "search-index.js").read_text(encoding="utf-8")
+                       .removeprefix("window.layoutSearchIndex = ").rstrip(";\n"))
+    assert shape["shards"] >= 4 and shape["chunks"] == 3 and shape["docs"] == 5
+    merged = {}
+    for n in range(shape["shards"]):
+        part = _part(site / "search" / f"terms-{n:03d}.js")
+        assert all(search.term_shard(term, shape["shards"]) == n for term in part)
+        merged.update(part)
+    assert merged == index["terms"]
+    docs = [d for n in range(shape["chunks"]) for d in _part(site / "search" / f"docs-{n:03d}.js")]
+    assert docs == index["docs"]
+    monkeypatch.setattr(search, "SHARD_BYTES", 10**6)   # fewer parts again: the old ones go
+    assert run_site(site) == 0
+    assert sorted(p.name for p in (site / "search").iterdir()) == ["docs-000.js", "docs-001.js", "docs-002.js",
+                                                                   "terms-000.js"]
 
 
 def test_same_editions_same_bytes(site, tmp_path):
@@ -198,7 +226,7 @@ def test_links_out_of_the_edition_are_refused(site, capsys):
     path.write_text(json.dumps(data), encoding="utf-8")
     assert run_site(site) == 1
     assert "site-edition-unreadable" in capsys.readouterr().err
-    assert "passwd" not in (site / "search-index.json").read_text(encoding="utf-8")
+    assert not any("passwd" in p.read_text(encoding="utf-8") for p in (site / "search").iterdir())
 
 
 def test_same_paper_and_date_twice_is_a_warning(site, capsys):

@@ -8,7 +8,7 @@ building any edition again:
 
   index.html          the editions by month, newest first, each with its front-page headlines
   search.html         client-side search over every article (layout/web/search.py)
-  search-index.js     the search index as a script (works from file://), and .json for tools
+  search-index.js     the search index's shape, and its parts in search/ (scripts: work from file://)
   feed.xml            Atom 1.0, one entry per edition (the newest FEED_EDITIONS)
   sitemap.xml         every page view and article page (only with a base URL: a sitemap
                       holds absolute URLs); past SITEMAP_URLS URLs an index of sitemap-N.xml
@@ -259,4 +259,15 @@ def build_site(site_dir: Path, report: Report, base_url: str = "", title: str = 
         path = site_dir / name
         write_atomic(path, data)
         written.append(path)
+    _remove_stale(site_dir, set(files))
     return written
+
+
+def _remove_stale(site_dir: Path, written: set[str]) -> None:
+    """Remove the files an earlier run wrote that this one did not: parts of a larger search index
+    (editions since removed), a sitemap split in more files than now, or a sitemap at all when this
+    run had no base URL (it would list pages as they were)."""
+    old = [*(site_dir / "search").glob("*.js"), *site_dir.glob("sitemap*.xml")]
+    for path in old:
+        if path.relative_to(site_dir).as_posix() not in written:
+            path.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ SIMPLIFIED = {
     "archive": "往期", "search": "搜索", "feed": "订阅（Atom）", "site": "数字报",
     "search_label": "搜索全部 {n} 篇文章", "found": "找到 {n} 篇", "none": "没有找到含有这些字词的文章",
     "more": "只列出前 {n} 篇，请加字词缩小范围", "needs_script": "搜索需要浏览器运行 JavaScript。",
+    "failed": "搜索索引无法载入",
     "issue": "第{n}期", "pages": "共{n}版", "editions": "共 {n} 期",
     "year_month": "{y}年{m}月", "month_day": "{m}月{d}日", "nav": "网站导航", "months": "月份",
 }
@@ -32,6 +33,7 @@ TRADITIONAL = {
     "archive": "往期", "search": "搜尋", "feed": "訂閱（Atom）", "site": "數位報",
     "search_label": "搜尋全部 {n} 篇文章", "found": "找到 {n} 篇", "none": "沒有找到含有這些字詞的文章",
     "more": "只列出前 {n} 篇，請加字詞縮小範圍", "needs_script": "搜尋需要瀏覽器執行 JavaScript。",
+    "failed": "搜尋索引無法載入",
     "issue": "第{n}期", "pages": "共{n}版", "editions": "共 {n} 期", "nav": "網站導覽", "months": "月份",
 }
 _TRADITIONAL_LANGS = re.compile(r"^zh-(tw|hk|mo|hant)\b", re.I)
