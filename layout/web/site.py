@@ -9,6 +9,7 @@ edition gives the same bytes.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 from layout.web.article import article_page
@@ -23,13 +24,21 @@ def stylesheet() -> bytes:
     return resources.files(__package__).joinpath("web.css").read_bytes()
 
 
+def _photos(art) -> tuple:
+    return art.article.photos if art.article else (art.picture,)
+
+
 def site_files(edition, pdf: bytes, page_pdfs: dict[int, bytes]) -> dict[str, bytes]:
     web = web_edition(edition)
     files: dict[str, bytes] = {STYLESHEET: stylesheet()}
-    height = max((p.height for p in web.pages), default=1.0)
     sizes: dict[int, tuple[int, int]] = {}
-    for page, (big, small, size) in zip(web.pages, page_images(pdf, height, PAGE_HEIGHT, SMALL_FACTOR)):
-        files[page.image], files[page.small_image], sizes[page.number] = big, small, size
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="web-photos") as pool:   # beside the page images
+        photos = {(art.index, k): pool.submit(photo_file, photo.file)
+                  for art in web.articles for k, photo in enumerate(_photos(art), 1)}
+        for frame, (big, small, size) in zip(edition.frames,
+                                             page_images(pdf, edition.frames, PAGE_HEIGHT, SMALL_FACTOR)):
+            page = web.page_of(frame.number)
+            files[page.image], files[page.small_image], sizes[page.number] = big, small, size
     for page in web.pages:
         data = page_pdfs.get(page.number, b"")
         if data:
@@ -37,10 +46,9 @@ def site_files(edition, pdf: bytes, page_pdfs: dict[int, bytes]) -> dict[str, by
         files[page.stylesheet] = page_css(page, sizes[page.number], web)
         files[page.url] = page_view(web, page, sizes[page.number], len(data))
     for art in web.articles:
-        photos = art.article.photos if art.article else (art.picture,)
         shown = []
-        for k, photo in enumerate(photos, 1):
-            data, ext, size = photo_file(photo.file)
+        for k, _photo in enumerate(_photos(art), 1):
+            data, ext, size = photos[(art.index, k)].result()
             path = f"image/{art.key[1:]}-{k}.{ext}"
             files[path] = data
             shown.append((path, size))

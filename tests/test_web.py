@@ -1,0 +1,382 @@
+"""The web edition (`layout build --web`, layout/web/): for both sample editions, the files of
+every page and article, every story reachable from its page view by a region named by its
+headline, the regions where the layout put the stories, every Han character of the stories in
+the article pages, nothing fetched from outside, escaping, two builds byte-identical, and a
+failed write that leaves the previous web/ as it was. No browser here (tests/test_web_browser.py
+clicks through it in Chromium).
+
+Each sample is laid out and built once (module fixture), the tabloid a second time through the
+command line for the byte comparison.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urldefrag
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import EDITIONS, tiny_edition
+from layout.cli import _parser, main
+from layout.diagnostics import Report
+from layout.outputs import OutputError, OutputSet
+from layout.page.frames import Anchor, Mark
+from layout.pipeline import BuildOptions, build, prepare
+
+IDS = [m.parent.name for m in EDITIONS]
+
+
+@dataclass
+class Built:
+    edition: object
+    web: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Built]:
+    out = {}
+    for manifest, key in zip(EDITIONS, IDS):
+        report = Report()
+        edition = prepare(manifest, report)
+        folder = tmp_path_factory.mktemp(key)
+        written = build(edition, folder, report, BuildOptions(epub=False, web=True))
+        assert folder / "web" in written, report.format() if hasattr(report, "format") else report.items
+        out[key] = Built(edition, folder / "web")
+    return out
+
+
+def _parse(path: Path):
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def _story_placements(edition):
+    """(page number, article id, continued) of every story placement of the manifest."""
+    return [(p.number, pl.article, pl.continued) for p in edition.issue.pages for pl in p.placements
+            if pl.kind == "article" and pl.article in edition.issue.articles]
+
+
+def _target(page_file: Path, href: str) -> tuple[Path, str]:
+    path, fragment = urldefrag(href)
+    return (page_file.parent / unquote(path)).resolve() if path else page_file.resolve(), fragment
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", IDS)
+def test_every_page_and_article_has_its_files(built, key):
+    b = built[key]
+    summary = json.loads((b.web / "edition.json").read_text(encoding="utf-8"))
+    issue = b.edition.issue
+    assert [p["number"] for p in summary["pages"]] == [p.number for p in issue.pages]
+    assert summary["date"] == issue.info.date.isoformat() and summary["lang"] == issue.info.lang
+    for page in summary["pages"]:
+        for name in ("url", "image", "small_image", "pdf"):
+            assert (b.web / page[name]).is_file(), page[name]
+        assert page["label"] == f"第{page['number']:02d}版：{page['section']}"
+    stories = {a["id"]: a for a in summary["articles"] if a["kind"] == "story"}
+    assert set(stories) == {art for _n, art, _c in _story_placements(b.edition)}
+    for art in summary["articles"]:
+        assert (b.web / art["url"]).is_file()
+        model = issue.articles.get(art["id"])
+        if model:
+            assert art["headline"] == model.headline.replace("\n", "")
+            assert "".join(p.text for p in model.paragraphs).replace("\n", "") in art["text"].replace("\n", "")
+
+
+def test_page_pdfs_have_one_page_each(built):
+    import pypdfium2 as pdfium
+
+    b = built[IDS[0]]
+    for page in b.edition.issue.pages:
+        doc = pdfium.PdfDocument(str(next((b.web / "pdf").glob(f"*-p{page.number:02d}.pdf"))))
+        assert len(doc) == 1
+        doc.close()
+
+
+# -- page views -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", IDS)
+def test_every_story_is_reachable_from_its_page_view_by_a_region_named_by_its_headline(built, key):
+    b = built[key]
+    for number, article_id, continued in _story_placements(b.edition):
+        page_file = b.web / f"page-{number:02d}.html"
+        doc = _parse(page_file)
+        headline = b.edition.issue.articles[article_id].headline.replace("\n", "")
+        hits = []
+        for link in doc.xpath("//a[contains(concat(' ', @class, ' '), ' region ')]"):
+            target, _ = _target(page_file, link.get("href"))
+            article = _parse(target)
+            if article.xpath("string(//h1)") == headline:
+                hits.append(link)
+        assert len(hits) == 1, f"page {number}: {article_id} has {len(hits)} regions"
+        name = hits[0].text_content()
+        assert name.startswith(headline)
+        assert ("上接第" in name) == continued
+        # the page's story list links it too
+        assert any(headline in a.text_content() for a in doc.xpath("//section[@class='stories']//a"))
+
+
+def _css_boxes(css: str) -> dict[str, tuple[float, ...]]:
+    rule = re.compile(r"#([\w-]+) \{ left: ([\d.]+)%; top: ([\d.]+)%; width: ([\d.]+)%; height: ([\d.]+)%; \}")
+    return {m.group(1): tuple(float(v) for v in m.group(2, 3, 4, 5)) for m in rule.finditer(css)}
+
+
+@pytest.mark.parametrize("key", IDS)
+def test_regions_are_where_the_layout_put_the_stories(built, key):
+    b = built[key]
+    for frame in b.edition.frames:
+        page_file = b.web / f"page-{frame.number:02d}.html"
+        boxes = _css_boxes((b.web / f"page-{frame.number:02d}.css").read_text(encoding="utf-8"))
+        doc = _parse(page_file)
+        by_article = {}
+        for link in doc.xpath("//a[contains(@class, 'region')]"):
+            path, _ = _target(page_file, link.get("href"))
+            by_article[_parse(path).xpath("string(//h1)")] = boxes[link.get("id")]
+        anchor = None
+        expected = 0
+        for item in frame.items:
+            if isinstance(item, Anchor):
+                anchor = item
+            elif isinstance(item, Mark) and item.kind == "region" and anchor.kind in ("story", "continuation"):
+                headline = b.edition.issue.articles[anchor.article].headline.replace("\n", "")
+                left, top, width, height = by_article[headline]
+                assert left == pytest.approx(100 * item.x / frame.width, abs=0.002)
+                assert top == pytest.approx(100 * item.y / frame.height, abs=0.002)
+                assert left + width == pytest.approx(100 * min(item.x + item.w, frame.width) / frame.width, abs=0.004)
+                assert top + height == pytest.approx(100 * min(item.y + item.h, frame.height) / frame.height,
+                                                     abs=0.004)
+                expected += 1
+        assert expected and expected <= len(boxes)
+
+
+def test_page_views_link_their_neighbours_menu_and_pdf(built):
+    b = built[IDS[1]]
+    pages = b.edition.issue.pages
+    for i, page in enumerate(pages):
+        page_file = b.web / f"page-{page.number:02d}.html"
+        doc = _parse(page_file)
+        menu = doc.xpath("//nav[@aria-label='版面导航']//a")
+        assert [a.text_content() for a in menu] == [f"第{p.number:02d}版：{p.section}" for p in pages]
+        assert [a.get("aria-current") for a in menu].count("page") == 1
+        assert bool(doc.xpath("//a[@rel='prev']")) == (i > 0)
+        assert bool(doc.xpath("//a[@rel='next']")) == (i + 1 < len(pages))
+        pdf = doc.xpath("//a[@type='application/pdf']")[0]
+        assert _target(page_file, pdf.get("href"))[0].is_file()
+        img = doc.xpath("//div[@class='sheet']/img")[0]
+        assert img.get("alt") and _target(page_file, img.get("src"))[0].is_file()
+
+
+def test_page_images_show_the_page_with_its_photos_where_they_print(built):
+    from PIL import Image, ImageStat
+
+    from layout.page.frames import GlyphRun, Image as Photo
+
+    b = built[IDS[1]]
+    checked = 0
+    for frame in b.edition.frames:
+        with Image.open(b.web / "image" / f"page-{frame.number:02d}.jpg") as page, \
+                Image.open(b.web / "image" / f"page-{frame.number:02d}-small.jpg") as small:
+            assert page.height == 1200 and abs(page.width / page.height - frame.width / frame.height) < 0.01
+            assert small.size == (-(-page.width // 2), 600)
+            scale = page.height / frame.height
+            for item in frame.items:
+                if isinstance(item, Photo) and item.w * scale > 40 and item.x >= 0 and item.y >= 0:
+                    inner = (item.x + item.w * 0.25, item.y + item.h * 0.25, item.x + item.w * 0.75,
+                             item.y + item.h * 0.75)     # the middle of the frame, away from its edges
+                    shown = page.crop(tuple(round(v * scale) for v in inner)).convert("RGB")
+                    with Image.open(item.path) as src:
+                        l, t, r, btm = item.crop
+                        cw, ch = r - l, btm - t
+                        source = src.convert("RGB").crop((l + cw // 4, t + ch // 4, r - cw // 4, btm - ch // 4))
+                    a, e = ImageStat.Stat(shown).mean, ImageStat.Stat(source).mean
+                    assert max(abs(x - y) for x, y in zip(a, e)) < 25, (frame.number, item.path, a, e)
+                    checked += 1
+            runs = [r for r in frame.items if isinstance(r, GlyphRun) and r.role == "body" and len(r.xs) > 8]
+            run = runs[len(runs) // 2]
+            line = page.convert("L").crop((round(run.xs[0] * scale), round((run.y - run.size) * scale),
+                                           round(run.xs[-1] * scale), round(run.y * scale) + 1))
+            stat = ImageStat.Stat(line)          # type is drawn dark on the light page (small: anti-aliased grey)
+            assert stat.extrema[0][0] < 160 and stat.mean[0] < 225, (frame.number, stat.extrema, stat.mean)
+    assert checked >= 5
+
+
+# -- article pages ------------------------------------------------------------------------------------
+
+def _han(text: str) -> set[str]:
+    return {ch for ch in text if unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")}
+
+
+def _visible(doc) -> str:
+    """A page's text and its images' alt text."""
+    return doc.text_content() + "".join(doc.xpath("//img/@alt"))
+
+
+@pytest.mark.parametrize("key", IDS)
+def test_every_han_character_of_each_story_is_on_its_article_page(built, key):
+    b = built[key]
+    summary = json.loads((b.web / "edition.json").read_text(encoding="utf-8"))
+    pages = {a["id"]: _visible(_parse(b.web / a["url"])) for a in summary["articles"]}
+    for art in b.edition.issue.articles.values():
+        if art.id not in pages:
+            continue      # an article no page places is not in the edition (model warns)
+        wanted = art.kicker + art.headline + art.subhead + art.dateline + art.date + art.byline
+        wanted += "".join(p.text for p in art.paragraphs)
+        wanted += "".join(ph.caption + ph.credit + ph.alt for ph in art.photos)
+        missing = _han(wanted) - _han(pages[art.id])
+        assert not missing, f"{art.id}: {''.join(sorted(missing))}"
+    placed = {a for _n, a, _c in _story_placements(b.edition)}
+    assert placed <= set(pages)
+
+
+def test_article_page_has_the_story_parts_and_links_back_to_its_regions(built):
+    b = built[IDS[1]]           # the broadsheet: 'plenary' jumps from page 1 to page 2
+    summary = json.loads((b.web / "edition.json").read_text(encoding="utf-8"))
+    jumped = next(a for a in summary["articles"] if len(a["pages"]) > 1)
+    art = b.edition.issue.articles[jumped["id"]]
+    page_file = b.web / jumped["url"]
+    doc = _parse(page_file)
+    assert doc.get("lang") == "zh-CN"
+    header = doc.xpath("//article/header")[0]
+    assert header.xpath("string(p[@class='kicker'])") == art.kicker
+    assert header.xpath("string(h1)") == art.headline.replace("\n", "")
+    assert header.xpath("string(p[@class='subhead'])") == art.subhead
+    assert doc.xpath("string(//span[@class='lead'])").startswith(art.dateline)
+    assert doc.xpath("string(//article/footer)") == art.byline
+    subheads = [p.text for p in art.paragraphs if p.kind == "subhead"]
+    assert [h.text_content() for h in doc.xpath("//article/h2")] == subheads
+    backs = doc.xpath("//p[@class='printed']/a")
+    assert len(backs) == len(jumped["pages"]) == 2
+    for link, number in zip(backs, jumped["pages"]):
+        target, fragment = _target(page_file, link.get("href"))
+        assert target.name == f"page-{number:02d}.html"
+        region = _parse(target).xpath(f"//a[@id='{fragment}']")
+        assert region and _target(target, region[0].get("href"))[0] == page_file.resolve()
+    # 上一篇/下一篇 follow the reading order
+    i = jumped["index"]
+    nav = doc.xpath("//nav[@class='pager']")[0]
+    assert nav.xpath("string(a[@rel='prev']/@href)").endswith(summary["articles"][i - 1]["url"])
+    assert nav.xpath("string(a[@rel='next']/@href)").endswith(summary["articles"][i + 1]["url"])
+
+
+def test_photos_have_alt_text_caption_and_credit(built):
+    b = built[IDS[0]]
+    summary = json.loads((b.web / "edition.json").read_text(encoding="utf-8"))
+    seen = 0
+    for a in summary["articles"]:
+        art = b.edition.issue.articles.get(a["id"])
+        if not art or not art.photos:
+            continue
+        page_file = b.web / a["url"]
+        figures = _parse(page_file).xpath("//figure")
+        assert len(figures) == len(art.photos)
+        for fig, photo in zip(figures, art.photos):
+            img = fig.xpath("img")[0]
+            assert img.get("alt") == (photo.alt or photo.caption) and img.get("alt")
+            path = _target(page_file, img.get("src"))[0]
+            from PIL import Image
+
+            with Image.open(path) as im:
+                assert max(im.size) <= 1280 and (im.width, im.height) == (int(img.get("width")), int(img.get("height")))
+            assert fig.xpath("string(figcaption)") == photo.caption + photo.credit
+            seen += 1
+    assert seen
+
+
+# -- self-contained, escaped, deterministic ------------------------------------------------------------
+
+@pytest.mark.parametrize("key", IDS)
+def test_nothing_is_fetched_from_outside_and_every_link_resolves(built, key):
+    web = built[key].web
+    for path in sorted(web.rglob("*")):
+        if path.suffix == ".css":
+            assert not re.search(r"https?://|@import|url\(", path.read_text(encoding="utf-8")), path
+        if path.suffix != ".html":
+            continue
+        doc = _parse(path)
+        assert not doc.xpath("//script | //style | //*[@style] | //iframe | //object | //base")
+        csp = doc.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        for node in doc.iter():
+            for name, value in node.attrib.items():
+                assert not re.match(r"\s*(https?:|//|javascript:|data:)", value, re.I), (path, name, value)
+                if name in ("href", "src"):
+                    target, fragment = _target(path, value)
+                    assert target.is_file() and web.resolve() in target.parents, (path, value)
+                    if fragment and target.suffix == ".html":
+                        assert _parse(target).xpath(f"//*[@id='{fragment}']"), (path, value)
+                if name == "srcset":
+                    for part in value.split(","):
+                        assert _target(path, part.split()[0])[0].is_file()
+
+
+def test_a_script_headline_is_shown_as_text_and_lang_is_the_editions(tmp_path):
+    headline = "</title><script>alert(1)</script>"
+    manifest = tiny_edition(tmp_path / "ed", "      - {article: a, columns: [1, 5]}",
+                            f"""  a:
+    headline: '{headline}'
+    kicker: '"引题" & <b>'
+    body: 市民<img src=x onerror=alert(2)>反映问题。
+""")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "issue: {number: 7, date: 2026-11-27}", "issue: {number: 7, date: 2026-11-27, lang: zh-TW}"),
+        encoding="utf-8")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web"]) == 0
+    web = tmp_path / "out" / "web"
+    article = next((web / "article").glob("*.html"))
+    for path in (article, web / "page-01.html", web / "index.html"):
+        doc = _parse(path)
+        assert doc.get("lang") == "zh-TW"
+        assert not doc.xpath("//script | //img[@onerror] | //b | //*[@onerror]"), path
+        assert headline in doc.text_content()
+    doc = _parse(article)
+    assert doc.xpath("string(//h1)") == headline
+    assert doc.xpath("string(//p[@class='kicker'])").endswith("引题」 & <b>")   # zh-TW quotes, the rest as written
+    assert "<img src=x onerror=alert(2)>" in doc.xpath("string(//article/p)")
+    assert json.loads((web / "edition.json").read_text(encoding="utf-8"))["articles"][0]["headline"] == headline
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    first = built[IDS[0]].web
+    assert main(["build", str(EDITIONS[0]), "-o", str(tmp_path), "--pdf", "--web"]) in (0, 1)
+    second = tmp_path / "web"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert len(files) > 20
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_web_output_is_off_unless_asked_for():
+    assert _parser().parse_args(["build", "x.yaml"]).web is False
+    assert _parser().parse_args(["build", "x.yaml", "--web"]).web is True
+    assert _parser().parse_args(["build", "x.yaml", "--web", "--no-web"]).web is False
+
+
+# -- written all together or not at all -------------------------------------------------------------
+
+def test_a_web_folder_is_replaced_whole_or_not_at_all(tmp_path):
+    with OutputSet(tmp_path) as outputs:
+        outputs.add_tree("web", {"index.html": b"old", "page-02.html": b"old 2", "image/a.jpg": b"a"})
+        outputs.commit()
+    # a build that fails after staging its web/ (a later write failed): the old folder stays whole
+    with pytest.raises(RuntimeError):
+        with OutputSet(tmp_path) as outputs:
+            outputs.add_tree("web", {"index.html": b"new"})
+            raise RuntimeError("the disk filled up")
+    assert (tmp_path / "web" / "index.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]          # no temporary folder left
+    # a path that would leave the folder is refused, and nothing is staged
+    for bad in ("../escape.html", "/abs.html", "a/../../b", "a//b"):
+        with OutputSet(tmp_path) as outputs, pytest.raises(OutputError):
+            outputs.add_tree("web", {bad: b"x"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]
+    # a successful build replaces the folder: a page the new edition no longer has is gone
+    with OutputSet(tmp_path) as outputs:
+        outputs.add_tree("web", {"index.html": b"new"})
+        outputs.commit()
+    assert sorted(p.name for p in (tmp_path / "web").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]
