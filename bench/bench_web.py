@@ -1,11 +1,12 @@
 """Benchmark of the web edition: what `--web` adds to a cold build, and what `layout site` takes.
 
 Takes: --manifest PATH (default: the broadsheet sample), --repeat N (default 3).
-Returns: prints, for N rounds, the wall time of a cold `layout build` from the shell without and
-with `--web` (each a fresh process with an empty cache folder, so fonts are converted and photos
-separated every time; the two alternate which goes first, since this machine's speed changes from
-minute to minute), the medians and their difference, the size of web/, then the time of
-`layout site` over a site holding that edition and the size of its search index.
+Returns: prints, for N rounds, the wall and processor time of a cold `layout build` from the
+shell without and with `--web` (each a fresh process with an empty cache folder, so fonts are
+converted and photos separated every time; the two alternate which goes first, since this
+machine's speed changes from minute to minute), the medians and their difference, the size of
+web/, then the time of `layout site` over a site holding that edition and the size of its
+search index.
 Run with `python bench/bench_web.py` (about a minute for 3 rounds of the broadsheet).
 """
 from __future__ import annotations
@@ -23,18 +24,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2026-11-28-broadsheet" / "issue.yaml"
 
 
-def timed(argv: list[str], env: dict) -> float:
-    """Seconds `python -m layout ARGV` took, end to end; exits if it failed."""
+def timed(argv: list[str], env: dict) -> tuple[float, float]:
+    """(wall seconds, processor seconds of the process and its workers) of `python -m layout ARGV`,
+    end to end; exits if it failed. Processor time says more than wall time on a busy machine."""
+    before = os.times()
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "layout", *argv], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, env=env, cwd=ROOT)
     took = time.perf_counter() - start
+    after = os.times()
     if proc.returncode != 0:
         raise SystemExit(f"layout {' '.join(argv)} failed:\n{proc.stderr.decode(errors='replace')[-2000:]}")
-    return took
+    return took, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
-def cold_build(manifest: Path, out: Path, web: bool) -> float:
+def cold_build(manifest: Path, out: Path, web: bool) -> tuple[float, float]:
     """A cold build (fresh process, empty cache folder) into `out`, with or without the web edition."""
     with tempfile.TemporaryDirectory(prefix="layout-bench-cache-") as cache:
         env = {**os.environ, "XDG_CACHE_HOME": cache}
@@ -58,20 +62,26 @@ def main(argv: list[str] | None = None) -> int:
             order = (False, True) if n % 2 == 0 else (True, False)
             for web in order:
                 out = site / args.manifest.parent.name if web else Path(tmp) / f"plain{n}"
-                took = cold_build(args.manifest, out, web)
-                (with_web if web else without).append(took)
-                print(f"round {n + 1}: {'with' if web else 'without'} web/: {took:.2f} s", flush=True)
+                took, cpu = cold_build(args.manifest, out, web)
+                (with_web if web else without).append((took, cpu))
+                print(f"round {n + 1}: {'with' if web else 'without'} web/: {took:.2f} s ({cpu:.2f} s processor)",
+                      flush=True)
         files, size = folder_size(site / args.manifest.parent.name / "web")
-        env = dict(os.environ)
-        site_times = [timed(["site", str(site), "--base-url", "https://epaper.example.org/"], env) for _ in range(3)]
-        index = (site / "search-index.js").stat().st_size
-    a, b = statistics.median(without), statistics.median(with_web)
-    print(f"\n{args.manifest}: cold `layout build`, median of {args.repeat}")
-    print(f"  without web/  {a:.2f} s  ({min(without):.2f}-{max(without):.2f})")
-    print(f"  with web/     {b:.2f} s  ({min(with_web):.2f}-{max(with_web):.2f})")
-    print(f"  web/ adds     {b - a:+.2f} s  ({files} files, {size / 1e6:.1f} MB)")
+        site_times = [timed(["site", str(site), "--base-url", "https://epaper.example.org/"], dict(os.environ))[0]
+                      for _ in range(3)]
+        index_files, index_size = folder_size(site / "search")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\n{args.manifest}: cold `layout build` from the shell, median of {args.repeat} "
+          f"(load average {load:.1f} at the end, on {os.cpu_count()} cores)")
+    for name, runs in (("without web/", without), ("with web/", with_web)):
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(f"  {name:13} {statistics.median(walls):5.2f} s ({min(walls):.2f}-{max(walls):.2f}), "
+              f"processor {statistics.median(cpus):.2f} s")
+    wall = statistics.median(w for w, _ in with_web) - statistics.median(w for w, _ in without)
+    cpu = statistics.median(c for _, c in with_web) - statistics.median(c for _, c in without)
+    print(f"  web/ adds     {wall:+.2f} s, processor {cpu:+.2f} s  ({files} files, {size / 1e6:.1f} MB)")
     print(f"`layout site` over that site: {statistics.median(site_times):.2f} s (median of 3, a fresh process "
-          f"each); search-index.js {index / 1024:.0f} KB")
+          f"each); search index {index_files} parts, {index_size / 1024:.0f} KB")
     return 0
 
 

@@ -98,7 +98,7 @@ def _json(data) -> str:
 
 def index_files(index: dict) -> dict[str, bytes]:
     """The index as search-index.js and its parts under search/ (see the module docstring)."""
-    size = len(_json(index["terms"]).encode("utf-8"))
+    size = sum(len(term.encode("utf-8")) + 5 + len(",".join(map(str, docs))) for term, docs in index["terms"].items())
     shards = 1
     while size / shards > SHARD_BYTES:
         shards *= 2
