@@ -251,3 +251,16 @@ def test_traditional_wording_for_taiwan_editions(tmp_path):
     doc = html.fromstring((tmp_path / "search.html").read_bytes())
     assert doc.get("lang") == "zh-TW"
     assert doc.findtext(".//h1") == "搜尋"
+
+
+def test_folders_named_in_chinese_are_linked_percent_encoded(tmp_path):
+    write_edition(tmp_path, "新区时报/2026-12-02", "新区时报", "2026-12-02", 1026, [("冬至 习俗", 1, "")])
+    assert run_site(tmp_path, "--base-url", BASE) == 0
+    from urllib.parse import unquote
+
+    doc = html.fromstring((tmp_path / "index.html").read_bytes())
+    href = doc.xpath('//p[@class="edition-title"]/a/@href')[0]
+    assert href == "%E6%96%B0%E5%8C%BA%E6%97%B6%E6%8A%A5/2026-12-02/web/index.html"
+    assert (tmp_path / unquote(href)).parent.is_dir()
+    locs = [u.text for u in etree.fromstring((tmp_path / "sitemap.xml").read_bytes()).iter(f"{SITEMAP}loc")]
+    assert BASE + "%E6%96%B0%E5%8C%BA%E6%97%B6%E6%8A%A5/2026-12-02/web/article/01.html" in locs
