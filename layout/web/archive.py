@@ -32,8 +32,9 @@ from layout.model import WEEKDAYS
 from layout.util import write_atomic
 from layout.web.archive_html import clean_text, esc, page_html, words_for
 
-#: The summary a web edition writes beside its pages (layout/web/).
+#: The summary a web edition writes beside its pages (layout/web/edition.py, `summary`), and its format.
 SUMMARY_NAME = "edition.json"
+FORMAT = "layout-web-edition/1"
 #: Headlines of an edition's first page shown under it in the date index.
 LEAD_HEADLINES = 4
 ASSETS = ("archive.css", "search.js")
@@ -125,6 +126,9 @@ def read_summary(path: Path, site_dir: Path) -> ArchivedEdition:
         raise SummaryProblem(f"cannot be read: {exc}") from None
     if not isinstance(data, dict):
         raise SummaryProblem("should be a JSON object")
+    if data.get("format") != FORMAT:
+        raise SummaryProblem(f"is not a web edition summary of this version ('format' is {data.get('format')!r}, "
+                             f"not {FORMAT!r})"[:300])
     web_dir = path.parent
     try:
         date = dt.date.fromisoformat(_text(data, "date", required=True))
@@ -142,10 +146,10 @@ def read_summary(path: Path, site_dir: Path) -> ArchivedEdition:
         pages.append((page["number"], labels[page["number"]], _site_url(site_dir, web_dir, _text(page, "url", True))))
     articles = []
     for art in articles_raw:
-        first = art.get("pages", [None])[0] if isinstance(art, dict) and isinstance(art.get("pages"), list) \
-            and art["pages"] else (art.get("page") if isinstance(art, dict) else None)
-        if not isinstance(first, int) or isinstance(first, bool):
-            raise SummaryProblem(f"an article should be an object with its 'pages': {art!r}"[:200])
+        on = art.get("pages") if isinstance(art, dict) else None
+        if not isinstance(on, list) or not on or not all(isinstance(n, int) and not isinstance(n, bool) for n in on):
+            raise SummaryProblem(f"an article should be an object with its 'pages' numbers: {art!r}"[:200])
+        first = on[0]
         articles.append(ArchivedArticle(
             url=_site_url(site_dir, web_dir, _text(art, "url", True)), headline=_text(art, "headline", True),
             kicker=_text(art, "kicker"), subtitle=_text(art, "subhead"), byline=_text(art, "byline"),
@@ -168,8 +172,8 @@ def read_editions(site_dir: Path, report: Report) -> list[ArchivedEdition]:
             edition = read_summary(path, site_dir)
         except SummaryProblem as exc:
             report.error("site-edition-unreadable", f"edition summary {exc}", Source(shown, exc.line, exc.col),
-                         "build the edition again into the site (layout build ISSUE.yaml -o FOLDER), then run "
-                         "layout site again")
+                         "build the edition again into the site (layout build ISSUE.yaml --web -o FOLDER), "
+                         "then run layout site again")
             continue
         key = (edition.paper, edition.date)
         if key in editions:
