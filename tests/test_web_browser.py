@@ -119,6 +119,14 @@ def search_for(page, query: str) -> None:
     page.wait_for_selector("#search-status:not(:empty)")
 
 
+def test_archive_pages_fit_a_phone_screen(page, site, summary):
+    for name in ("index.html", "search.html"):
+        open_file(page, site / name, PHONE)
+        if name == "search.html":
+            search_for(page, summary["articles"][0]["headline"][:2])
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], name
+
+
 def _serious(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
