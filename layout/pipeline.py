@@ -211,6 +211,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         measured: dict[str, float] = {}   # each photo's ink as separation measured it: preflight need not decode it again
         files = [(f"{edition.stem}.pdf",
                   render_pdf(edition.frames, edition.title, marks=options.marks, measured=measured, **meta))]
+        web_images = _start_web_images(edition, files[0][1]) if options.web else None   # beside the page PDFs
         if options.split:  # one PDF per page, named by its page number: plants plate page by page
             files += [(f"{edition.stem}-p{f.number:02d}.pdf",
                        render_pdf((f,), f"{edition.title} 第{f.number}版", marks=options.marks, **meta))
@@ -224,7 +225,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
-            web_written = disk.submit(_write_web, edition, outputs, web_files) if options.web else None
+            web_written = disk.submit(_write_web, edition, outputs, web_files, web_images, report) if web_images else None
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
@@ -259,14 +260,28 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
 WEB_FOLDER = "web"
 
 
-def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes]]) -> None:
-    """The web edition (layout/web/) from the print PDF and the page PDFs (`pdfs`: the edition's
-    PDF first, then one per page in page order), staged in `outputs` as the folder WEB_FOLDER."""
+def _start_web_images(edition: Edition, pdf: bytes):
+    """The web edition's page images and photos (`web.site.site_images`), started on a thread of
+    their own now: they need only the print PDF, and are made while the page PDFs are drawn."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from layout.web.site import site_images
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="web-images")
+    job = pool.submit(site_images, edition, pdf)
+    pool.shutdown(wait=False)
+    return job
+
+
+def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes]], images, report: Report) -> None:
+    """The web edition (layout/web/) from its images (`_start_web_images`) and the page PDFs
+    (`pdfs`: the edition's PDF first, then one per page in page order), staged in `outputs` as the
+    folder WEB_FOLDER."""
     from layout.web.site import site_files
 
     t = time.perf_counter()
     pages = {f.number: data for f, (_name, data) in zip(edition.frames, pdfs[1:])}
-    outputs.add_tree(WEB_FOLDER, site_files(edition, pdfs[0][1], pages))
+    outputs.add_tree(WEB_FOLDER, site_files(edition, images.result(), pages, report))
     edition.timings["web"] = time.perf_counter() - t
 
 

@@ -87,20 +87,24 @@ def discard(tmp: str | Path) -> None:
 TEMPORARY_NAME_EXTRA = len(f"..{_HOST}.-.tmp") + 8 + 10
 
 
-def _sweep(path: Path) -> None:
-    """Remove the temporary files an earlier, killed write of `path` left behind on this machine
-    (named .<name>.<host>.<pid>-….tmp; only those whose process no longer runs)."""
+def stale_temporaries(path: Path) -> list[Path]:
+    """The temporary files (or folders) an earlier, killed write of `path` left beside it on this
+    machine: named .<name>.<host>.<pid>-….tmp, whose process no longer runs."""
+    path = Path(path)
     head = f".{path.name}.{_HOST}."
     try:
         names = [n for n in os.listdir(path.parent) if n.startswith(head) and n.endswith(".tmp")]
     except OSError:
-        return
-    for name in names:
-        pid = name[len(head):].split("-", 1)[0]
-        if not pid.isdigit() or running(int(pid)):
-            continue
+        return []
+    pids = [name[len(head):].split("-", 1)[0] for name in names]
+    return [path.parent / name for name, pid in zip(names, pids) if pid.isdigit() and not running(int(pid))]
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files an earlier, killed write of `path` left behind (`stale_temporaries`)."""
+    for stale in stale_temporaries(path):
         try:
-            os.unlink(path.parent / name)
+            os.unlink(stale)
         except OSError:
             pass
 

@@ -11,6 +11,7 @@ command line for the byte comparison.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -180,8 +181,14 @@ def test_page_images_show_the_page_with_its_photos_where_they_print(built):
     for frame in b.edition.frames:
         with Image.open(b.web / "image" / f"page-{frame.number:02d}.jpg") as page, \
                 Image.open(b.web / "image" / f"page-{frame.number:02d}-small.jpg") as small:
-            assert page.height == 1200 and abs(page.width / page.height - frame.width / frame.height) < 0.01
-            assert small.size == (-(-page.width // 2), 600)
+            assert abs(page.height - 1200) <= 1 and abs(page.width / page.height - frame.width / frame.height) < 0.01
+            assert small.size == (-(-page.width // 2), -(-page.height // 2))
+            view = _parse(b.web / f"page-{frame.number:02d}.html").xpath("//div[@class='sheet']/img")[0]
+            assert (int(view.get("width")), int(view.get("height"))) == page.size
+            assert view.get("srcset").split(", ")[0].split() == [f"image/page-{frame.number:02d}-small.jpg",
+                                                                  f"{small.width}w"]
+            thumb = _parse(b.web / "index.html").xpath(f"//a[@href='page-{frame.number:02d}.html']/img")[0]
+            assert (int(thumb.get("width")), int(thumb.get("height"))) == small.size
             scale = page.height / frame.height
             for item in frame.items:
                 if isinstance(item, Photo) and item.w * scale > 40 and item.x >= 0 and item.y >= 0:
@@ -298,6 +305,8 @@ def test_nothing_is_fetched_from_outside_and_every_link_resolves(built, key):
             continue
         doc = _parse(path)
         assert not doc.xpath("//script | //style | //*[@style] | //iframe | //object | //base")
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), path
         csp = doc.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         for node in doc.iter():
@@ -380,3 +389,70 @@ def test_a_web_folder_is_replaced_whole_or_not_at_all(tmp_path):
         outputs.commit()
     assert sorted(p.name for p in (tmp_path / "web").iterdir()) == ["index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]
+
+
+def test_a_killed_builds_temporary_web_folder_is_swept_up(tmp_path):
+    import subprocess
+    import sys
+
+    from layout.util import temporary_prefix
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    mine = temporary_prefix(tmp_path / "web")
+    left = tmp_path / (mine.replace(f".{os.getpid()}-", f".{gone}-") + "killed.tmp")   # another process, ended
+    (left / "image").mkdir(parents=True)
+    (left / "image" / "page-01.jpg").write_bytes(b"half")
+    running = tmp_path / (mine + "busy.tmp")                 # this process: a build still going, kept
+    running.mkdir()
+    with OutputSet(tmp_path) as outputs:
+        outputs.add_tree("web", {"index.html": b"new"})
+        outputs.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["web", running.name])
+
+
+def _luminance(colour: str) -> float:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_text_colours_pass_wcag_aa_on_every_background():
+    from layout.web.site import stylesheet
+
+    css = stylesheet().decode("utf-8")
+    colours = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-fA-F]{3,6});", css))
+    assert {"text", "muted", "link", "red", "paper", "tint"} <= set(colours)
+    for fg in ("text", "muted", "link", "red"):
+        for bg in ("paper", "tint"):
+            a, b = sorted((_luminance(colours[fg]), _luminance(colours[bg])), reverse=True)
+            assert (a + 0.05) / (b + 0.05) >= 4.5, (fg, bg)
+    # no colour outside the palette sets text (a literal colour would escape this check)
+    body = css.split("@media print")[0]
+    assert not re.search(r"(?<![-\w])color:\s*#", body)
+
+
+def test_a_photo_without_alt_text_or_caption_is_a_located_warning(tmp_path, capsys):
+    import shutil
+
+    from conftest import ROOT
+
+    folder = tmp_path / "ed"
+    (folder / "images").mkdir(parents=True)
+    shutil.copy(ROOT / "issues" / "2026-11-27" / "images" / "market.jpg", folder / "images" / "market.jpg")
+    manifest = tiny_edition(folder, "      - {article: a, columns: [1, 5]}", """  a:
+    headline: 早市开张
+    body: 清晨六点，早市的摊位陆续开张，市民提着菜篮前来选购。
+    photos:
+      - file: images/market.jpg
+        columns: 3
+""")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web", "--json"]) == 0
+    found = [d for d in json.loads(capsys.readouterr().out) if d["code"] == "web-no-alt"]
+    line = manifest.read_text(encoding="utf-8").splitlines().index("      - file: images/market.jpg") + 1
+    assert len(found) == 1 and found[0]["source"]["line"] == line and found[0]["source"]["file"] == str(manifest)
+    img = _parse(next((tmp_path / "out" / "web" / "article").glob("*.html"))).xpath("//figure/img")[0]
+    assert img.get("alt") == ""

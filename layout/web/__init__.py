@@ -1,7 +1,7 @@
 """The web edition (数字报): a static e-paper site of one edition, built from the same layout.
 
 `layout build ISSUE.yaml --web` writes it into `web/` beside the PDF and EPUB
-(`pipeline.build` with `BuildOptions(web=True)`; `site.site_files` makes the files, and
+(`pipeline.build` with `BuildOptions(web=True)`; `site.site_images` and `site.site_files` make the files, and
 `outputs.OutputSet.add_tree` writes them all or none). Static files only: no server, no script,
 no request outside the folder; it works from file:// and from any static host.
 

@@ -30,6 +30,7 @@ class Hotspot:
     article: int          # index into WebEdition.articles
     kind: str             # story | continuation | picture
     box: tuple[float, float, float, float]
+    id: str               # the region link's id: the article's key (a second region of it on the page: key-2)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ class WebEdition:
         return out
 
 
+def small_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The small page image's size for a desktop one of `size` (`Image.reduce` rounds up)."""
+    return -(-size[0] // SMALL_FACTOR), -(-size[1] // SMALL_FACTOR)
+
+
 def page_url(number: int) -> str:
     return f"page-{number:02d}.html"
 
@@ -166,7 +172,9 @@ def web_edition(edition) -> WebEdition:
             if n is None:
                 continue
             used.add(n)
-            spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame)))
+            before = sum(spot.article == n for spot in spots)
+            key = arts[n].key + (f"-{before + 1}" if before else "")
+            spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), key))
         width, height = (frame.width, frame.height) if frame else edition.style.trim
         pages.append(WebPage(spec.number, spec.section, tuple(spots), width, height))
     info = issue.info

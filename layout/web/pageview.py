@@ -11,7 +11,7 @@ no inline style). `front(web, sizes)` is index.html: every page's small image an
 """
 from __future__ import annotations
 
-from layout.web.edition import WebEdition, WebPage
+from layout.web.edition import WebEdition, WebPage, small_size
 from layout.web.markup import document, el, footer, hidden, masthead, section_menu, to_bytes
 
 
@@ -36,12 +36,12 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
     el(main, "h1", page.label)
     sheet = el(main, "div", class_="sheet")
     w, h = size
-    el(sheet, "img", src=page.image, srcset=f"{page.small_image} {w // 2}w, {page.image} {w}w",
+    el(sheet, "img", src=page.image, srcset=f"{page.small_image} {small_size((w, h))[0]}w, {page.image} {w}w",
        sizes=f"(max-width: {w}px) 100vw, {w}px", width=w, height=h,
        alt=f"{page.label}版面图（本版稿件见版面图下的列表）")
     for spot in page.hotspots:
         art = web.articles[spot.article]
-        link = el(sheet, "a", href=art.url, class_="region", id=art.key)
+        link = el(sheet, "a", href=art.url, class_="region", id=spot.id)
         hidden(link, _story_label(spot.kind, art, page, web))
     listing = el(main, "section", class_="stories", aria_labelledby="stories-title")
     el(listing, "h2", "本版稿件", id="stories-title")
@@ -64,12 +64,12 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
     return to_bytes(html)
 
 
-def page_css(page: WebPage, size: tuple[int, int], web: WebEdition) -> bytes:
+def page_css(page: WebPage, size: tuple[int, int]) -> bytes:
     """The page view's own stylesheet: the sheet's width and each region's place, in percent."""
     rules = [f".sheet {{ max-width: {size[0]}px; }}"]
     for spot in page.hotspots:
         left, top, width, height = spot.box
-        rules.append(f"#{web.articles[spot.article].key} {{ left: {left:g}%; top: {top:g}%; "
+        rules.append(f"#{spot.id} {{ left: {left:g}%; top: {top:g}%; "
                      f"width: {width:g}%; height: {height:g}%; }}")
     return ("\n".join(rules) + "\n").encode("utf-8")
 
@@ -85,9 +85,9 @@ def front(web: WebEdition, sizes: dict[int, tuple[int, int]]) -> bytes:
     ol = el(main, "ol", class_="pages")
     for page in web.pages:
         li = el(ol, "li")
-        w, h = sizes[page.number]
         link = el(li, "a", href=page.url, class_="thumb")
-        el(link, "img", src=page.small_image, width=w // 2, height=h // 2, alt="")
+        sw, sh = small_size(sizes[page.number])
+        el(link, "img", src=page.small_image, width=sw, height=sh, alt="")
         el(link, "span", page.label, class_="label")
         stories = el(li, "ul")
         for kind, art in web.on_page(page.number):
