@@ -264,3 +264,12 @@ def test_folders_named_in_chinese_are_linked_percent_encoded(tmp_path):
     assert (tmp_path / unquote(href)).parent.is_dir()
     locs = [u.text for u in etree.fromstring((tmp_path / "sitemap.xml").read_bytes()).iter(f"{SITEMAP}loc")]
     assert BASE + "%E6%96%B0%E5%8C%BA%E6%97%B6%E6%8A%A5/2026-12-02/web/article/01.html" in locs
+
+
+def test_an_editions_own_web_folder_is_not_made_a_site(site, capsys):
+    web = site / "2026-12-01" / "web"
+    (web / "index.html").write_text("the edition's front", encoding="utf-8")
+    assert run_site(web) == 1
+    assert "site-is-an-edition" in capsys.readouterr().err
+    assert (web / "index.html").read_text(encoding="utf-8") == "the edition's front"
+    assert not (web / "search.html").exists()

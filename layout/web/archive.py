@@ -238,6 +238,11 @@ def build_site(site_dir: Path, report: Report, base_url: str = "", title: str = 
     from layout.web import search, syndication
 
     site_dir = Path(site_dir)
+    if (site_dir / SUMMARY_NAME).is_file():
+        report.error("site-is-an-edition", f"{site_dir} is an edition's web/ folder: the archive's index.html "
+                     "would replace the edition's own", Source(str(site_dir / SUMMARY_NAME)),
+                     f"give the folder the editions are built into: layout site {site_dir.resolve().parent.parent}")
+        return []
     editions = read_editions(site_dir, report)
     if not editions:
         report.error("site-empty", f"no built edition with a web edition in {site_dir}", Source(str(site_dir)),
