@@ -189,6 +189,18 @@ def test_every_link_of_the_archive_leads_to_a_file(site, summary):
     assert missing == []
 
 
+def test_a_missing_part_of_the_index_is_said(page, site, summary, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("web"))
+    for part in (copy / "search").glob("terms-*.js"):
+        part.unlink()
+    open_file(page, copy / "search.html")
+    search_for(page, summary["articles"][0]["headline"][:2])
+    status = page.locator("#search-status")
+    assert status.inner_text() == status.get_attribute("data-failed")
+    assert page.locator("#search-results li").count() == 0
+
+
 def _han_runs(text: str) -> list[str]:
     import re
 

@@ -19,11 +19,12 @@
 
   window.layoutSearchPart = function (name, data) {
     parts[name] = data;
-    (waiting[name] || []).forEach(function (done) { done(); });
+    (waiting[name] || []).forEach(function (callbacks) { callbacks.done(); });
     delete waiting[name];
   };
 
-  /* Calls `done` once every named part is loaded (each script added to the page once). */
+  /* Calls `done` once every named part is loaded (each script added to the page once), or
+     `failed` if one cannot be. */
   function load(names, done, failed) {
     var missing = names.filter(function (name) { return !(name in parts); });
     var left = missing.length;
@@ -33,18 +34,22 @@
     }
     missing.forEach(function (name) {
       var first = !(name in waiting);
-      (waiting[name] = waiting[name] || []).push(function () {
-        if (--left === 0) {
-          done();
-        }
+      (waiting[name] = waiting[name] || []).push({
+        done: function () {
+          if (--left === 0) {
+            done();
+          }
+        },
+        failed: failed
       });
       if (first) {
         var script = document.createElement("script");
         script.src = "search/" + name + ".js";
         script.onerror = function () {
+          var callbacks = waiting[name] || [];
           delete waiting[name];
           document.head.removeChild(script);
-          failed();
+          callbacks.forEach(function (c) { c.failed(); });
         };
         document.head.appendChild(script);
       }
