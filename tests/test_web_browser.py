@@ -178,13 +178,14 @@ def test_every_link_of_the_archive_leads_to_a_file(site, summary):
     links = []
     for name in ("index.html", "search.html"):
         doc = html.fromstring((site / name).read_bytes())
-        links += [el.get("href") or el.get("src") for el in doc.xpath("//a[@href] | //link[@href] | //script[@src]")]
+        links += [el.get("href") or el.get("src") for el in doc.xpath("//a[@href] | //link[@href] | //script[@src] | //img")]
     feed = etree.fromstring((site / "feed.xml").read_bytes())
     links += [el.get("href") for el in feed.iter("{http://www.w3.org/2005/Atom}link")]
     for part in sorted((site / "search").glob("docs-*.js")):
         text = part.read_text(encoding="utf-8")
         links += [d["url"] for d in json.loads(text[text.index("[") : text.rindex("]") + 1])]
     assert len([u for u in links if "/article/" in u]) >= len(summary["articles"])
+    assert any(u.endswith("/web/" + summary["pages"][0]["small_image"]) for u in links)   # the front page's image
     missing = [u for u in links if not (site / unquote(urlsplit(u).path)).is_file()]
     assert missing == []
 

@@ -6,7 +6,7 @@ edition's summary (`web/edition.json`, written by the web edition) anywhere belo
 root and (re)writes the root files from the summaries alone, in milliseconds, without
 building any edition again:
 
-  index.html          the editions by month, newest first, each with its front-page headlines
+  index.html          the editions by month, newest first, each with its front page's image and headlines
   search.html         client-side search over every article (layout/web/search.py)
   search-index.js     the search index's shape, and its parts in search/ (scripts: work from file://)
   feed.xml            Atom 1.0, one entry per edition (the newest FEED_EDITIONS)
@@ -64,6 +64,7 @@ class ArchivedEdition:
     pages: tuple[tuple[int, str, str], ...]     # (number, label 第01版：要闻, url)
     articles: tuple[ArchivedArticle, ...]
     summary: Path
+    front: tuple[str, int, int] | None = None   # the first page's small image: (url, width, height)
 
     @property
     def label(self) -> str:
@@ -155,10 +156,25 @@ def read_summary(path: Path, site_dir: Path) -> ArchivedEdition:
             kicker=_text(art, "kicker"), subtitle=_text(art, "subhead"), byline=_text(art, "byline"),
             page=first, page_label=labels.get(first, f"第{first:02d}版"), text=_text(art, "text")))
     entry = _text(data, "index") or (pages_raw[0].get("url", "") if pages_raw else "")
+    front = _front_image(site_dir, web_dir, _text(pages_raw[0], "small_image")) if pages_raw else None
     return ArchivedEdition(
         paper=_text(data, "paper", True), date=date, number=_text(data, "number"), lang=_text(data, "lang") or "zh-CN",
         url=_site_url(site_dir, web_dir, entry or "index.html"), pages=tuple(pages), articles=tuple(articles),
-        summary=path)
+        summary=path, front=front)
+
+
+def _front_image(site_dir: Path, web_dir: Path, href: str) -> tuple[str, int, int] | None:
+    """The first page's small image as (site URL, width, height), None when there is none that reads."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not href:
+        return None
+    url = _site_url(site_dir, web_dir, href)
+    try:
+        with Image.open(web_dir / href) as im:
+            return url, im.width, im.height
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
 
 
 def read_editions(site_dir: Path, report: Report) -> list[ArchivedEdition]:
@@ -213,8 +229,10 @@ def date_index(editions: list[ArchivedEdition], words: dict, title: str, lang: s
             issue = f" {words['issue'].format(n=e.number)}" if e.number else ""
             leads = [a for a in e.articles if a.page == (e.pages[0][0] if e.pages else 1)][:LEAD_HEADLINES]
             lead_items = "".join(f'<li><a href="{esc(a.url)}">{esc(a.headline)}</a></li>' for a in leads)
+            thumb = (f'<img class="front" src="{esc(e.front[0])}" width="{e.front[1]}" height="{e.front[2]}" '
+                     'alt="" loading="lazy">' if e.front else "")
             parts.append(
-                f'<li class="edition"><p class="edition-title"><a href="{esc(e.url)}">'
+                f'<li class="edition"><p class="edition-title"><a href="{esc(e.url)}">{thumb}'
                 f'<time datetime="{e.date.isoformat()}">{esc(day)}</time> {esc(e.paper)}{esc(issue)}</a>'
                 f' <span class="meta">{esc(words["pages"].format(n=len(e.pages)))}</span></p>\n'
                 + (f'<ul class="leads">{lead_items}</ul>\n' if leads else "")
