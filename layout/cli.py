@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=_port, default=8765, help="port for --serve (default 8765; 0 = any free port)")
     s = sub.add_parser("site", help="(re)write an archive's root (date index, Atom feed, sitemap, search) "
                                     "from the editions built into it")
-    s.add_argument("site_dir", help="the site folder: editions built into it with layout build ... -o SITE_DIR")
+    s.add_argument("site_dir", help="the site folder: editions built into it with layout build ... --web -o SITE_DIR")
     s.add_argument("--base-url", default="", help="the address the site is published at (https://…/): "
                                                   "absolute links in the feed, and the sitemap")
     s.add_argument("--title", default="", help="the site's name (default: the papers' names and 数字报)")
