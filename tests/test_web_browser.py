@@ -183,7 +183,8 @@ def test_every_link_of_the_archive_leads_to_a_file(site, summary):
     links = []
     for name in ("index.html", "search.html"):
         doc = html.fromstring((site / name).read_bytes())
-        links += [el.get("href") or el.get("src") for el in doc.xpath("//a[@href] | //link[@href] | //script[@src] | //img")]
+        links += [el.get("href") or el.get("src")
+                  for el in doc.xpath("//a[@href] | //link[@href] | //script[@src] | //img")]
     feed = etree.fromstring((site / "feed.xml").read_bytes())
     links += [el.get("href") for el in feed.iter("{http://www.w3.org/2005/Atom}link")]
     for part in sorted((site / "search").glob("docs-*.js")):

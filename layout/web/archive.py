@@ -143,7 +143,8 @@ def read_summary(path: Path, site_dir: Path) -> ArchivedEdition:
         if not isinstance(page, dict) or not isinstance(page.get("number"), int):
             raise SummaryProblem(f"a page should be an object with a 'number': {page!r}"[:200])
         section = _text(page, "section")
-        labels[page["number"]] = _text(page, "label") or f"第{page['number']:02d}版" + (f"：{section}" if section else "")
+        labels[page["number"]] = (_text(page, "label")
+                                  or f"第{page['number']:02d}版" + (f"：{section}" if section else ""))
         pages.append((page["number"], labels[page["number"]], _site_url(site_dir, web_dir, _text(page, "url", True))))
     articles = []
     for art in articles_raw:

@@ -112,7 +112,8 @@ def index_files(index: dict) -> dict[str, bytes]:
     for n, part in enumerate(parts):
         files[f"search/terms-{n:03d}.js"] = f'{PART_CALL}("terms-{n:03d}", {_json(part)});\n'
     for n in range(chunks):
-        files[f"search/docs-{n:03d}.js"] = f'{PART_CALL}("docs-{n:03d}", {_json(docs[n * DOC_CHUNK:(n + 1) * DOC_CHUNK])});\n'
+        chunk = docs[n * DOC_CHUNK:(n + 1) * DOC_CHUNK]
+        files[f"search/docs-{n:03d}.js"] = f'{PART_CALL}("docs-{n:03d}", {_json(chunk)});\n'
     return {name: text.encode("utf-8") for name, text in files.items()}
 
 
