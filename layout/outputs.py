@@ -21,6 +21,7 @@ import errno
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -264,10 +265,29 @@ def _discard_any(tmp: str) -> None:
         discard(tmp)
 
 
+def _exchange(a: str, b: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE); False where the system,
+    its C library or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):   # glibc before 2.28, or not glibc
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
 def _replace_folder(tmp: str, target: Path) -> None:
-    """Put the folder `tmp` at `target`: an old folder (or file) there is first renamed to a hidden
-    temporary name, then removed once the new one is in place. Between the two renames `target`
-    is missing for an instant; it is never half written."""
+    """Put the folder `tmp` at `target`. An old folder there is swapped with the new one in one
+    step where the system can (Linux), so a reader sees the old site or the new one, then removed.
+    Elsewhere (or over a file) the old one is first renamed to a hidden temporary name and removed
+    once the new one is in place: `target` is then missing for an instant, never half written."""
+    if os.path.isdir(target) and not os.path.islink(target) and _exchange(tmp, target):
+        _discard_any(tmp)        # it holds the old folder now
+        return
     old = None
     if os.path.lexists(target):
         old = tempfile.mkdtemp(prefix=temporary_prefix(target), suffix=".old.tmp", dir=os.path.dirname(tmp))

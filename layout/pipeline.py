@@ -157,11 +157,12 @@ class BuildOptions:
     pdf: bool = True
     epub: bool = True
     split: bool = False
-    web: bool = False
     marks: bool = False
     embed_fonts: bool = False
     #: the EPUB in a worker process while this one draws and checks the PDF (`start_workers`)
     parallel: bool = False
+    #: the web edition, in the folder WEB_FOLDER (layout/web/)
+    web: bool = False
 
 
 def build(edition: Edition, out_dir: Path, report: Report, options: BuildOptions = BuildOptions(),
@@ -225,7 +226,8 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(2, thread_name_prefix="write") as disk:   # the disk works while preflight reads
-            web_written = disk.submit(_write_web, edition, outputs, web_files, web_images, report) if web_images else None
+            web_written = (disk.submit(_write_web, edition, outputs, web_files, web_images, report)
+                           if web_images else None)
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)

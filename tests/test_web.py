@@ -169,6 +169,9 @@ def test_page_views_link_their_neighbours_menu_and_pdf(built):
         assert _target(page_file, pdf.get("href"))[0].is_file()
         img = doc.xpath("//div[@class='sheet']/img")[0]
         assert img.get("alt") and _target(page_file, img.get("src"))[0].is_file()
+        # what the page's ads say is listed for readers who cannot see the page image
+        ads = [pl.photo.alt for pl in page.placements if pl.kind == "ad"]
+        assert [li.text_content() for li in doc.xpath("//section[@class='ads']//li")] == ads
 
 
 def test_page_images_show_the_page_with_its_photos_where_they_print(built):
@@ -237,6 +240,10 @@ def test_every_han_character_of_each_story_is_on_its_article_page(built, key):
         assert not missing, f"{art.id}: {''.join(sorted(missing))}"
     placed = {a for _n, a, _c in _story_placements(b.edition)}
     assert placed <= set(pages)
+    pictures = [pl.photo for p in b.edition.issue.pages for pl in p.placements if pl.kind == "picture"]
+    for photo in pictures:       # standalone pictures (图片新闻): caption, credit and alt on their page
+        missing = _han(photo.caption + photo.credit + photo.alt) - _han(pages[photo.file.stem])
+        assert not missing, f"{photo.file.name}: {''.join(sorted(missing))}"
 
 
 def test_article_page_has_the_story_parts_and_links_back_to_its_regions(built):
@@ -287,7 +294,7 @@ def test_photos_have_alt_text_caption_and_credit(built):
             from PIL import Image
 
             with Image.open(path) as im:
-                assert max(im.size) <= 1280 and (im.width, im.height) == (int(img.get("width")), int(img.get("height")))
+                assert max(im.size) <= 1200 and (im.width, im.height) == (int(img.get("width")), int(img.get("height")))
             assert fig.xpath("string(figcaption)") == photo.caption + photo.credit
             seen += 1
     assert seen
@@ -367,7 +374,12 @@ def test_web_output_is_off_unless_asked_for():
 
 # -- written all together or not at all -------------------------------------------------------------
 
-def test_a_web_folder_is_replaced_whole_or_not_at_all(tmp_path):
+@pytest.mark.parametrize("swap", [True, False], ids=["swapped in one step", "renamed twice"])
+def test_a_web_folder_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, swap):
+    import layout.outputs
+
+    if not swap:      # a system without renameat2's exchange: the old folder renamed away first
+        monkeypatch.setattr(layout.outputs, "_exchange", lambda a, b: False)
     with OutputSet(tmp_path) as outputs:
         outputs.add_tree("web", {"index.html": b"old", "page-02.html": b"old 2", "image/a.jpg": b"a"})
         outputs.commit()
@@ -456,3 +468,73 @@ def test_a_photo_without_alt_text_or_caption_is_a_located_warning(tmp_path, caps
     assert len(found) == 1 and found[0]["source"]["line"] == line and found[0]["source"]["file"] == str(manifest)
     img = _parse(next((tmp_path / "out" / "web" / "article").glob("*.html"))).xpath("//figure/img")[0]
     assert img.get("alt") == ""
+
+
+def test_a_story_jumping_to_an_earlier_page_begins_where_its_head_is(tmp_path):
+    body = "市民服务中心延长办理时间，方便上班族下班后办事。" * 60
+    manifest = tiny_edition(tmp_path / "ed", "      - {article: b, columns: [1, 5]}\n"
+                                             "      - {article: a, continued: true, columns: [1, 5]}",
+                            f"""  a: {{headline: 服务时间延长, body: {body}}}
+  b: {{headline: 早市开张, body: 清晨六点，早市的摊位陆续开张。}}
+""", pages_extra="""  - section: 综合
+    stories:
+      - {article: a, columns: [1, 5], lines: [1, 12], continue_on: 1}
+""")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web"]) in (0, 1)
+    web = tmp_path / "out" / "web"
+    summary = json.loads((web / "edition.json").read_text(encoding="utf-8"))
+    jumped = next(a for a in summary["articles"] if a["id"] == "a")
+    assert jumped["pages"] == [2, 1]                      # begins on page 2, continues on page 1
+    first = next(p for p in summary["pages"] if p["number"] == 1)
+    assert jumped["index"] in first["articles"]
+    regions = {a.text_content(): a for a in _parse(web / "page-01.html").xpath("//a[contains(@class, 'region')]")}
+    assert "服务时间延长（上接第2版）" in regions
+    head = _parse(web / "page-02.html").xpath("//a[contains(@class, 'region')]")
+    assert "服务时间延长" in {a.text_content() for a in head}
+
+
+def test_a_build_that_cannot_write_its_pdf_keeps_the_previous_web_folder(tmp_path, monkeypatch):
+    import errno
+
+    import layout.outputs
+
+    manifest = tiny_edition(tmp_path / "ed", "      - {article: a, columns: [1, 5]}",
+                            "  a: {headline: 早市开张, body: 清晨六点，早市的摊位陆续开张，市民提着菜篮前来选购。}")
+    out = tmp_path / "out"
+    assert main(["build", str(manifest), "-o", str(out), "--pdf", "--web"]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("早市开张", "夜市开张"), encoding="utf-8")
+    real = layout.outputs.write_temporary
+
+    def full_disk(path, data, sync=True):
+        if str(path).endswith(".pdf"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, sync)
+
+    monkeypatch.setattr(layout.outputs, "write_temporary", full_disk)
+    assert main(["build", str(manifest), "-o", str(out), "--pdf", "--web"]) == 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before          # the old PDF and the old web/, whole; no temporary file or folder
+    assert "早市开张" in (out / "web" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_photo_is_reported_and_the_site_still_built(tmp_path):
+    from conftest import ROOT
+
+    folder = tmp_path / "ed"
+    (folder / "images").mkdir(parents=True)
+    good = (ROOT / "issues" / "2026-11-27" / "images" / "market.jpg").read_bytes()
+    (folder / "images" / "cut.jpg").write_bytes(good[:3000])          # a copy that did not finish
+    (folder / "images" / "good.jpg").write_bytes(good)
+    manifest = tiny_edition(folder, "      - {article: a, columns: [1, 5]}", """  a:
+    headline: 早市开张
+    body: 清晨六点，早市的摊位陆续开张，市民提着菜篮前来选购。
+    photos:
+      - {file: images/cut.jpg, columns: 2, alt: 摊位}
+      - {file: images/good.jpg, columns: 2, alt: 菜篮}
+""")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf", "--web"]) == 1   # bad-image
+    page = next((tmp_path / "out" / "web" / "article").glob("*.html"))
+    imgs = _parse(page).xpath("//figure/img")
+    assert [i.get("alt") for i in imgs] == ["菜篮"]
+    assert _target(page, imgs[0].get("src"))[0].is_file()

@@ -15,7 +15,7 @@ article's key: its number in reading order and its id made ASCII, e.g. 02-plenar
     web/article/KEY.html        the article page of a story or standalone picture
     web/image/page-NN.jpg       page NN at 1200 px high (desktop)
     web/image/page-NN-small.jpg page NN at 600 px high (phones, the front)
-    web/image/KEY-K.jpg         the K-th photo of an article (or .png), at most 1280 px
+    web/image/KEY-K.jpg         the K-th photo of an article (or .png), at most 1200 px
     web/pdf/<paper>-<date>-pNN.pdf  page NN's own print PDF (as `--split` makes it, without marks)
     web/web.css                 the stylesheet (layout/web/web.css)
     web/edition.json            the summary below, for an archive of many editions
@@ -30,7 +30,8 @@ edition.json (UTF-8 JSON; `edition.summary`):
      "lang": "zh-CN", "title": "江城日报 2026年11月28日 第8125期", "index": "index.html",
      "pages": [{"number": 1, "section": "要闻", "label": "第01版：要闻", "url": "page-01.html",
                 "image": "image/page-01.jpg", "small_image": "image/page-01-small.jpg",
-                "pdf": "pdf/江城日报-2026-11-28-p01.pdf", "articles": [0, 1, 2]}, ...],
+                "pdf": "pdf/江城日报-2026-11-28-p01.pdf", "articles": [0, 1, 2],
+                "ads": ["the alt text of each advertisement on the page"]}, ...],
      "articles": [{"index": 1, "kind": "story" | "picture", "id": "plenary",
                    "url": "article/02-plenary.html", "pages": [1, 2], "headline": "…",
                    "kicker": "…", "subhead": "…", "dateline": "本报讯 11月27日", "byline": "…",

@@ -55,7 +55,8 @@ def _figure(parent, photo: Photo, src: str, size: tuple[int, int]) -> None:
 
 
 def _printed_on(parent, web: WebEdition, art: WebArticle) -> None:
-    """'见报：第01版：要闻 · 第02版：综合', each linking to its page view with the story's region highlighted."""
+    """'见报：第01版：要闻（转）第02版：综合', each linking to its page view with the story's region
+    highlighted."""
     p = el(parent, "p", "见报：", class_="printed")
     for k, number in enumerate(art.pages):
         page = web.page_of(number)

@@ -5,7 +5,8 @@
 one `Hotspot` per story region printed on it, in percent of the trimmed page), and per story or
 standalone picture a `WebArticle` in print reading order (the EPUB's plan: page by page, each
 page's stories in the order the layout set them; a jumped story is one article printed on
-several pages). Advertisements are part of the page image and get no article. Nothing here
+several pages). Advertisements are part of the page image and get no article; a page lists
+their alt text. Nothing here
 renders or writes anything; `summary(web)` is the edition as plain data (`edition.json`).
 """
 from __future__ import annotations
@@ -53,8 +54,12 @@ class WebPage:
     number: int
     section: str
     hotspots: tuple[Hotspot, ...]
+    #: (kind, article index) of what the page prints, in its reading order (the EPUB plan's)
+    contents: tuple[tuple[str, int], ...]
     width: float                    # the trimmed page, points
     height: float
+    #: what the page's advertisements show and say (their alt text, else 广告): part of the page image only
+    ads: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -100,12 +105,10 @@ class WebEdition:
         return next((p for p in self.pages if p.number == number), None)
 
     def on_page(self, number: int) -> list[tuple[str, WebArticle]]:
-        """(kind, article) for every article printed on page `number`, in the page's reading order."""
-        out: list[tuple[str, WebArticle]] = []
-        for art in self.articles:
-            if number in art.pages:
-                out.append(("continuation" if art.pages[0] != number else art.kind, art))
-        return out
+        """(kind, article) for every article printed on page `number`, in the page's reading order;
+        kind is story, continuation or picture."""
+        page = self.page_of(number)
+        return [(kind, self.articles[n]) for kind, n in page.contents] if page else []
 
 
 def small_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -138,11 +141,10 @@ def percent_box(mark: Mark, frame: PageFrame) -> tuple[float, float, float, floa
             round(100 * max(0.0, x1 - x0) / frame.width, 3), round(100 * max(0.0, y1 - y0) / frame.height, 3))
 
 
-def web_edition(edition) -> WebEdition:
-    """The edition's web parts (see the module docstring)."""
-    issue = edition.issue
-    plan = plan_edition(issue, edition.frames)
-    index_of: dict[int, int] = {}                   # plan document -> web article
+def _articles(plan) -> tuple[list[WebArticle], dict[int, int]]:
+    """The web articles of the EPUB's plan (its documents less the ads), and plan document ->
+    article index."""
+    index_of: dict[int, int] = {}
     arts: list[WebArticle] = []
     for doc in plan.docs:
         if doc.ad:
@@ -150,33 +152,52 @@ def web_edition(edition) -> WebEdition:
         n = len(arts)
         name = slug(doc.article.id) if doc.article else slug(doc.picture.file.stem)
         key = f"s{n + 1:02d}" + (f"-{name}" if name else "")
-        pages = tuple(dict.fromkeys(p.number for p in plan.pages for _k, d, _s in p.items if d == doc.index))
+        # the page it begins on first (a jump may continue on an earlier page), then the rest in page order
+        pages = tuple(dict.fromkeys([doc.page, *(p.number for p in plan.pages for _k, d, _s in p.items
+                                                 if d == doc.index)]))
         arts.append(WebArticle(n, "story" if doc.article else "picture", key, f"article/{key[1:]}.html",
-                               pages or (doc.page,), doc.article, None if doc.article else doc.picture))
+                               pages, doc.article, None if doc.article else doc.picture))
         index_of[doc.index] = n
+    return arts, index_of
+
+
+def _hotspots(frame: PageFrame, arts: list[WebArticle]) -> tuple[Hotspot, ...]:
+    """A link region for each story, continuation and picture region on the page (not the ads)."""
     by_article = {a.article.id: a.index for a in arts if a.article}
+    spots: list[Hotspot] = []
+    for anchor, mark in regions(frame):
+        if anchor.kind in ("story", "continuation"):
+            n = by_article.get(anchor.article)
+        elif anchor.kind == "picture":
+            n = next((a.index for a in arts if a.picture is not None and a.pages[0] == frame.number
+                      and a.picture.file.stem == anchor.article and all(s.article != a.index for s in spots)), None)
+        else:
+            n = None                            # an advertisement: part of the page image only
+        if n is None:
+            continue
+        before = sum(spot.article == n for spot in spots)
+        key = arts[n].key + (f"-{before + 1}" if before else "")
+        spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), key))
+    return tuple(spots)
+
+
+def web_edition(edition) -> WebEdition:
+    """The edition's web parts (see the module docstring)."""
+    issue = edition.issue
+    plan = plan_edition(issue, edition.frames)
+    arts, index_of = _articles(plan)
     frames = {f.number: f for f in edition.frames}
+    entries = {p.number: p for p in plan.pages}
     pages = []
     for spec in issue.pages:
         frame = frames.get(spec.number)
-        spots: list[Hotspot] = []
-        used: set[int] = set()
-        for anchor, mark in regions(frame) if frame else ():
-            if anchor.kind in ("story", "continuation"):
-                n = by_article.get(anchor.article)
-            elif anchor.kind == "picture":
-                n = next((a.index for a in arts if a.picture is not None and a.pages[0] == spec.number
-                          and a.picture.file.stem == anchor.article and a.index not in used), None)
-            else:
-                n = None                            # an advertisement: part of the page image only
-            if n is None:
-                continue
-            used.add(n)
-            before = sum(spot.article == n for spot in spots)
-            key = arts[n].key + (f"-{before + 1}" if before else "")
-            spots.append(Hotspot(n, anchor.kind, percent_box(mark, frame), key))
+        entry = entries.get(spec.number)
+        contents = tuple(dict.fromkeys((kind, index_of[d]) for kind, d, _s in (entry.items if entry else ())
+                                       if d in index_of))
         width, height = (frame.width, frame.height) if frame else edition.style.trim
-        pages.append(WebPage(spec.number, spec.section, tuple(spots), width, height))
+        ads = tuple(d.picture.alt or "广告" for d in plan.docs if d.ad and d.page == spec.number)
+        pages.append(WebPage(spec.number, spec.section, _hotspots(frame, arts) if frame else (), contents,
+                             width, height, ads))
     info = issue.info
     return WebEdition(issue.paper.name, issue.paper.publisher_credit, info.date.isoformat(), info.date_cn,
                       info.weekday, info.number, info.lang, edition.title, edition.stem, tuple(pages), tuple(arts))
@@ -210,7 +231,8 @@ def summary(web: WebEdition) -> dict:
         "index": "index.html",
         "pages": [{"number": p.number, "section": p.section, "label": p.label, "url": p.url,
                    "image": p.image, "small_image": p.small_image, "pdf": web.pdf(p.number),
-                   "articles": [a.index for _kind, a in web.on_page(p.number)]} for p in web.pages],
+                   "articles": [a.index for _kind, a in web.on_page(p.number)], "ads": list(p.ads)}
+                  for p in web.pages],
         "articles": [_article_summary(a) for a in web.articles],
     }
 

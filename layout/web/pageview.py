@@ -4,7 +4,8 @@
 image's pixel size and the page PDF's size in bytes, and returns the page view's HTML bytes:
 the masthead, the 版 menu, the page image with one link per story region drawn over it (named
 by the story's headline, focusable, outlined on hover and focus, and on `:target` when an article
-page links back to it), the page's story list, previous/next page and the page's PDF.
+page links back to it), the page's story list (and what its advertisements say), previous/next
+page and the page's PDF (when there is one: `pdf_size` > 0).
 `page_css(page, size)` is the page's own stylesheet: the regions' positions in percent, so they
 scale with the image (a stylesheet file, not style attributes: the Content-Security-Policy allows
 no inline style). `front(web, sizes)` is index.html: every page's small image and its stories.
@@ -19,7 +20,7 @@ def _kb(size: int) -> str:
     return f"{max(1, round(size / 1024)):,} KB"
 
 
-def _story_label(kind: str, art, page: WebPage, web: WebEdition) -> str:
+def _story_label(kind: str, art) -> str:
     """A story's name in a page's list and on its region: its headline; a jumped story's
     continuation says where it comes from (上接第1版)."""
     if kind == "continuation":
@@ -38,11 +39,11 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
     w, h = size
     el(sheet, "img", src=page.image, srcset=f"{page.small_image} {small_size((w, h))[0]}w, {page.image} {w}w",
        sizes=f"(max-width: {w}px) 100vw, {w}px", width=w, height=h,
-       alt=f"{page.label}版面图（本版稿件见版面图下的列表）")
+       alt=f"{page.label}版面图（本版稿件见“本版稿件”列表）")
     for spot in page.hotspots:
         art = web.articles[spot.article]
         link = el(sheet, "a", href=art.url, class_="region", id=spot.id)
-        hidden(link, _story_label(spot.kind, art, page, web))
+        hidden(link, _story_label(spot.kind, art))
     listing = el(main, "section", class_="stories", aria_labelledby="stories-title")
     el(listing, "h2", "本版稿件", id="stories-title")
     ol = el(listing, "ol")
@@ -50,7 +51,13 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
         li = el(ol, "li")
         if art.article and art.article.kicker and kind != "continuation":
             el(li, "span", art.article.kicker, class_="kicker")
-        el(li, "a", _story_label(kind, art, page, web), href=art.url)
+        el(li, "a", _story_label(kind, art), href=art.url)
+    if page.ads:   # what the page image shows besides the stories, for readers who cannot see it
+        ads = el(main, "section", class_="ads", aria_labelledby="ads-title")
+        el(ads, "h2", "本版广告", id="ads-title")
+        ul = el(ads, "ul")
+        for text in page.ads:
+            el(ul, "li", text)
     tools = el(main, "nav", class_="pager", aria_label="翻版")
     numbers = [p.number for p in web.pages]
     i = numbers.index(page.number)
@@ -58,8 +65,9 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
         el(tools, "a", f"上一版：{web.pages[i - 1].label}", href=web.pages[i - 1].url, rel="prev")
     if i + 1 < len(numbers):
         el(tools, "a", f"下一版：{web.pages[i + 1].label}", href=web.pages[i + 1].url, rel="next")
-    el(el(main, "p", class_="download"), "a", f"下载本版PDF（{_kb(pdf_size)}）", href=web.pdf(page.number),
-       type="application/pdf", download="")
+    if pdf_size:
+        el(el(main, "p", class_="download"), "a", f"下载本版PDF（{_kb(pdf_size)}）", href=web.pdf(page.number),
+           type="application/pdf", download="")
     footer(body, web)
     return to_bytes(html)
 
