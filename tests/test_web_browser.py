@@ -6,7 +6,8 @@ module) opens the files from file://, as a reader who downloaded the site would:
 - page 1's page view: a click on a story's region lands on that story's article page;
 - every article page of both samples at 375×812 (a phone) scrolls only vertically, and so do the
   archive's index and search page;
-- screenshots of the page view and an article are not blank (written to the test's folder);
+- screenshots of the page view and an article are not blank (written to the test's folder), and
+  the page image as the browser draws it, under its story links, looks like the page image file;
 - axe-core: no serious or critical violation on a page view, an article, the archive's index and
   its search page;
 - search: a word typed into the search page finds the story it comes from, and the result
@@ -83,6 +84,17 @@ def not_blank(png: Path) -> None:
         assert ImageStat.Stat(grey).stddev[0] > 10, f"{png} has no contrast"
 
 
+def looks_like(screenshot: Path, image: Path) -> bool:
+    """Loosely the same picture: both made small and grey, on average within 3 % of full scale (another
+    page of the sample differs by 7-10 %)."""
+    from PIL import Image, ImageChops, ImageStat
+
+    with Image.open(screenshot) as a, Image.open(image) as b:
+        size = (60, round(60 * b.height / b.width))
+        small = [im.convert("L").resize(size, Image.Resampling.BOX) for im in (a, b)]
+    return ImageStat.Stat(ImageChops.difference(*small)).mean[0] < 0.03 * 255
+
+
 def test_click_on_a_story_region_opens_its_article(page, web, summary, tmp_path):
     open_file(page, web / "page-01.html")
     assert page.evaluate("document.querySelector('.sheet img').naturalWidth") > 0   # the page image loaded
@@ -93,6 +105,10 @@ def test_click_on_a_story_region_opens_its_article(page, web, summary, tmp_path)
     name = region.inner_text().strip() or region.get_attribute("aria-label")
     page.screenshot(path=str(tmp_path / "page-01.png"), full_page=False)
     not_blank(tmp_path / "page-01.png")
+    page.mouse.move(0, 0)
+    shown = tmp_path / "page-01-sheet.png"
+    page.locator(".sheet img").screenshot(path=str(shown))
+    assert looks_like(shown, web / summary["pages"][0]["image"])   # the page, as drawn, under its links
     region.click()
     page.wait_for_load_state("load")
     assert page.url == (web / href).resolve().as_uri()
