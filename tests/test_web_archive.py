@@ -118,6 +118,20 @@ def test_atom_feed_is_complete_and_dated_from_the_editions(site):
     assert entries[0].find(f"{ATOM}link").get("href") == BASE + "2026-12-01/web/index.html"
 
 
+def test_a_feed_reader_reads_the_feed(site):
+    feedparser = pytest.importorskip("feedparser", reason="pip install -e '.[test]' installs feedparser")
+    assert run_site(site, "--base-url", BASE) == 0
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "新区时报、江城日报 数字报"
+    assert [e.title for e in feed.entries] == ["新区时报 2026年12月1日 第1025期", "江城日报 2026年11月28日 第8801期",
+                                               "新区时报 2026年11月27日 第1024期"]
+    assert feed.entries[2].link == BASE + "2026-11-27/web/index.html"
+    assert tuple(feed.entries[2].published_parsed[:4]) == (2026, 11, 26, 16)   # 00:00 at +08:00, in UTC
+    assert "召开&lt;script&gt;alert(1)&lt;/script&gt;</a>" in feed.entries[2].content[0].value   # shown as text
+
+
 def test_feed_ids_stay_when_the_site_moves(site, tmp_path):
     assert run_site(site) == 0
     before = etree.fromstring((site / "feed.xml").read_bytes())
