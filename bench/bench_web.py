@@ -79,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
               f"processor {statistics.median(cpus):.2f} s")
     wall = statistics.median(w for w, _ in with_web) - statistics.median(w for w, _ in without)
     cpu = statistics.median(c for _, c in with_web) - statistics.median(c for _, c in without)
+    pairs = sorted(w - o for (w, _), (o, _) in zip(with_web, without))   # round by round: less of the drift
     print(f"  web/ adds     {wall:+.2f} s, processor {cpu:+.2f} s  ({files} files, {size / 1e6:.1f} MB)")
+    print(f"  round by round, with - without: median {statistics.median(pairs):+.2f} s "
+          f"({pairs[0]:+.2f} to {pairs[-1]:+.2f})")
     print(f"`layout site` over that site: {statistics.median(site_times):.2f} s (median of 3, a fresh process "
           f"each); search index {index_files} parts, {index_size / 1024:.0f} KB")
     return 0
