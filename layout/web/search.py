@@ -28,7 +28,7 @@ from layout.web.archive_html import page_html, esc
 
 #: Scripts written without spaces between words, searched by character bigrams: kana, CJK
 #: unified ideographs (extension A, the main block, compatibility, extensions B to G), hangul.
-#: assets/search.js holds the same ranges.
+#: search.js holds the same ranges.
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(f"([{CJK_RANGES}]+)|([0-9a-z\u00c0-\u024f]+)")
 
@@ -39,8 +39,8 @@ LEDE_CHARS = 80
 INDEX_GLOBAL = "layoutSearchIndex"
 #: The function every part of the index calls with its name and data (search.js defines it).
 PART_CALL = "layoutSearchPart"
-#: The most bytes of terms in one part of the index, near enough: a query of four bigrams reads
-#: at most four parts.
+#: The most bytes of terms in one part of the index, near enough: a query reads at most two parts
+#: per term (the term, and its headline form ^term).
 SHARD_BYTES = 128 * 1024
 #: Docs per part of the doc list (about 110 KB).
 DOC_CHUNK = 256
@@ -78,9 +78,9 @@ def search_index(editions) -> dict:
                          "lede": _lede(article.text)})
             searchable = " ".join((article.kicker, article.headline, article.subtitle, article.byline, article.text))
             found = set(terms(searchable)) | {"^" + t for t in terms(article.headline)}
-            for term in sorted(found):
+            for term in found:   # each list grows in doc order, whatever the set's order
                 postings.setdefault(term, []).append(number)
-    return {"format": 1, "docs": docs, "terms": {t: postings[t] for t in sorted(postings)}}
+    return {"docs": docs, "terms": {t: postings[t] for t in sorted(postings)}}
 
 
 def term_shard(term: str, shards: int) -> int:
