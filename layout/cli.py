@@ -1,4 +1,4 @@
-"""Command-line interface: `layout build | check | preflight | fonts | preview`.
+"""Command-line interface: `layout build | check | preflight | fonts | preview | site`.
 
 Takes argv, runs the pipeline, prints diagnostics (pretty on a terminal,
 plain when piped, JSON with --json) and returns the exit status:
@@ -72,7 +72,41 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=_port, default=8765, help="port for --serve (default 8765; 0 = any free port)")
     k = sub.add_parser("cache", help="what layout keeps between builds (composed text, photos); 'clear' drops it")
     k.add_argument("action", nargs="?", choices=["clear"], help="clear: remove every cache folder")
+    s = sub.add_parser("site", help="(re)write an archive's root (date index, Atom feed, sitemap, search) "
+                                    "from the editions built into it")
+    s.add_argument("site_dir", help="the site folder: editions built into it with layout build ... --web -o SITE_DIR")
+    s.add_argument("--base-url", default="", help="the address the site is published at (https://…/): "
+                                                  "absolute links in the feed, and the sitemap")
+    s.add_argument("--title", default="", help="the site's name (default: the papers' names and 数字报)")
+    s.add_argument("--utc-offset", default="+08:00",
+                   help="the editions' time zone for the feed's dates (default +08:00)")
+    s.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     return p
+
+
+def _site(args) -> int:
+    """`layout site SITE_DIR`: the archive's root files from the editions in it (layout/web/archive.py)."""
+    import re
+
+    from layout.web.archive import build_site
+    from layout.web.syndication import base_url_problem
+
+    problem = base_url_problem(args.base_url) if args.base_url else ""
+    if not re.fullmatch(r"Z|[+-](?:0\d|1[0-4]):[0-5]\d", args.utc_offset):
+        problem = f"--utc-offset {args.utc_offset!r} is not a time zone offset such as +08:00 or Z"
+    if not Path(args.site_dir).is_dir():
+        problem = f"{args.site_dir} is not a folder"
+    if problem:
+        print(f"layout site: {problem}", file=sys.stderr)
+        return 2
+    report = Report()
+    written = build_site(Path(args.site_dir), report, base_url=args.base_url, title=args.title,
+                         utc_offset=args.utc_offset)
+    _print(report, args.json, show_info=True)
+    if not args.json:
+        for path in written:
+            print(path)
+    return 1 if report.has_errors else 0
 
 
 def _fonts(args) -> int:
@@ -189,6 +223,8 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
         from layout.cache import run as run_cache
 
         return run_cache(args.action)
+    if args.command == "site":
+        return _site(args)
     if args.command == "preflight":
         from layout.render.preflight_report import run
 

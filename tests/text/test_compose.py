@@ -179,4 +179,4 @@ def test_a_closing_mark_is_not_left_alone_on_the_last_line() -> None:
     cs = ComposeSettings(linebreak="none", punctuation="quanjiao", lang="zh-TW")
     lines = compose_paragraph([Run("一一一。”", style(10.0))], 60.0, cs)
     assert len(lines) == 2
-    assert any(not ch in "。”" for ch in lines[-1].text), [ln.text for ln in lines]
+    assert any(ch not in "。”" for ch in lines[-1].text), [ln.text for ln in lines]
