@@ -1,8 +1,8 @@
 """Write planned regions back into an edition's manifest, keeping the file as the editor wrote it.
 
 `write_regions(manifest, regions)` takes the manifest's path and the planned regions (a page
-index, a placement index, its columns, lines and optionally its headline size) and adds those
-keys to each placement, right after its first key (`article:`), as `columns: [1, 3]`: comments,
+index, the article, its columns and lines, and the rank and photo width the plan gave it) and adds
+those keys to each placement, right after its first key (`article:`), as `columns: [1, 3]`: comments,
 blank lines, key order, quoting and the file's indentation stay as they were (a ruamel.yaml round
 trip). The file is replaced atomically, and only when something changed: writing the same plan
 twice leaves the file as the first write made it. Returns how many placements changed.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,22 +24,28 @@ from layout.util import write_atomic
 
 @dataclass(frozen=True)
 class PlannedRegion:
-    """One placement's planned region: `page` and `placement` are 0-based indexes into `pages` and
-    that page's `stories`; `columns` and `lines` 1-based inclusive spans; `article` (when given) must be
-    the placement's article id, so a plan is never written onto a placement the editor moved meanwhile."""
+    """One placement's planned region. `page` is the 0-based index into `pages`; the placement is
+    the one of `article` on that page that is not a jump's continuation, or, when `placement` (a
+    0-based index into the page's `stories`) is given, that one, which must then be `article`'s, so
+    a plan is never written onto a placement the editor moved meanwhile. `columns` and `lines` are
+    1-based inclusive spans; `rank` and `photo_width` (when given) keep the page as planned: the
+    lead's headline and the photos' widths the plan chose."""
 
     page: int
-    placement: int
+    article: str
     columns: tuple[int, int]
     lines: tuple[int, int]
-    headline_size: str | None = None
-    article: str | None = None
+    rank: int | None = None
+    photo_width: int | None = None
+    placement: int | None = None
 
     def keys(self) -> list[tuple[str, object]]:
         """The keys this region writes, in the order they appear in the placement."""
         keys: list[tuple[str, object]] = [("columns", list(self.columns)), ("lines", list(self.lines))]
-        if self.headline_size is not None:
-            keys.append(("headline_size", self.headline_size))
+        if self.rank is not None:
+            keys.append(("rank", self.rank))
+        if self.photo_width is not None:
+            keys.append(("photo_width", self.photo_width))
         return keys
 
 
@@ -59,19 +66,86 @@ def write_regions(manifest: Path | str, regions: list[PlannedRegion]) -> int:
     text, bom, crlf = _plain_text(raw)
     yaml = _round_trip_yaml(text)
     document = _load(yaml, text)
-    if _dump(yaml, document) != text:
-        raise WritebackError(f"{path.name} is laid out in a way the YAML writer cannot reproduce exactly, "
-                             "so writing the plan would reformat it; nothing written",
-                             hint="write the regions by hand from `layout plan`, or indent the file "
-                                  "consistently (like the sample editions)")
+    edited = _edit_lines(text, document, regions)      # positions read before the document changes
     changed = sum(_apply(document, region) for region in regions)
     if not changed:
         return 0
-    out = _dump(yaml, document)
+    if edited is None or _plain_data(_load(yaml, edited)) != _plain_data(document):
+        edited = _round_trip(yaml, text, document, path)
     if crlf:
-        out = out.replace("\n", "\r\n")
-    write_atomic(path, bom + out.encode("utf-8"))
+        edited = edited.replace("\n", "\r\n")
+    write_atomic(path, bom + edited.encode("utf-8"))
     return changed
+
+
+def _round_trip(yaml, text: str, document, path: Path) -> str:
+    """The changed document written out whole by ruamel.yaml: for placements the line edits cannot
+    reach (a flow mapping `{article: a}`), and only when the writer reproduces the rest of the file
+    exactly."""
+    original = _load(yaml, text)
+    if _dump(yaml, original) != text:
+        raise WritebackError(f"{path.name} is laid out in a way the YAML writer cannot reproduce exactly, "
+                             "so writing the plan would reformat it; nothing written",
+                             hint="write the regions by hand from `layout plan`, or write the placement as "
+                                  "a block (one key a line, like the sample editions)")
+    return _dump(yaml, document)
+
+
+def _edit_lines(text: str, document, regions: list[PlannedRegion]) -> str | None:
+    """The file with each region's keys written as lines of their own (new keys right after the
+    placement's first key, changed values in place, every other byte as it was); None when a
+    placement is not a one-key-a-line block this can edit (the caller then round-trips the file)."""
+    lines = text.split("\n")
+    after: dict[int, list[str]] = {}       # 0-based line -> lines to insert below it
+    replaced: dict[int, str] = {}
+    for region in regions:
+        placement = _placement(document, region)
+        if placement.fa.flow_style() or not placement:
+            return None
+        first = next(iter(placement))
+        anchor, indent = placement.lc.key(first)
+        if placement.lc.value(first)[0] != anchor:
+            return None
+        for key, value in region.keys():
+            line = f"{' ' * indent}{key}: {_flow_text(value)}"
+            if key not in placement:
+                after.setdefault(anchor, []).append(line)
+                continue
+            at = placement.lc.key(key)[0]
+            if _plain(placement[key]) != value:
+                match = _ONE_LINE_VALUE.match(lines[at][indent:]) if lines[at][:indent].strip(" -") == "" else None
+                if match is None or match.group(1) != key:
+                    return None
+                replaced[at] = lines[at][:indent] + f"{key}: {_flow_text(value)}" + (match.group(2) or "")
+            anchor = at
+    out = []
+    for n, line in enumerate(lines):
+        out.append(replaced.get(n, line))
+        out.extend(after.get(n, ()))
+    return "\n".join(out)
+
+
+#: `key: value  # comment` with the value on its line: a flow list, a number or a plain word
+_ONE_LINE_VALUE = re.compile(r"^([A-Za-z_]+):[ \t]*(?:\[[^\]\n#]*\]|[^\s#\[\]{}]+)([ \t]+#.*)?[ \t]*$")
+
+
+def _flow_text(value) -> str:
+    return "[" + ", ".join(str(v) for v in value) + "]" if isinstance(value, list) else str(value)
+
+
+def _plain_data(node):
+    """ruamel.yaml's round-trip objects as plain Python data, for comparing two documents."""
+    if isinstance(node, dict):
+        return {str(k): _plain_data(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain_data(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return str(node)
 
 
 def _plain_text(raw: bytes) -> tuple[str, bytes, bool]:
@@ -128,17 +202,23 @@ def _placement(document, region: PlannedRegion):
         raise WritebackError(f"the manifest has no page {region.page + 1}: it changed since it was planned",
                              hint="plan it again")
     stories = pages[region.page].get("stories") if isinstance(pages[region.page], CommentedMap) else None
-    if not isinstance(stories, CommentedSeq) or not 0 <= region.placement < len(stories) \
-            or not isinstance(stories[region.placement], CommentedMap):
-        raise WritebackError(f"page {region.page + 1} has no placement {region.placement + 1}: "
-                             "the manifest changed since it was planned", line=pages.lc.line + 1,
+    if not isinstance(stories, CommentedSeq):
+        raise WritebackError(f"page {region.page + 1} has no stories: the manifest changed since it was planned",
+                             line=pages.lc.line + 1, hint="plan it again")
+    if region.placement is None:
+        heads = [st for st in stories if isinstance(st, CommentedMap) and st.get("article") == region.article
+                 and st.get("continued") is not True]
+        if len(heads) == 1:
+            return heads[0]
+        raise WritebackError(f"page {region.page + 1} has {'no' if not heads else 'more than one'} placement of "
+                             f"{region.article!r}: the manifest changed since it was planned",
+                             line=stories.lc.line + 1, hint="plan it again")
+    if not 0 <= region.placement < len(stories) or not isinstance(stories[region.placement], CommentedMap) \
+            or stories[region.placement].get("article") != region.article:
+        raise WritebackError(f"page {region.page + 1}, placement {region.placement + 1} is not {region.article!r}: "
+                             "the manifest changed since it was planned", line=stories.lc.line + 1,
                              hint="plan it again")
-    placement = stories[region.placement]
-    if region.article is not None and placement.get("article") != region.article:
-        raise WritebackError(f"page {region.page + 1}, placement {region.placement + 1} is "
-                             f"{placement.get('article')!r}, not {region.article!r}: the manifest changed "
-                             "since it was planned", line=placement.lc.line + 1, hint="plan it again")
-    return placement
+    return stories[region.placement]
 
 
 def _apply(document, region: PlannedRegion) -> bool:
