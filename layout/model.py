@@ -130,10 +130,12 @@ class Placement:
     """A region of a page: an article (`kind='article'`), a standalone picture or an advertisement.
 
     For pictures `photo` holds the image, caption and credit; for ads `photo.file` is the image or PDF.
+    An article placement without `columns` (`columns` None) is placed by the planner (layout/plan):
+    `width` bounds its width in grid columns and `photo_width` its photos' (both as [min, max]).
     """
 
     article: str
-    columns: tuple[int, int]
+    columns: tuple[int, int] | None
     lines: tuple[int, int] | None = None
     continue_on: int | None = None
     continued: bool = False
@@ -144,6 +146,14 @@ class Placement:
     #: where the values of `columns` and `lines` are written (their diagnostics point there)
     span_sources: dict[str, Source | None] = field(default_factory=dict, compare=False)
     rank: int | None = None   # the story's place on its page: 1 = the lead (头条)
+    width: tuple[int, int] | None = None        # auto placement: [min, max] grid columns it may take
+    photo_width: tuple[int, int] | None = None  # auto placement: [min, max] grid columns of its photos
+    planned: bool = False     # its columns and lines were chosen by the planner (layout/plan)
+
+    @property
+    def auto(self) -> bool:
+        """Whether the planner places it (no `columns` in the manifest)."""
+        return self.columns is None
 
     @property
     def label(self) -> str:
@@ -267,7 +277,7 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
             continue
         path = ("pages", index, "stories", j)
         columns = _span(st.get("columns"))
-        if columns is None:
+        if columns is None and "columns" in st:
             continue  # the schema has reported it
         kinds = [k for k in ("article", "picture", "ad") if k in st]
         if len(kinds) != 1:
@@ -276,6 +286,8 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                          manifest.where(*path), "e.g. '- article: flood-drill' or '- picture: images/x.jpg'")
             continue
         kind = {"article": "article", "picture": "picture", "ad": "ad"}[kinds[0]]
+        if columns is None and not _plannable(st, kind, path, manifest, report):
+            continue
         photo = None
         if kind != "article":
             photo = _photo(st, kind, path, manifest, report)
@@ -292,8 +304,11 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                 kind=kind,
                 photo=photo,
                 source=manifest.where(*path),
-                span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines") if key in st},
+                span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines", "width", "photo_width")
+                              if key in st},
                 rank=st.get("rank") if isinstance(st.get("rank"), int) and not isinstance(st.get("rank"), bool) else None,
+                width=_width_range(st.get("width")),
+                photo_width=_width_range(st.get("photo_width")),
             )
         )
     return PageSpec(
@@ -306,6 +321,34 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
         placements=tuple(placements),
         source=manifest.where("pages", index),
     )
+
+
+def _width_range(value) -> tuple[int, int] | None:
+    """`width: N` or `width: [min, max]` (grid columns) -> (min, max); None when absent or not
+    whole numbers (the schema has reported it); the layout/plan module checks it against the grid."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value, value)
+    span = _span(value)
+    return (min(span), max(span)) if span else None
+
+
+def _plannable(st: dict, kind: str, path: tuple, manifest: Manifest, report: Report) -> bool:
+    """Whether a placement without `columns` can be placed by the planner: an article (not the
+    continuation of a jump, whose text is known only once its head is made up) with no `lines`."""
+    if kind != "article":
+        report.error("needs-columns", f"a{'n' if kind == 'ad' else ''} {kind} placement needs columns (and lines): "
+                     "the planner places articles only", manifest.where(*path),
+                     "e.g. 'columns: [4, 5]' and 'lines: [70, 86]' for an ad booked at the foot of the page")
+        return False
+    if st.get("continued") is True:
+        report.error("needs-columns", "a continuation (continued: true) needs columns: the planner places the "
+                     "heads of stories only", manifest.where(*path), "give it columns, e.g. 'columns: [1, 2]'")
+        return False
+    if "lines" in st:
+        report.error("needs-columns", "lines without columns: give both to fix the region, or neither to have the "
+                     "planner place the story", manifest.value_at(*path, "lines"), "add columns, e.g. 'columns: [1, 3]'")
+        return False
+    return True
 
 
 def _focus(value) -> tuple[float, float]:

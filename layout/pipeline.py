@@ -25,6 +25,7 @@ from layout.page.assemble import make_pages, planned_photos
 from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
+from layout.plan import IssuePlan, apply_plan, has_auto, plan_issue, plan_marks
 from layout.spans import check_spans
 from layout.outputs import OutputError, OutputSet, check_paper_name, file_stem
 from layout.style import Style, load_style
@@ -37,6 +38,7 @@ class Edition:
     frames: tuple[PageFrame, ...]
     typesetter: Typesetter
     timings: dict[str, float] = field(default_factory=dict)
+    plan: IssuePlan | None = None   # the planner's plan of the pages it placed (layout/plan), if any
 
     @property
     def stem(self) -> str:
@@ -77,11 +79,19 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     step("setting pages")
     t = time.perf_counter()
     ts = Typesetter(style, issue.info.lang, report)
+    plan = None
+    if has_auto(issue):   # stories without columns: planned, then made up as fixed regions
+        step("planning pages")
+        plan = plan_issue(issue, style, report, ts=ts)
+        issue = apply_plan(issue, plan)
+        timings["plan"] = time.perf_counter() - t
     on_page = _photo_prefetcher(issue, style, ts) if prefetch_photos else None   # before any text is set
     check_coverage(issue, ts)
     timings["fonts"] = time.perf_counter() - t
     t = time.perf_counter()
     frames = make_pages(issue, style, report, ts, on_page)
+    if plan is not None:
+        frames = plan_marks(frames, plan, style)
     timings["layout"] = time.perf_counter() - t
     t = time.perf_counter()
     report.extend(check_pages(frames, style, placement_sources(issue), _reported_overlaps(report)))
@@ -89,7 +99,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     t = time.perf_counter()
     embed_fonts(ts, timings)
     timings["embed"] = time.perf_counter() - t
-    return Edition(issue, style, frames, ts, timings)
+    return Edition(issue, style, frames, ts, timings, plan)
 
 
 def placement_sources(issue: Issue) -> dict[tuple[int, str], Source | None]:

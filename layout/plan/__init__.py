@@ -1,0 +1,389 @@
+"""Automatic page make-up (画版) and copyfitting: the planner places stories that have no `columns`.
+
+API (stable: `layout plan` and the pipeline build on it)
+
+    plan_issue(issue, style, report, ts=None, time_limit=None) -> IssuePlan
+        Pure: the edition and its style in, the plan out (diagnostics into `report`). Pages with
+        no auto placement are left out of the plan. `ts`: the build's Typesetter (one is made
+        when None); `time_limit`: the solver's budget per page in deterministic seconds
+        (default PLAN_TIME_LIMIT), after which the best plan found is kept, with a warning.
+    apply_plan(issue, plan) -> Issue
+        The edition with each planned placement fixed where the plan put it (columns, lines,
+        rank; its photos' widths), and the stories the plan has no room for taken off their
+        page (each has its `plan-no-room` error). Make-up, self-check and overlay then run as
+        for hand-placed pages.
+    plan_marks(frames, plan, style) -> frames
+        The frames with a preview-only `Mark("plan", …, label="排1")` on each planned region.
+
+    IssuePlan.pages: tuple[PagePlan]; IssuePlan.copyfit: every page's advice in page order
+    PagePlan: number, status ("planned" | "best-found-within-time-limit" | "infeasible"),
+              placements: tuple[PlannedStory], copyfit: tuple[CopyfitAdvice],
+              fill (share of the page's free grid cells taken), clashes (撞题), touching
+              (photos touching), seconds (solver wall time)
+    PlannedStory: article_id, rank, columns (first, last), lines (first, last) - 1-based and
+              inclusive as the manifest writes them -, headline_size (字号 name such as '小一',
+              or '30pt'), headline_pt, photo_width (grid columns, 0 = as the article writes),
+              chars (body characters), lines_used (body column-lines its text takes),
+              lines_available (column-lines its region holds for body), cut_chars, source
+    CopyfitAdvice: article_id, action ("cut" | "jump" | "drop"), chars, lines, to_page (or
+              None), source, message ("cut 185 characters (15 lines)", …)
+
+How it works: docs/planning.md.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from layout.diagnostics import Report, Source
+from layout.model import Issue, PageSpec, Placement
+from layout.page.chrome import masthead_span
+from layout.page.frames import Mark, PageFrame
+from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, planned_here as _planned_here, without_last_chars
+from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
+from layout.spans import span_fits
+from layout.style import SIZE_NAMES, Style
+from layout.wording import counted
+
+#: The search's budget per page, in seconds of a reference machine (counted in decodes, the same on
+#: every machine, so that a plan never depends on the machine's speed: layout/plan/search.py).
+PLAN_TIME_LIMIT = 1.5
+
+
+@dataclass(frozen=True)
+class PlannedStory:
+    article_id: str
+    rank: int
+    columns: tuple[int, int]
+    lines: tuple[int, int]
+    headline_size: str
+    headline_pt: float
+    photo_width: int
+    chars: int
+    lines_used: int
+    lines_available: int
+    cut_chars: int = 0
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class CopyfitAdvice:
+    article_id: str
+    action: str
+    chars: int
+    lines: int
+    to_page: int | None
+    source: Source | None
+    message: str
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    number: int
+    status: str
+    placements: tuple[PlannedStory, ...]
+    copyfit: tuple[CopyfitAdvice, ...] = ()
+    fill: float = 1.0
+    clashes: int = 0
+    touching: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class IssuePlan:
+    pages: tuple[PagePlan, ...]
+
+    @property
+    def copyfit(self) -> tuple[CopyfitAdvice, ...]:
+        return tuple(a for page in self.pages for a in page.copyfit)
+
+    def page(self, number: int) -> PagePlan | None:
+        return next((p for p in self.pages if p.number == number), None)
+
+
+def has_auto(issue: Issue) -> bool:
+    """Whether any placement of the edition waits for the planner."""
+    return any(pl.auto for page in issue.pages for pl in page.placements)
+
+
+def plan_issue(issue: Issue, style: Style, report: Report, ts=None, time_limit: float | None = None) -> IssuePlan:
+    """Plan every page that has placements without `columns` (see the module docstring)."""
+    if ts is None:
+        from layout.page.typeset import Typesetter
+
+        ts = Typesetter(style, issue.info.lang, Report())
+    measure = Candidates(ts, issue, style)
+    pages = []
+    for page in issue.pages:
+        if any(pl.auto for pl in page.placements):
+            pages.append(_plan_page(issue, page, style, measure, report, time_limit or PLAN_TIME_LIMIT))
+    return IssuePlan(tuple(pages))
+
+
+# ----------------------------------------------------------------------------- one page
+
+
+@dataclass
+class _Story:
+    """A story the planner places: its placement, rank, variants and limits."""
+
+    pl: Placement
+    key: str
+    rank: int
+    variants: list[Variant]
+    x_fixed: int | None = None
+
+
+def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
+               time_limit: float) -> PagePlan:
+    g = style.grid
+    fixed = _fixed_rects(issue, page, style)
+    ranks = _ranks(issue, page)
+    lead = _lead_key(page, ranks)
+    stories = []
+    for k, pl in enumerate(page.placements):
+        if not _planned_here(pl) or pl.article not in issue.articles:
+            continue
+        widths = _widths(pl, g.columns, report) if pl.auto else range(pl.columns[1] - pl.columns[0] + 1,
+                                                                         pl.columns[1] - pl.columns[0] + 2)
+        photo_widths = _photo_widths(issue, pl, widths, report)
+        is_lead = ranks[id(pl)] == 1
+        variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead) if v.min_height <= g.lines]
+        roomy = [v for v in variants if v.body_lines >= MIN_COLUMN_LINES * v.width]
+        variants = roomy or sorted(variants, key=lambda v: v.width)[:1]
+        stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
+    pm = PageModel(g.columns, g.lines, tuple(fixed),
+                   tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
+                                    x_fixed=s.x_fixed) for s in stories),
+                   lead=next((s.key for s in stories if id(s.pl) == lead), None))
+    solution = solve_page(pm, time_limit)
+    return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+
+
+def _fixed_rects(issue: Issue, page: PageSpec, style: Style) -> list[Rect]:
+    """The page's fixed rectangles: the masthead band and the placements with columns and lines
+    (a rectangle that overlaps an earlier one is left out: make-up reports the `overlap`)."""
+    g = style.grid
+    rects: list[Rect] = []
+    fixed = [pl for pl in page.placements if not pl.auto and pl.lines and span_fits(pl, g)]
+    for pl in fixed:
+        foot = 1 if pl.lines[1] == g.lines else 0   # the virtual rule line under the foot
+        r = Rect(pl.columns[0] - 1, pl.lines[0] - 1, pl.columns[1] - pl.columns[0] + 1,
+                 pl.lines[1] - pl.lines[0] + 1 + foot, photo=pl.kind == "picture",
+                 headline=pl.kind == "article" and not pl.continued)
+        if not any(_meet(r, o) for o in rects):
+            rects.append(r)
+    if page.masthead:
+        band = style.masthead_lines
+        taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
+        free = [c for c in range(1, g.columns + 1) if c not in taken] or [1]
+        first, last = masthead_span(free)
+        rects.append(Rect(first - 1, 0, last - first + 1, band))
+    return rects
+
+
+def _meet(a: Rect, b: Rect) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
+    """Each auto story's rank (by id of its placement): its `rank:`, else the next free rank in
+    list order. The first gets rank 1 (the lead) unless a story has `rank: 1` or a fixed story
+    without rank may be the lead by its width (`page.hierarchy`)."""
+    taken = {pl.rank for pl in page.placements if pl.rank}
+    open_fixed = any(not _planned_here(pl) and pl.kind == "article" and not pl.continued and pl.rank is None
+                     and pl.article in issue.articles for pl in page.placements)
+    counter = 1 if 1 not in taken and not open_fixed else max(taken | {1}) + 1
+    out = {}
+    for pl in page.placements:
+        if not _planned_here(pl):
+            continue
+        if pl.rank:
+            out[id(pl)] = pl.rank
+            continue
+        while counter in taken:
+            counter += 1
+        out[id(pl)] = counter
+        taken.add(counter)
+    return out
+
+
+def _lead_key(page: PageSpec, ranks: dict[int, int]) -> int | None:
+    """The id of the placement that leads the page, when it is an auto one."""
+    for pl in page.placements:
+        if (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
+            return id(pl) if _planned_here(pl) else None
+    return None
+
+
+def _widths(pl: Placement, columns: int, report: Report) -> range:
+    """The widths (grid columns) the story may take: its `width:` within the grid."""
+    if pl.width is None:
+        return range(1, columns + 1)
+    lo, hi = pl.width
+    if hi > columns:
+        report.error("width-too-wide", f"'{pl.label}' asks for width {hi if lo == hi else [lo, hi]}, but the page "
+                     f"has {counted(columns, 'column')}", pl.span_sources.get("width") or pl.source,
+                     f"give at most {columns}, e.g. 'width: [{min(lo, columns)}, {columns}]'")
+    return range(min(lo, columns), min(hi, columns) + 1)
+
+
+def _photo_widths(issue: Issue, pl: Placement, widths: range, report: Report) -> list[int] | None:
+    """The photo widths to try (None: each photo as its `columns:` says, at most the story's width)."""
+    article = issue.articles[pl.article]
+    if not article.photos:
+        return None
+    where = pl.span_sources.get("photo_width") or pl.source
+    if pl.photo_width is None:
+        for photo in article.photos:
+            if photo.columns > widths[-1]:
+                report.warning("photo-too-wide", f"a photo of '{pl.label}' asks for {counted(photo.columns, 'column')}, "
+                               f"but the story is at most {counted(widths[-1], 'column')} wide: it is set "
+                               f"{widths[-1]} wide", photo.source,
+                               f"give the photo columns: {widths[-1]} or less, or the story a wider width")
+        return None
+    lo, hi = pl.photo_width
+    if lo > widths[-1]:
+        report.error("photo-too-wide", f"'{pl.label}' asks for photos {counted(lo, 'column')} wide, but the story "
+                     f"is at most {counted(widths[-1], 'column')} wide", where,
+                     f"give photo_width {widths[-1]} or less, or the story a wider width")
+    return list(range(min(lo, widths[-1]), min(hi, widths[-1]) + 1))
+
+
+# ----------------------------------------------------------------------------- the solution, read
+
+
+def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, stories: list[_Story],
+               fixed: list[Rect], solution: Solution, report: Report) -> PagePlan:
+    g = style.grid
+    placed = {s.key: solution.placed.get(s.key) for s in stories}
+    rects = [Rect(p.x, p.y, p.variant.width, p.height + 1) for p in placed.values() if p]
+    out, advice = [], []
+    later = [p.number for p in issue.pages if p.number > page.number]
+    for s in stories:
+        p = placed[s.key]
+        if p is None:
+            advice.append(_dropped(s, page, later, report))
+            continue
+        v = p.variant
+        below = any(o is not None and o.y == p.y + p.height + 1 and o.x < p.x + v.width and p.x < o.x + o.w
+                    for o in [r for r in rects if not (r.x == p.x and r.y == p.y)] + [r for r in fixed if not r.photo])
+        last = min(p.y + p.height + (1 if below else 0), g.lines)
+        cut_chars = 0
+        if p.cut:
+            a = _cut(s, page, measure, p)
+            advice.append(a)
+            cut_chars = a.chars
+        body_room = (p.height - (v.height - _body_rows(v))) * v.width
+        out.append(PlannedStory(s.pl.article, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
+                                size_name(v.headline_pt), v.headline_pt, v.photo_width, v.chars, v.body_lines,
+                                max(body_room, 0), cut_chars, s.pl.source))
+    free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
+    used = sum(r.w * r.h for r in rects)
+    status = solution.status
+    if status == "best-found-within-time-limit":
+        report.warning("plan-time-limit", f"page {page.number}: the planner kept the best plan it found in its "
+                       "time; a better one may exist", page.source,
+                       "give the page fewer stories, or fix a story's columns and lines yourself")
+    if solution.clashes:
+        report.warning("plan-headline-clash", f"page {page.number}: {counted(solution.clashes, 'pair')} of headlines "
+                       "stand side by side at the same height (撞题)", page.source,
+                       "fix one story's place (columns and lines), or give the page fewer stories")
+    return PagePlan(page.number, status, tuple(out), tuple(advice), used / free if free else 1.0,
+                    solution.clashes, solution.touching, solution.seconds)
+
+
+def _body_rows(v: Variant) -> int:
+    """Grid lines the body takes in a variant's natural height (per column)."""
+    return -(-v.body_lines // v.width) if v.width else 0
+
+
+def _cut(s: _Story, page: PageSpec, measure: Candidates, p) -> CopyfitAdvice:
+    """The exact cut that makes the story fit `p.height` lines at its width: the fewest characters
+    from the end of its text after which the real composer sets it in that height."""
+    article = measure.article_for(s.pl, p.variant.photo_width)
+    v = p.variant
+    is_lead = s.rank == 1
+
+    def fits(n: int) -> Variant | None:
+        cut = measure.variant(page, s.pl, v.width, v.photo_width, is_lead, article=without_last_chars(article, n))
+        return cut if cut.height <= p.height else None
+
+    lo, hi = 1, v.chars
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    after = fits(lo)
+    lines = v.body_lines - (after.body_lines if after else 0)
+    return CopyfitAdvice(s.pl.article, "cut", lo, lines, None, s.pl.source,
+                         f"cut {counted(lo, 'character')} ({counted(lines, 'line')})")
+
+
+def _dropped(s: _Story, page: PageSpec, later: list[int], report: Report) -> CopyfitAdvice:
+    """A story the page has no room for: `plan-no-room`, and where it can go."""
+    to = later[0] if later else None
+    v = min(s.variants, key=lambda v: v.height) if s.variants else None
+    lines = v.body_lines if v else 0
+    chars = v.chars if v else 0
+    where = f"drop to page {to}" if to else "drop to the next edition"
+    message = f"{where} ({counted(chars, 'character')}, {counted(lines, 'line')} at {v.width if v else 1} columns)"
+    report.error("plan-no-room", f"'{s.pl.article}' on page {page.number}: no room for it on the page: {message}",
+                 s.pl.source, f"move it to page {to}'s stories, cut it, or give the page fewer stories" if to else
+                 "cut it or the other stories of the page, or hold it for another edition")
+    return CopyfitAdvice(s.pl.article, "drop", chars, lines, to, s.pl.source, message)
+
+
+def size_name(pt: float) -> str:
+    """A headline size as a 字号 name ('小一'), or in points when no name has it ('30pt')."""
+    return next((name for name, size in SIZE_NAMES.items() if abs(size - pt) < 0.01), f"{pt:g}pt")
+
+
+# ----------------------------------------------------------------------------- back into the edition
+
+
+def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
+    """The edition with the plan's regions as ordinary fixed placements (see the module docstring)."""
+    planned = {p.number: p for p in plan.pages}
+    articles = dict(issue.articles)
+    pages = []
+    for page in issue.pages:
+        pp = planned.get(page.number)
+        if pp is None:
+            pages.append(page)
+            continue
+        by_id = {s.article_id: s for s in pp.placements}
+        placements = []
+        for pl in page.placements:
+            if not _planned_here(pl):
+                placements.append(pl)
+                continue
+            s = by_id.get(pl.article)
+            if s is None:
+                continue   # no room: `plan-no-room` says where it goes
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=s.rank, planned=True))
+            article = articles.get(pl.article)
+            if s.photo_width and article is not None and article.photos:
+                articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)
+                                                                     for ph in article.photos))
+        pages.append(replace(page, placements=tuple(placements)))
+    return replace(issue, pages=tuple(pages), articles=articles)
+
+
+def plan_marks(frames: tuple[PageFrame, ...], plan: IssuePlan, style: Style) -> tuple[PageFrame, ...]:
+    """Each planned region tagged with its rank for the preview overlay (`Mark('plan')`)."""
+    g = style.grid
+    by_page = {p.number: p for p in plan.pages}
+    out = []
+    for frame in frames:
+        pp = by_page.get(frame.number)
+        if pp is None:
+            out.append(frame)
+            continue
+        marks = tuple(Mark("plan", style.margin_left + g.column_x(s.columns[0]), style.margin_top + (s.lines[0] - 1) * g.pitch,
+                           g.span_width(*s.columns), (s.lines[1] - s.lines[0] + 1) * g.pitch, f"排{s.rank}")
+                      for s in pp.placements)
+        out.append(replace(frame, items=frame.items + marks))
+    return tuple(out)

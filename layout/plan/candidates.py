@@ -1,0 +1,159 @@
+"""Candidate shapes of one story, measured by the real make-up code.
+
+`Candidates(ts, issue, style)` composes an article placement at each width it
+may take (and each photo width), exactly as make-up will set it in a region of
+that width (`StorySetter.set_story`: headline group at the size the headline
+hierarchy gives it, photos, body balanced through the columns), and returns
+`Variant`s: the grid lines it needs, its headline's lines, where its photos
+sit. Results are cached per (article, width, photo width, lead). Nothing is
+reported: what a composition would warn about is reported by make-up later.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from layout.diagnostics import Report
+from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
+from layout.page.frames import Image
+from layout.page.hierarchy import headline_size
+from layout.page.jumps import slot_chars
+from layout.page.story import Region, StorySetter
+from layout.page.typeset import Typesetter
+from layout.style import Style
+
+#: The fewest body lines a column may hold (a shorter column reads as a fragment).
+MIN_COLUMN_LINES = 4
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to set a story: `width` columns, its photos `photo_width` columns wide (0: no
+    photos), the headline at `headline_pt`. Heights are grid lines from the region's top."""
+
+    width: int
+    photo_width: int
+    headline_pt: float
+    height: int                 # grid lines the whole story needs (headline, photos, body)
+    head_lines: int             # grid lines of the headline group (with its line of air)
+    body_lines: int             # body lines (column-lines) of its text
+    chars: int                  # body characters
+    photo_zone: tuple[int, int] | None   # grid lines [first, end) its photos take, None without photos
+    photo_right: bool           # a photo reaches the story's right edge
+    min_height: int             # the least height that still sets MIN_COLUMN_LINES per column (cut or jumped)
+
+
+class Candidates:
+    """Measures stories for the planner; one per edition (the cache lives as long as it)."""
+
+    def __init__(self, ts: Typesetter, issue: Issue, style: Style):
+        self.issue, self.style = issue, style
+        self.ts = ts
+        self.setter = StorySetter(ts, (style.margin_left, style.margin_top))
+        self._cache: dict[tuple, Variant] = {}
+
+    def variants(self, page: PageSpec, pl: Placement, widths: range, photo_widths: list[int] | None,
+                 is_lead: bool) -> list[Variant]:
+        """The placement's variants at each width of `widths` (and photo width, when given: else
+        each photo keeps its own `columns`, at most the story's width)."""
+        out = []
+        for w in widths:
+            for pw in (photo_widths or [0]):
+                if pw > w:
+                    continue
+                v = self.variant(page, pl, w, pw, is_lead)
+                if v is not None:
+                    out.append(v)
+        return out
+
+    def variant(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
+                article: Article | None = None) -> Variant | None:
+        key = (pl.article, width, photo_width, is_lead, pl.box, pl.continue_on, article)
+        if key not in self._cache:
+            self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article)
+        return self._cache[key]
+
+    def article_for(self, pl: Placement, photo_width: int, article: Article | None = None) -> Article:
+        """The article as this variant sets it: its photos `photo_width` columns wide (0: as written)."""
+        article = article or self.issue.articles[pl.article]
+        if photo_width and article.photos:
+            article = replace(article, photos=tuple(replace(p, columns=photo_width) for p in article.photos))
+        return article
+
+    def headline_pt(self, page: PageSpec, pl: Placement, width: int, is_lead: bool) -> float:
+        """The 主题's size as make-up will choose it (`page.hierarchy`) for this width."""
+        stub = replace(pl, columns=(1, width), lines=None, rank=1 if is_lead else (pl.rank or 2))
+        stub_page = replace(page, placements=tuple(p for p in page.placements if not planned_here(p)) + (stub,))
+        return headline_size(stub_page, stub, self.issue, self.style)
+
+    def _measure(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
+                 article: Article | None) -> Variant:
+        article = self.article_for(pl, photo_width, article)
+        g = self.style.grid
+        inset = g.char / 2 if pl.box else 0.0
+        size = self.headline_pt(page, pl, width, is_lead)
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        quiet, self.ts.report = self.ts.report, Report()   # make-up reports what matters, once
+        try:
+            body = self.setter.body_slots(article, inset)
+            tall = Region(1, width, 0, 8 * g.lines, False, inset)
+            result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size)
+            _items, head = self.setter.headline_group(decks, tall, article, size)
+            least = body[:MIN_COLUMN_LINES * width]   # cut or jumped, each column keeps its few lines
+            min_height = self.setter.set_story(article, tall, slots=list(least), decks=decks,
+                                               headline_size=size).end + (1 if pl.continue_on else 0)
+        finally:
+            self.ts.report = quiet
+        zone, right = self._photos(result.items, width)
+        return Variant(width, photo_width, size, result.end, head, len(body), slot_chars(body), zone, right,
+                       min(min_height, result.end))
+
+    def _photos(self, items, width: int) -> tuple[tuple[int, int] | None, bool]:
+        g = self.style.grid
+        images = [it for it in items if isinstance(it, Image)]
+        if not images:
+            return None, False
+        oy = self.setter.y(0)
+        first = min(int((im.y - oy) // g.pitch) for im in images)
+        end = max(int(-(-(im.y + im.h - oy) // g.pitch)) for im in images)
+        right_edge = self.setter.x(width) + g.column_width
+        return (first, end), any(abs(im.x + im.w - right_edge) < 1.0 for im in images)
+
+
+def planned_here(pl: Placement) -> bool:
+    """Whether the planner places this placement of a page it plans: an auto article, or an article
+    given columns only (it keeps its columns; the planner chooses its lines)."""
+    return pl.kind == "article" and not pl.continued and (pl.auto or pl.lines is None)
+
+
+def without_last_chars(article: Article, count: int) -> Article:
+    """The article with its last `count` body characters cut (from its last text paragraphs,
+    back to front; subheads left without text after them go too; a closing signature stays)."""
+    paragraphs = list(article.paragraphs)
+    tail = []
+    while paragraphs and paragraphs[-1].kind == "signature":
+        tail.insert(0, paragraphs.pop())
+    left = count
+    while left > 0 and paragraphs:
+        par = paragraphs.pop()
+        if par.kind != "p":
+            continue
+        text = par.text
+        if len(text) > left:
+            paragraphs.append(_cut_paragraph(par, len(text) - left))
+            left = 0
+        else:
+            left -= len(text)
+    while paragraphs and paragraphs[-1].kind == "subhead":
+        paragraphs.pop()
+    return replace(article, paragraphs=tuple(paragraphs + tail))
+
+
+def _cut_paragraph(par: Paragraph, keep: int) -> Paragraph:
+    """The paragraph's first `keep` characters, their spans kept."""
+    spans, left = [], keep
+    for sp in par.spans:
+        if left <= 0:
+            break
+        spans.append(Span(sp.text[:left], sp.bold))
+        left -= len(sp.text)
+    return replace(par, spans=tuple(spans))
