@@ -67,9 +67,9 @@ def _page_title(edition, page_plan) -> str:
               "infeasible": "cannot be planned as it is"}.get(page_plan.status, page_plan.status)
     extras = [f"fill {page_plan.fill:.0%}"]
     if page_plan.clashes:
-        extras.append(f"{counted(page_plan.clashes, 'headline')} side by side (撞题)")
+        extras.append(f"{counted(page_plan.clashes, 'pair')} of headlines side by side (撞题)")
     if page_plan.touching:
-        extras.append(f"{counted(page_plan.touching, 'photo')} touching")
+        extras.append(f"{counted(page_plan.touching, 'pair')} of photos touching")
     extras.append(f"{page_plan.seconds:.2f} s")
     return f"第{page_plan.number}版 {printable(section)}: {status}, {', '.join(extras)}"
 
