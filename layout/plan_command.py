@@ -34,14 +34,16 @@ def run(args, print_report) -> int:
     if args.json:
         sys.stdout.write(to_json_text(_as_json(args.manifest, edition, plan, report, written, clean)) + "\n")
         return 0 if clean else 1
-    print_report(report)
+    if plan is not None and plan.pages:
+        _print_tables(edition, plan)
+    sys.stdout.flush()
+    print_report(report)   # after the tables, so the count of errors and warnings ends the output
     if edition is None:
         print("nothing planned: fix the errors above", file=sys.stderr)
         return 1
     if plan is None or not plan.pages:
         print("nothing to plan: every story names its columns", file=sys.stderr)
         return 0 if clean else 1
-    _print_tables(edition, plan)
     if args.write:
         print(f"{counted(written, 'placement')} written into {args.manifest}" if written else
               f"{args.manifest} already holds this plan", file=sys.stderr)
