@@ -3,9 +3,11 @@ stories simply stacked in list order.
 
 Takes: `--pages N` (default 50), `--seed`, `--style` (default broadsheet), `--out DIR` (default
 /tmp/layout-bench-plan). Writes one single-page edition per generated page into DIR (its story set:
-5-12 stories whose estimated area fills 80-100 % of the page around a booked ad, photos for about
-half of them; text recombined from bench/phrases.py by bench/generate.py's writer), sets each twice,
-and prints a Markdown table:
+5-12 stories filling 80-100 % of the page around a booked ad, photos for about half of them; text
+recombined from bench/phrases.py by bench/generate.py's writer; a set's area is measured, not
+estimated: each story composed by the planner's own measure at the widths a story of its place
+usually gets, its mean area counted),
+sets each twice, and prints a Markdown table:
 
 - **planned**: the stories without `columns`, placed by the planner (`layout build` does the same);
 - **stacked**: the same stories, each across the full width, stacked in list order (what a desk
@@ -86,12 +88,14 @@ def _photo_lines(g: Grid, cols: int) -> int:
     return int(cols * g.column_pt / 1.5 / g.pitch) + 3
 
 
-def page_set(number: int, rng: random.Random, g: Grid) -> tuple[dict, list[G.Story]]:
-    """One page's placements (stories without columns, the booked ad) and its stories, sized so
-    that their estimated areas add up to 80-100 % of the type area the ad leaves."""
+def page_set(number: int, rng: random.Random, g: Grid) -> tuple[dict, list[G.Story], float]:
+    """One page's placements (stories without columns, the booked ad), its stories, sized so that
+    their estimated areas add up to the share of the type area the ad leaves that it returns
+    (drawn from 80-100 %; `size_page` then makes it exact)."""
     ad = _ad(rng, g)
     ad_area = (ad["columns"][1] - ad["columns"][0] + 1) * (ad["lines"][1] - ad["lines"][0] + 1)
-    target = (g.columns * g.lines - ad_area) * rng.uniform(0.80, 1.00)
+    share = rng.uniform(0.80, 1.00)
+    target = (g.columns * g.lines - ad_area) * share
     n = rng.randint(5, 12)
     weights = sorted((rng.uniform(0.5, 1.5) for _ in range(n)), reverse=True)
     weights[0] *= 1.8                      # the lead is the largest story
@@ -115,7 +119,7 @@ def page_set(number: int, rng: random.Random, g: Grid) -> tuple[dict, list[G.Sto
         stories.append(story)
     placements = [{"article": s.id} for s in stories] + [ad]
     placements[0]["rank"] = 1
-    return {"section": "要闻", "editor": G._name(rng), "stories": placements}, stories
+    return {"section": "要闻", "editor": G._name(rng), "stories": placements}, stories, share
 
 
 def write_edition(out: Path, name: str, page: dict, stories: list[G.Story], style: str) -> Path:
@@ -137,6 +141,54 @@ def write_edition(out: Path, name: str, page: dict, stories: list[G.Story], styl
     path = out / f"{name}.yaml"
     path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     return path
+
+
+def story_areas(manifest: Path) -> tuple[dict[str, int], int]:
+    """Each auto story's area in grid cells (columns x grid lines, with the line its rule takes):
+    its mean over the widths a story of its place usually gets (the lead 3 to 3/4 of the columns,
+    the others 2 to half of them), each composed by the real composer as the planner composes it
+    (`layout.plan.candidates`); and the grid cells the page leaves free around its fixed regions."""
+    from layout.diagnostics import Report
+    from layout.manifest.load import load_manifest
+    from layout.model import build_issue
+    from layout.page.typeset import Typesetter
+    from layout.plan.candidates import Candidates
+    from layout.style import load_style
+    from layout.text.normalize import normalize
+
+    report = Report()
+    issue = build_issue(load_manifest(manifest, report), report, normalize=normalize)
+    style = load_style(issue.style, issue.root, report, issue.style_source)
+    g = style.grid
+    measure = Candidates(Typesetter(style, issue.info.lang, report), issue, style)
+    page = issue.pages[0]
+    areas, fixed = {}, 0
+    for k, pl in enumerate(page.placements):
+        if pl.auto:
+            widths = range(3, g.columns * 3 // 4 + 1) if k == 0 else range(2, g.columns // 2 + 1)
+            variants = measure.variants(page, pl, widths, None, k == 0)
+            areas[pl.article] = round(statistics.mean(v.width * (v.height + 1) for v in variants))
+        else:
+            fixed += (pl.columns[1] - pl.columns[0] + 1) * (pl.lines[1] - pl.lines[0] + 1)
+    return areas, g.columns * g.lines - fixed
+
+
+def size_page(out: Path, name: str, page: dict, stories: list[G.Story], style: str, target: float,
+              rounds: int = 4) -> tuple[Path, float]:
+    """Write the page, then scale its stories' bodies until the set's measured area (`story_areas`)
+    is `target` of the free area (within a percent); returns the manifest and the set's fill."""
+    for _ in range(rounds):
+        manifest = write_edition(out, name, page, stories, style)
+        areas, free = story_areas(manifest)
+        fill = sum(areas.values()) / free
+        if abs(fill - target) < 0.01:
+            break
+        factor = target / fill
+        for story in stories:   # the headline and photos do not scale: the body takes all the change
+            body_share = max(0.3, 1 - 8 * 3 / max(areas[story.id], 1))
+            story.length = max(120, int(story.length * (1 + (factor - 1) / body_share)))
+            story.long = story.length > 2500
+    return manifest, fill
 
 
 def stacked(page: dict, g: Grid) -> dict:
@@ -301,11 +353,13 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out
     draw_images(out, g)
     rng = random.Random(args.seed)
-    editions = []
+    editions, fills, story_counts = [], [], []
     for number in range(1, args.pages + 1):
-        page, stories = page_set(number, rng, g)
-        editions.append((write_edition(out, f"page-{number:02d}", page, stories, args.style),
-                         write_edition(out, f"stacked-{number:02d}", stacked(page, g), stories, args.style)))
+        page, stories, share = page_set(number, rng, g)
+        auto, fill = size_page(out, f"page-{number:02d}", page, stories, args.style, share)
+        fills.append(fill)
+        story_counts.append(stories)
+        editions.append((auto, write_edition(out, f"stacked-{number:02d}", stacked(page, g), stories, args.style)))
     set_page(editions[0][1])   # fonts and caches warm before anything is timed
     planned, stack = [], []
     for number, (auto, simple) in enumerate(editions, start=1):
@@ -315,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"page {number:2d}: planned {'clean' if p.clean else 'NOT clean'} (overset {p.overset_chars}, "
               f"short {p.worst_short}, fill {p.fill:.0%}, 撞题 {p.clashes}, {p.seconds:.2f} s); "
               f"stacked overset {s.overset_chars}, short {s.worst_short}, fill {s.fill:.0%}", file=sys.stderr)
+    print(f"story sets: {min(fills):.0%}-{max(fills):.0%} of the free type area (mean {statistics.mean(fills):.0%}), "
+          f"{min(len(e) for e in story_counts)}-{max(len(e) for e in story_counts)} stories a page", file=sys.stderr)
     print(table(summary(planned), summary(stack), args.pages, args.style))
     return 0
 
