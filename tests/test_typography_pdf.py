@@ -87,7 +87,7 @@ def test_no_prohibited_line_starts_or_ends(lines):
             if text and (text[0] in no_start(level) or text[-1] in no_end(level)):
                 bad.append((label, page, c, y, text))
     assert not bad, bad[:5]
-    assert sum(len(o) for _l, o in stories) > 1000
+    assert sum(len(o) for _l, o in stories) > 600   # body lines were read (the planned sample has ~760)
 
 
 def test_dashes_and_ellipses_never_split(lines):
