@@ -333,16 +333,12 @@ def _width_range(value) -> tuple[int, int] | None:
 
 
 def _plannable(st: dict, kind: str, path: tuple, manifest: Manifest, report: Report) -> bool:
-    """Whether a placement without `columns` can be placed by the planner: an article (not the
-    continuation of a jump, whose text is known only once its head is made up) with no `lines`."""
+    """Whether a placement without `columns` can be placed by the planner: an article (a story or
+    a jump's continuation) with no `lines`."""
     if kind != "article":
         report.error("needs-columns", f"a{'n' if kind == 'ad' else ''} {kind} placement needs columns (and lines): "
                      "the planner places articles only", manifest.where(*path),
                      "e.g. 'columns: [4, 5]' and 'lines: [70, 86]' for an ad booked at the foot of the page")
-        return False
-    if st.get("continued") is True:
-        report.error("needs-columns", "a continuation (continued: true) needs columns: the planner places the "
-                     "heads of stories only", manifest.where(*path), "give it columns, e.g. 'columns: [1, 2]'")
         return False
     if "lines" in st:
         report.error("needs-columns", "lines without columns: give both to fix the region, or neither to have the "

@@ -24,7 +24,8 @@ API (stable: `layout plan` and the pipeline build on it)
               inclusive as the manifest writes them -, headline_size (字号 name such as '小一',
               or '30pt'), headline_pt, photo_width (grid columns, 0 = as the article writes),
               chars (body characters), lines_used (body column-lines its text takes),
-              lines_available (column-lines its region holds for body), cut_chars, source
+              lines_available (column-lines its region holds for body), cut_chars, source,
+              continued (a jump's continuation)
     CopyfitAdvice: article_id, action ("cut" | "jump" | "drop"), chars, lines, to_page (or
               None), source, message ("cut 185 characters (15 lines)", …)
 
@@ -33,10 +34,11 @@ How it works: docs/planning.md.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from layout.diagnostics import Report, Source
 from layout.model import Issue, PageSpec, Placement
+from layout.page.jumps import slot_chars
 from layout.page.chrome import masthead_span
 from layout.page.frames import Mark, PageFrame
 from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, planned_here as _planned_here, without_last_chars
@@ -64,6 +66,7 @@ class PlannedStory:
     lines_available: int
     cut_chars: int = 0
     source: Source | None = None
+    continued: bool = False   # the continuation of a jump (its head is on another page)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class PagePlan:
     fill: float = 1.0
     clashes: int = 0
     touching: int = 0
-    seconds: float = 0.0
+    seconds: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,10 @@ def plan_issue(issue: Issue, style: Style, report: Report, ts=None, time_limit: 
         ts = Typesetter(style, issue.info.lang, Report())
     measure = Candidates(ts, issue, style)
     pages = []
+    heads: dict[str, tuple] = {}   # article -> (page, placement, width, content lines, photo width, lead)
     for page in issue.pages:
         if any(pl.auto for pl in page.placements):
-            pages.append(_plan_page(issue, page, style, measure, report, time_limit or PLAN_TIME_LIMIT))
+            pages.append(_plan_page(issue, page, style, measure, report, time_limit or PLAN_TIME_LIMIT, heads))
     return IssuePlan(tuple(pages))
 
 
@@ -135,7 +139,7 @@ class _Story:
 
 
 def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
-               time_limit: float) -> PagePlan:
+               time_limit: float, heads: dict[str, tuple]) -> PagePlan:
     g = style.grid
     fixed = _fixed_rects(issue, page, style)
     ranks = _ranks(issue, page)
@@ -146,18 +150,65 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             continue
         widths = _widths(pl, g.columns, report) if pl.auto else range(pl.columns[1] - pl.columns[0] + 1,
                                                                          pl.columns[1] - pl.columns[0] + 2)
+        if pl.continued:
+            variants = _continuation_variants(issue, pl, widths, measure, heads, style)
+            stories.append(_Story(pl, f"s{k}", CONTINUATION_RANK, variants, None if pl.auto else pl.columns[0] - 1))
+            continue
         photo_widths = _photo_widths(issue, pl, widths, report)
         is_lead = ranks[id(pl)] == 1
         variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead) if v.min_height <= g.lines]
         roomy = [v for v in variants if v.body_lines >= MIN_COLUMN_LINES * v.width]
         variants = roomy or sorted(variants, key=lambda v: v.width)[:1]
+        if is_lead and style.headline_scale is not None:   # a lead as wide as the hierarchy's lead
+            wide = [v for v in variants if v.width >= min(style.headline_scale.lead_min_columns, g.columns)]
+            variants = wide or variants
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
                    tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
                                     x_fixed=s.x_fixed) for s in stories),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
     solution = solve_page(pm, time_limit)
+    for s in stories:   # jump heads: where their text goes on is known now
+        p = solution.placed.get(s.key)
+        if p is not None and s.pl.continue_on and not s.pl.continued:
+            heads[s.pl.article] = (page, s.pl, p.variant.width, p.height, p.variant.photo_width, s.rank == 1)
     return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+
+
+#: A continuation's place in the page's reading order: after the page's own stories.
+CONTINUATION_RANK = 99
+
+
+def _continuation_variants(issue: Issue, pl: Placement, widths: range, measure: Candidates,
+                           heads: dict[str, tuple], style: Style) -> list[Variant]:
+    """A jump's continuation at each width: holding exactly what its head hands on (the head
+    planned on an earlier page, or fixed with columns and lines); when the head is made up
+    after this page, the whole text as the most it may need."""
+    head = heads.get(pl.article) or _fixed_head(issue, pl, measure, style)
+    if head is not None:
+        page, head_pl, width, lines, photo_width, is_lead = head
+        remainder = measure.remainder(page, head_pl, width, photo_width, is_lead, lines)
+        from_page = page.number
+    else:
+        from_page = next((p.number for p in issue.pages for o in p.placements
+                          if o.article == pl.article and not o.continued), 0)
+        remainder = tuple(measure.setter.body_slots(issue.articles[pl.article]))
+    variants = [measure.continuation(pl, w, remainder, from_page) for w in widths]
+    roomy = [v for v in variants if v.body_lines >= MIN_COLUMN_LINES * v.width and v.height <= style.grid.lines]
+    return roomy or sorted(variants, key=lambda v: v.width)[:1]
+
+
+def _fixed_head(issue: Issue, pl: Placement, measure: Candidates, style: Style):
+    """The head of `pl`'s jump when it is fixed (columns and lines) on another page, as `heads` holds them."""
+    from layout.page.hierarchy import lead_story
+
+    for page in issue.pages:
+        for o in page.placements:
+            if o.article == pl.article and not o.continued and o.continue_on and o.columns and o.lines:
+                scale = style.headline_scale
+                is_lead = lead_story(page, issue, scale.lead_min_columns if scale else 1) is o
+                return page, o, o.columns[1] - o.columns[0] + 1, o.lines[1] - o.lines[0] + 1, 0, is_lead
+    return None
 
 
 def _fixed_rects(issue: Issue, page: PageSpec, style: Style) -> list[Rect]:
@@ -196,7 +247,7 @@ def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
     counter = 1 if 1 not in taken and not open_fixed else max(taken | {1}) + 1
     out = {}
     for pl in page.placements:
-        if not _planned_here(pl):
+        if not _planned_here(pl) or pl.continued:
             continue
         if pl.rank:
             out[id(pl)] = pl.rank
@@ -211,7 +262,7 @@ def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
 def _lead_key(page: PageSpec, ranks: dict[int, int]) -> int | None:
     """The id of the placement that leads the page, when it is an auto one."""
     for pl in page.placements:
-        if (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
+        if not pl.continued and (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
             return id(pl) if _planned_here(pl) else None
     return None
 
@@ -270,14 +321,19 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                     for o in [r for r in rects if not (r.x == p.x and r.y == p.y)] + [r for r in fixed if not r.photo])
         last = min(p.y + p.height + (1 if below else 0), g.lines)
         cut_chars = 0
+        if s.pl.continue_on and not s.pl.continued and p.height < v.height:
+            advice.append(_jump(s, page, measure, p))
         if p.cut:
             a = _cut(s, page, measure, p)
             advice.append(a)
             cut_chars = a.chars
+            report.warning("copyfit", f"'{s.pl.article}' on page {page.number} is too long for the page: {a.message} "
+                           "to fit its planned region", s.pl.source,
+                           "cut that much from its end (the least cut that fits), or move a story to another page")
         body_room = (p.height - (v.height - _body_rows(v))) * v.width
         out.append(PlannedStory(s.pl.article, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
                                 size_name(v.headline_pt), v.headline_pt, v.photo_width, v.chars, v.body_lines,
-                                max(body_room, 0), cut_chars, s.pl.source))
+                                max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
     status = solution.status
@@ -322,6 +378,14 @@ def _cut(s: _Story, page: PageSpec, measure: Candidates, p) -> CopyfitAdvice:
                          f"cut {counted(lo, 'character')} ({counted(lines, 'line')})")
 
 
+def _jump(s: _Story, page: PageSpec, measure: Candidates, p) -> CopyfitAdvice:
+    """What a jump head hands on to its page: the characters and lines that continue there."""
+    rest = measure.remainder(page, s.pl, p.variant.width, p.variant.photo_width, s.rank == 1, p.height)
+    chars, lines = slot_chars(rest), len(rest)
+    return CopyfitAdvice(s.pl.article, "jump", chars, lines, s.pl.continue_on, s.pl.source,
+                         f"jump to page {s.pl.continue_on} ({counted(chars, 'character')}, {counted(lines, 'line')})")
+
+
 def _dropped(s: _Story, page: PageSpec, later: list[int], report: Report) -> CopyfitAdvice:
     """A story the page has no room for: `plan-no-room`, and where it can go."""
     to = later[0] if later else None
@@ -354,16 +418,17 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
         if pp is None:
             pages.append(page)
             continue
-        by_id = {s.article_id: s for s in pp.placements}
+        by_id = {(s.article_id, s.continued): s for s in pp.placements}
         placements = []
         for pl in page.placements:
             if not _planned_here(pl):
                 placements.append(pl)
                 continue
-            s = by_id.get(pl.article)
+            s = by_id.get((pl.article, pl.continued))
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
-            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=s.rank, planned=True))
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=None if pl.continued else s.rank,
+                                      planned=True))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:
                 articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)

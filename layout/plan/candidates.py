@@ -16,7 +16,7 @@ from layout.diagnostics import Report
 from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
 from layout.page.frames import Image
 from layout.page.hierarchy import headline_size
-from layout.page.jumps import slot_chars
+from layout.page.jumps import slot_chars, visible_chars
 from layout.page.story import Region, StorySetter
 from layout.page.typeset import Typesetter
 from layout.style import Style
@@ -107,6 +107,49 @@ class Candidates:
         return Variant(width, photo_width, size, result.end, head, len(body), slot_chars(body), zone, right,
                        min(min_height, result.end))
 
+    def remainder(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
+                  lines: int) -> tuple:
+        """The body lines (slots) a jump head `width` columns wide hands on when its region holds
+        `lines` grid lines of content, as make-up sets it."""
+        article = self.article_for(pl, photo_width)
+        g = self.style.grid
+        inset = g.char / 2 if pl.box else 0.0
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        quiet, self.ts.report = self.ts.report, Report()
+        try:
+            body = self.setter.body_slots(article, inset)
+            result = self.setter.set_story(article, Region(1, width, 0, lines, True, inset), slots=list(body),
+                                           decks=decks, jump_to=pl.continue_on,
+                                           headline_size=self.headline_pt(page, pl, width, is_lead))
+        finally:
+            self.ts.report = quiet
+        return result.remainder
+
+    def continuation(self, pl: Placement, width: int, remainder: tuple, from_page: int) -> Variant:
+        """A jump's continuation `width` columns wide holding `remainder` (the head's lines that
+        did not fit), set as make-up sets it: the continuation head, （上接第N版）, the lines."""
+        key = ("continuation", pl.article, width, remainder, from_page, pl.box)
+        if key in self._cache:
+            return self._cache[key]
+        article = self.issue.articles[pl.article]
+        g = self.style.grid
+        inset = g.char / 2 if pl.box else 0.0
+        decks = [("continuation_head", article.headline)]
+        quiet, self.ts.report = self.ts.report, Report()
+        try:
+            slots = [self.setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=inset),
+                     *remainder]
+            tall = Region(1, width, 0, 8 * g.lines, False, inset)
+            result = self.setter.set_story(article, tall, slots=slots, decks=decks,
+                                           label=f"{article.headline}（续）")
+            _items, head = self.setter.headline_group(decks, tall, article)
+        finally:
+            self.ts.report = quiet
+        size = self.style.role("continuation_head").size
+        v = self._cache[key] = Variant(width, 0, size, result.end, head, len(slots), slot_chars(remainder), None,
+                                       False, result.end)
+        return v
+
     def _photos(self, items, width: int) -> tuple[tuple[int, int] | None, bool]:
         g = self.style.grid
         images = [it for it in items if isinstance(it, Image)]
@@ -122,12 +165,13 @@ class Candidates:
 def planned_here(pl: Placement) -> bool:
     """Whether the planner places this placement of a page it plans: an auto article, or an article
     given columns only (it keeps its columns; the planner chooses its lines)."""
-    return pl.kind == "article" and not pl.continued and (pl.auto or pl.lines is None)
+    return pl.kind == "article" and (pl.auto or pl.lines is None)
 
 
 def without_last_chars(article: Article, count: int) -> Article:
-    """The article with its last `count` body characters cut (from its last text paragraphs,
-    back to front; subheads left without text after them go too; a closing signature stays)."""
+    """The article with its last `count` printing characters of body text cut (spaces do not
+    count, as in overset messages): from its last text paragraphs, back to front; subheads left
+    without text after them go too; a closing signature (落款) and the byline stay."""
     paragraphs = list(article.paragraphs)
     tail = []
     while paragraphs and paragraphs[-1].kind == "signature":
@@ -137,23 +181,26 @@ def without_last_chars(article: Article, count: int) -> Article:
         par = paragraphs.pop()
         if par.kind != "p":
             continue
-        text = par.text
-        if len(text) > left:
-            paragraphs.append(_cut_paragraph(par, len(text) - left))
+        printing = visible_chars(par.text)
+        if printing > left:
+            paragraphs.append(_cut_paragraph(par, printing - left))
             left = 0
         else:
-            left -= len(text)
+            left -= printing
     while paragraphs and paragraphs[-1].kind == "subhead":
         paragraphs.pop()
     return replace(article, paragraphs=tuple(paragraphs + tail))
 
 
 def _cut_paragraph(par: Paragraph, keep: int) -> Paragraph:
-    """The paragraph's first `keep` characters, their spans kept."""
+    """The paragraph up to its `keep`-th printing character, its spans kept."""
     spans, left = [], keep
     for sp in par.spans:
         if left <= 0:
             break
-        spans.append(Span(sp.text[:left], sp.bold))
-        left -= len(sp.text)
+        end = 0
+        while end < len(sp.text) and left > 0:
+            left -= 0 if sp.text[end].isspace() else 1
+            end += 1
+        spans.append(Span(sp.text[:end], sp.bold))
     return replace(par, spans=tuple(spans))

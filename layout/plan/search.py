@@ -37,23 +37,35 @@ from dataclasses import dataclass, field
 from layout.plan.candidates import Variant
 
 # Cost weights, each step well above what the ones after it sum to on a page.
-W_DROP = 1_000_000        # a story left off the page (the lead costs most, then by rank)
+W_DROP = 1_000_000        # a story left off the page: W_DROP_BASE + W_DROP / rank (the lead costs most)
+W_DROP_BASE = 100_000
 W_CUT = 2_000             # per column-line cut from a story
 W_CLASH = 5_000           # two headlines side by side at the same height (撞题)
 W_PHOTOS = 5_000          # two photos touching across a gutter
-W_LEAD = 3_000            # the lead not at the top, or narrower than another story
+W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
 W_EMPTY = 100             # per empty grid cell (one column, one grid line)
 W_ORDER = 200             # a story above, or wider than, a story ranked before it
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
+#: The largest share of a story's text copyfitting may advise to cut.
+MAX_CUT_SHARE = 0.3
 #: Decodes per second of `time_limit`: the budget that makes the search the same on any machine.
 DECODES_PER_SECOND = 3000
-#: Independent runs of the annealing (the first from the greedy start), sharing the budget.
-RESTARTS = 2
+#: The beam search's width, how many of the next stories in rank order it tries, and how many
+#: places per story width it keeps.
+BEAM = 24
+LOOKAHEAD = 2
+PLACES = 2
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 5.0
-#: Headline zone of a fixed article, in grid lines (its headline is at its top).
-FIXED_HEAD_LINES = 3
+#: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
+#: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
+STAGGER = 2
+#: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
+#: least height (4 lines a column).
+JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
+#: The grid lines a story may start lower than its columns allow (to stagger its headline).
+DROPS = (0, 2, 4)
 
 
 @dataclass(frozen=True)
@@ -110,30 +122,37 @@ class Solution:
 class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
-    stretch: int    # 0 or 1
+    stretch: int    # 0 or 1 (a jump head: which of JUMP_SHARES)
+    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbour's
 
 
 def solve_page(pm: PageModel, time_limit: float) -> Solution:
     """The best plan found within the budget (see the module docstring)."""
     t0 = time.perf_counter()
+    _space_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     rng = random.Random(0)
-    budget = max(RESTARTS * 100, int(time_limit * DECODES_PER_SECOND))
+    budget = max(100, int(time_limit * DECODES_PER_SECOND))
+    order, genes = _beam(pm, stories)
+    best = _decode(pm, stories, order, genes)
+    decodes, stopped = 1, False
+    # annealing runs: from the beam's plan with each story in its lowest place (x = -1), which
+    # moves more freely, from the beam's plan as it is, and from rank order at middle widths
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
-    best = None
-    decodes, stopped = 0, False
-    for run in range(RESTARTS):
-        order = list(rank_order)
-        genes = _greedy_start(pm, stories, order) if run == 0 else \
-            [_Gene(rng.randrange(len(s.variants)), -1, 0) for s in stories]
+    starts = [(order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes]),
+              (order, genes),
+              (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
+    for run, (order, genes) in enumerate(starts):
         current = _decode(pm, stories, order, genes)
-        if best is None or current.cost < best.cost:
+        if current.cost < best.cost:
             best = current
-        steps = budget // RESTARTS
+        steps = budget // len(starts)
         temperature = 2.0 * W_EMPTY * pm.columns
         for step in range(steps):
-            if step % 200 == 0 and time.perf_counter() - t0 > BACKSTOP * time_limit:
+            if step % 100 == 0 and time.perf_counter() - t0 > BACKSTOP * time_limit:
                 stopped = True
+                break
+            if best.cost <= 0 or not stories:
                 break
             new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
             trial = _decode(pm, stories, new_order, new_genes)
@@ -157,22 +176,95 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     return out
 
 
+@dataclass(frozen=True)
+class _State:
+    """A partial plan in the beam: the skyline, the stories placed (index -> gene, in order)."""
+
+    top: tuple[int, ...]
+    done: tuple[int, ...]
+    genes: tuple[_Gene, ...]
+    rects: tuple = ()          # (story, Rect, Variant, height) placed so far
+    cost: float = 0.0          # all but empty cells
+    holes: int = 0             # cells left empty under the stories placed
+
+
+def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Gene]]:
+    """A good first plan, systematically: the stories dropped in rank order (or one of the next
+    LOOKAHEAD), each at every width and its few best places, keeping the BEAM cheapest partial
+    plans (by their cost and a bound on the cells the rest cannot fill)."""
+    cols, foot = pm.columns, pm.lines + 1
+    top = [0] * cols
+    for r in sorted(pm.fixed, key=lambda r: r.y):
+        for c in range(r.x, r.x + r.w):
+            if r.y <= top[c]:
+                top[c] = max(top[c], r.y + r.h)
+    free = cols * foot - sum(r.w * r.h for r in pm.fixed)
+    largest = [max(v.width * (v.height + 2) for v in s.variants) for s in stories]
+    rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
+    beam = [_State(tuple(top), (), ())]
+    scratch = Solution()
+    for _level in range(len(stories)):
+        children: dict[tuple, _State] = {}
+        for st in beam:
+            left = [i for i in rank_order if i not in st.done]
+            for i in left[:LOOKAHEAD]:
+                for child in _children(pm, stories, st, i, foot, scratch):
+                    key = (child.top, tuple(sorted(child.done)))
+                    if key not in children or _score(child) < _score(children[key]):
+                        children[key] = child
+        used_after = lambda c: sum(r.w * r.h for _s, r, _v, _h in c.rects)
+        rest = lambda c: sum(largest[i] for i in range(len(stories)) if i not in c.done)
+        ranked = sorted(children.values(), key=lambda c: (_score(c) + W_EMPTY * max(0, free - used_after(c) - rest(c)),
+                                                          c.done, c.top))
+        beam = ranked[:BEAM]
+    final = min(beam, key=lambda c: (c.cost + W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in c.rects)),
+                                     c.done, c.top))
+    genes = {i: g for i, g in zip(final.done, final.genes)}
+    order = list(final.done) + [i for i in rank_order if i not in final.done]
+    return order, [genes.get(i, _Gene(0, -1, 0)) for i in range(len(stories))]
+
+
+def _score(st: _State) -> float:
+    return st.cost + W_EMPTY * st.holes
+
+
+def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: Solution):
+    """The partial plans with story i placed next: each variant at its PLACES best places, or
+    left off when it fits nowhere."""
+    s = stories[i]
+    top = list(st.top)
+    found = False
+    for k, v in enumerate(s.variants):
+        w = v.width
+        xs = [s.x_fixed] if s.x_fixed is not None else range(pm.columns - w + 1)
+        options = []
+        for x in xs:
+            if x + w > pm.columns:
+                continue
+            shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
+            for stretch, drop in [(t, d) for t in shares for d in DROPS]:
+                g = _Gene(k, x, stretch, drop)
+                y = max(top[x:x + w]) + drop
+                for p, local in _heights(pm, s, v, g, x, y, foot):
+                    holes = sum(p.y - top[c] for c in range(x, x + w))
+                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
+        options.sort(key=lambda o: o[:5])
+        for *_key, p, local, holes, g in options[:PLACES]:
+            r = Rect(p.x, p.y, w, p.height + 1)
+            new_top = list(top)
+            for c in range(r.x, r.x + r.w):
+                new_top[c] = r.y + r.h
+            extra = _neighbour_cost(pm, s, r, v, st.rects, scratch)
+            found = True
+            yield _State(tuple(new_top), st.done + (i,), st.genes + (g,), st.rects + ((s, r, v, p.height),),
+                         st.cost + local + extra, st.holes + holes)
+    if not found:
+        yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
+                     st.cost + W_DROP_BASE + W_DROP // s.rank, st.holes)
+
+
 def _copy(g: _Gene) -> _Gene:
-    return _Gene(g.variant, g.x, g.stretch)
-
-
-def _greedy_start(pm: PageModel, stories: list[StoryModel], order: list[int]) -> list[_Gene]:
-    """Each story's variant chosen in turn (rank order) as the cheapest with the others as they are;
-    the lead starts at its widest."""
-    genes = [_Gene(len(s.variants) - 1 if s.key == pm.lead else len(s.variants) // 2, -1, 0) for s in stories]
-    for _round in range(2):
-        for i in order:
-            costs = []
-            for k in range(len(stories[i].variants)):
-                genes[i].variant = k
-                costs.append((_decode(pm, stories, order, genes).cost, k))
-            genes[i].variant = min(costs)[1]
-    return genes
+    return _Gene(g.variant, g.x, g.stretch, g.drop)
 
 
 def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
@@ -186,8 +278,12 @@ def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
     elif move < 0.65:
         w = stories[i].variants[genes[i].variant].width
         genes[i].x = rng.choice([-1] + list(range(pm.columns - w + 1)))
+    elif genes[i].x >= pm.columns:
+        genes[i].x = -1
+    elif move < 0.75:
+        genes[i].stretch = (genes[i].stretch + 1) % (len(JUMP_SHARES) if stories[i].jump_head else 2)
     elif move < 0.85:
-        genes[i].stretch ^= 1
+        genes[i].drop = rng.choice([d for d in DROPS if d != genes[i].drop])
     elif len(order) > 1:
         a, b = rng.sample(range(len(order)), 2)
         order[a], order[b] = order[b], order[a]
@@ -211,7 +307,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
         placed = _place(pm, s, v, g, top, foot)
         if placed is None:
             sol.placed[s.key] = None
-            cost += W_DROP + W_DROP // (s.rank + 1)
+            cost += W_DROP_BASE + W_DROP // s.rank
             continue
         p, local = placed
         cost += local
@@ -230,6 +326,8 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
 def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int):
     """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room)."""
     w = v.width
+    if g.x >= pm.columns:   # left off the page (the beam found no room for it)
+        return None
     if s.x_fixed is not None:
         xs = [s.x_fixed] if s.x_fixed + w <= pm.columns else []
     elif 0 <= g.x <= pm.columns - w:
@@ -238,7 +336,7 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         xs = range(pm.columns - w + 1)
     best = None
     for x in xs:
-        y = max(top[x:x + w])
+        y = max(top[x:x + w]) + g.drop
         for p, local in _heights(pm, s, v, g, x, y, foot):
             holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
             key = (local + W_EMPTY * holes, p.y, x)
@@ -251,42 +349,59 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
     """The story at column x from line y: its content height and cost above the next fixed
     rectangle in its columns (or the foot), and, when one is in the way, below it too."""
     w = v.width
-    while True:
-        inside = [r for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y <= y < r.y + r.h]
-        if not inside:
-            break
-        y = max(r.y + r.h for r in inside)
-    if y >= foot:
-        return
-    below = [r.y for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y > y]
-    limit = min(below, default=foot)
-    room = limit - y - 1                       # content lines above the next fixed rectangle
-    if s.jump_head:
-        h = min(v.height, room)
-        if h >= v.min_height:
-            yield Placed(v, x, y, h, 0), 0.0
-    else:
+    for y, limit in _spaces(pm, x, w, y, foot):
+        room = limit - y - 1                       # content lines above the next fixed rectangle
+        if s.jump_head:   # the gene's share of the room, from its least height up to all its text
+            h = min(v.height, max(v.min_height, int(room * JUMP_SHARES[g.stretch % len(JUMP_SHARES)])))
+            if v.min_height <= h <= room:
+                yield Placed(v, x, y, h, 0), 0.0
+            continue
         want = v.height + g.stretch
         if want <= room:
             yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch
         elif v.height <= room:
             yield Placed(v, x, y, v.height, 0), 0.0
-        elif room >= v.min_height:
+        elif room >= max(v.min_height, v.height - max_cut(v)):
             cut = v.height - room
             yield Placed(v, x, y, room, cut), W_CUT * w * cut
-    if below:   # or below the fixed rectangle in the way
-        yield from _heights(pm, s, v, g, x, limit, foot)
+
+
+_space_cache: dict = {}
+
+
+def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int, int], ...]:
+    """The free spans [top, limit) of columns [x, x + w) from line y down: above the first fixed
+    rectangle in the way, and below each (cached per page model)."""
+    key = (id(pm), x, w, y)
+    found = _space_cache.get(key)
+    if found is None:
+        found = []
+        while y < foot:
+            inside = [r for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y <= y < r.y + r.h]
+            if inside:
+                y = max(r.y + r.h for r in inside)
+                continue
+            limit = min((r.y for r in pm.fixed if r.x < x + w and x < r.x + r.w and r.y > y), default=foot)
+            found.append((y, limit))
+            y = limit
+        found = _space_cache[key] = tuple(found)
+    return found
+
+
+def max_cut(v: Variant) -> int:
+    """The most grid lines copyfitting may cut from a story: MAX_CUT_SHARE of its body's; a story
+    that needs more has no room (the lowest ranked go first)."""
+    return int(MAX_CUT_SHARE * v.body_lines / max(1, v.width))
 
 
 def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, sol: Solution) -> float:
     """撞题, touching photos, lead and reading order against the stories placed before it and the
     fixed rectangles."""
     cost = 0.0
-    head = (r.y, r.y + v.head_lines)
     zone = (r.y + v.photo_zone[0], r.y + v.photo_zone[1]) if v.photo_zone else None
     for o, q, ov, _h in rects:
         if q.x + q.w == r.x or r.x + r.w == q.x:   # side by side
-            if _overlap(head, (q.y, q.y + ov.head_lines)):
+            if v.head_lines and ov.head_lines and abs(q.y - r.y) < _apart(v.head_lines, ov.head_lines):
                 cost += W_CLASH
                 sol.clashes += 1
             if zone and ov.photo_zone:
@@ -299,13 +414,19 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
             cost += (W_LEAD if a.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
-            if f.headline and _overlap(head, (f.y, f.y + FIXED_HEAD_LINES)):
+            if f.headline and v.head_lines and abs(f.y - r.y) < _apart(v.head_lines, v.head_lines):
                 cost += W_CLASH
                 sol.clashes += 1
             if f.photo and zone and _overlap(zone, (f.y, f.y + f.h)) and (v.photo_right or f.x < r.x):
                 cost += W_PHOTOS
                 sol.touching += 1
     return cost
+
+
+def _apart(head_a: int, head_b: int) -> int:
+    """How many grid lines apart two neighbouring headline groups must start not to stand at the
+    same height: past the first line of the shorter (its 主题), at least STAGGER."""
+    return max(STAGGER, min(head_a, head_b) - 1)
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -246,6 +246,8 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
 
     regions = [it for it in frame.items if isinstance(it, Mark) and it.kind == "region"]
     oversets = [it for it in frame.items if isinstance(it, Mark) and it.kind == "overset"]
+    # a planned region's rank (layout/plan), tagged beside its id: 'elder-canteen 排3'
+    ranks = {(round(it.x), round(it.y)): it.label for it in frame.items if isinstance(it, Mark) and it.kind == "plan"}
     photos = [it for it in frame.items if isinstance(it, Image)]
 
     def box(it) -> tuple[int, int, int, int]:
@@ -268,7 +270,8 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
         else:
             colour, fill = REGION, None
         _rect(draw, b, colour, 2, inset=2, fill=fill)
-        _region_tag(draw, b, r.label, colour, label_px, ink)
+        rank = ranks.get((round(r.x), round(r.y)))
+        _region_tag(draw, b, f"{r.label} {rank}" if rank else r.label, colour, label_px, ink)
         if kind and id(r) not in over_regions:
             _label(draw, b[2] - 3, b[3] - 3 - round(label_px * 1.6), text, colour, label_px, right=True)
     for o in oversets:
