@@ -6,7 +6,8 @@ body characters, body lines used of those available and headline size, then the 
 (what to cut, jump or drop); as rich tables on a terminal, as plain aligned text when piped, as
 one JSON document with `--json`. `--write` writes the planned regions into the manifest
 (`layout/manifest/writeback.py`), keeping its comments and formatting. Returns the exit status:
-0 when every page is planned clean, 1 when a page needs copyfitting or the edition has errors.
+0 when every page is planned clean (a jump the manifest asks for is planned, not a problem), 1
+when a story must be cut or dropped, or the edition has errors.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def run(args, print_report) -> int:
     written = 0
     if plan is not None and plan.pages and args.write:
         written = _write(Path(args.manifest), edition, plan, report)
-    clean = edition is not None and not report.has_errors and (plan is None or not plan.copyfit)
+    clean = edition is not None and not report.has_errors and (plan is None or not _needs_copyfit(plan))
     if args.json:
         sys.stdout.write(to_json_text(_as_json(args.manifest, edition, plan, report, written, clean)) + "\n")
         return 0 if clean else 1
@@ -50,13 +51,30 @@ def run(args, print_report) -> int:
     return 0 if clean else 1
 
 
-def _stories_rows(page_plan) -> list[tuple[str, ...]]:
-    return [(str(s.rank), s.article_id, _span(s.columns), _span(s.lines), f"{s.chars:,}",
-             f"{s.lines_used}/{s.lines_available}", s.headline_size) for s in page_plan.placements]
+def _continued(edition, page_number: int, article: str) -> bool:
+    """Whether the planned story on that page is the landing of a jump (`continued: true`)."""
+    return any(pl.article == article and pl.continued for pl in edition.issue.pages[page_number - 1].placements)
 
 
-def _copyfit_rows(plan) -> list[tuple[str, ...]]:
-    return [(str(page.number), a.article_id, a.message) for page in plan.pages for a in page.copyfit]
+def _stories_rows(edition, page_plan) -> list[tuple[str, ...]]:
+    rows = []
+    for s in page_plan.placements:
+        landing = _continued(edition, page_plan.number, s.article_id)
+        rows.append(("转" if landing else str(s.rank), s.article_id + (" (continued)" if landing else ""),
+                     _span(s.columns), _span(s.lines), f"{s.chars:,}", f"{s.lines_used}/{s.lines_available}",
+                     s.headline_size))
+    return rows
+
+
+def _copyfit_rows(plan, actions: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [(str(page.number), a.article_id, a.message) for page in plan.pages for a in page.copyfit
+            if a.action in actions]
+
+
+def _needs_copyfit(plan) -> bool:
+    """A page that cannot be set as planned: a story to cut or to drop, or a page the planner
+    found no plan for. A jump the manifest asks for (`continue_on`) is planned, not a problem."""
+    return any(a.action != "jump" for a in plan.copyfit) or any(p.status == "infeasible" for p in plan.pages)
 
 
 def _span(span: tuple[int, int]) -> str:
@@ -101,8 +119,11 @@ def _print_tables(edition, plan) -> None:
         console.print()
 
     for page_plan in plan.pages:
-        table(_page_title(edition, page_plan), STORY_COLUMNS, _stories_rows(page_plan), right=(0, 4, 5))
-    rows = _copyfit_rows(plan)
+        table(_page_title(edition, page_plan), STORY_COLUMNS, _stories_rows(edition, page_plan), right=(0, 4, 5))
+    jumps = _copyfit_rows(plan, ("jump",))
+    if jumps:
+        table("jumps: what each jump head hands on", COPYFIT_COLUMNS, jumps)
+    rows = _copyfit_rows(plan, ("cut", "drop"))
     if rows:
         table("copyfit: the pages do not fit as they are", COPYFIT_COLUMNS, rows)
     else:
@@ -126,7 +147,10 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
             "clashes": page_plan.clashes,
             "touching": page_plan.touching,
             "seconds": round(page_plan.seconds, 3),
-            "stories": [{"article": s.article_id, "rank": s.rank, "columns": list(s.columns), "lines": list(s.lines),
+            "stories": [{"article": s.article_id,
+                         "continued": _continued(edition, page_plan.number, s.article_id),
+                         "rank": None if _continued(edition, page_plan.number, s.article_id) else s.rank,
+                         "columns": list(s.columns), "lines": list(s.lines),
                          "chars": s.chars, "lines_used": s.lines_used, "lines_available": s.lines_available,
                          "headline_size": s.headline_size, "headline_pt": s.headline_pt,
                          "photo_width": s.photo_width, "cut_chars": s.cut_chars, "source": _source(s.source)}
@@ -144,9 +168,13 @@ def _write(manifest: Path, edition, plan, report: Report) -> int:
     `write-back` error at its position (nothing written)."""
     from layout.manifest.writeback import PlannedRegion, WritebackError, write_regions
 
-    regions = [PlannedRegion(page=page.number - 1, article=s.article_id, columns=s.columns, lines=s.lines,
-                             rank=s.rank, photo_width=s.photo_width or None)
-               for page in plan.pages for s in page.placements]
+    regions = []
+    for page in plan.pages:
+        for s in page.placements:
+            landing = _continued(edition, page.number, s.article_id)
+            regions.append(PlannedRegion(page=page.number - 1, article=s.article_id, columns=s.columns, lines=s.lines,
+                                         rank=None if landing else s.rank, photo_width=s.photo_width or None,
+                                         continued=landing))
     try:
         return write_regions(manifest, regions)
     except WritebackError as exc:

@@ -170,6 +170,53 @@ def test_write_keeps_comments_and_builds_the_same_pdf_as_the_planned_page(roomy,
     assert status == 0 and manifest.read_text(encoding="utf-8") == after
 
 
+def _jump_edition(folder: Path) -> Path:
+    """The small edition with its lead jumping to a page 2 whose stories name no columns."""
+    manifest = _edition(folder, ad_top=31)
+    text = manifest.read_text(encoding="utf-8").replace("      - article: hub   # the lead\n",
+                                                        "      - article: hub   # the lead\n        continue_on: 2\n")
+    text = text.replace("\narticles:", """
+  - section: 综合
+    stories:
+      - article: hub
+        continued: true
+      - article: extra
+
+articles:
+  extra:
+    headline: 柳巷社区长者食堂开业
+    body: |
+      柳巷社区长者食堂今天开业，可同时容纳60位老人就餐，每餐两荤两素一汤，80岁以上老人每餐优惠3元。
+""")
+    text = text.replace("随着最后一方混凝土浇筑完成", "随着最后一方混凝土浇筑完成" + "，工地上一片欢腾" * 200)
+    manifest.write_text(text, encoding="utf-8")
+    return manifest
+
+
+def test_a_planned_jump_is_no_copyfit_and_its_landing_is_written_without_a_rank(tmp_path, capsys):
+    """The lead jumps to page 2, whose stories (the landing too) have no columns: the plan says what
+    goes on, which is no reason for exit status 1; --write fixes both ends, and the PDF stays."""
+    manifest = _jump_edition(tmp_path / "jump")
+
+    status, out, _err = _plan(capsys, manifest)
+    assert status == 0, out
+    assert "jumps: what each jump head hands on" in out and "jump to page 2" in out
+    assert any(line.split()[:2] == ["转", "hub"] for line in out.splitlines()), out
+    status, out, _err = _plan(capsys, "--json", manifest)
+    landing = next(s for p in json.loads(out)["pages"] if p["number"] == 2 for s in p["stories"] if s["article"] == "hub")
+    assert landing["continued"] is True and landing["rank"] is None
+
+    assert main(["build", str(manifest), "-o", str(tmp_path / "planned"), "--pdf"]) == 0
+    assert _plan(capsys, "--write", manifest)[0] == 0
+    written = manifest.read_text(encoding="utf-8").splitlines()
+    at = [n for n, line in enumerate(written) if line.startswith("      - article: hub")][1]   # the landing
+    assert written[at + 1].startswith("        columns: [") and written[at + 2].startswith("        lines: [")
+    assert written[at + 3] == "        continued: true"
+    assert main(["build", str(manifest), "-o", str(tmp_path / "written"), "--pdf"]) == 0
+    assert next((tmp_path / "written").glob("*.pdf")).read_bytes() == \
+        next((tmp_path / "planned").glob("*.pdf")).read_bytes()
+
+
 # ----------------------------------------------------------------------------- writeback on its own
 
 COMMENTED = """\

@@ -25,11 +25,11 @@ from layout.util import write_atomic
 @dataclass(frozen=True)
 class PlannedRegion:
     """One placement's planned region. `page` is the 0-based index into `pages`; the placement is
-    the one of `article` on that page that is not a jump's continuation, or, when `placement` (a
-    0-based index into the page's `stories`) is given, that one, which must then be `article`'s, so
-    a plan is never written onto a placement the editor moved meanwhile. `columns` and `lines` are
-    1-based inclusive spans; `rank` and `photo_width` (when given) keep the page as planned: the
-    lead's headline and the photos' widths the plan chose."""
+    `article`'s on that page: its jump landing (`continued: true`) when `continued`, else its other
+    placement; or, when `placement` (a 0-based index into the page's `stories`) is given, that one,
+    which must then be `article`'s. So a plan is never written onto a placement the editor moved
+    meanwhile. `columns` and `lines` are 1-based inclusive spans; `rank` and `photo_width` (when
+    given) keep the page as planned: the lead's headline and the photos' widths the plan chose."""
 
     page: int
     article: str
@@ -38,6 +38,7 @@ class PlannedRegion:
     rank: int | None = None
     photo_width: int | None = None
     placement: int | None = None
+    continued: bool = False
 
     def keys(self) -> list[tuple[str, object]]:
         """The keys this region writes, in the order they appear in the placement."""
@@ -207,7 +208,7 @@ def _placement(document, region: PlannedRegion):
                              line=pages.lc.line + 1, hint="plan it again")
     if region.placement is None:
         heads = [st for st in stories if isinstance(st, CommentedMap) and st.get("article") == region.article
-                 and st.get("continued") is not True]
+                 and (st.get("continued") is True) == region.continued]
         if len(heads) == 1:
             return heads[0]
         raise WritebackError(f"page {region.page + 1} has {'no' if not heads else 'more than one'} placement of "
