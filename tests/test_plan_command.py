@@ -306,3 +306,25 @@ def test_write_into_a_manifest_it_cannot_keep_is_a_located_error_not_a_traceback
     assert status == 1 and "Traceback" not in err
     assert f"{manifest}: error[write-back]:" in err and "nothing written" in err
     assert manifest.read_text(encoding="utf-8") == text
+
+
+def test_the_live_preview_plans_the_page_again_on_save(roomy, tmp_path):
+    """`layout preview --serve` rebuilds through `pipeline.prepare`, which plans: a story made 200
+    characters longer (16 lines more than its planned region holds) is placed again, not overset."""
+    from layout.preview.serve import LivePreview
+
+    folder = tmp_path / "live"
+    shutil.copytree(roomy.parent, folder)
+    manifest = folder / "issue.yaml"
+    with LivePreview(manifest, tmp_path / "out", dpi=20, port=0, log=lambda msg: None) as live:
+        live.rebuild()
+        before = live.state()
+        assert not before["broken"] and list(before["pages"]) == [1]
+        text = manifest.read_text(encoding="utf-8")
+        manifest.write_text(text.replace("实现旅客“下楼即换乘”。", "实现旅客“下楼即换乘”。" + "枢纽建成后，东岸新城到主城区的平均通行时间将缩短20分钟左右。" * 7),
+                            encoding="utf-8")
+        assert live.rebuild({manifest})
+        after = live.state()
+        assert after["version"] > before["version"] and after["pages"][1] != before["pages"][1]
+        codes = {d.code for page in live.preview.pages for d in page.diagnostics} | {d.code for d in live.preview.diagnostics}
+        assert "overset" not in codes and "copyfit" not in codes, codes
