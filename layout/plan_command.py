@@ -28,7 +28,7 @@ def run(args, print_report) -> int:
     report = Report()
     edition = pipeline.prepare(args.manifest, report)
     plan = edition.plan if edition is not None else None
-    written = 0
+    written: int | None = 0   # placements written; None: the manifest could not take the plan
     if plan is not None and plan.pages and args.write:
         written = _write(Path(args.manifest), edition, plan, report)
     clean = edition is not None and not report.has_errors and (plan is None or not _needs_copyfit(plan))
@@ -45,7 +45,7 @@ def run(args, print_report) -> int:
     if plan is None or not plan.pages:
         print("nothing to plan: every story names its columns", file=sys.stderr)
         return 0 if clean else 1
-    if args.write:
+    if args.write and written is not None:
         print(f"{counted(written, 'placement')} written into {args.manifest}" if written else
               f"{args.manifest} already holds this plan", file=sys.stderr)
     return 0 if clean else 1
@@ -159,13 +159,13 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
     copyfit = [{"page": page.number, "article": a.article_id, "action": a.action, "chars": a.chars, "lines": a.lines,
                 "to_page": a.to_page, "message": a.message, "source": _source(a.source)}
                for page in (plan.pages if plan is not None else ()) for a in page.copyfit]
-    return {"manifest": str(manifest), "clean": clean, "pages": pages, "copyfit": copyfit, "written": written,
+    return {"manifest": str(manifest), "clean": clean, "pages": pages, "copyfit": copyfit, "written": written or 0,
             "diagnostics": [d.to_json() for d in report.sorted()]}
 
 
-def _write(manifest: Path, edition, plan, report: Report) -> int:
-    """Write the plan's regions into the manifest; a manifest that cannot take them is a
-    `write-back` error at its position (nothing written)."""
+def _write(manifest: Path, edition, plan, report: Report) -> int | None:
+    """Write the plan's regions into the manifest: the number of placements changed; None, with a
+    `write-back` (or `cannot-write`) error at its position, when nothing could be written."""
     from layout.manifest.writeback import PlannedRegion, WritebackError, write_regions
 
     regions = []
@@ -179,8 +179,8 @@ def _write(manifest: Path, edition, plan, report: Report) -> int:
         return write_regions(manifest, regions)
     except WritebackError as exc:
         report.error("write-back", str(exc), Source(str(manifest), exc.line, 1 if exc.line else 0), exc.hint)
-        return 0
+        return None
     except OSError as exc:
         report.error("cannot-write", f"{manifest}: {exc.strerror or exc}", Source(str(manifest)),
                      "check the file's permissions and the disk")
-        return 0
+        return None

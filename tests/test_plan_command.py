@@ -305,6 +305,7 @@ def test_write_into_a_manifest_it_cannot_keep_is_a_located_error_not_a_traceback
     status, _out, err = _plan(capsys, "--write", manifest)
     assert status == 1 and "Traceback" not in err
     assert f"{manifest}: error[write-back]:" in err and "nothing written" in err
+    assert "already holds this plan" not in err and "written into" not in err
     assert manifest.read_text(encoding="utf-8") == text
 
 
