@@ -118,6 +118,7 @@ def test_an_auto_page_builds_clean(auto_page):
         assert not cells & mine, s
         cells |= mine
         assert s.lines_used <= s.lines_available + s.columns[1] - s.columns[0] + 1   # short by at most a line
+        assert s.lines_used >= 4 * (s.columns[1] - s.columns[0] + 1)   # no column under 4 body lines
     placed = {pl.article: pl for pl in edition.issue.pages[0].placements}
     assert all(pl.planned and pl.lines for pl in placed.values())
 
@@ -169,6 +170,9 @@ def test_fixed_placements_stay_and_the_plan_fills_round_them(tmp_path):
     assert fixed["ad.jpg"].columns == (1, 5) and fixed["ad.jpg"].lines == (72, 86)
     for s in edition.plan.page(1).placements:
         assert s.lines[1] < 72 and s.lines[0] > 14, s
+    # a 2-column 报眼 cannot lead the page: the first listed story does, at the lead's size
+    lead = next(s for s in edition.plan.page(1).placements if s.rank == 1)
+    assert lead.article_id == "s0" and lead.headline_pt == edition.style.headline_scale.lead
 
 
 def test_an_over_full_page_gets_exact_cut_advice_that_builds_clean(tmp_path):
@@ -230,6 +234,8 @@ def prepare_issue_placements(edition):
     ("      - article: s1\n        width: 1\n        photo_width: 3", "photo-too-wide", "photo_width"),
     ("      - picture: images/park.jpg", "needs-columns", "picture"),
     ("      - article: s0\n        lines: [20, 40]", "needs-columns", "lines"),
+    ("      - article: s0\n        width: [0, 9]", "bad-value", "width"),
+    ("      - article: s0\n        photo_width: wide", "wrong-type", "photo_width"),
 ])
 def test_bad_planner_input_is_a_located_diagnostic(tmp_path, stories, code, key):
     path = write_edition(tmp_path, {k: v for k, v in five_stories(0.5).items() if k in ("s0", "s1")}, stories)
@@ -297,3 +303,40 @@ def test_a_search_out_of_time_keeps_its_best_plan_and_warns(auto_page):
     assert page.status == "best-found-within-time-limit"
     assert "plan-time-limit" in codes(report, "warning")
     assert len(page.placements) + sum(a.action == "drop" for a in page.copyfit) == 5
+
+
+def test_a_picture_and_an_ad_given_columns_only_get_their_lines_from_the_plan(tmp_path):
+    stories = ("      - picture: images/park.jpg\n        columns: [4, 5]\n        caption: 市民在口袋公园里散步。\n"
+               "      - ad: images/ad.jpg\n        columns: [1, 3]\n"
+               + "\n".join(f"      - article: s{i}" for i in range(4)))
+    articles = five_stories(0.7)
+    edition, report = plan_of(write_edition(tmp_path, {k: articles[k] for k in ("s0", "s1", "s2", "s3")}, stories))
+    assert codes(report) == [], report.items
+    page = edition.issue.pages[0]
+    by_label = {pl.label: pl for pl in page.placements}
+    assert by_label["park.jpg"].columns == (4, 5) and by_label["park.jpg"].lines
+    assert by_label["ad.jpg"].columns == (1, 3) and by_label["ad.jpg"].lines
+    assert {s.article_id for s in edition.plan.page(1).placements} >= {"park.jpg", "ad.jpg"}
+
+
+def test_the_sample_edition_planned_by_the_tool_builds_clean(tmp_path):
+    """The hand-placed sample with every story's columns and lines taken away (the 报眼 stays
+    booked): all four pages planned, the lead's jump to page 2 too, with no error."""
+    import re
+    import shutil
+
+    from conftest import SAMPLE
+
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE.parent, folder)
+    manifest = folder / "issue.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    head, rest = text.split("  - article: work-conference\n", 1)   # the 报眼 above it keeps its region
+    rest = re.sub(r"\n +(columns|lines): \[\d+, \d+\]", "", "\n" + rest)
+    manifest.write_text(head + "  - article: work-conference" + rest, encoding="utf-8")
+    edition, report = plan_of(manifest)
+    assert codes(report) == [], [d for d in report.items if d.severity == "error"]
+    assert [p.number for p in edition.plan.pages] == [1, 2, 3, 4]
+    jump = [a for a in edition.plan.copyfit if a.action == "jump"]
+    assert len(jump) == 1 and jump[0].article_id == "work-conference" and jump[0].to_page == 2
+    assert all(pl.lines for page in edition.issue.pages for pl in page.placements)

@@ -5,8 +5,10 @@ API (stable: `layout plan` and the pipeline build on it)
     plan_issue(issue, style, report, ts=None, time_limit=None) -> IssuePlan
         Pure: the edition and its style in, the plan out (diagnostics into `report`). Pages with
         no auto placement are left out of the plan. `ts`: the build's Typesetter (one is made
-        when None); `time_limit`: the solver's budget per page in deterministic seconds
-        (default PLAN_TIME_LIMIT), after which the best plan found is kept, with a warning.
+        when None); `time_limit`: the search's budget per page in seconds of a reference machine,
+        counted in decodes so that the plan is the same on any machine (default
+        PLAN_TIME_LIMIT); a machine too slow for it stops at ten times that wall-clock time
+        and keeps the best plan found, with a `plan-time-limit` warning.
     apply_plan(issue, plan) -> Issue
         The edition with each planned placement fixed where the plan put it (columns, lines,
         rank; its photos' widths), and the stories the plan has no room for taken off their
@@ -33,7 +35,6 @@ How it works: docs/planning.md.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 
 from layout.diagnostics import Report, Source
@@ -41,7 +42,8 @@ from layout.model import Issue, PageSpec, Placement
 from layout.page.jumps import slot_chars
 from layout.page.chrome import masthead_span
 from layout.page.frames import Mark, PageFrame
-from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, planned_here as _planned_here, without_last_chars
+from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, without_last_chars
+from layout.plan.candidates import planned_here as _planned_here
 from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
 from layout.spans import span_fits
 from layout.style import SIZE_NAMES, Style
@@ -140,12 +142,28 @@ class _Story:
 
 def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
                time_limit: float, heads: dict[str, tuple]) -> PagePlan:
+    pm, stories, fixed = page_model(issue, page, style, measure, report, heads)
+    solution = solve_page(pm, time_limit)
+    for s in stories:   # jump heads: where their text goes on is known now
+        p = solution.placed.get(s.key)
+        if p is not None and s.pl.continue_on and not s.pl.continued:
+            heads[s.pl.article] = (page, s.pl, p.variant.width, p.height, p.variant.photo_width, s.rank == 1)
+    return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+
+
+def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
+               heads: dict[str, tuple]) -> tuple[PageModel, list[_Story], list[Rect]]:
+    """The page as the search sees it: its fixed rectangles and its stories with their measured
+    variants (also what bench/plan_cpsat.py hands to the constraint model it compares)."""
     g = style.grid
     fixed = _fixed_rects(issue, page, style)
-    ranks = _ranks(issue, page)
+    ranks = _ranks(issue, page, style)
     lead = _lead_key(page, ranks)
     stories = []
     for k, pl in enumerate(page.placements):
+        if _planned_here(pl) and pl.kind != "article" and pl.photo is not None:
+            stories.append(_Story(pl, f"s{k}", CONTINUATION_RANK, [measure.picture(pl)], pl.columns[0] - 1))
+            continue
         if not _planned_here(pl) or pl.article not in issue.articles:
             continue
         widths = _widths(pl, g.columns, report) if pl.auto else range(pl.columns[1] - pl.columns[0] + 1,
@@ -165,14 +183,9 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
                    tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
-                                    x_fixed=s.x_fixed) for s in stories),
+                                    x_fixed=s.x_fixed, keep=s.pl.continued) for s in stories),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
-    solution = solve_page(pm, time_limit)
-    for s in stories:   # jump heads: where their text goes on is known now
-        p = solution.placed.get(s.key)
-        if p is not None and s.pl.continue_on and not s.pl.continued:
-            heads[s.pl.article] = (page, s.pl, p.variant.width, p.height, p.variant.photo_width, s.rank == 1)
-    return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+    return pm, stories, fixed
 
 
 #: A continuation's place in the page's reading order: after the page's own stories.
@@ -237,17 +250,19 @@ def _meet(a: Rect, b: Rect) -> bool:
     return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
-def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
+def _ranks(issue: Issue, page: PageSpec, style: Style) -> dict[int, int]:
     """Each auto story's rank (by id of its placement): its `rank:`, else the next free rank in
     list order. The first gets rank 1 (the lead) unless a story has `rank: 1` or a fixed story
-    without rank may be the lead by its width (`page.hierarchy`)."""
+    without rank may be the lead by its width (`page.hierarchy`: at least `lead_min_columns`)."""
     taken = {pl.rank for pl in page.placements if pl.rank}
+    least = style.headline_scale.lead_min_columns if style.headline_scale else 1
     open_fixed = any(not _planned_here(pl) and pl.kind == "article" and not pl.continued and pl.rank is None
-                     and pl.article in issue.articles for pl in page.placements)
+                     and pl.article in issue.articles and pl.columns[1] - pl.columns[0] + 1 >= least
+                     for pl in page.placements)
     counter = 1 if 1 not in taken and not open_fixed else max(taken | {1}) + 1
     out = {}
     for pl in page.placements:
-        if not _planned_here(pl) or pl.continued:
+        if not _planned_here(pl) or pl.continued or pl.kind != "article":
             continue
         if pl.rank:
             out[id(pl)] = pl.rank
@@ -262,7 +277,7 @@ def _ranks(issue: Issue, page: PageSpec) -> dict[int, int]:
 def _lead_key(page: PageSpec, ranks: dict[int, int]) -> int | None:
     """The id of the placement that leads the page, when it is an auto one."""
     for pl in page.placements:
-        if not pl.continued and (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
+        if pl.kind == "article" and not pl.continued and (ranks.get(id(pl)) if _planned_here(pl) else pl.rank) == 1:
             return id(pl) if _planned_here(pl) else None
     return None
 
@@ -275,8 +290,8 @@ def _widths(pl: Placement, columns: int, report: Report) -> range:
     if hi > columns:
         report.error("width-too-wide", f"'{pl.label}' asks for width {hi if lo == hi else [lo, hi]}, but the page "
                      f"has {counted(columns, 'column')}", pl.span_sources.get("width") or pl.source,
-                     f"give at most {columns}, e.g. 'width: [{min(lo, columns)}, {columns}]'")
-    return range(min(lo, columns), min(hi, columns) + 1)
+                     f"give at most {columns}, e.g. 'width: [{max(1, min(lo, columns))}, {columns}]'")
+    return range(max(1, min(lo, columns)), max(1, min(hi, columns)) + 1)   # a width under 1: the schema said
 
 
 def _photo_widths(issue: Issue, pl: Placement, widths: range, report: Report) -> list[int] | None:
@@ -298,7 +313,7 @@ def _photo_widths(issue: Issue, pl: Placement, widths: range, report: Report) ->
         report.error("photo-too-wide", f"'{pl.label}' asks for photos {counted(lo, 'column')} wide, but the story "
                      f"is at most {counted(widths[-1], 'column')} wide", where,
                      f"give photo_width {widths[-1]} or less, or the story a wider width")
-    return list(range(min(lo, widths[-1]), min(hi, widths[-1]) + 1))
+    return list(range(max(1, min(lo, widths[-1])), max(1, min(hi, widths[-1])) + 1))
 
 
 # ----------------------------------------------------------------------------- the solution, read
@@ -308,7 +323,8 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                fixed: list[Rect], solution: Solution, report: Report) -> PagePlan:
     g = style.grid
     placed = {s.key: solution.placed.get(s.key) for s in stories}
-    rects = [Rect(p.x, p.y, p.variant.width, p.height + 1) for p in placed.values() if p]
+    rects = [Rect(p.x, p.y, p.variant.width, p.height + 1, photo=s.pl.kind == "picture")
+             for s in stories for p in [placed[s.key]] if p]
     out, advice = [], []
     later = [p.number for p in issue.pages if p.number > page.number]
     for s in stories:
@@ -318,7 +334,7 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             continue
         v = p.variant
         below = any(o is not None and o.y == p.y + p.height + 1 and o.x < p.x + v.width and p.x < o.x + o.w
-                    for o in [r for r in rects if not (r.x == p.x and r.y == p.y)] + [r for r in fixed if not r.photo])
+                    for o in [r for r in rects + fixed if not r.photo and not (r.x == p.x and r.y == p.y)])
         last = min(p.y + p.height + (1 if below else 0), g.lines)
         cut_chars = 0
         if s.pl.continue_on and not s.pl.continued and p.height < v.height:
@@ -331,9 +347,9 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                            "to fit its planned region", s.pl.source,
                            "cut that much from its end (the least cut that fits), or move a story to another page")
         body_room = (p.height - (v.height - _body_rows(v))) * v.width
-        out.append(PlannedStory(s.pl.article, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
-                                size_name(v.headline_pt), v.headline_pt, v.photo_width, v.chars, v.body_lines,
-                                max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
+        out.append(PlannedStory(s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
+                                size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width,
+                                v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
     status = solution.status
@@ -394,10 +410,10 @@ def _dropped(s: _Story, page: PageSpec, later: list[int], report: Report) -> Cop
     chars = v.chars if v else 0
     where = f"drop to page {to}" if to else "drop to the next edition"
     message = f"{where} ({counted(chars, 'character')}, {counted(lines, 'line')} at {v.width if v else 1} columns)"
-    report.error("plan-no-room", f"'{s.pl.article}' on page {page.number}: no room for it on the page: {message}",
+    report.error("plan-no-room", f"'{s.pl.label}' on page {page.number}: no room for it on the page: {message}",
                  s.pl.source, f"move it to page {to}'s stories, cut it, or give the page fewer stories" if to else
                  "cut it or the other stories of the page, or hold it for another edition")
-    return CopyfitAdvice(s.pl.article, "drop", chars, lines, to, s.pl.source, message)
+    return CopyfitAdvice(s.pl.label, "drop", chars, lines, to, s.pl.source, message)
 
 
 def size_name(pt: float) -> str:
@@ -418,17 +434,20 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
         if pp is None:
             pages.append(page)
             continue
-        by_id = {(s.article_id, s.continued): s for s in pp.placements}
+        by_id: dict[tuple[str, bool], list[PlannedStory]] = {}
+        for s in pp.placements:   # in placement order: an article placed twice (an error) gets each once
+            by_id.setdefault((s.article_id, s.continued), []).append(s)
         placements = []
         for pl in page.placements:
             if not _planned_here(pl):
                 placements.append(pl)
                 continue
-            s = by_id.get((pl.article, pl.continued))
+            found = by_id.get((pl.label, pl.continued))
+            s = found.pop(0) if found else None
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
-            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=None if pl.continued else s.rank,
-                                      planned=True))
+            rank = s.rank if pl.kind == "article" and not pl.continued else None
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=rank, planned=True))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:
                 articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)
@@ -447,8 +466,9 @@ def plan_marks(frames: tuple[PageFrame, ...], plan: IssuePlan, style: Style) -> 
         if pp is None:
             out.append(frame)
             continue
-        marks = tuple(Mark("plan", style.margin_left + g.column_x(s.columns[0]), style.margin_top + (s.lines[0] - 1) * g.pitch,
-                           g.span_width(*s.columns), (s.lines[1] - s.lines[0] + 1) * g.pitch, f"排{s.rank}")
-                      for s in pp.placements)
+        marks = tuple(Mark("plan", style.margin_left + g.column_x(s.columns[0]),
+                           style.margin_top + (s.lines[0] - 1) * g.pitch, g.span_width(*s.columns),
+                           (s.lines[1] - s.lines[0] + 1) * g.pitch, "排续" if s.continued else f"排{s.rank}")
+                      for s in pp.placements if s.headline_size or s.continued)   # pictures and ads: no rank
         out.append(replace(frame, items=frame.items + marks))
     return tuple(out)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from layout.diagnostics import Report
 from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
+from layout.page.adsource import ad_size
 from layout.page.frames import Image
 from layout.page.hierarchy import headline_size
 from layout.page.jumps import slot_chars, visible_chars
@@ -50,6 +51,7 @@ class Candidates:
         self.ts = ts
         self.setter = StorySetter(ts, (style.margin_left, style.margin_top))
         self._cache: dict[tuple, Variant] = {}
+        self._bodies: dict[tuple, list] = {}
 
     def variants(self, page: PageSpec, pl: Placement, widths: range, photo_widths: list[int] | None,
                  is_lead: bool) -> list[Variant]:
@@ -71,6 +73,13 @@ class Candidates:
         if key not in self._cache:
             self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article)
         return self._cache[key]
+
+    def body(self, article: Article, inset: float) -> list:
+        """The article's body lines at the column measure (the same at every width: composed once)."""
+        key = (article.id, inset, article.paragraphs, article.dateline, article.date, article.byline)
+        if key not in self._bodies:
+            self._bodies[key] = self.setter.body_slots(article, inset)
+        return self._bodies[key]
 
     def article_for(self, pl: Placement, photo_width: int, article: Article | None = None) -> Article:
         """The article as this variant sets it: its photos `photo_width` columns wide (0: as written)."""
@@ -94,7 +103,7 @@ class Candidates:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         quiet, self.ts.report = self.ts.report, Report()   # make-up reports what matters, once
         try:
-            body = self.setter.body_slots(article, inset)
+            body = self.body(article, inset)
             tall = Region(1, width, 0, 8 * g.lines, False, inset)
             result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size)
             _items, head = self.setter.headline_group(decks, tall, article, size)
@@ -117,7 +126,7 @@ class Candidates:
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
         quiet, self.ts.report = self.ts.report, Report()
         try:
-            body = self.setter.body_slots(article, inset)
+            body = self.body(article, inset)
             result = self.setter.set_story(article, Region(1, width, 0, lines, True, inset), slots=list(body),
                                            decks=decks, jump_to=pl.continue_on,
                                            headline_size=self.headline_pt(page, pl, width, is_lead))
@@ -150,6 +159,22 @@ class Candidates:
                                        False, result.end)
         return v
 
+    def picture(self, pl: Placement) -> Variant:
+        """A picture or ad given columns but no lines, as make-up sets it: a picture's photo at its
+        proportions with its caption, an ad as tall as it is at the columns' width."""
+        g = self.style.grid
+        width = pl.columns[1] - pl.columns[0] + 1
+        if pl.kind == "ad":
+            pw, ph = ad_size(pl.photo.file)
+            lines = int(-(-g.span_width(*pl.columns) * ph / pw // g.pitch)) + 1
+        else:
+            quiet, self.ts.report = self.ts.report, Report()
+            try:
+                _items, lines = self.setter.photo_block(pl.photo, pl.columns[0], pl.columns[1], 0, pl.label)
+            finally:
+                self.ts.report = quiet
+        return Variant(width, 0, 0.0, lines, 0, 0, 0, (0, lines) if pl.kind == "picture" else None, True, lines)
+
     def _photos(self, items, width: int) -> tuple[tuple[int, int] | None, bool]:
         g = self.style.grid
         images = [it for it in items if isinstance(it, Image)]
@@ -163,9 +188,11 @@ class Candidates:
 
 
 def planned_here(pl: Placement) -> bool:
-    """Whether the planner places this placement of a page it plans: an auto article, or an article
-    given columns only (it keeps its columns; the planner chooses its lines)."""
-    return pl.kind == "article" and (pl.auto or pl.lines is None)
+    """Whether the planner places this placement of a page it plans: an auto article, or a
+    placement given columns only (it keeps its columns; the planner chooses its lines)."""
+    if pl.kind != "article":   # a picture or ad given columns only: the plan gives it its lines
+        return pl.columns is not None and pl.lines is None
+    return pl.auto or pl.lines is None
 
 
 def without_last_chars(article: Article, count: int) -> Article:

@@ -7,20 +7,23 @@ rectangle and content height chosen (or None: no room), and the search's status.
 
 A plan is decoded from a genome (docs/planning.md): the stories in an order
 (rank order to start with) and, per story, a variant (its width), a preferred
-first column (or none: the lowest, then leftmost place) and whether it takes
-one line more than its text (a region short by one line, to fill the page).
+first column (or none: the lowest, then leftmost place), whether it takes one
+line more than its text (a region short by one line, to fill the page; for a
+jump head, which share of the room it takes) and whether it starts lower than
+its columns allow (2 lines, or just clear of the headlines beside it: no 撞题).
 Decoding drops each story, in order, onto the skyline of the columns so far
 (every story a rectangle; modular layout); a fixed rectangle below it either
 ends it (a jump head jumps there, another story is cut: copyfit) or it goes
 below it, whichever costs less. A rectangle is the story's height plus one
 line: the line the story below gives to the rule between them (the page's foot
 has a virtual line for it). The cost sums, in lexical weights: stories left
-off, lines cut, empty grid cells, 撞题 (headlines side by side), photos
-touching, the lead not at the top or not the widest, reading order against
-rank, lines stretched. The search is simulated annealing from a greedy start
-with a fixed seed and a budget counted in decodes, so the same manifest gives
-the same plan on any machine; a wall-clock backstop ends it early with the
-best plan found (and a warning) on a machine too slow for the budget.
+off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
+side), photos touching, reading order against rank, empty grid cells, white
+space above staggered stories, lines stretched. A beam search builds a first
+plan; simulated annealing improves it, with a fixed seed and a budget counted
+in decodes, so the same manifest gives the same plan on any machine; a
+wall-clock backstop ends it early with the best plan found (and a warning) on
+a machine too slow for the budget.
 
 Why not a constraint solver: docs/planning.md has the figures (OR-Tools
 CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
@@ -45,6 +48,8 @@ W_PHOTOS = 5_000          # two photos touching across a gutter
 W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
 W_EMPTY = 100             # per empty grid cell (one column, one grid line)
 W_ORDER = 200             # a story above, or wider than, a story ranked before it
+W_JUMPED = 40            # per column-line a jump head hands on to its continuation's page
+W_STAGGER = 50            # per column-line a story starts lower than its columns allow (white space)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
 #: The largest share of a story's text copyfitting may advise to cut.
@@ -56,16 +61,27 @@ DECODES_PER_SECOND = 3000
 BEAM = 24
 LOOKAHEAD = 2
 PLACES = 2
+#: The most sweeps of the final hill-climbing (`_polish`).
+POLISH_SWEEPS = 3
+#: The most decodes of one annealing run (the budget is spent in runs of this length, each with
+#: its own seed).
+RUN_STEPS = 1500
+#: The annealing's starting temperature, in empty grid cells per column of the page.
+HEAT = 2.0
+#: An annealing run ends when this many decodes in a row have not improved on its best.
+PATIENCE = 1000
 #: The wall clock may run this many times the time limit before the search stops early.
-BACKSTOP = 5.0
+BACKSTOP = 10.0
 #: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
 #: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
 STAGGER = 2
 #: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
 #: least height (4 lines a column).
 JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
-#: The grid lines a story may start lower than its columns allow (to stagger its headline).
-DROPS = (0, 2, 4)
+#: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
+#: as few as keep its headline clear of the height of the headlines beside it.
+CLEAR = -1
+DROPS = (0, 2, CLEAR)
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,7 @@ class StoryModel:
     variants: tuple[Variant, ...]
     jump_head: bool = False    # the story continues on another page: any height from its least
     x_fixed: int | None = None # its first column (0-based) when the editor gave its columns
+    keep: bool = False         # left off, text is lost (a jump's continuation): it costs as the lead does
 
 
 @dataclass(frozen=True)
@@ -123,36 +140,41 @@ class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
     stretch: int    # 0 or 1 (a jump head: which of JUMP_SHARES)
-    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbour's
+    drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbours'
 
 
 def solve_page(pm: PageModel, time_limit: float) -> Solution:
     """The best plan found within the budget (see the module docstring)."""
     t0 = time.perf_counter()
     _space_cache.clear()
+    _height_cache.clear()
     stories = [s for s in pm.stories if s.variants]
-    rng = random.Random(0)
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     order, genes = _beam(pm, stories)
     best = _decode(pm, stories, order, genes)
+    best_genome = (list(order), [_copy(g) for g in genes])
     decodes, stopped = 1, False
-    # annealing runs: from the beam's plan with each story in its lowest place (x = -1), which
-    # moves more freely, from the beam's plan as it is, and from rank order at middle widths
+    # annealing runs, each with its own seed, until the budget is spent: from the beam's plan with
+    # each story in its lowest place (x = -1), which moves more freely, from the beam's plan as it
+    # is, from rank order at middle widths, then from the beam's plan again with other seeds
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
-    starts = [(order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes]),
-              (order, genes),
-              (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
-    for run, (order, genes) in enumerate(starts):
+    free_start = (order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes])
+    starts = [free_start, (order, genes), (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
+    run = 0
+    while decodes < budget and not stopped and stories and best.cost > 0:
+        order, genes = starts[run] if run < len(starts) else free_start
+        rng = random.Random(run)
         current = _decode(pm, stories, order, genes)
         if current.cost < best.cost:
-            best = current
-        steps = budget // len(starts)
-        temperature = 2.0 * W_EMPTY * pm.columns
+            best, best_genome = current, (list(order), [_copy(g) for g in genes])
+        steps = min(RUN_STEPS, budget - decodes)
+        temperature = HEAT * W_EMPTY * pm.columns
+        run_best, last_gain = current.cost, 0
         for step in range(steps):
+            if step - last_gain > PATIENCE:   # settled: a fresh run does better with what is left
+                break
             if step % 100 == 0 and time.perf_counter() - t0 > BACKSTOP * time_limit:
                 stopped = True
-                break
-            if best.cost <= 0 or not stories:
                 break
             new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
             trial = _decode(pm, stories, new_order, new_genes)
@@ -160,10 +182,15 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
             heat = temperature * (1 - step / steps) + 1e-9
             if trial.cost <= current.cost or rng.random() < math.exp((current.cost - trial.cost) / heat):
                 current, order, genes = trial, new_order, new_genes
+                if trial.cost < run_best:
+                    run_best, last_gain = trial.cost, step
                 if trial.cost < best.cost:
-                    best = trial
-        if stopped:
-            break
+                    best, best_genome = trial, (list(order), [_copy(g) for g in genes])
+        decodes += 1
+        run += 1
+    if not stopped and stories:
+        polished, spent = _polish(pm, stories, *best_genome, best)
+        best, decodes = polished, decodes + spent
     out = best
     out.decodes = decodes
     out.seconds = time.perf_counter() - t0
@@ -174,6 +201,29 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     elif any(p is None or p.cut for p in out.placed.values()):
         out.status = "infeasible"
     return out
+
+
+def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
+            best: Solution) -> tuple[Solution, int]:
+    """Hill-climbing from the best plan: each story in turn at each of its widths, starts and
+    extra lines (in its lowest place), keeping any change that lowers the cost, until a sweep
+    finds none (at most POLISH_SWEEPS sweeps)."""
+    spent = 0
+    for _sweep in range(POLISH_SWEEPS):
+        better = False
+        for i, s in enumerate(stories):
+            for k in range(len(s.variants)):
+                for drop in DROPS:
+                    for stretch in (range(len(JUMP_SHARES)) if s.jump_head else (0, 1)):
+                        trial_genes = [_copy(g) for g in genes]
+                        trial_genes[i] = _Gene(k, -1, stretch, drop)
+                        trial = _decode(pm, stories, order, trial_genes)
+                        spent += 1
+                        if trial.cost < best.cost:
+                            best, genes, better = trial, trial_genes, True
+        if not better:
+            break
+    return best, spent
 
 
 @dataclass(frozen=True)
@@ -244,8 +294,9 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
             shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
             for stretch, drop in [(t, d) for t in shares for d in DROPS]:
                 g = _Gene(k, x, stretch, drop)
-                y = max(top[x:x + w]) + drop
+                y, lowest = _start(pm, v, x, top, drop, st.rects)
                 for p, local in _heights(pm, s, v, g, x, y, foot):
+                    local += W_STAGGER * w * (y - lowest)
                     holes = sum(p.y - top[c] for c in range(x, x + w))
                     options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
         options.sort(key=lambda o: o[:5])
@@ -260,7 +311,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
                          st.cost + local + extra, st.holes + holes)
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
-                     st.cost + W_DROP_BASE + W_DROP // s.rank, st.holes)
+                     st.cost + _drop_cost(s), st.holes)
 
 
 def _copy(g: _Gene) -> _Gene:
@@ -304,10 +355,10 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     for i in order:
         s, g = stories[i], genes[i]
         v = s.variants[g.variant]
-        placed = _place(pm, s, v, g, top, foot)
+        placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
-            cost += W_DROP_BASE + W_DROP // s.rank
+            cost += _drop_cost(s)
             continue
         p, local = placed
         cost += local
@@ -323,7 +374,28 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     return sol
 
 
-def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int):
+def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
+    """(the line the story starts on, the lowest it could): `drop` lines lower, or with CLEAR as
+    little lower as keeps its headline off the height of the headlines beside it (撞题)."""
+    w = v.width
+    lowest = max(top[x:x + w])
+    if drop != CLEAR:
+        return lowest + drop, lowest
+    y = lowest
+    beside = [(q.y, q.h, ov.head_lines) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
+    beside += [(f.y, f.h, v.head_lines) for f in pm.fixed if f.headline and (f.x + f.w == x or x + w == f.x)]
+    for _round in range(len(beside)):
+        moved = False
+        for top_line, height, head in beside:
+            need = _apart(v.head_lines, head) if v.head_lines and head else 0
+            if abs(top_line - y) < need and top_line + height > y:
+                y, moved = top_line + need, True
+        if not moved:
+            break
+    return y, lowest
+
+
+def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
     """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room)."""
     w = v.width
     if g.x >= pm.columns:   # left off the page (the beam found no room for it)
@@ -336,8 +408,9 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         xs = range(pm.columns - w + 1)
     best = None
     for x in xs:
-        y = max(top[x:x + w]) + g.drop
+        y, lowest = _start(pm, v, x, top, g.drop, rects)
         for p, local in _heights(pm, s, v, g, x, y, foot):
+            local += W_STAGGER * w * (y - lowest)
             holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
             key = (local + W_EMPTY * holes, p.y, x)
             if best is None or key < best[0]:
@@ -345,16 +418,28 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
     return None if best is None else best[1]
 
 
-def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
+def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int) -> tuple:
     """The story at column x from line y: its content height and cost above the next fixed
-    rectangle in its columns (or the foot), and, when one is in the way, below it too."""
+    rectangle in its columns (or the foot), and, when one is in the way, below it too (cached
+    per page model: decodes ask the same again and again)."""
+    key = (id(pm), id(s), id(v), g.stretch, x, y)
+    found = _height_cache.get(key)
+    if found is None:
+        found = _height_cache[key] = tuple(_options(pm, s, v, g, x, y, foot))
+    return found
+
+
+_height_cache: dict = {}
+
+
+def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
     w = v.width
     for y, limit in _spaces(pm, x, w, y, foot):
         room = limit - y - 1                       # content lines above the next fixed rectangle
         if s.jump_head:   # the gene's share of the room, from its least height up to all its text
             h = min(v.height, max(v.min_height, int(room * JUMP_SHARES[g.stretch % len(JUMP_SHARES)])))
-            if v.min_height <= h <= room:
-                yield Placed(v, x, y, h, 0), 0.0
+            if v.min_height <= h <= room:   # what it hands on needs room on another page
+                yield Placed(v, x, y, h, 0), W_JUMPED * w * (v.height - h)
             continue
         want = v.height + g.stretch
         if want <= room:
@@ -388,6 +473,12 @@ def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int
     return found
 
 
+def _drop_cost(s: StoryModel) -> int:
+    """What leaving the story off the page costs: more the higher its rank; a continuation as much
+    as the lead (its head has handed its text on already)."""
+    return W_DROP_BASE + W_DROP // (1 if s.keep else s.rank)
+
+
 def max_cut(v: Variant) -> int:
     """The most grid lines copyfitting may cut from a story: MAX_CUT_SHARE of its body's; a story
     that needs more has no room (the lowest ranked go first)."""
@@ -409,9 +500,9 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
                 if left_reaches and _overlap(zone, (q.y + ov.photo_zone[0], q.y + ov.photo_zone[1])):
                     cost += W_PHOTOS
                     sol.touching += 1
-        (a, ra), (b, rb) = sorted(((o, q), (s, r)), key=lambda pair: pair[0].rank)
-        if a.rank < b.rank:   # b, ranked after a, neither above it nor wider
-            cost += (W_LEAD if a.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
+        if o.rank != s.rank:   # the one ranked after the other neither above it nor wider
+            first, ra, rb = (o, q, r) if o.rank < s.rank else (s, r, q)
+            cost += (W_LEAD if first.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
             if f.headline and v.head_lines and abs(f.y - r.y) < _apart(v.head_lines, v.head_lines):
@@ -425,8 +516,8 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
 
 def _apart(head_a: int, head_b: int) -> int:
     """How many grid lines apart two neighbouring headline groups must start not to stand at the
-    same height: past the first line of the shorter (its 主题), at least STAGGER."""
-    return max(STAGGER, min(head_a, head_b) - 1)
+    same height: the lines of the shorter group (with its line of air), at least STAGGER."""
+    return max(STAGGER, min(head_a, head_b))
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
