@@ -1,4 +1,4 @@
-"""Command-line interface: `layout build | check | preflight | fonts | preview | site`.
+"""Command-line interface: `layout build | check | plan | preflight | fonts | preview | site | cache`.
 
 Takes argv, runs the pipeline, prints diagnostics (pretty on a terminal,
 plain when piped, JSON with --json) and returns the exit status:
@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate an edition and report every problem, without writing files")
     c.add_argument("manifest", help="the edition's issue.yaml")
     c.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    n = sub.add_parser("plan", help="plan the pages whose stories name no columns: regions, headlines, copyfitting")
+    n.add_argument("manifest", help="the edition's issue.yaml")
+    n.add_argument("--json", action="store_true", help="print the plan as JSON")
+    n.add_argument("--write", action="store_true",
+                   help="write the planned columns and lines into the manifest (its comments and layout kept)")
     f = sub.add_parser("preflight", help="check a print PDF as a plant would (PDF/X-1a, CMYK, ink, fonts, boxes)")
     f.add_argument("pdf", help="the PDF to check")
     f.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -229,6 +234,10 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
         from layout.render.preflight_report import run
 
         return run(args.pdf, as_json=args.json, ink_limit=args.ink_limit)
+    if args.command == "plan":
+        from layout.plan_command import run as run_plan
+
+        return run_plan(args, lambda report: _print(report, False, show_info=False))
     if args.command == "preview":
         from layout.preview.command import run as run_preview
 
