@@ -420,15 +420,20 @@ if hasattr(os, "register_at_fork"):
 
 def stop_workers(wait: bool = True) -> None:
     """Let the worker processes go (at exit, before the interpreter takes its modules apart).
-    `wait=False` when the build failed (memory ran out while they started, say): waiting for a
-    worker that may never answer could hang; each ends by itself when this process has gone."""
+    `wait=False` when the build failed (memory ran out while they started, say): a worker that
+    ran out of memory may hold the result queue's lock for ever, and the interpreter's exit would
+    wait for it; so the workers are ended (their work is for this failed build only)."""
     global _pool
     if _pool is not None:
         colour = sys.modules.get("layout.render.colour")
         if colour is not None:
             colour.separate_in(None)
         model.check_images_in(None)
+        processes = list((getattr(_pool, "_processes", None) or {}).values())
         _pool.shutdown(wait=wait, cancel_futures=True)
+        if not wait:
+            for process in processes:
+                process.kill()
         _pool = None
 
 
