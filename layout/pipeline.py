@@ -27,6 +27,7 @@ from layout.page.selfcheck import CHROME, check_pages
 from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
 from layout.plan import IssuePlan, apply_plan, has_auto, plan_issue, plan_marks
+from layout.plan.frozen import fixed_photo_widths
 from layout.spans import check_spans
 from layout.outputs import OutputError, OutputSet, check_paper_name, file_stem
 from layout.style import Style, load_style
@@ -82,6 +83,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
     style = regional_style(style, issue.info.lang, report, manifest.value_at("issue", "lang"))
     ts = Typesetter(style, issue.info.lang, report)
     MEMO.begin(Path(path))   # compositions of earlier builds of this edition (docs/performance.md)
+    issue = fixed_photo_widths(issue, report)   # `photo_width` on placements with columns (a frozen plan)
     plan = None
     if has_auto(issue):   # stories without columns: planned, then made up as fixed regions
         step("planning pages")

@@ -1,0 +1,107 @@
+"""The desk side of planned pages: a frozen plan (`layout plan --write`) with photo widths, the
+copyfit advice as the editor applies it, and the planner's keys written wrong."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from layout.cli import main
+from test_planner import five_stories, plan_of, write_edition
+
+
+def _pdf(folder) -> bytes:
+    return next(folder.glob("*.pdf")).read_bytes()
+
+
+def test_write_freezes_the_chosen_photo_width_and_builds_the_same_pdf(tmp_path, capsys):
+    """A story whose photo is 1 column in the article, given `photo_width: [2, 3]`: the plan sets
+    the photo 2 or 3 wide; `--write` writes that width, and the frozen page (make-up honours
+    `photo_width` on a placement with columns) builds the same PDF, byte for byte."""
+    articles = {k: v for k, v in five_stories(0.6).items() if k in ("s0", "s1", "s2")}
+    articles["s1"]["photo"] = 1
+    stories = "      - article: s0\n      - article: s1\n        photo_width: [2, 3]\n      - article: s2"
+    manifest = write_edition(tmp_path / "edition", articles, stories)
+    assert main(["build", str(manifest), "-o", str(tmp_path / "planned"), "--pdf"]) == 0
+    assert main(["plan", "--write", str(manifest)]) == 0
+    capsys.readouterr()
+    text = manifest.read_text(encoding="utf-8")
+    written = re.search(r"- article: s1\n(?:        \w+: .*\n)*?        photo_width: (\d)\n", text)
+    assert written and written.group(1) in ("2", "3"), text
+    assert "[2, 3]" not in text
+    edition, report = plan_of(manifest)
+    assert edition.plan is None and edition.issue.articles["s1"].photos[0].columns == int(written.group(1))
+    assert main(["build", str(manifest), "-o", str(tmp_path / "frozen"), "--pdf"]) == 0
+    assert _pdf(tmp_path / "frozen") == _pdf(tmp_path / "planned")
+
+
+def test_photo_width_on_a_story_with_columns_sets_its_photos(tmp_path):
+    articles = {k: v for k, v in five_stories(0.6).items() if k in ("s0", "s1")}
+    articles["s1"]["photo"] = 1
+    stories = ("      - article: s0\n        columns: [1, 5]\n        lines: [15, 50]\n"
+               "      - article: s1\n        columns: [1, 3]\n        lines: [51, 86]\n        photo_width: 2")
+    edition, report = plan_of(write_edition(tmp_path, articles, stories))
+    assert [d for d in report.items if d.severity == "error"] == []
+    assert edition.issue.articles["s1"].photos[0].columns == 2
+    # the photo's frame on the page is two columns wide
+    from layout.page.frames import Image
+
+    (photo,) = [it for it in edition.frames[0].items if isinstance(it, Image)]
+    assert abs(photo.w - edition.style.grid.span_width(1, 2)) < 0.5
+
+
+@pytest.mark.parametrize("stories, code, key, severity", [
+    ("      - article: s0\n        width: [5, 2]", "bad-span", "width", "error"),
+    ("      - article: s1\n        photo_width: [3, 1]", "bad-span", "photo_width", "error"),
+    ("      - article: s0\n        photo_width: 2", "photo-width-unused", "photo_width", "warning"),
+    ("      - article: s1\n        columns: [1, 2]\n        lines: [15, 60]\n        photo_width: 3",
+     "photo-too-wide", "photo_width", "error"),
+])
+def test_bad_plan_keys_are_located_diagnostics(tmp_path, stories, code, key, severity):
+    """What the schema cannot say: a range written backwards, photo_width on an article without
+    photos, photos wider than a story with columns; at the key, never a traceback."""
+    articles = {k: v for k, v in five_stories(0.5).items() if k in ("s0", "s1")}
+    path = write_edition(tmp_path, articles, stories + "\n      - article: " + ("s1" if "s0" in stories else "s0"))
+    edition, report = plan_of(path)
+    found = [d for d in report.items if d.code == code]
+    assert found and found[0].severity == severity, report.items
+    line = path.read_text(encoding="utf-8").splitlines()[found[0].source.line - 1]
+    assert line.strip().startswith(key + ":"), line
+    assert found[0].hint
+
+
+def _crowded_two_pages(tmp_path, move: str | None = None):
+    """Page 1 too full for its five stories; page 2 with room. `move`: a story of page 1 moved to
+    page 2, as the advice says."""
+    articles = five_stories(2.5)
+    articles["s5"] = {"headline": "夜间错峰施工减少扰民", "paras": five_stories(0.3)["s4"]["paras"]}
+    first = [f"s{i}" for i in range(5) if f"s{i}" != move]
+    second = ([move] if move else []) + ["s5"]
+    stories = "\n".join(f"      - article: {a}" for a in first)
+    extra = "  - section: 综合\n    stories:\n" + "\n".join(f"      - article: {a}" for a in second)
+    return write_edition(tmp_path, articles, stories, extra_pages=extra)
+
+
+def test_a_dropped_story_is_in_the_page_table_and_moving_it_as_advised_places_it(tmp_path, capsys):
+    manifest = _crowded_two_pages(tmp_path / "crowded")
+    status, out = main(["plan", "--json", str(manifest)]), capsys.readouterr().out
+    data = json.loads(out)
+    drops = [a for a in data["copyfit"] if a["action"] == "drop" and a["page"] == 1]
+    assert status == 1 and drops, data["copyfit"]
+    drop = drops[0]
+    assert drop["to_page"] == 2 and drop["rank"] >= 2 and drop["source"]["line"] > 0
+    assert drop["message"] == f"drop to page 2 ({drop['chars']:,} characters, {drop['lines']} lines)"
+    assert any(d["code"] == "plan-no-room" and drop["article"] in d["message"] for d in data["diagnostics"])
+
+    main(["plan", str(manifest)])
+    out = capsys.readouterr().out
+    page1 = out.split("\n\n")[0].splitlines()
+    row = next(line.split() for line in page1 if f"{drop['article']} (dropped)" in line)
+    assert row[0] == str(drop["rank"]) and row[3:5] == ["—", "—"] and row[6] == f"{drop['lines']}/0"
+
+    # the advice applied: the story moved to page 2 is placed there, page 1 has room for the rest
+    moved = _crowded_two_pages(tmp_path / "moved", move=drop["article"])
+    edition, report = plan_of(moved)
+    assert not [d for d in report.items if d.code == "plan-no-room" and f"'{drop['article']}'" in d.message]
+    assert drop["article"] in {s.article_id for s in edition.plan.page(2).placements}
