@@ -22,6 +22,7 @@ from PIL import Image as PILImage
 from layout.diagnostics import Report, Source, did_you_mean
 from layout.manifest.chars import PARAGRAPH_BREAK
 from layout.manifest.load import Manifest, display_path, resolve_inside
+from layout.manifest.plan_keys import check_plan_keys
 from layout.page.adsource import is_pdf, pdf_ad_verdicts
 from layout.passed_images import PassedImages
 from layout.wording import counted
@@ -224,6 +225,7 @@ def build_issue(manifest: Manifest, report: Report, normalize=None) -> Issue | N
     if bad:
         articles, pages = _without_files(articles, pages, bad)
     _check_references(pages, articles, manifest, report)
+    check_plan_keys(data, pages, articles, manifest, report)
     _report_unplaced(articles, data, report)
     if date is None or not isinstance(data.get("pages"), list):
         return None
