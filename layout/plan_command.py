@@ -63,6 +63,10 @@ def _stories_rows(edition, page_plan) -> list[tuple[str, ...]]:
         rows.append(("转" if landing else str(s.rank), s.article_id + (" (continued)" if landing else ""),
                      _span(s.columns), _span(s.lines), f"{s.chars:,}", f"{s.lines_used}/{s.lines_available}",
                      s.headline_size))
+    for a in page_plan.copyfit:   # a story with no room is listed too: the page's list as the editor wrote it
+        if a.action == "drop":
+            rows.append((str(a.rank) if a.rank else "", f"{a.article_id} (dropped)", "—", "—", f"{a.chars:,}",
+                         f"{a.lines}/0", "—"))
     return rows
 
 
@@ -157,7 +161,7 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
                         for s in page_plan.placements],
         })
     copyfit = [{"page": page.number, "article": a.article_id, "action": a.action, "chars": a.chars, "lines": a.lines,
-                "to_page": a.to_page, "message": a.message, "source": _source(a.source)}
+                "to_page": a.to_page, "rank": a.rank, "message": a.message, "source": _source(a.source)}
                for page in (plan.pages if plan is not None else ()) for a in page.copyfit]
     return {"manifest": str(manifest), "clean": clean, "pages": pages, "copyfit": copyfit, "written": written or 0,
             "diagnostics": [d.to_json() for d in report.sorted()]}

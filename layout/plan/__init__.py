@@ -29,7 +29,7 @@ API (stable: `layout plan` and the pipeline build on it)
               lines_available (column-lines its region holds for body), cut_chars, source,
               continued (a jump's continuation)
     CopyfitAdvice: article_id, action ("cut" | "jump" | "drop"), chars, lines, to_page (or
-              None), source, message ("cut 185 characters (15 lines)", …)
+              None), source, message ("cut 185 characters (15 lines)", …), rank (a dropped story's)
 
 How it works: docs/planning.md.
 """
@@ -80,6 +80,7 @@ class CopyfitAdvice:
     to_page: int | None
     source: Source | None
     message: str
+    rank: int | None = None   # the story's rank on its page (a story dropped from it is in no PlannedStory)
 
 
 @dataclass(frozen=True)
@@ -409,11 +410,11 @@ def _dropped(s: _Story, page: PageSpec, later: list[int], report: Report) -> Cop
     lines = v.body_lines if v else 0
     chars = v.chars if v else 0
     where = f"drop to page {to}" if to else "drop to the next edition"
-    message = f"{where} ({counted(chars, 'character')}, {counted(lines, 'line')} at {v.width if v else 1} columns)"
+    message = f"{where} ({counted(chars, 'character')}, {counted(lines, 'line')})"
     report.error("plan-no-room", f"'{s.pl.label}' on page {page.number}: no room for it on the page: {message}",
                  s.pl.source, f"move it to page {to}'s stories, cut it, or give the page fewer stories" if to else
                  "cut it or the other stories of the page, or hold it for another edition")
-    return CopyfitAdvice(s.pl.label, "drop", chars, lines, to, s.pl.source, message)
+    return CopyfitAdvice(s.pl.label, "drop", chars, lines, to, s.pl.source, message, s.rank)
 
 
 def size_name(pt: float) -> str:
