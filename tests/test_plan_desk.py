@@ -105,3 +105,20 @@ def test_a_dropped_story_is_in_the_page_table_and_moving_it_as_advised_places_it
     edition, report = plan_of(moved)
     assert not [d for d in report.items if d.code == "plan-no-room" and f"'{drop['article']}'" in d.message]
     assert drop["article"] in {s.article_id for s in edition.plan.page(2).placements}
+
+
+def test_a_rank_given_twice_is_reported_and_the_later_story_ranked_after(tmp_path):
+    """Two stories `rank: 1`: one lead (the first), the second planned, measured and made up as rank
+    2 (not a second lead's headline), and a `duplicate-rank` warning at its rank."""
+    articles = {k: v for k, v in five_stories(0.6).items() if k in ("s0", "s1", "s2")}
+    stories = ("      - article: s0\n        rank: 1\n      - article: s1\n        rank: 1\n        width: 2\n"
+               "      - article: s2")
+    path = write_edition(tmp_path, articles, stories)
+    edition, report = plan_of(path)
+    (warning,) = [d for d in report.items if d.code == "duplicate-rank"]
+    assert warning.severity == "warning" and "'s1'" in warning.message and "'s0'" in warning.message
+    assert path.read_text(encoding="utf-8").splitlines()[warning.source.line - 1].strip() == "rank: 1"
+    by_id = {s.article_id: s for s in edition.plan.page(1).placements}
+    assert {k: s.rank for k, s in by_id.items()} == {"s0": 1, "s1": 2, "s2": 3}
+    assert by_id["s1"].headline_pt < edition.style.headline_scale.lead   # not a second lead's headline
+    assert [pl.rank for pl in edition.issue.pages[0].placements] == [1, 2, 3]

@@ -2,9 +2,10 @@
 
 `check_plan_keys(data, pages, articles, manifest, report)` takes the manifest's plain data, the
 built pages and articles and the `Manifest` (for positions), and adds a located diagnostic for:
-a `[min, max]` range written backwards (`width: [5, 2]`: `bad-span`, as for `columns`), and a
+a `[min, max]` range written backwards (`width: [5, 2]`: `bad-span`, as for `columns`), a
 `photo_width` on an article that has no photos (`photo-width-unused`, a warning: the key does
-nothing). The widths against the page's grid are checked where the grid is known (layout/plan).
+nothing), and two stories of a page with the same `rank` (`duplicate-rank`, a warning at the
+second: the planner ranks it after the first). The widths against the page's grid are checked where the grid is known (layout/plan).
 """
 from __future__ import annotations
 
@@ -14,13 +15,24 @@ RANGE_KEYS = ("width", "photo_width")
 
 
 def check_plan_keys(data: dict, pages, articles: dict, manifest, report: Report) -> None:
-    """Report backwards ranges and photo widths without photos (see the module docstring)."""
+    """Report backwards ranges, photo widths without photos and ranks given twice (see the module docstring)."""
     raw_pages = data.get("pages") if isinstance(data.get("pages"), list) else []
     for i, raw in enumerate(raw_pages):
         stories = raw.get("stories") if isinstance(raw, dict) else None
+        ranked: dict[int, str] = {}   # rank -> the story that has it
         for j, st in enumerate(stories if isinstance(stories, list) else ()):
             if not isinstance(st, dict):
                 continue
+            rank = st.get("rank")
+            if isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1 and st.get("continued") is not True:
+                label = str(st.get("article") or st.get("picture") or st.get("ad"))
+                if rank in ranked:
+                    report.warning("duplicate-rank", f"'{label}' on page {i + 1} has rank {rank}, as '{ranked[rank]}' "
+                                   f"has: a planned story is placed after it, ranked {rank + 1} or lower",
+                                   manifest.value_at("pages", i, "stories", j, "rank"),
+                                   "give each story of a page its own rank (1 = the lead)")
+                else:
+                    ranked[rank] = label
             for key in RANGE_KEYS:
                 value = st.get(key)
                 if _backwards(value):

@@ -123,8 +123,28 @@ def plan_issue(issue: Issue, style: Style, report: Report, ts=None, time_limit: 
     heads: dict[str, tuple] = {}   # article -> (page, placement, width, content lines, photo width, lead)
     for page in issue.pages:
         if any(pl.auto for pl in page.placements):
-            pages.append(_plan_page(issue, page, style, measure, report, time_limit or PLAN_TIME_LIMIT, heads))
+            pages.append(_plan_page(issue, _unique_ranks(page), style, measure, report, time_limit or PLAN_TIME_LIMIT,
+                                    heads))
     return IssuePlan(tuple(pages))
+
+
+def _unique_ranks(page: PageSpec) -> PageSpec:
+    """The page with a rank given twice (`duplicate-rank`) made unique: a planned story whose rank
+    an earlier story of the page has takes the next rank no story has, so it comes after it (and
+    is measured, planned and made up as that rank: one lead)."""
+    given = {pl.rank for pl in page.placements if pl.rank}
+    seen = {pl.rank for pl in page.placements if pl.rank and not _planned_here(pl)}   # fixed stories keep theirs
+    placements = []
+    for pl in page.placements:
+        if pl.rank and _planned_here(pl) and pl.kind == "article" and not pl.continued:
+            rank = pl.rank
+            while rank in seen or (rank != pl.rank and rank in given):
+                rank += 1
+            seen.add(rank)
+            given.add(rank)
+            pl = pl if rank == pl.rank else replace(pl, rank=rank)
+        placements.append(pl)
+    return replace(page, placements=tuple(placements))
 
 
 # ----------------------------------------------------------------------------- one page
