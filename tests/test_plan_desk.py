@@ -122,3 +122,23 @@ def test_a_rank_given_twice_is_reported_and_the_later_story_ranked_after(tmp_pat
     assert {k: s.rank for k, s in by_id.items()} == {"s0": 1, "s1": 2, "s2": 3}
     assert by_id["s1"].headline_pt < edition.style.headline_scale.lead   # not a second lead's headline
     assert [pl.rank for pl in edition.issue.pages[0].placements] == [1, 2, 3]
+
+
+def test_the_plan_keeps_clear_of_both_of_two_overlapping_fixed_placements(tmp_path):
+    """Contradictory fixed placements: make-up reports their `overlap` (located); the planned stories
+    go round both, so no planned story overlaps either (was: planned over the second one)."""
+    stories = ("      - article: s0\n        columns: [1, 3]\n        lines: [15, 40]\n"
+               "      - article: s1\n        columns: [2, 4]\n        lines: [30, 50]\n"
+               "      - article: s2\n      - article: s3")
+    articles = five_stories(0.6)
+    path = write_edition(tmp_path, {k: articles[k] for k in ("s0", "s1", "s2", "s3")}, stories)
+    edition, report = plan_of(path)
+    overlaps = [d for d in report.items if d.code == "overlap"]
+    assert len(overlaps) == 1 and "'s1' overlaps 's0'" in overlaps[0].message, overlaps
+    assert path.read_text(encoding="utf-8").splitlines()[overlaps[0].source.line - 1].strip() == "- article: s1"
+    fixed = [((1, 3), (15, 40)), ((2, 4), (30, 50))]
+    for s in edition.plan.page(1).placements:
+        for columns, lines in fixed:
+            meets = s.columns[0] <= columns[1] and columns[0] <= s.columns[1] and \
+                s.lines[0] <= lines[1] and lines[0] <= s.lines[1]
+            assert not meets, (s.article_id, s.columns, s.lines, columns, lines)

@@ -247,7 +247,8 @@ def _fixed_head(issue: Issue, pl: Placement, measure: Candidates, style: Style):
 
 def _fixed_rects(issue: Issue, page: PageSpec, style: Style) -> list[Rect]:
     """The page's fixed rectangles: the masthead band and the placements with columns and lines
-    (a rectangle that overlaps an earlier one is left out: make-up reports the `overlap`)."""
+    (of a rectangle that overlaps an earlier one, the part outside it: make-up reports the
+    `overlap`, and the plan keeps clear of both)."""
     g = style.grid
     rects: list[Rect] = []
     fixed = [pl for pl in page.placements if not pl.auto and pl.lines and span_fits(pl, g)]
@@ -256,8 +257,7 @@ def _fixed_rects(issue: Issue, page: PageSpec, style: Style) -> list[Rect]:
         r = Rect(pl.columns[0] - 1, pl.lines[0] - 1, pl.columns[1] - pl.columns[0] + 1,
                  pl.lines[1] - pl.lines[0] + 1 + foot, photo=pl.kind == "picture",
                  headline=pl.kind == "article" and not pl.continued)
-        if not any(_meet(r, o) for o in rects):
-            rects.append(r)
+        rects.extend(_outside(r, rects))
     if page.masthead:
         band = style.masthead_lines
         taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
@@ -269,6 +269,27 @@ def _fixed_rects(issue: Issue, page: PageSpec, style: Style) -> list[Rect]:
 
 def _meet(a: Rect, b: Rect) -> bool:
     return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+def _outside(r: Rect, others: list[Rect]) -> list[Rect]:
+    """`r` cut into rectangles that meet none of `others` (bands above and below each one it
+    meets, then the parts beside it); only the topmost piece keeps `r`'s headline."""
+    pieces = [r]
+    for o in others:
+        out = []
+        for p in pieces:
+            if not _meet(p, o):
+                out.append(p)
+                continue
+            top, bottom = max(p.y, o.y), min(p.y + p.h, o.y + o.h)
+            left, right = max(p.x, o.x), min(p.x + p.w, o.x + o.w)
+            cut = [Rect(p.x, p.y, p.w, top - p.y, p.photo, p.headline),
+                   Rect(p.x, bottom, p.w, p.y + p.h - bottom, p.photo, p.headline and top == p.y),
+                   Rect(p.x, top, left - p.x, bottom - top, p.photo, p.headline and top == p.y),
+                   Rect(right, top, p.x + p.w - right, bottom - top, p.photo, p.headline and top == p.y)]
+            out.extend(c for c in cut if c.w > 0 and c.h > 0)
+        pieces = out
+    return pieces
 
 
 def _ranks(issue: Issue, page: PageSpec, style: Style) -> dict[int, int]:
