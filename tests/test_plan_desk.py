@@ -21,7 +21,7 @@ def test_write_freezes_the_chosen_photo_width_and_builds_the_same_pdf(tmp_path, 
     `photo_width` on a placement with columns) builds the same PDF, byte for byte."""
     articles = {k: v for k, v in five_stories(0.6).items() if k in ("s0", "s1", "s2")}
     articles["s1"]["photo"] = 1
-    stories = "      - article: s0\n      - article: s1\n        photo_width: [2, 3]\n      - article: s2"
+    stories = "      - article: s0\n      - article: s1\n        width: [2, 5]\n        photo_width: [2, 3]\n      - article: s2"
     manifest = write_edition(tmp_path / "edition", articles, stories)
     assert main(["build", str(manifest), "-o", str(tmp_path / "planned"), "--pdf"]) == 0
     assert main(["plan", "--write", str(manifest)]) == 0
@@ -32,6 +32,7 @@ def test_write_freezes_the_chosen_photo_width_and_builds_the_same_pdf(tmp_path, 
     assert "[2, 3]" not in text
     edition, report = plan_of(manifest)
     assert edition.plan is None and edition.issue.articles["s1"].photos[0].columns == int(written.group(1))
+    assert not [d for d in report.items if d.severity == "error" or d.code == "width-ignored"], report.items
     assert main(["build", str(manifest), "-o", str(tmp_path / "frozen"), "--pdf"]) == 0
     assert _pdf(tmp_path / "frozen") == _pdf(tmp_path / "planned")
 
@@ -55,6 +56,7 @@ def test_photo_width_on_a_story_with_columns_sets_its_photos(tmp_path):
     ("      - article: s0\n        width: [5, 2]", "bad-span", "width", "error"),
     ("      - article: s1\n        photo_width: [3, 1]", "bad-span", "photo_width", "error"),
     ("      - article: s0\n        photo_width: 2", "photo-width-unused", "photo_width", "warning"),
+    ("      - article: s0\n        columns: [1, 3]\n        width: 2", "width-ignored", "width", "warning"),
     ("      - article: s1\n        columns: [1, 2]\n        lines: [15, 60]\n        photo_width: 3",
      "photo-too-wide", "photo_width", "error"),
 ])

@@ -4,12 +4,14 @@
 built pages and articles and the `Manifest` (for positions), and adds a located diagnostic for:
 a `[min, max]` range written backwards (`width: [5, 2]`: `bad-span`, as for `columns`), a
 `photo_width` on an article that has no photos (`photo-width-unused`, a warning: the key does
-nothing), and two stories of a page with the same `rank` (`duplicate-rank`, a warning at the
-second: the planner ranks it after the first). The widths against the page's grid are checked where the grid is known (layout/plan).
+nothing), a `width` that the placement's own `columns` contradict (`width-ignored`, a warning:
+the columns decide), and two stories of a page with the same `rank` (`duplicate-rank`, a warning
+at the second: the planner ranks it after the first). The widths against the page's grid are checked where the grid is known (layout/plan).
 """
 from __future__ import annotations
 
 from layout.diagnostics import Report
+from layout.wording import counted
 
 RANGE_KEYS = ("width", "photo_width")
 
@@ -42,6 +44,14 @@ def check_plan_keys(data: dict, pages, articles: dict, manifest, report: Report)
                                  f"write the smaller width first: '{key}: [{hi}, {lo}]'")
     for page in pages:
         for pl in page.placements:
+            if pl.width is not None and pl.columns is not None and \
+                    not pl.width[0] <= pl.columns[1] - pl.columns[0] + 1 <= pl.width[1]:
+                lo, hi = pl.width
+                columns = pl.columns[1] - pl.columns[0] + 1
+                report.warning("width-ignored", f"'{pl.label}' on page {page.number} has columns {list(pl.columns)} "
+                               f"({counted(columns, 'column')}) and width {lo if lo == hi else [lo, hi]}: the columns "
+                               "decide", pl.span_sources.get("width") or pl.source,
+                               "remove columns (and lines) to have the story planned within its width, or remove width")
             article = articles.get(pl.article) if pl.kind == "article" else None
             if pl.photo_width is not None and article is not None and not article.photos and not pl.continued:
                 report.warning("photo-width-unused", f"'{pl.label}' on page {page.number} has photo_width, but the "
