@@ -57,6 +57,8 @@ def test_photo_width_on_a_story_with_columns_sets_its_photos(tmp_path):
     ("      - article: s1\n        photo_width: [3, 1]", "bad-span", "photo_width", "error"),
     ("      - article: s0\n        photo_width: 2", "photo-width-unused", "photo_width", "warning"),
     ("      - article: s0\n        columns: [1, 3]\n        width: 2", "width-ignored", "width", "warning"),
+    ("      - article: s0\n        rank: 0", "bad-value", "rank", "error"),
+    ("      - article: s0\n        rank: -2", "bad-value", "rank", "error"),
     ("      - article: s1\n        columns: [1, 2]\n        lines: [15, 60]\n        photo_width: 3",
      "photo-too-wide", "photo_width", "error"),
 ])
