@@ -180,6 +180,11 @@ def _type_hint(path: tuple, wanted) -> str:
         return "write a span as [first, last], e.g. columns: [1, 3]"
     if last == "date":
         return "write the date as YYYY-MM-DD, e.g. 2026-11-27"
+    if last == "rank":
+        return "rank 1 is the page's lead (头条), 2 the next story, and so on"
+    if last in ("width", "photo_width") or (len(path) >= 2 and path[-2] in ("width", "photo_width")):
+        key = last if isinstance(last, str) else path[-2]
+        return f"grid columns, at least 1: e.g. '{key}: 2' or '{key}: [2, 3]'"
     if wanted == "string":
         return "put the text in quotes if YAML reads it as something else"
     if wanted == "integer":
