@@ -56,8 +56,28 @@ def _continued(edition, page_number: int, article: str) -> bool:
     return any(pl.article == article and pl.continued for pl in edition.issue.pages[page_number - 1].placements)
 
 
+def _fixed_stories(edition, page_number: int) -> list[tuple[str, object]]:
+    """The page's articles the editor fixed (columns and lines): (rank as the page reads it, placement);
+    the lead by the headline hierarchy is rank 1 even without `rank:`, as make-up sets it."""
+    from layout.page.hierarchy import lead_story
+
+    page = edition.issue.pages[page_number - 1]
+    scale = edition.style.headline_scale
+    lead = lead_story(page, edition.issue, scale.lead_min_columns if scale else 1)
+    return [("1" if pl is lead else str(pl.rank or ""), pl) for pl in page.placements
+            if pl.kind == "article" and not pl.planned and pl.columns and pl.lines and pl.article in edition.issue.articles]
+
+
 def _stories_rows(edition, page_plan) -> list[tuple[str, ...]]:
+    from layout.page.hierarchy import headline_size
+    from layout.plan import size_name
+
     rows = []
+    page = edition.issue.pages[page_plan.number - 1]
+    for rank, pl in _fixed_stories(edition, page_plan.number):   # what the plan fills round, for the whole page
+        size = "—" if pl.continued else size_name(headline_size(page, pl, edition.issue, edition.style))
+        rows.append(("转" if pl.continued else rank, pl.article + (" (continued, fixed)" if pl.continued else " (fixed)"),
+                     _span(pl.columns), _span(pl.lines), "—", "—", size))
     for s in page_plan.placements:
         landing = _continued(edition, page_plan.number, s.article_id)
         rows.append(("转" if landing else str(s.rank), s.article_id + (" (continued)" if landing else ""),
@@ -151,6 +171,9 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
             "clashes": page_plan.clashes,
             "touching": page_plan.touching,
             "seconds": round(page_plan.seconds, 3),
+            "fixed": [{"article": pl.article, "continued": pl.continued, "rank": int(rank) if rank else None,
+                       "columns": list(pl.columns), "lines": list(pl.lines), "source": _source(pl.source)}
+                      for rank, pl in _fixed_stories(edition, page_plan.number)],
             "stories": [{"article": s.article_id,
                          "continued": _continued(edition, page_plan.number, s.article_id),
                          "rank": None if _continued(edition, page_plan.number, s.article_id) else s.rank,

@@ -146,3 +146,33 @@ def test_the_plan_keeps_clear_of_both_of_two_overlapping_fixed_placements(tmp_pa
             meets = s.columns[0] <= columns[1] and columns[0] <= s.columns[1] and \
                 s.lines[0] <= lines[1] and lines[0] <= s.lines[1]
             assert not meets, (s.article_id, s.columns, s.lines, columns, lines)
+
+
+def test_the_page_table_lists_the_fixed_stories_and_the_lead_among_them(tmp_path, capsys):
+    """A fixed 3-column story leads the page (headline hierarchy): the table shows it as rank 1,
+    `(fixed)`, with its region and headline, so the planned ranks starting at 2 make sense."""
+    articles = {k: v for k, v in five_stories(0.6).items() if k in ("s0", "s1", "s2")}
+    stories = "      - article: s0\n        columns: [1, 3]\n        lines: [15, 40]\n      - article: s1\n      - article: s2"
+    manifest = write_edition(tmp_path, articles, stories)
+    main(["plan", str(manifest)])
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.split("\n\n")[0].splitlines()[2:]]
+    assert rows[0][:5] == ["1", "s0", "(fixed)", "1-3", "15-40"] and rows[0][-1] == "小一", rows
+    assert sorted(r[0] for r in rows[1:]) == ["2", "3"], rows
+    main(["plan", "--json", str(manifest)])
+    page = json.loads(capsys.readouterr().out)["pages"][0]
+    assert page["fixed"] == [{"article": "s0", "continued": False, "rank": 1, "columns": [1, 3], "lines": [15, 40],
+                              "source": page["fixed"][0]["source"]}]
+    assert page["fixed"][0]["source"]["line"] == 8
+
+
+def test_a_jump_heads_lines_available_are_those_it_keeps(tmp_path, capsys):
+    """`lines used/available` of a jump head: used minus available is exactly what the jump hands on."""
+    from test_plan_command import _jump_edition
+
+    manifest = _jump_edition(tmp_path / "jump")
+    main(["plan", "--json", str(manifest)])
+    data = json.loads(capsys.readouterr().out)
+    (jump,) = [a for a in data["copyfit"] if a["action"] == "jump"]
+    head = next(s for s in data["pages"][0]["stories"] if s["article"] == jump["article"])
+    assert head["lines_used"] - head["lines_available"] == jump["lines"] > 0

@@ -379,8 +379,10 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                     for o in [r for r in rects + fixed if not r.photo and not (r.x == p.x and r.y == p.y)])
         last = min(p.y + p.height + (1 if below else 0), g.lines)
         cut_chars = 0
+        jumped = None   # body lines a jump head hands on
         if s.pl.continue_on and not s.pl.continued and p.height < v.height:
             advice.append(_jump(s, page, measure, p))
+            jumped = advice[-1].lines
         if p.cut:
             a = _cut(s, page, measure, p)
             advice.append(a)
@@ -388,7 +390,7 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             report.warning("copyfit", f"'{s.pl.article}' on page {page.number} is too long for the page: {a.message} "
                            "to fit its planned region", s.pl.source,
                            "cut that much from its end (the least cut that fits), or move a story to another page")
-        body_room = (p.height - (v.height - _body_rows(v))) * v.width
+        body_room = (p.height - (v.height - _body_rows(v))) * v.width if jumped is None else v.body_lines - jumped
         out.append(PlannedStory(s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
                                 size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width,
                                 v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
