@@ -108,7 +108,7 @@ def _span(span: tuple[int, int]) -> str:
 def _page_title(edition, page_plan) -> str:
     section = edition.issue.pages[page_plan.number - 1].section
     status = {"planned": "planned", "best-found-within-time-limit": "best plan found in the time limit",
-              "infeasible": "cannot be planned as it is"}.get(page_plan.status, page_plan.status)
+              "infeasible": "planned, but the stories do not fit (copyfit below)"}.get(page_plan.status, page_plan.status)
     extras = [f"fill {page_plan.fill:.0%}"]
     if page_plan.clashes:
         extras.append(f"{counted(page_plan.clashes, 'pair')} of headlines side by side (撞题)")

@@ -101,6 +101,7 @@ def test_a_dropped_story_is_in_the_page_table_and_moving_it_as_advised_places_it
     main(["plan", str(manifest)])
     out = capsys.readouterr().out
     page1 = out.split("\n\n")[0].splitlines()
+    assert page1[0].startswith("第1版 要闻: planned, but the stories do not fit (copyfit below), fill ")
     row = next(line.split() for line in page1 if f"{drop['article']} (dropped)" in line)
     assert row[0] == str(drop["rank"]) and row[3:5] == ["—", "—"] and row[6] == f"{drop['lines']}/0"
 
