@@ -177,3 +177,27 @@ def test_a_jump_heads_lines_available_are_those_it_keeps(tmp_path, capsys):
     (jump,) = [a for a in data["copyfit"] if a["action"] == "jump"]
     head = next(s for s in data["pages"][0]["stories"] if s["article"] == jump["article"])
     assert head["lines_used"] - head["lines_available"] == jump["lines"] > 0
+
+
+def test_the_headline_clash_warning_names_the_stories():
+    """撞题 named by story (the later-ranked one first, where the warning points), beside a planned
+    story or a fixed one, by the rule the search counts them with."""
+    from types import SimpleNamespace as NS
+
+    from layout.plan import _clash_pairs
+    from layout.plan.search import Rect
+
+    def story(key, rank):
+        return NS(key=key, rank=rank, pl=NS(label=key))
+
+    def at(x, y, width, head_lines=3):
+        return NS(x=x, y=y, variant=NS(width=width, head_lines=head_lines))
+
+    lead, second, third, far = story("lead", 1), story("second", 2), story("third", 3), story("far", 4)
+    placed = {"lead": at(0, 0, 3), "second": at(3, 1, 2),   # beside the lead, one line lower: 撞题
+              "third": at(0, 30, 3), "far": at(3, 40, 2)}   # beside each other, ten lines apart: staggered
+    fixed = [Rect(0, 60, 2, 26, headline=True)]
+    placed["fixed-neighbour"] = at(2, 61, 3)
+    neighbour = story("fixed-neighbour", 5)
+    pairs = _clash_pairs([lead, second, third, far, neighbour], placed, fixed)
+    assert [(a.key, b.key if b else None) for a, b in pairs] == [("second", "lead"), ("fixed-neighbour", None)]

@@ -402,11 +402,33 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                        "time; a better one may exist", page.source,
                        "give the page fewer stories, or fix a story's columns and lines yourself")
     if solution.clashes:
+        pairs = _clash_pairs(stories, placed, fixed)
+        names = "; ".join(f"'{a.pl.label}' beside " + (f"'{b.pl.label}'" if b else "a fixed story") for a, b in pairs)
         report.warning("plan-headline-clash", f"page {page.number}: {counted(solution.clashes, 'pair')} of headlines "
-                       "stand side by side at the same height (撞题)", page.source,
+                       "stand side by side at the same height (撞题)" + (f": {names}" if names else ""),
+                       pairs[0][0].pl.source if pairs else page.source,
                        "fix one story's place (columns and lines), or give the page fewer stories")
     return PagePlan(page.number, status, tuple(out), tuple(advice), used / free if free else 1.0,
                     solution.clashes, solution.touching, solution.seconds)
+
+
+def _clash_pairs(stories: list[_Story], placed: dict, fixed: list[Rect]) -> list[tuple[_Story, _Story | None]]:
+    """The headlines the search counted as side by side at the same height (撞题), by name: (the
+    story ranked later, the story or None for a fixed one beside it), as layout/plan/search.py counts them."""
+    from layout.plan.search import _apart
+
+    on_page = [(s, p) for s in stories for p in [placed[s.key]] if p is not None and p.variant.head_lines]
+    pairs: list[tuple[_Story, _Story | None]] = []
+    for i, (a, p) in enumerate(on_page):
+        for b, q in on_page[i + 1:]:
+            beside = p.x + p.variant.width == q.x or q.x + q.variant.width == p.x
+            if beside and abs(p.y - q.y) < _apart(p.variant.head_lines, q.variant.head_lines):
+                pairs.append((b, a) if b.rank >= a.rank else (a, b))
+        for f in fixed:
+            if f.headline and (f.x + f.w == p.x or p.x + p.variant.width == f.x) and \
+                    abs(f.y - p.y) < _apart(p.variant.head_lines, p.variant.head_lines):
+                pairs.append((a, None))
+    return pairs
 
 
 def _body_rows(v: Variant) -> int:
