@@ -56,6 +56,12 @@ def _continued(edition, page_number: int, article: str) -> bool:
     return any(pl.article == article and pl.continued for pl in edition.issue.pages[page_number - 1].placements)
 
 
+def _kind(edition, page_number: int, story) -> str:
+    """'article', or 'picture' / 'ad' for a picture or ad the plan gave its lines (named by its file)."""
+    return next((pl.kind for pl in edition.issue.pages[page_number - 1].placements
+                 if pl.kind != "article" and pl.planned and pl.label == story.article_id), "article")
+
+
 def _fixed_stories(edition, page_number: int) -> list[tuple[str, object]]:
     """The page's articles the editor fixed (columns and lines): (rank as the page reads it, placement);
     the lead by the headline hierarchy is rank 1 even without `rank:`, as make-up sets it."""
@@ -79,6 +85,10 @@ def _stories_rows(edition, page_plan) -> list[tuple[str, ...]]:
         rows.append(("转" if pl.continued else rank, pl.article + (" (continued, fixed)" if pl.continued else " (fixed)"),
                      _span(pl.columns), _span(pl.lines), "—", "—", size))
     for s in page_plan.placements:
+        kind = _kind(edition, page_plan.number, s)
+        if kind != "article":   # a picture or an ad given columns only: the plan gave it its lines
+            rows.append(("", f"{s.article_id} ({kind})", _span(s.columns), _span(s.lines), "—", "—", "—"))
+            continue
         landing = _continued(edition, page_plan.number, s.article_id)
         rows.append(("转" if landing else str(s.rank), s.article_id + (" (continued)" if landing else ""),
                      _span(s.columns), _span(s.lines), f"{s.chars:,}", f"{s.lines_used}/{s.lines_available}",
@@ -174,9 +184,10 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
             "fixed": [{"article": pl.article, "continued": pl.continued, "rank": int(rank) if rank else None,
                        "columns": list(pl.columns), "lines": list(pl.lines), "source": _source(pl.source)}
                       for rank, pl in _fixed_stories(edition, page_plan.number)],
-            "stories": [{"article": s.article_id,
+            "stories": [{"article": s.article_id, "kind": _kind(edition, page_plan.number, s),
                          "continued": _continued(edition, page_plan.number, s.article_id),
-                         "rank": None if _continued(edition, page_plan.number, s.article_id) else s.rank,
+                         "rank": None if _continued(edition, page_plan.number, s.article_id)
+                         or _kind(edition, page_plan.number, s) != "article" else s.rank,
                          "columns": list(s.columns), "lines": list(s.lines),
                          "chars": s.chars, "lines_used": s.lines_used, "lines_available": s.lines_available,
                          "headline_size": s.headline_size, "headline_pt": s.headline_pt,
@@ -199,9 +210,10 @@ def _write(manifest: Path, edition, plan, report: Report) -> int | None:
     for page in plan.pages:
         for s in page.placements:
             landing = _continued(edition, page.number, s.article_id)
+            kind = _kind(edition, page.number, s)
             regions.append(PlannedRegion(page=page.number - 1, article=s.article_id, columns=s.columns, lines=s.lines,
-                                         rank=None if landing else s.rank, photo_width=s.photo_width or None,
-                                         continued=landing))
+                                         rank=None if landing or kind != "article" else s.rank,
+                                         photo_width=s.photo_width or None, continued=landing, kind=kind))
     try:
         return write_regions(manifest, regions)
     except WritebackError as exc:

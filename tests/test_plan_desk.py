@@ -201,3 +201,30 @@ def test_the_headline_clash_warning_names_the_stories():
     neighbour = story("fixed-neighbour", 5)
     pairs = _clash_pairs([lead, second, third, far, neighbour], placed, fixed)
     assert [(a.key, b.key if b else None) for a, b in pairs] == [("second", "lead"), ("fixed-neighbour", None)]
+
+
+def test_a_picture_and_an_ad_given_columns_only_are_listed_and_frozen(tmp_path, capsys):
+    """A picture and an ad whose lines the plan chose: listed by file and kind (no rank, no text
+    measures), and `--write` writes their lines too (was: the whole write refused), so the frozen
+    page builds the same PDF."""
+    stories = ("      - picture: images/park.jpg\n        columns: [4, 5]\n        caption: 市民在口袋公园里散步。\n"
+               "      - ad: images/ad.jpg\n        columns: [1, 3]\n"
+               + "\n".join(f"      - article: s{i}" for i in range(4)))
+    articles = five_stories(0.7)
+    manifest = write_edition(tmp_path / "edition", {k: articles[k] for k in ("s0", "s1", "s2", "s3")}, stories)
+    assert main(["build", str(manifest), "-o", str(tmp_path / "planned"), "--pdf"]) == 0
+    assert main(["plan", str(manifest)]) == 0
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines() if ".jpg" in line}
+    assert rows["park.jpg"][1:3] == ["(picture)", "4-5"] and rows["ad.jpg"][1:3] == ["(ad)", "1-3"], rows
+    main(["plan", "--json", str(manifest)])
+    stories_json = {s["article"]: s for s in json.loads(capsys.readouterr().out)["pages"][0]["stories"]}
+    assert stories_json["park.jpg"]["kind"] == "picture" and stories_json["park.jpg"]["rank"] is None
+    assert stories_json["s0"]["kind"] == "article" and stories_json["s0"]["rank"] == 1
+
+    assert main(["plan", "--write", str(manifest)]) == 0
+    assert "6 placements written" in capsys.readouterr().err
+    text = manifest.read_text(encoding="utf-8")
+    picture = text.split("- picture: images/park.jpg\n", 1)[1].splitlines()
+    assert picture[0] == "        columns: [4, 5]" and picture[1].startswith("        lines: [") and "rank" not in picture[2]
+    assert main(["build", str(manifest), "-o", str(tmp_path / "frozen"), "--pdf"]) == 0
+    assert _pdf(tmp_path / "frozen") == _pdf(tmp_path / "planned")

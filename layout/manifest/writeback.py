@@ -29,7 +29,8 @@ class PlannedRegion:
     placement; or, when `placement` (a 0-based index into the page's `stories`) is given, that one,
     which must then be `article`'s. So a plan is never written onto a placement the editor moved
     meanwhile. `columns` and `lines` are 1-based inclusive spans; `rank` and `photo_width` (when
-    given) keep the page as planned: the lead's headline and the photos' widths the plan chose."""
+    given) keep the page as planned: the lead's headline and the photos' widths the plan chose.
+    `kind` "picture" or "ad": `article` is then the file name of the picture or ad placement."""
 
     page: int
     article: str
@@ -39,6 +40,7 @@ class PlannedRegion:
     photo_width: int | None = None
     placement: int | None = None
     continued: bool = False
+    kind: str = "article"
 
     def keys(self) -> list[tuple[str, object]]:
         """The keys this region writes, in the order they appear in the placement."""
@@ -207,7 +209,7 @@ def _placement(document, region: PlannedRegion):
         raise WritebackError(f"page {region.page + 1} has no stories: the manifest changed since it was planned",
                              line=pages.lc.line + 1, hint="plan it again")
     if region.placement is None:
-        heads = [st for st in stories if isinstance(st, CommentedMap) and st.get("article") == region.article
+        heads = [st for st in stories if isinstance(st, CommentedMap) and _names(st, region)
                  and (st.get("continued") is True) == region.continued]
         if len(heads) == 1:
             return heads[0]
@@ -215,11 +217,19 @@ def _placement(document, region: PlannedRegion):
                              f"{region.article!r}: the manifest changed since it was planned",
                              line=stories.lc.line + 1, hint="plan it again")
     if not 0 <= region.placement < len(stories) or not isinstance(stories[region.placement], CommentedMap) \
-            or stories[region.placement].get("article") != region.article:
+            or not _names(stories[region.placement], region):
         raise WritebackError(f"page {region.page + 1}, placement {region.placement + 1} is not {region.article!r}: "
                              "the manifest changed since it was planned", line=stories.lc.line + 1,
                              hint="plan it again")
     return stories[region.placement]
+
+
+def _names(placement, region: PlannedRegion) -> bool:
+    """Whether the placement is the region's: its article, or its picture or ad file by name."""
+    if region.kind == "article":
+        return placement.get("article") == region.article
+    value = placement.get(region.kind)
+    return isinstance(value, str) and "article" not in placement and value.replace("\\", "/").rsplit("/", 1)[-1] == region.article
 
 
 def _apply(document, region: PlannedRegion) -> bool:
