@@ -228,3 +228,26 @@ def test_a_picture_and_an_ad_given_columns_only_are_listed_and_frozen(tmp_path, 
     assert picture[0] == "        columns: [4, 5]" and picture[1].startswith("        lines: [") and "rank" not in picture[2]
     assert main(["build", str(manifest), "-o", str(tmp_path / "frozen"), "--pdf"]) == 0
     assert _pdf(tmp_path / "frozen") == _pdf(tmp_path / "planned")
+
+
+def test_the_touching_photos_warning_names_the_stories():
+    """Photos touching across a gutter, named by story: the left story's photo reaching its right
+    edge beside the right story's photo at the same height; a photo clear of its neighbour's is not."""
+    from types import SimpleNamespace as NS
+
+    from layout.plan import _touching_pairs
+    from layout.plan.search import Rect
+
+    def story(key, rank):
+        return NS(key=key, rank=rank, pl=NS(label=key))
+
+    def at(x, y, width, zone, right):
+        return NS(x=x, y=y, variant=NS(width=width, photo_zone=zone, photo_right=right))
+
+    stories = [story("lead", 1), story("second", 2), story("third", 3), story("fourth", 4), story("fifth", 5)]
+    placed = {"lead": at(0, 0, 3, (3, 20), True), "second": at(3, 2, 2, (3, 12), False),   # touching
+              "third": at(0, 30, 3, (3, 20), False), "fourth": at(3, 30, 2, (3, 12), False),  # photo off the edge
+              "fifth": at(2, 60, 3, (0, 10), False)}
+    fixed = [Rect(0, 60, 2, 20, photo=True)]   # a picture left of 'fifth', beside its photo
+    pairs = _touching_pairs(stories, placed, fixed)
+    assert [(a.key, b.key if b else None) for a, b in pairs] == [("second", "lead"), ("fifth", None)]

@@ -408,6 +408,13 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                        "stand side by side at the same height (撞题)" + (f": {names}" if names else ""),
                        pairs[0][0].pl.source if pairs else page.source,
                        "fix one story's place (columns and lines), or give the page fewer stories")
+    if solution.touching:
+        pairs = _touching_pairs(stories, placed, fixed)
+        names = "; ".join(f"'{a.pl.label}' beside " + (f"'{b.pl.label}'" if b else "a fixed picture") for a, b in pairs)
+        report.warning("plan-photos-touching", f"page {page.number}: {counted(solution.touching, 'pair')} of photos "
+                       "touch across a gutter" + (f": {names}" if names else ""),
+                       pairs[0][0].pl.source if pairs else page.source,
+                       "give one story a narrower photo_width or fix its place, or give the page fewer photos")
     return PagePlan(page.number, status, tuple(out), tuple(advice), used / free if free else 1.0,
                     solution.clashes, solution.touching, solution.seconds)
 
@@ -427,6 +434,29 @@ def _clash_pairs(stories: list[_Story], placed: dict, fixed: list[Rect]) -> list
         for f in fixed:
             if f.headline and (f.x + f.w == p.x or p.x + p.variant.width == f.x) and \
                     abs(f.y - p.y) < _apart(p.variant.head_lines, p.variant.head_lines):
+                pairs.append((a, None))
+    return pairs
+
+
+def _touching_pairs(stories: list[_Story], placed: dict, fixed: list[Rect]) -> list[tuple[_Story, _Story | None]]:
+    """The photos the search counted as touching across a gutter, by story: (the story ranked later,
+    the story or None for a fixed picture beside it), as layout/plan/search.py counts them."""
+    from layout.plan.search import _overlap
+
+    def zone(p):
+        return (p.y + p.variant.photo_zone[0], p.y + p.variant.photo_zone[1])
+
+    on_page = [(s, p) for s in stories for p in [placed[s.key]] if p is not None and p.variant.photo_zone]
+    pairs: list[tuple[_Story, _Story | None]] = []
+    for i, (a, p) in enumerate(on_page):
+        for b, q in on_page[i + 1:]:
+            left = p if p.x < q.x else q
+            beside = p.x + p.variant.width == q.x or q.x + q.variant.width == p.x
+            if beside and left.variant.photo_right and _overlap(zone(p), zone(q)):
+                pairs.append((b, a) if b.rank >= a.rank else (a, b))
+        for f in fixed:
+            if f.photo and (f.x + f.w == p.x or p.x + p.variant.width == f.x) and \
+                    _overlap(zone(p), (f.y, f.y + f.h)) and (p.variant.photo_right or f.x < p.x):
                 pairs.append((a, None))
     return pairs
 
