@@ -402,21 +402,24 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
                        "time; a better one may exist", page.source,
                        "give the page fewer stories, or fix a story's columns and lines yourself")
     if solution.clashes:
-        pairs = _clash_pairs(stories, placed, fixed)
-        names = "; ".join(f"'{a.pl.label}' beside " + (f"'{b.pl.label}'" if b else "a fixed story") for a, b in pairs)
-        report.warning("plan-headline-clash", f"page {page.number}: {counted(solution.clashes, 'pair')} of headlines "
-                       "stand side by side at the same height (撞题)" + (f": {names}" if names else ""),
-                       pairs[0][0].pl.source if pairs else page.source,
-                       "fix one story's place (columns and lines), or give the page fewer stories")
+        _warn_pairs(report, "plan-headline-clash", page, solution.clashes, _clash_pairs(stories, placed, fixed),
+                    "of headlines stand side by side at the same height (撞题)", "a fixed story",
+                    "fix one story's place (columns and lines), or give the page fewer stories")
     if solution.touching:
-        pairs = _touching_pairs(stories, placed, fixed)
-        names = "; ".join(f"'{a.pl.label}' beside " + (f"'{b.pl.label}'" if b else "a fixed picture") for a, b in pairs)
-        report.warning("plan-photos-touching", f"page {page.number}: {counted(solution.touching, 'pair')} of photos "
-                       "touch across a gutter" + (f": {names}" if names else ""),
-                       pairs[0][0].pl.source if pairs else page.source,
-                       "give one story a narrower photo_width or fix its place, or give the page fewer photos")
+        _warn_pairs(report, "plan-photos-touching", page, solution.touching, _touching_pairs(stories, placed, fixed),
+                    "of photos touch across a gutter", "a fixed picture",
+                    "give one story a narrower photo_width or fix its place, or give the page fewer photos")
     return PagePlan(page.number, status, tuple(out), tuple(advice), used / free if free else 1.0,
                     solution.clashes, solution.touching, solution.seconds)
+
+
+def _warn_pairs(report: Report, code: str, page: PageSpec, count: int, pairs: list, what: str, fixed_name: str,
+                hint: str) -> None:
+    """One warning for a page's pairs (撞题, touching photos), naming each pair, at the first pair's
+    later-ranked story (at the page when the pairs cannot be named)."""
+    names = "; ".join(f"'{a.pl.label}' beside " + (f"'{b.pl.label}'" if b else fixed_name) for a, b in pairs)
+    report.warning(code, f"page {page.number}: {counted(count, 'pair')} {what}" + (f": {names}" if names else ""),
+                   pairs[0][0].pl.source if pairs else page.source, hint)
 
 
 def _clash_pairs(stories: list[_Story], placed: dict, fixed: list[Rect]) -> list[tuple[_Story, _Story | None]]:
