@@ -140,7 +140,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         for c in cols:
             col_top[c] = max(col_top[c], end)
             under_masthead.discard(c)
-    items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines)
+    items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines, items)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
 
@@ -322,19 +322,53 @@ def _overlap(a: Region, b: Region) -> bool:
     return a.first <= b.last and b.first <= a.last and a.top < b.bottom and b.top < a.bottom
 
 
-def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
+def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead: bool, band: int,
+           drawn: Sequence[Item] = ()) -> list[Item]:
     """Hairlines between stories: above a story that does not start the page (nor sits right under
-    boxes), left of one not in column 1."""
+    boxes), left of one not in column 1. A vertical rule meets the horizontal rules at its ends, never
+    crossing one nor stopping short of it (`_vertical_ends`); `drawn`: the page's items so far (the
+    masthead's rules among them)."""
     items: list[Item] = []
+    across: list[tuple[float, float, float]] = [(it.y1, min(it.x1, it.x2), max(it.x1, it.x2)) for it in drawn
+                                                if isinstance(it, Rule) and it.y1 == it.y2]
+    own: list[float | None] = []
     for (_pl, r), line in zip(regions, rule_lines):
         x0 = setter.x(r.first)
         x1 = x0 + g.span_width(r.first, r.last)
+        y = None
         if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
             y = setter.y(line) + g.pitch / 2
-            items.append(Rule(x0 - (g.gutter / 2 if r.first > 1 else 0), y,
-                              x1 + (g.gutter / 2 if r.last < g.columns else 0), y, RULE_WIDTH))
+            left, right = x0 - (g.gutter / 2 if r.first > 1 else 0), x1 + (g.gutter / 2 if r.last < g.columns else 0)
+            items.append(Rule(left, y, right, y, RULE_WIDTH))
+            across.append((y, left, right))
+        own.append(y)
+    for (_pl, r), y in zip(regions, own):
         if r.first > 1:
-            x = x0 - g.gutter / 2
-            top = setter.y(r.top) - (g.pitch / 2 if r.top > 0 else 0)
-            items.append(Rule(x, top, x, setter.y(r.bottom) - g.pitch / 2 + g.pitch / 2, RULE_WIDTH))
+            x = setter.x(r.first) - g.gutter / 2
+            top, bottom = _vertical_ends(x, r, y, across, setter, g)
+            items.append(Rule(x, top, x, bottom, RULE_WIDTH))
     return items
+
+
+def _vertical_ends(x: float, r: Region, own: float | None, across: list[tuple[float, float, float]],
+                   setter: StorySetter, g) -> tuple[float, float]:
+    """Where the column rule on `x` left of region `r` starts and ends (pt): at the region's own rule
+    above it (`own`) or else half a line above the region (its top at the head of the page), moved
+    down to a horizontal rule across `x` that lies within the line below that (a masthead's rule); and
+    at the first horizontal rule across `x` that closes the region below (the rule of the story under
+    it, which may run through the region's last line, given up to it, or through the line after it),
+    or else the region's foot (extended to a rule ending at `x` half a line below it). `across`:
+    (y, x0, x1) of the page's horizontal rules."""
+    eps = 0.01
+    meets = [(y, x0, x1) for y, x0, x1 in across if x0 - eps <= x <= x1 + eps]
+    if own is not None:
+        top = own
+    else:
+        top = setter.y(r.top) - (g.pitch / 2 if r.top > 0 else 0)
+        top = max([y for y, _a, _b in meets if top < y <= top + g.pitch], default=top)
+    foot = setter.y(r.bottom)
+    window = [(y, x1) for y, _x0, x1 in meets if top + eps < y and foot - g.pitch < y <= foot + 0.75 * g.pitch]
+    closing = [y for y, x1 in window if x1 > x + eps]   # a rule running on into the region's columns
+    if closing:
+        return top, min(closing)
+    return top, min([y for y, _x1 in window if y > foot], default=foot)

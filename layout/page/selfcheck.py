@@ -7,7 +7,10 @@ caused them:
 - `collision` (error): a glyph whose box meets a rule, a box edge, a photo or
   another story's glyphs, or a rule or box edge across a photo;
 - `empty-column` (warning): a column of a story's region with no text or photo;
-- `lone-ending` (warning): a byline or jump line alone at the top of a column.
+- `lone-ending` (warning): a byline or jump line alone at the top of a column;
+- `rule-crossing` (warning): a rule (or box edge) drawn through another, past the
+  junction on both sides, or a rule that stops short of the rule it runs towards
+  (a gap of up to a grid line at a corner where two rules should meet).
 
 `page_findings(frame, style)` -> `Finding`s of one page (the preview overlay
 marks them); `check_pages(frames, style, sources)` -> located `Diagnostic`s
@@ -76,6 +79,7 @@ _HINTS = {
     "empty-column": "give the story fewer columns, or more text",
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
     "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
+    "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
 }
 
 
@@ -100,6 +104,7 @@ class PageIndex:
     origin: tuple[float, float]
     stories: list[Story]
     rules: list[Rule]
+    chrome_rules: int = 0    # how many of `rules` (the first ones) the masthead or running head drew
 
     def column_line(self, x: float, y: float) -> tuple[int, int]:
         """The 1-based grid column and line at page point (x, y) (clamped to the grid)."""
@@ -124,8 +129,10 @@ def index_page(frame: PageFrame, style: Style) -> PageIndex:
     chrome = Story(CHROME, "chrome")
     stories, rules = [chrome], []
     current = chrome
+    chrome_rules = None
     for item in frame.items:
         if isinstance(item, Anchor):
+            chrome_rules = len(rules) if chrome_rules is None else chrome_rules
             current = Story(item.article, item.kind)
             stories.append(current)
         elif isinstance(item, Mark):
@@ -140,7 +147,8 @@ def index_page(frame: PageFrame, style: Style) -> PageIndex:
             current.boxes.append(item)
         elif isinstance(item, Rule):
             rules.append(item)
-    return PageIndex(frame, style.grid, (style.margin_left, style.margin_top), stories, rules)
+    return PageIndex(frame, style.grid, (style.margin_left, style.margin_top), stories, rules,
+                     len(rules) if chrome_rules is None else chrome_rules)
 
 
 # -- geometry -------------------------------------------------------------------------------
@@ -401,8 +409,84 @@ def _vertical_lines(runs: list[GlyphRun]) -> list[list[GlyphRun]]:
     return [sorted(groups[k], key=lambda r: r.ys[0] if r.ys else r.y) for k in sorted(groups, reverse=True)]
 
 
+#: pt a rule may run past another (or stop short of it) and still meet it cleanly (line widths, rounding).
+_JOIN_TOLERANCE = 1.0
+
+
+def _segments(page: PageIndex) -> tuple[list[tuple], list[tuple]]:
+    """The page's straight lines as (horizontal, vertical) lists: horizontal (y, x0, x1, what),
+    vertical (x, y0, y1, what), `what` naming the line: "a rule" for a rule between stories.
+    Rules and box edges; a line that is neither is left out."""
+    flat, upright = [], []
+    lines = [((r.x1, r.y1, r.x2, r.y2), "a rule" if n >= page.chrome_rules else "the masthead's or running head's rule")
+             for n, r in enumerate(page.rules)]
+    for story in page.stories:
+        for box in story.boxes:
+            x0, y0, x1, y1 = box.x, box.y, box.x + box.w, box.y + box.h
+            what = f"the edge of {_name(story)}'s box"
+            lines += [((x0, y0, x1, y0), what), ((x0, y1, x1, y1), what), ((x0, y0, x0, y1), what),
+                      ((x1, y0, x1, y1), what)]
+    for (x1, y1, x2, y2), what in lines:
+        if abs(y2 - y1) < _EPS and abs(x2 - x1) > _EPS:
+            flat.append((y1, min(x1, x2), max(x1, x2), what))
+        elif abs(x2 - x1) < _EPS and abs(y2 - y1) > _EPS:
+            upright.append((x1, min(y1, y2), max(y1, y2), what))
+    return flat, upright
+
+
+def rule_crossings(page: PageIndex) -> list[Finding]:
+    """Rules that cross instead of meeting (warnings): a vertical and a horizontal line that each run
+    past the other on both sides (a '+' where stories meet in a 'T' or an 'L': a rule drawn into the
+    next story's space), and a vertical rule between stories that stops short of a horizontal one
+    across its line (a gap at the corner, up to 3/4 of a grid line; box edges and the masthead's and
+    running head's rules may stand apart from the column rules)."""
+    flat, upright = _segments(page)
+    tol, out = _JOIN_TOLERANCE, []
+
+    def finding(x: float, y: float, message: str) -> Finding:
+        column, line = page.column_line(x, y)
+        return Finding(WARNING, "rule-crossing", page.frame.number, _story_at(page, x, y), column, line,
+                       message.format(where=f"on page {page.frame.number} at column {column}, line {line}"),
+                       (x - 3, y - 3, 6, 6))
+
+    for x, top, bottom, what in upright:
+        for y, left, right, other in flat:
+            if not (left - tol <= x <= right + tol):
+                continue
+            if top - tol <= y <= bottom + tol:
+                if min(y - top, bottom - y) > tol and min(x - left, right - x) > tol:
+                    out.append(finding(x, y, f"{what} (vertical) runs through {other} {{where}}: "
+                                             f"{max(min(y - top, bottom - y), 0):.1f} pt past it"))
+            elif what == other == "a rule" and min(x - left, right - x) > -tol and 0 < min(abs(y - bottom), abs(top - y)) <= 0.75 * page.grid.pitch:
+                gap = y - bottom if y > bottom else top - y
+                if gap > tol and not _other_line_between(upright, x, y, top, bottom):
+                    out.append(finding(x, y, f"{what} (vertical) stops {gap:.1f} pt short of {other} {{where}}"))
+    return out
+
+
+def _other_line_between(upright: list[tuple], x: float, y: float, top: float, bottom: float) -> bool:
+    """Whether another vertical line on `x` fills the gap between a line (top..bottom) and `y`."""
+    lo, hi = (bottom, y) if y > bottom else (y, top)
+    return any(abs(ux - x) < _EPS and u0 <= lo + _JOIN_TOLERANCE and u1 >= hi - _JOIN_TOLERANCE
+               for ux, u0, u1, _w in upright)
+
+
+def _story_at(page: PageIndex, x: float, y: float) -> str:
+    """The label of the story whose region holds page point (x, y) (the nearest below it if none; CHROME)."""
+    best, best_d = CHROME, None
+    for story in page.stories:
+        r = story.region
+        if r is None or not (r.x - _JOIN_TOLERANCE <= x <= r.x + r.w + _JOIN_TOLERANCE):
+            continue
+        d = 0.0 if r.y <= y <= r.y + r.h else min(abs(r.y - y), abs(r.y + r.h - y))
+        if best_d is None or d < best_d:
+            best, best_d = story.label, d
+    return best
+
+
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
-CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks]
+CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
+                                                     rule_crossings]
 
 
 #: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild

@@ -1,0 +1,126 @@
+"""A page an editor can trust (trust round): column rules that meet the rules they run to, the
+self-check that finds rules crossing or stopping short, the 落款's indent from the right edge."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, tiny_edition
+from layout.diagnostics import Report
+from layout.page.frames import Anchor, GlyphRun, Mark, PageFrame, Rule
+from layout.page.selfcheck import page_findings
+from layout.pipeline import prepare
+from layout.style import load_style
+
+BODY = "东湖区今天举行冬季长跑比赛，三千名市民沿湖岸跑完十公里，沿途志愿者为选手送上热茶。" * 14
+
+
+def _prepare(path: Path):
+    report = Report()
+    ed = prepare(path, report)
+    assert ed is not None, [d.format() for d in report.errors]
+    return ed, report
+
+
+def _rules(frame: PageFrame) -> tuple[list[Rule], list[Rule]]:
+    rules = [it for it in frame.items if isinstance(it, Rule)]
+    return [r for r in rules if r.y1 == r.y2], [r for r in rules if r.x1 == r.x2]
+
+
+def _near_misses(frame: PageFrame, style) -> list[tuple[float, float]]:
+    """The ends (x, y) of vertical rules that stop within a grid line of a horizontal rule across their
+    x without meeting it, and do not go on as another vertical rule."""
+    flat, upright = _rules(frame)
+    pitch = style.grid.pitch
+    out = []
+    for v in upright:
+        for y in (min(v.y1, v.y2), max(v.y1, v.y2)):
+            on_rule = any(abs(h.y1 - y) < 0.01 and min(h.x1, h.x2) - 0.01 <= v.x1 <= max(h.x1, h.x2) + 0.01
+                          for h in flat)
+            goes_on = any(o is not v and abs(o.x1 - v.x1) < 0.01 and min(o.y1, o.y2) - 0.01 <= y <= max(o.y1, o.y2) + 0.01
+                          for o in upright)
+            near = any(abs(h.y1 - y) < pitch and min(h.x1, h.x2) - 0.01 <= v.x1 <= max(h.x1, h.x2) + 0.01
+                       for h in flat)
+            if near and not (on_rule or goes_on):
+                out.append((round(v.x1, 2), round(y, 2)))
+    return out
+
+
+def _crossings(frame: PageFrame) -> list[tuple[float, float]]:
+    """(x, y) where a vertical and a horizontal rule each run on past the other on both sides."""
+    flat, upright = _rules(frame)
+    out = []
+    for v in upright:
+        y0, y1 = sorted((v.y1, v.y2))
+        for h in flat:
+            x0, x1 = sorted((h.x1, h.x2))
+            if min(h.y1 - y0, y1 - h.y1) > 1 and min(v.x1 - x0, x1 - v.x1) > 1:
+                out.append((round(v.x1, 2), round(h.y1, 2)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def edge_to_edge(tmp_path_factory):
+    """Regions placed edge to edge as a hurried editor places them: two fixed stories side by side
+    under the masthead, a wider one right under both, and a story stacked under a fixed one."""
+    folder = tmp_path_factory.mktemp("edge")
+    stories = "\n".join([
+        "      - {article: left, columns: [1, 2], lines: [15, 40]}",
+        "      - {article: right, columns: [3, 5], lines: [15, 40]}",
+        "      - {article: wide, columns: [1, 4], lines: [41, 60]}",
+        "      - {article: corner, columns: [5, 5], lines: [41, 55]}",
+        "      - {article: stacked, columns: [5, 5]}",
+    ])
+    articles = "\n".join(f"  {name}: {{headline: {head}, body: {BODY[:size]}}}" for name, head, size in [
+        ("left", "湖岸长跑迎来三千市民", 560), ("right", "志愿者沿途送热茶", 900), ("wide", "冬季长跑明年再办", 1000),
+        ("corner", "跑友说", 150), ("stacked", "下期预告", 120)])
+    return _prepare(tiny_edition(folder, stories, articles, masthead=True))
+
+
+def test_column_rules_end_on_the_rules_they_meet(edge_to_edge):
+    """A vertical rule near a horizontal rule across its line ends on it (the masthead's too): not
+    half a line past it (a fixed region abutted by a wider one below), not half a line short
+    of it (a story stacked a line under a fixed one), not through the masthead's rule."""
+    ed, _report = edge_to_edge
+    frame = ed.frames[0]
+    assert _near_misses(frame, ed.style) == []
+    assert _crossings(frame) == []
+
+
+def test_the_rule_between_side_by_side_stories_runs_down_to_the_rule_under_them(edge_to_edge):
+    ed, _report = edge_to_edge
+    g, frame = ed.style.grid, ed.frames[0]
+    flat, upright = _rules(frame)
+    x = ed.style.margin_left + g.column_x(3) - g.gutter / 2
+    (between,) = [v for v in upright if abs(v.x1 - x) < 0.01 and min(v.y1, v.y2) < ed.style.margin_top + 20 * g.pitch]
+    under = [h for h in flat if min(h.x1, h.x2) < x < max(h.x1, h.x2) and h.y1 > min(between.y1, between.y2)]
+    assert under, "the wide story's rule runs under both stories"
+    assert max(between.y1, between.y2) == pytest.approx(min(h.y1 for h in under), abs=0.01)
+
+
+def test_self_check_reports_a_rule_through_a_rule_and_one_stopping_short(tabloid):
+    g = tabloid.grid
+    x = tabloid.margin_left + g.column_x(3) - g.gutter / 2
+    y = tabloid.margin_top + 40.5 * g.pitch
+    left, right = tabloid.margin_left, tabloid.margin_left + g.width
+    through = [Rule(left, y, right, y), Rule(x, tabloid.margin_top + 20 * g.pitch, x, y + g.pitch / 2)]
+    (f,) = [f for f in _findings(tabloid, through) if f.code == "rule-crossing"]
+    assert "runs through" in f.message and "line 41" in f.message
+    short = [Rule(left, y, right, y), Rule(x, tabloid.margin_top + 20 * g.pitch, x, y - g.pitch / 2)]
+    (f,) = [f for f in _findings(tabloid, short) if f.code == "rule-crossing"]
+    assert "stops 5.8 pt short" in f.message
+    met = [Rule(left, y, right, y), Rule(x, tabloid.margin_top + 20 * g.pitch, x, y)]
+    assert _findings(tabloid, met) == []
+
+
+@pytest.fixture(scope="module")
+def tabloid():
+    return load_style("tabloid", ROOT, Report())
+
+
+def _findings(style, items):
+    anchor = Anchor("story", "s", "s", style.margin_left, style.margin_top)
+    region = Mark("region", style.margin_left, style.margin_top, style.grid.width, style.grid.height, "s")
+    frame = PageFrame(1, "要闻", style.trim[0], style.trim[1], style.bleed, tuple([anchor, region] + items))
+    return page_findings(frame, style)
