@@ -124,3 +124,45 @@ def _findings(style, items):
     region = Mark("region", style.margin_left, style.margin_top, style.grid.width, style.grid.height, "s")
     frame = PageFrame(1, "要闻", style.trim[0], style.trim[1], style.bleed, tuple([anchor, region] + items))
     return page_findings(frame, style)
+
+
+# -- the 落款: two characters in from the right edge ------------------------------------------------
+
+NOTICE = ("因东湖路供水管网改造，12月8日8时至20时东湖路沿线停水，请居民提前储水。给您带来不便，敬请谅解。\\n\\n"
+          "::: 落款\\n东湖区水务局\\n2026年12月6日\\n:::")
+
+
+@pytest.fixture(scope="module")
+def notice(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notice")
+    stories = "\n".join(["      - {article: notice, columns: [1, 1], lines: [1, 20]}",
+                         "      - {article: tight, columns: [2, 2], lines: [1, 20]}"])
+    articles = "\n".join([f'  notice: {{headline: 停水通知, body: "{NOTICE}", byline: 记者 何静}}',
+                          '  tight: {headline: 志愿者, body: 银发志愿者守护上学路。, byline: 记者 欧阳晓东 通讯员 司马静}'])
+    return _prepare(tiny_edition(folder, stories, articles))
+
+
+def _right_gap(ed, run: GlyphRun, column: int) -> float:
+    """Blank between a line's last glyph and its column's right edge, in the line's characters."""
+    g = ed.style.grid
+    edge = ed.style.margin_left + g.column_x(column) + g.column_width
+    return (edge - (run.xs[-1] + run.size)) / run.size
+
+
+def test_the_signature_and_byline_end_two_characters_from_the_right_edge(notice):
+    ed, _report = notice
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun)]
+    closing = {run.text.replace(" ", ""): run for run in runs if run.role in ("signature", "byline") and run.xs[0] < 200}
+    assert set(closing) == {"东湖区水务局", "2026年12月6日", "记者何静"}
+    for text, run in closing.items():
+        assert _right_gap(ed, run, 1) == pytest.approx(2.0, abs=0.05), text
+    body = [run for run in runs if run.role == "body" and run.xs[0] < 200]
+    assert any(abs(_right_gap(ed, run, 1)) < 0.05 for run in body)   # the body runs to the edge
+
+
+def test_a_byline_the_indent_would_break_stays_on_one_line_flush_right(notice):
+    """「记者 欧阳晓东 通讯员 司马静」 fills the 13-character column: indented it would take two lines."""
+    ed, _report = notice
+    (run,) = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "byline" and it.xs[0] > 200]
+    assert run.text.replace(" ", "") == "记者欧阳晓东通讯员司马静"
+    assert _right_gap(ed, run, 2) == pytest.approx(0.0, abs=0.05)

@@ -26,6 +26,8 @@ from layout.text.compose import Line
 MIN_PPI = 150
 #: Line width of a story's box (框), pt.
 BOX_WIDTH = 0.75
+#: A closing line (落款, byline) ends this many of its characters short of the column's right edge (右空二字).
+CLOSING_INDENT = 2.0
 #: Headline sizes tried, largest first, when a headline must fit a narrow region.
 _HEADLINE_STEPS = sorted({v for v in SIZE_NAMES.values() if v >= 14}, reverse=True)
 
@@ -102,8 +104,7 @@ class StorySetter:
                 for spans in hard_lines(par.spans):
                     runs = [r for sp in spans
                             for r in ts.runs(sp.text, "signature", bold=sp.bold, where=par.source, article=article.id)]
-                    slots += [Slot(line, "signature", keep=True)
-                              for line in ts.paragraph(runs, measure, align="right", indent=0)]
+                    slots += [Slot(line, "signature", keep=True) for line in self.closing_lines(runs, "signature", measure)]
                 continue
             for k, spans in enumerate(hard_lines(par.spans)):   # a hard break starts a new, unindented line
                 runs = []
@@ -118,9 +119,21 @@ class StorySetter:
                 slots += [Slot(line, "body") for line in ts.paragraph(runs, measure, indent=2.0 if k == 0 else 0)]
         if article.byline:
             runs = ts.runs(article.byline, "byline", where=article.source, article=article.id)
-            for line in ts.paragraph(runs, measure, align="right", indent=0):
+            for line in self.closing_lines(runs, "byline", measure):
                 slots.append(Slot(line, "byline"))
         return slots
+
+    def closing_lines(self, runs, role: str, measure: float) -> tuple:
+        """A closing line (落款: a notice's signature and date, the byline) set flush right and
+        `CLOSING_INDENT` of its role's characters in from the line's end, as Chinese papers set it;
+        flush with the end instead where the indent would break it onto one line more."""
+        ts = self.ts
+        inset = CLOSING_INDENT * ts.style.role(role).size
+        flush = ts.paragraph(runs, measure, align="right", indent=0)
+        if measure - inset <= 0:
+            return flush
+        indented = ts.paragraph(runs, measure - inset, align="right", indent=0)
+        return indented if len(indented) <= len(flush) else flush
 
     def single_line(self, text: str, role: str, align: str = "right", inset: float = 0.0) -> Slot:
         lines = self.ts.paragraph(self.ts.runs(text, role), self.grid.column_width - 2 * inset, align=align, indent=0)
