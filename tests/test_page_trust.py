@@ -166,3 +166,25 @@ def test_a_byline_the_indent_would_break_stays_on_one_line_flush_right(notice):
     (run,) = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "byline" and it.xs[0] > 200]
     assert run.text.replace(" ", "") == "记者欧阳晓东通讯员司马静"
     assert _right_gap(ed, run, 2) == pytest.approx(0.0, abs=0.05)
+
+
+# -- one weekday for the paper and its archive ------------------------------------------------------
+
+def test_the_archive_names_each_weekday_as_the_paper_prints_it(tmp_path):
+    """The date index of `layout site` and the masthead's date line (IssueInfo.weekday) name a week's
+    seven days alike: one table of weekdays (layout.model.weekday_name), not two."""
+    import datetime as dt
+
+    from lxml import html
+
+    from layout.model import IssueInfo
+    from layout.web.archive import ArchivedEdition, date_index
+    from layout.web.archive_html import words_for
+
+    days = [dt.date(2026, 11, 30) + dt.timedelta(days=n) for n in range(7)]
+    editions = [ArchivedEdition("新区时报", d, str(n), "zh-CN", f"{d}/web/index.html", (), (), tmp_path / "x.json")
+                for n, d in enumerate(days, 1)]
+    doc = html.fromstring(date_index(editions, words_for(["zh-CN"]), "新区时报", "zh-CN"))
+    printed = {t.get("datetime"): t.text_content().split()[-1] for t in doc.iter("time")}
+    assert printed == {d.isoformat(): IssueInfo(1, d).weekday for d in days}
+    assert sorted(printed.values()) == sorted("星期" + c for c in "一二三四五六日")
