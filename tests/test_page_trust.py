@@ -188,3 +188,57 @@ def test_the_archive_names_each_weekday_as_the_paper_prints_it(tmp_path):
     printed = {t.get("datetime"): t.text_content().split()[-1] for t in doc.iter("time")}
     assert printed == {d.isoformat(): IssueInfo(1, d).weekday for d in days}
     assert sorted(printed.values()) == sorted("星期" + c for c in "一二三四五六日")
+
+
+# -- a photo credit is never broken across lines --------------------------------------------------------
+
+BRIDGE_CAPTION = ("12月5日傍晚，滨江大道二期工程全线贯通，华灯初上，市民在新建成的沿江慢行步道上散步、骑行。新路全长4.6公里，"
+                  "沿江同步建成骑行绿道和三处观景平台，从东湖片区到高铁站的车程缩短约15分钟，周边居民出行更加方便。")
+
+
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory):
+    from PIL import Image as PILImage
+
+    folder = tmp_path_factory.mktemp("picture")
+    (folder / "images").mkdir()
+    PILImage.new("RGB", (1600, 1000), (70, 110, 160)).save(folder / "images" / "bridge.jpg")
+    stories = "\n".join(["      - picture: images/bridge.jpg",
+                         f"        caption: {BRIDGE_CAPTION}",
+                         "        credit: 东湖晚报记者 周航 摄",
+                         "        columns: [4, 5]",
+                         "        lines: [1, 22]"])
+    return _prepare(tiny_edition(folder, stories, "  {}"))
+
+
+def test_a_credit_that_would_break_goes_whole_onto_a_line_of_its_own(pictured):
+    """The caption's last line has room for 「东湖晚报记者 周」 only: the credit is set whole on the next
+    line, flush right, in the credit role, instead of 「…周／航 摄」."""
+    ed, _report = pictured
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role in ("caption", "credit")]
+    credit = [run for run in runs if run.role == "credit"]
+    assert len({run.y for run in credit}) == 1
+    assert "".join(run.text for run in credit).replace(" ", "") == "东湖晚报记者周航摄"
+    g = ed.style.grid
+    edge = ed.style.margin_left + g.column_x(5) + g.column_width
+    assert credit[-1].xs[-1] + credit[-1].size == pytest.approx(edge, abs=0.05)
+    caption_text = "".join(run.text for run in sorted(runs, key=lambda r: (r.y, r.xs[0])) if run.role == "caption")
+    assert caption_text.replace(" ", "").endswith("更加方便。")
+    assert not [f for f in page_findings(ed.frames[0], ed.style) if f.code == "credit-split"]
+
+
+def test_self_check_reports_a_credit_broken_across_lines(tabloid):
+    g = tabloid.grid
+    x = tabloid.margin_left
+    y1 = tabloid.margin_top + 20 * g.pitch
+    size = g.char
+
+    def run(text, role, x0, y):
+        return GlyphRun("serif-regular", size, y, text, tuple(x0 + i * size for i in range(len(text))), role=role)
+
+    broken = [run("缩短约15分钟，出行更加方便。", "caption", x, y1), run("东湖晚报记者周", "credit", x + 16 * size, y1),
+              run("航摄", "credit", x, y1 + 1.3 * size)]
+    (f,) = [f for f in _findings(tabloid, broken) if f.code == "credit-split"]
+    assert "东湖晚报记者周／航摄" in f.message
+    whole = [run("缩短约15分钟，出行更加方便。", "caption", x, y1), run("东湖晚报记者周航摄", "credit", x + 14 * size, y1 + 1.3 * size)]
+    assert [f for f in _findings(tabloid, whole) if f.code == "credit-split"] == []

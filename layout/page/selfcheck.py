@@ -10,7 +10,10 @@ caused them:
 - `lone-ending` (warning): a byline or jump line alone at the top of a column;
 - `rule-crossing` (warning): a rule (or box edge) drawn through another, past the
   junction on both sides, or a rule that stops short of the rule it runs towards
-  (a gap of up to a grid line at a corner where two rules should meet).
+  (a gap of up to a grid line at a corner where two rules should meet);
+- `rule-doubled` (warning): a rule running alongside a box edge or another rule,
+  closer than a gutter with nothing between them (two lines where one parts the stories);
+- `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines.
 
 `page_findings(frame, style)` -> `Finding`s of one page (the preview overlay
 marks them); `check_pages(frames, style, sources)` -> located `Diagnostic`s
@@ -80,6 +83,8 @@ _HINTS = {
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
     "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
     "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "rule-doubled": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "credit-split": "a make-up fault: report it with the manifest; meanwhile shorten the caption or the credit",
 }
 
 
@@ -484,9 +489,38 @@ def _story_at(page: PageIndex, x: float, y: float) -> str:
     return best
 
 
+def split_credits(page: PageIndex) -> list[Finding]:
+    """A photo credit broken across lines (warnings): a credit run that starts its line, right under
+    a line of the same caption (one starting at the same left edge) that ends in a credit run."""
+    out = []
+    for story in page.stories:
+        lines: dict[float, list[GlyphRun]] = {}
+        for run in story.runs:
+            if run.xs and run.writing == "h" and run.role in ("caption", "credit"):
+                lines.setdefault(run.y, []).append(run)
+        for y, runs in lines.items():
+            run = min(runs, key=lambda r: r.xs[0])
+            if run.role != "credit":
+                continue
+            x0, x1 = run_rect(run)[0], max(run_rect(r)[2] for r in runs)
+            above = [line for other, line in lines.items() if y - 1.8 * run.size < other < y - 0.5 * run.size
+                     and abs(min(r.xs[0] for r in line) - run.xs[0]) < 0.5
+                     and max(line, key=lambda r: r.xs[-1]).role == "credit"]
+            if not above:
+                continue
+            first = max(above[0], key=lambda r: r.xs[-1])
+            column, line = page.column_line(first.xs[-1], first.y - 0.38 * first.size)
+            text = f"{first.text.strip()}／{run.text.strip()}"
+            out.append(Finding(WARNING, "credit-split", page.frame.number, story.label, column, line,
+                               f"the photo credit 「{text}」 of {_name(story)} on page {page.frame.number} breaks "
+                               f"across two lines at column {column}, line {line}",
+                               (x0, first.y - 0.88 * first.size, x1 - x0, run.y - first.y + run.size)))
+    return out
+
+
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
 CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
-                                                     rule_crossings]
+                                                     rule_crossings, split_credits]
 
 
 #: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild
