@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, tiny_edition
 from layout.diagnostics import Report
-from layout.page.frames import Anchor, GlyphRun, Mark, PageFrame, Rule
+from layout.page.frames import Anchor, Box, GlyphRun, Mark, PageFrame, Rule
 from layout.page.selfcheck import page_findings
 from layout.pipeline import prepare
 from layout.style import load_style
@@ -242,3 +242,66 @@ def test_self_check_reports_a_credit_broken_across_lines(tabloid):
     assert "东湖晚报记者周／航摄" in f.message
     whole = [run("缩短约15分钟，出行更加方便。", "caption", x, y1), run("东湖晚报记者周航摄", "credit", x + 14 * size, y1 + 1.3 * size)]
     assert [f for f in _findings(tabloid, whole) if f.code == "credit-split"] == []
+
+
+# -- no rule runs alongside a box's edge ------------------------------------------------------------------
+
+def _alongside_boxes(frame: PageFrame, style) -> list[Rule]:
+    """Rules running beside a box's edge for a grid line or more, closer than a gutter (vertical) or
+    3/4 of a grid line (horizontal): two lines where the box's edge alone parts the stories."""
+    g = style.grid
+    boxes = [it for it in frame.items if isinstance(it, Box)]
+    out = []
+    for rule in (it for it in frame.items if isinstance(it, Rule)):
+        for b in boxes:
+            if rule.x1 == rule.x2:
+                near = min(abs(rule.x1 - b.x), abs(rule.x1 - b.x - b.w)) <= g.gutter
+                side = min(max(rule.y1, rule.y2), b.y + b.h) - max(min(rule.y1, rule.y2), b.y)
+            else:
+                near = min(abs(rule.y1 - b.y), abs(rule.y1 - b.y - b.h)) <= 0.75 * g.pitch
+                side = min(max(rule.x1, rule.x2), b.x + b.w) - max(min(rule.x1, rule.x2), b.x)
+            if near and side >= g.pitch:
+                out.append(rule)
+    return out
+
+
+@pytest.fixture(scope="module")
+def boxed(tmp_path_factory):
+    """A box under the masthead beside a story, a wider story under the box and its neighbour."""
+    folder = tmp_path_factory.mktemp("boxed")
+    stories = "\n".join([
+        "      - {article: notice, columns: [1, 2], lines: [15, 40], box: true}",
+        "      - {article: right, columns: [3, 5], lines: [15, 40]}",
+        "      - {article: wide, columns: [1, 4], lines: [41, 70]}",
+        "      - {article: side, columns: [5, 5], lines: [41, 70], box: true}",
+    ])
+    articles = "\n".join([f'  notice: {{headline: 东湖路停水通知, body: "{NOTICE}"}}',
+                          f"  right: {{headline: 志愿者沿途送热茶, body: {BODY[:900]}}}",
+                          f"  wide: {{headline: 冬季长跑明年再办, body: {BODY[:1000]}}}",
+                          f"  side: {{headline: 跑友说, body: {BODY[:200]}}}"])
+    return _prepare(tiny_edition(folder, stories, articles, masthead=True))
+
+
+def test_no_rule_runs_alongside_a_box_edge(boxed):
+    """The box's own edges part it from its neighbours: no column rule a gutter beside it, no hairline
+    above or under it, no masthead rule right over its top edge; the rules elsewhere stay."""
+    ed, _report = boxed
+    frame = ed.frames[0]
+    assert _alongside_boxes(frame, ed.style) == []
+    flat, upright = _rules(frame)
+    g = ed.style.grid
+    x3 = ed.style.margin_left + g.column_x(3) - g.gutter / 2
+    assert [v for v in upright if abs(v.x1 - x3) < 0.01]                       # wide | right: no box there
+    codes = {f.code for f in page_findings(frame, ed.style)}
+    assert not codes & {"rule-doubled", "rule-crossing", "collision"}
+
+
+def test_self_check_reports_a_rule_doubling_a_box_edge(tabloid):
+    g = tabloid.grid
+    x = tabloid.margin_left + g.column_x(3)
+    top = tabloid.margin_top + 10 * g.pitch
+    box = Box(x, top, g.column_width, 20 * g.pitch)
+    doubled = [box, Rule(x - g.gutter / 2, top, x - g.gutter / 2, top + 20 * g.pitch)]
+    (f,) = [f for f in _findings(tabloid, doubled) if f.code == "rule-doubled"]
+    assert "alongside the edge of" in f.message
+    assert [f for f in _findings(tabloid, [box]) if f.code == "rule-doubled"] == []

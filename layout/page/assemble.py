@@ -15,7 +15,7 @@ from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import check_masthead_width, masthead, masthead_span, running_head
 from layout.page.adsource import ad_size
-from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
+from layout.page.frames import Anchor, Box, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
 from layout.page.hierarchy import headline_size
 from layout.page.story import Region, Slot, StorySetter, photo_spans
@@ -140,6 +140,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         for c in cols:
             col_top[c] = max(col_top[c], end)
             under_masthead.discard(c)
+    items = _chrome_rules_clear_of_boxes(items, g)
     items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines, items)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
@@ -326,11 +327,14 @@ def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead:
            drawn: Sequence[Item] = ()) -> list[Item]:
     """Hairlines between stories: above a story that does not start the page (nor sits right under
     boxes), left of one not in column 1. A vertical rule meets the horizontal rules at its ends, never
-    crossing one nor stopping short of it (`_vertical_ends`); `drawn`: the page's items so far (the
-    masthead's rules among them)."""
+    crossing one nor stopping short of it (`_vertical_ends`); no rule runs alongside a box's edge,
+    which parts the stories itself (`_clear_of_boxes`). `drawn`: the page's items so far (the
+    masthead's rules and the stories' boxes among them)."""
     items: list[Item] = []
+    boxes = [it for it in drawn if isinstance(it, Box)]
     across: list[tuple[float, float, float]] = [(it.y1, min(it.x1, it.x2), max(it.x1, it.x2)) for it in drawn
                                                 if isinstance(it, Rule) and it.y1 == it.y2]
+    across += [(y, b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes for y in (b.y, b.y + b.h)]
     own: list[float | None] = []
     for (_pl, r), line in zip(regions, rule_lines):
         x0 = setter.x(r.first)
@@ -339,15 +343,49 @@ def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead:
         if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
             y = setter.y(line) + g.pitch / 2
             left, right = x0 - (g.gutter / 2 if r.first > 1 else 0), x1 + (g.gutter / 2 if r.last < g.columns else 0)
-            items.append(Rule(left, y, right, y, RULE_WIDTH))
-            across.append((y, left, right))
+            beside = [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
+                      if min(abs(b.y - y), abs(b.y + b.h - y)) <= 0.75 * g.pitch]
+            for a, b in _clear_of_boxes(left, right, beside):
+                items.append(Rule(a, y, b, y, RULE_WIDTH))
+                across.append((y, a, b))
         own.append(y)
     for (_pl, r), y in zip(regions, own):
         if r.first > 1:
             x = setter.x(r.first) - g.gutter / 2
             top, bottom = _vertical_ends(x, r, y, across, setter, g)
-            items.append(Rule(x, top, x, bottom, RULE_WIDTH))
+            beside = [(b.y, b.y + b.h) for b in boxes if min(abs(b.x - x), abs(b.x + b.w - x)) <= g.gutter]
+            for a, b in _clear_of_boxes(top, bottom, beside):
+                items.append(Rule(x, a, x, b, RULE_WIDTH))
     return items
+
+
+def _chrome_rules_clear_of_boxes(items: list[Item], g) -> list[Item]:
+    """The page's items with each horizontal rule drawn so far (the masthead's) cut where a box's top or
+    bottom edge runs alongside it, within 3/4 of a grid line (a box right under the masthead keeps its
+    own top edge; the masthead's rule stops at the gutters either side of it)."""
+    boxes = [it for it in items if isinstance(it, Box)]
+    out: list[Item] = []
+    for it in items:
+        if not (isinstance(it, Rule) and it.y1 == it.y2 and boxes):
+            out.append(it)
+            continue
+        beside = [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
+                  if min(abs(b.y - it.y1), abs(b.y + b.h - it.y1)) <= 0.75 * g.pitch]
+        if not beside:
+            out.append(it)
+            continue
+        left, right = min(it.x1, it.x2), max(it.x1, it.x2)
+        out += [Rule(a, it.y1, b, it.y2, it.width, it.color) for a, b in _clear_of_boxes(left, right, beside)]
+    return out
+
+
+def _clear_of_boxes(start: float, end: float, boxes: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches of a rule from `start` to `end` (pt along it) outside the (from, to) stretches
+    where a box's edge runs alongside it; pieces shorter than a point are dropped."""
+    pieces = [(start, end)]
+    for lo, hi in boxes:
+        pieces = [part for a, b in pieces for part in ((a, min(b, lo)), (max(a, hi), b))]
+    return [(a, b) for a, b in pieces if b - a >= 1.0]
 
 
 def _vertical_ends(x: float, r: Region, own: float | None, across: list[tuple[float, float, float]],

@@ -469,6 +469,43 @@ def rule_crossings(page: PageIndex) -> list[Finding]:
     return out
 
 
+def doubled_rules(page: PageIndex) -> list[Finding]:
+    """Two lines where one parts the stories (warnings): a rule running alongside a box edge or another
+    rule, a vertical pair closer than a gutter, a horizontal pair closer than 3/4 of a grid line, side
+    by side for at least a grid line, with no text between them."""
+    flat, upright = _segments(page)
+    g, out = page.grid, []
+    glyphs = _Buckets()
+    for story in page.stories:
+        for run in story.runs:
+            if run.xs:
+                glyphs.add(run_rect(run), run)
+
+    def pairs(lines: list[tuple], reach: float):
+        for n, (a, a0, a1, what_a) in enumerate(lines):
+            for b, b0, b1, what_b in lines[n + 1:]:
+                if "rule" not in what_a + what_b or not _JOIN_TOLERANCE < abs(a - b) <= reach + _EPS:
+                    continue
+                lo, hi = max(a0, b0), min(a1, b1)
+                if hi - lo >= g.pitch:
+                    yield min(a, b), max(a, b), lo, hi, what_a, what_b
+
+    for x0, x1, y0, y1, what_a, what_b in pairs(upright, g.gutter):
+        if not any(_first_hit(run, (x0, y0, x1, y1)) is not None for run in glyphs.near((x0, y0, x1, y1))):
+            out.append(_doubled(page, (x0 + x1) / 2, (y0 + y1) / 2, (x0, y0, x1 - x0, y1 - y0), what_a, what_b))
+    for y0, y1, x0, x1, what_a, what_b in pairs(flat, 0.75 * g.pitch):
+        if not any(_first_hit(run, (x0, y0, x1, y1)) is not None for run in glyphs.near((x0, y0, x1, y1))):
+            out.append(_doubled(page, (x0 + x1) / 2, (y0 + y1) / 2, (x0, y0, x1 - x0, y1 - y0), what_a, what_b))
+    return out
+
+
+def _doubled(page: PageIndex, x: float, y: float, spot: tuple, what_a: str, what_b: str) -> Finding:
+    column, line = page.column_line(x, y)
+    return Finding(WARNING, "rule-doubled", page.frame.number, _story_at(page, x, y), column, line,
+                   f"{what_a} runs alongside {what_b} on page {page.frame.number} at column {column}, line {line}, "
+                   f"with nothing between them", spot)
+
+
 def _other_line_between(upright: list[tuple], x: float, y: float, top: float, bottom: float) -> bool:
     """Whether another vertical line on `x` fills the gap between a line (top..bottom) and `y`."""
     lo, hi = (bottom, y) if y > bottom else (y, top)
@@ -520,7 +557,7 @@ def split_credits(page: PageIndex) -> list[Finding]:
 
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
 CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
-                                                     rule_crossings, split_credits]
+                                                     rule_crossings, doubled_rules, split_credits]
 
 
 #: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild
