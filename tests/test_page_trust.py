@@ -305,3 +305,22 @@ def test_self_check_reports_a_rule_doubling_a_box_edge(tabloid):
     (f,) = [f for f in _findings(tabloid, doubled) if f.code == "rule-doubled"]
     assert "alongside the edge of" in f.message
     assert [f for f in _findings(tabloid, [box]) if f.code == "rule-doubled"] == []
+
+
+# -- a masthead with no column left ---------------------------------------------------------------------
+
+def test_a_masthead_page_whose_band_is_all_taken_is_an_error_not_a_masthead_over_the_lead(tmp_path):
+    """A hurried lead at lines [1, 40] across every column of a masthead page: the masthead used to
+    be drawn in column 1 over the lead's text. Now a located `masthead-no-room` error says so, and
+    nothing is printed over the story."""
+    stories = "\n".join(["      - {article: lead, columns: [1, 5], lines: [1, 40]}"])
+    articles = f"  lead: {{headline: 湖岸长跑迎来三千市民, body: {BODY[:1200]}}}"
+    manifest = tiny_edition(tmp_path, stories, articles, masthead=True)
+    report = Report()
+    ed = prepare(manifest, report)
+    (error,) = [d for d in report.errors if d.code == "masthead-no-room"]
+    assert error.source.line == 9 and "'lead' (columns [1, 5], lines [1, 40])" in error.message
+    assert "lines: [15, " in error.hint
+    frame = ed.frames[0]
+    assert not [it for it in frame.items if isinstance(it, GlyphRun) and it.role in ("masthead", "edition_line")]
+    assert not [d for d in report.errors if d.code == "collision"]

@@ -91,10 +91,13 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     col_top = {c: 0 for c in range(1, g.columns + 1)}
     under_masthead: set[int] = set()  # columns whose next story starts right under the masthead's rule
     fixed = [pl for pl in page.placements if pl.lines and span_fits(pl, g)]
-    if page.masthead:
-        band = style.masthead_lines
-        taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
-        free = [c for c in range(1, g.columns + 1) if c not in taken] or [1]
+    band = style.masthead_lines
+    in_band = [pl for pl in fixed if pl.lines[0] <= band]
+    taken = {c for pl in in_band for c in range(pl.columns[0], pl.columns[1] + 1)}
+    free = [c for c in range(1, g.columns + 1) if c not in taken]
+    if page.masthead and not free:
+        _no_room_for_masthead(page, in_band, band, report)
+    if page.masthead and free:
         first, last = masthead_span(free)
         check_masthead_width(issue, ts, (first, last), [pl for pl in fixed if pl.lines[0] <= band], page, report)
         items += masthead(issue, ts, setter.x(first), setter.y(0), g.span_width(first, last), band * g.pitch - 2)
@@ -144,6 +147,19 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines, items)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
+
+
+def _no_room_for_masthead(page: PageSpec, in_band: list[Placement], band: int, report: Report) -> None:
+    """A `masthead-no-room` error: the placements starting inside the masthead's band take every column
+    (the masthead is not drawn: drawn anyway it would print over them)."""
+    names = ", ".join(f"'{pl.label}' (columns [{pl.columns[0]}, {pl.columns[1]}], lines [{pl.lines[0]}, "
+                      f"{pl.lines[1]}])" for pl in in_band)
+    report.error("masthead-no-room", f"page {page.number} has masthead: true, but {names} take every column of "
+                 f"grid lines 1-{band}, the masthead's band: the masthead is left off the page (a running head "
+                 f"stands above it instead)",
+                 in_band[0].source if in_band else page.source,
+                 f"start a story below the band (lines: [{band + 1}, …]) to leave the masthead its columns, "
+                 f"or set masthead: false on this page")
 
 
 def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, setter: StorySetter, jumps: Jumps,
