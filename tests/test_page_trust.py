@@ -291,9 +291,12 @@ def test_no_rule_runs_alongside_a_box_edge(boxed):
     flat, upright = _rules(frame)
     g = ed.style.grid
     x3 = ed.style.margin_left + g.column_x(3) - g.gutter / 2
-    assert [v for v in upright if abs(v.x1 - x3) < 0.01]                       # wide | right: no box there
+    x5 = ed.style.margin_left + g.column_x(5) - g.gutter / 2
+    over_wide = [h for h in flat if abs(h.y1 - (ed.style.margin_top + 39.5 * g.pitch)) < 0.01]
+    assert [(round(h.x1, 2), round(h.x2, 2)) for h in over_wide] == [(round(x3, 2), round(x5, 2))]   # under 'right' only
+    assert [r for r in flat + upright if max(abs(r.x2 - r.x1), abs(r.y2 - r.y1)) < g.pitch] == []   # no stray ends
     codes = {f.code for f in page_findings(frame, ed.style)}
-    assert not codes & {"rule-doubled", "rule-crossing", "collision"}
+    assert not codes & {"rule-doubled", "rule-crossing", "rule-stub", "collision"}
 
 
 def test_self_check_reports_a_rule_doubling_a_box_edge(tabloid):
@@ -324,3 +327,12 @@ def test_a_masthead_page_whose_band_is_all_taken_is_an_error_not_a_masthead_over
     frame = ed.frames[0]
     assert not [it for it in frame.items if isinstance(it, GlyphRun) and it.role in ("masthead", "edition_line")]
     assert not [d for d in report.errors if d.code == "collision"]
+
+
+def test_self_check_reports_a_stray_end_of_a_rule(tabloid):
+    g = tabloid.grid
+    x = tabloid.margin_left + g.column_x(3) - g.gutter / 2
+    y = tabloid.margin_top + 10 * g.pitch
+    (f,) = [f for f in _findings(tabloid, [Rule(x, y, x, y + g.pitch / 2)]) if f.code == "rule-stub"]
+    assert "5.8 pt long" in f.message and "column 3" in f.message
+    assert [f for f in _findings(tabloid, [Rule(x, y, x, y + 3 * g.pitch)]) if f.code == "rule-stub"] == []

@@ -361,7 +361,7 @@ def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead:
             left, right = x0 - (g.gutter / 2 if r.first > 1 else 0), x1 + (g.gutter / 2 if r.last < g.columns else 0)
             beside = [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
                       if min(abs(b.y - y), abs(b.y + b.h - y)) <= 0.75 * g.pitch]
-            for a, b in _clear_of_boxes(left, right, beside):
+            for a, b in _clear_of_boxes(left, right, beside, g.pitch):
                 items.append(Rule(a, y, b, y, RULE_WIDTH))
                 across.append((y, a, b))
         own.append(y)
@@ -370,7 +370,7 @@ def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead:
             x = setter.x(r.first) - g.gutter / 2
             top, bottom = _vertical_ends(x, r, y, across, setter, g)
             beside = [(b.y, b.y + b.h) for b in boxes if min(abs(b.x - x), abs(b.x + b.w - x)) <= g.gutter]
-            for a, b in _clear_of_boxes(top, bottom, beside):
+            for a, b in _clear_of_boxes(top, bottom, beside, g.pitch):
                 items.append(Rule(x, a, x, b, RULE_WIDTH))
     return items
 
@@ -391,17 +391,18 @@ def _chrome_rules_clear_of_boxes(items: list[Item], g) -> list[Item]:
             out.append(it)
             continue
         left, right = min(it.x1, it.x2), max(it.x1, it.x2)
-        out += [Rule(a, it.y1, b, it.y2, it.width, it.color) for a, b in _clear_of_boxes(left, right, beside)]
+        out += [Rule(a, it.y1, b, it.y2, it.width, it.color) for a, b in _clear_of_boxes(left, right, beside, g.pitch)]
     return out
 
 
-def _clear_of_boxes(start: float, end: float, boxes: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def _clear_of_boxes(start: float, end: float, boxes: list[tuple[float, float]],
+                    least: float = 1.0) -> list[tuple[float, float]]:
     """The stretches of a rule from `start` to `end` (pt along it) outside the (from, to) stretches
-    where a box's edge runs alongside it; pieces shorter than a point are dropped."""
+    where a box's edge runs alongside it; pieces shorter than `least` pt (stubs) are dropped."""
     pieces = [(start, end)]
     for lo, hi in boxes:
         pieces = [part for a, b in pieces for part in ((a, min(b, lo)), (max(a, hi), b))]
-    return [(a, b) for a, b in pieces if b - a >= 1.0]
+    return [(a, b) for a, b in pieces if b - a >= least]
 
 
 def _vertical_ends(x: float, r: Region, own: float | None, across: list[tuple[float, float, float]],

@@ -11,6 +11,7 @@ caused them:
 - `rule-crossing` (warning): a rule (or box edge) drawn through another, past the
   junction on both sides, or a rule that stops short of the rule it runs towards
   (a gap of up to a grid line at a corner where two rules should meet);
+- `rule-stub` (warning): a rule between stories shorter than a grid line (a stray end);
 - `rule-doubled` (warning): a rule running alongside a box edge or another rule,
   closer than a gutter with nothing between them (two lines where one parts the stories);
 - `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines.
@@ -83,6 +84,7 @@ _HINTS = {
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
     "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
     "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "rule-stub": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "rule-doubled": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "credit-split": "a make-up fault: report it with the manifest; meanwhile shorten the caption or the credit",
 }
@@ -447,6 +449,12 @@ def rule_crossings(page: PageIndex) -> list[Finding]:
     running head's rules may stand apart from the column rules)."""
     flat, upright = _segments(page)
     tol, out = _JOIN_TOLERANCE, []
+    for y, left, right, what in flat:
+        if what == "a rule" and right - left < page.grid.pitch:
+            out.append(_stub(page, (left + right) / 2, y, right - left))
+    for x, top, bottom, what in upright:
+        if what == "a rule" and bottom - top < page.grid.pitch:
+            out.append(_stub(page, x, (top + bottom) / 2, bottom - top))
 
     def finding(x: float, y: float, message: str) -> Finding:
         column, line = page.column_line(x, y)
@@ -504,6 +512,13 @@ def _doubled(page: PageIndex, x: float, y: float, spot: tuple, what_a: str, what
     return Finding(WARNING, "rule-doubled", page.frame.number, _story_at(page, x, y), column, line,
                    f"{what_a} runs alongside {what_b} on page {page.frame.number} at column {column}, line {line}, "
                    f"with nothing between them", spot)
+
+
+def _stub(page: PageIndex, x: float, y: float, length: float) -> Finding:
+    column, line = page.column_line(x, y)
+    return Finding(WARNING, "rule-stub", page.frame.number, _story_at(page, x, y), column, line,
+                   f"a rule only {length:.1f} pt long stands on page {page.frame.number} at column {column}, "
+                   f"line {line} (a stray end of a rule)", (x - 3, y - 3, 6, 6))
 
 
 def _other_line_between(upright: list[tuple], x: float, y: float, top: float, bottom: float) -> bool:
