@@ -336,3 +336,24 @@ def test_self_check_reports_a_stray_end_of_a_rule(tabloid):
     (f,) = [f for f in _findings(tabloid, [Rule(x, y, x, y + g.pitch / 2)]) if f.code == "rule-stub"]
     assert "5.8 pt long" in f.message and "column 3" in f.message
     assert [f for f in _findings(tabloid, [Rule(x, y, x, y + 3 * g.pitch)]) if f.code == "rule-stub"] == []
+
+
+# -- a headline keeps a date or time of day on one line ----------------------------------------------------
+
+def test_a_headline_does_not_break_a_date_and_the_self_check_says_so_when_it_is():
+    from layout.text.phrases import inside_word_breaks
+
+    assert inside_word_breaks(["东湖CBD冬季灯光秀12月", "20日开幕"]) == [0]
+    assert inside_word_breaks(["明天下午3时", "30分起停水"]) == [0]
+    assert inside_word_breaks(["灯光秀", "12月20日开幕"]) == []
+    assert inside_word_breaks(["11月28日至", "12月5日展出"]) == []   # between two dates: a good break
+
+
+def test_a_narrow_headline_with_a_date_keeps_the_date_whole(tmp_path):
+    stories = "      - {article: lights, columns: [1, 1], lines: [1, 40]}"
+    articles = f'  lights: {{headline: "东湖CBD冬季灯光秀12月20日开幕", body: {BODY[:300]}}}'
+    ed, report = _prepare(tiny_edition(tmp_path, stories, articles))
+    lines = [run.text for run in sorted((it for it in ed.frames[0].items if isinstance(it, GlyphRun)
+                                         and it.role == "headline"), key=lambda r: r.y)]
+    assert any("12月20日" in line for line in lines), lines
+    assert not [d for d in report.items if d.code in ("headline-split-word", "headline-word-broken")]
