@@ -483,11 +483,10 @@ def doubled_rules(page: PageIndex) -> list[Finding]:
     by side for at least a grid line, with no text between them."""
     flat, upright = _segments(page)
     g, out = page.grid, []
-    glyphs = _Buckets()
-    for story in page.stories:
-        for run in story.runs:
-            if run.xs:
-                glyphs.add(run_rect(run), run)
+    runs = [run for story in page.stories for run in story.runs if run.xs]
+
+    def clear(rect: Rect) -> bool:
+        return not any(_first_hit(run, rect) is not None for run in runs)
 
     def pairs(lines: list[tuple], reach: float):
         for n, (a, a0, a1, what_a) in enumerate(lines):
@@ -499,10 +498,10 @@ def doubled_rules(page: PageIndex) -> list[Finding]:
                     yield min(a, b), max(a, b), lo, hi, what_a, what_b
 
     for x0, x1, y0, y1, what_a, what_b in pairs(upright, g.gutter):
-        if not any(_first_hit(run, (x0, y0, x1, y1)) is not None for run in glyphs.near((x0, y0, x1, y1))):
+        if clear((x0, y0, x1, y1)):
             out.append(_doubled(page, (x0 + x1) / 2, (y0 + y1) / 2, (x0, y0, x1 - x0, y1 - y0), what_a, what_b))
     for y0, y1, x0, x1, what_a, what_b in pairs(flat, 0.75 * g.pitch):
-        if not any(_first_hit(run, (x0, y0, x1, y1)) is not None for run in glyphs.near((x0, y0, x1, y1))):
+        if clear((x0, y0, x1, y1)):
             out.append(_doubled(page, (x0 + x1) / 2, (y0 + y1) / 2, (x0, y0, x1 - x0, y1 - y0), what_a, what_b))
     return out
 
