@@ -357,3 +357,24 @@ def test_a_narrow_headline_with_a_date_keeps_the_date_whole(tmp_path):
                                          and it.role == "headline"), key=lambda r: r.y)]
     assert any("12月20日" in line for line in lines), lines
     assert not [d for d in report.items if d.code in ("headline-split-word", "headline-word-broken")]
+
+
+# -- a hole in the page (天窗) ------------------------------------------------------------------------------
+
+def test_self_check_reports_a_hole_between_stacked_stories_and_an_ad(tmp_path):
+    """Short stacked stories over an ad booked at the page's foot leave grid lines nothing covers: one
+    `empty-space` warning per run of columns with the same empty lines, none for a fixed region's own
+    empty foot (that is its underset)."""
+    stories = "\n".join(["      - {article: short, columns: [1, 3]}",
+                         "      - {article: fixed, columns: [4, 5], lines: [1, 69]}",
+                         "      - {article: foot, columns: [1, 5], lines: [70, 86]}"])
+    articles = "\n".join([f"  short: {{headline: 跑友说, body: {BODY[:300]}}}",
+                          f"  fixed: {{headline: 志愿者沿途送热茶, body: {BODY[:400]}}}",
+                          f"  foot: {{headline: 冬季长跑明年再办, body: {BODY[:1000]}}}"])
+    ed, report = _prepare(tiny_edition(tmp_path, stories, articles))
+    holes = [f for f in page_findings(ed.frames[0], ed.style) if f.code == "empty-space"]
+    assert [(f.column, f.message.split(" are empty")[0]) for f in holes] == [(1, f"grid lines {holes[0].line}-69 of columns 1-3 on page 1")]
+    assert holes[0].line < 30
+    assert any(d.code == "underset" and "'fixed'" in d.message for d in report.items)   # columns 4-5: underset, no hole
+    assert any(d.code == "empty-space" for d in report.items)                         # the diagnostic reaches the report
+

@@ -14,7 +14,8 @@ caused them:
 - `rule-stub` (warning): a rule between stories shorter than a grid line (a stray end);
 - `rule-doubled` (warning): a rule running alongside a box edge or another rule,
   closer than a gutter with nothing between them (two lines where one parts the stories);
-- `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines.
+- `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines;
+- `empty-space` (info): grid lines of a column that nothing covers (a hole, 天窗).
 
 `page_findings(frame, style)` -> `Finding`s of one page (the preview overlay
 marks them); `check_pages(frames, style, sources)` -> located `Diagnostic`s
@@ -41,7 +42,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from layout.diagnostics import ERROR, WARNING, Diagnostic, Source
+from layout.diagnostics import ERROR, INFO, WARNING, Diagnostic, Source
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule, run_bounds
 from layout.page.story import ENDING_ROLES
 from layout.style import Grid, Style
@@ -86,6 +87,8 @@ _HINTS = {
     "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "rule-stub": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "rule-doubled": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "empty-space": "give a story above fixed lines that reach down, place another story or an ad there, or move "
+                   "the stories below up",
     "credit-split": "a make-up fault: report it with the manifest; meanwhile shorten the caption or the credit",
 }
 
@@ -569,9 +572,72 @@ def split_credits(page: PageIndex) -> list[Finding]:
     return out
 
 
+#: Grid lines of a column no region covers that make a hole (天窗): more than the rule's line and the two
+#: empty lines an underset region may leave.
+HOLE_LINES = 4
+
+
+def empty_space(page: PageIndex) -> list[Finding]:
+    """Holes in the page (notes, `info`: an edition's own choice as often as a slip, so they do not
+    make a build unclean, but `check` and the preview's overlay show them): at least `HOLE_LINES` grid lines of a column that no story,
+    picture, ad or the masthead covers (a fixed region's own empty foot is its underset, not a hole);
+    neighbouring columns' holes over the same lines are one finding. Only on a whole page, as make-up
+    makes one (with its masthead or running head): a frame of a few items is no page."""
+    if not page.stories[0].runs:
+        return []
+    g, (ox, oy) = page.grid, page.origin
+    covered: list[Rect] = []
+    for story in page.stories:
+        if story.region is not None:
+            r = story.region
+            covered.append((r.x, r.y, r.x + r.w, r.y + r.h))
+        elif story.label == CHROME:
+            parts = [run_rect(run) for run in story.runs if run.xs and run.y > oy]
+            parts += [_rule_rect(r.x1, r.y1, r.x2, r.y2, r.width) for r in page.rules[:page.chrome_rules]
+                      if r.y1 > oy]
+            box = _bounds(parts)
+            if box is not None:
+                covered.append(box)
+    groups: list[list[int]] = []   # [first column, last column, first line, last line]
+    for c in range(1, g.columns + 1):
+        x0 = ox + g.column_x(c)
+        spans = [(y0, y1) for x_0, y0, x_1, y1 in covered if x_0 < x0 + g.column_width - _EPS and x0 < x_1 - _EPS]
+        empty = [line for line in range(1, g.lines + 1)
+                 if not any(y0 - _EPS <= oy + (line - 0.5) * g.pitch <= y1 + _EPS for y0, y1 in spans)]
+        for first, last in _stretches(empty):
+            if last - first + 1 < HOLE_LINES:
+                continue
+            group = next((gr for gr in groups if gr[1] == c - 1 and gr[2:] == [first, last]), None)
+            if group is None:
+                groups.append([c, c, first, last])
+            else:
+                group[1] = c
+    out = []
+    for c0, c1, l0, l1 in groups:
+        x0, x1 = ox + g.column_x(c0), ox + g.column_x(c1) + g.column_width
+        columns = f"column {c0}" if c0 == c1 else f"columns {c0}-{c1}"
+        out.append(Finding(INFO, "empty-space", page.frame.number, _story_at(page, (x0 + x1) / 2, oy + (l0 - 1) * g.pitch),
+                           c0, l0, f"grid lines {l0}-{l1} of {columns} on page {page.frame.number} are empty: no story, "
+                           f"picture or ad covers them", (x0, oy + (l0 - 1) * g.pitch, x1 - x0, (l1 - l0 + 1) * g.pitch),
+                           hint="give a story above fixed lines that reach down, place another story or an ad there, "
+                                "or move the stories below up"))
+    return out
+
+
+def _stretches(lines: list[int]) -> list[tuple[int, int]]:
+    """Sorted whole numbers -> (first, last) of each run of consecutive ones."""
+    out: list[tuple[int, int]] = []
+    for n in lines:
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
 CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
-                                                     rule_crossings, doubled_rules, split_credits]
+                                                     rule_crossings, doubled_rules, split_credits, empty_space]
 
 
 #: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild
