@@ -359,9 +359,7 @@ def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead:
         if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
             y = setter.y(line) + g.pitch / 2
             left, right = x0 - (g.gutter / 2 if r.first > 1 else 0), x1 + (g.gutter / 2 if r.last < g.columns else 0)
-            beside = [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
-                      if min(abs(b.y - y), abs(b.y + b.h - y)) <= 0.75 * g.pitch]
-            for a, b in _clear_of_boxes(left, right, beside, g.pitch):
+            for a, b in _clear_of_boxes(left, right, _boxes_along(boxes, y, g), g.pitch):
                 items.append(Rule(a, y, b, y, RULE_WIDTH))
                 across.append((y, a, b))
         own.append(y)
@@ -385,14 +383,20 @@ def _chrome_rules_clear_of_boxes(items: list[Item], g) -> list[Item]:
         if not (isinstance(it, Rule) and it.y1 == it.y2 and boxes):
             out.append(it)
             continue
-        beside = [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
-                  if min(abs(b.y - it.y1), abs(b.y + b.h - it.y1)) <= 0.75 * g.pitch]
+        beside = _boxes_along(boxes, it.y1, g)
         if not beside:
             out.append(it)
             continue
         left, right = min(it.x1, it.x2), max(it.x1, it.x2)
         out += [Rule(a, it.y1, b, it.y2, it.width, it.color) for a, b in _clear_of_boxes(left, right, beside, g.pitch)]
     return out
+
+
+def _boxes_along(boxes: list[Box], y: float, g) -> list[tuple[float, float]]:
+    """The (from, to) x stretches, out to the gutters' middles, of the boxes whose top or bottom edge runs
+    within 3/4 of a grid line of a horizontal rule at `y`."""
+    return [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
+            if min(abs(b.y - y), abs(b.y + b.h - y)) <= 0.75 * g.pitch]
 
 
 def _clear_of_boxes(start: float, end: float, boxes: list[tuple[float, float]],
