@@ -378,3 +378,25 @@ def test_self_check_reports_a_hole_between_stacked_stories_and_an_ad(tmp_path):
     assert any(d.code == "underset" and "'fixed'" in d.message for d in report.items)   # columns 4-5: underset, no hole
     assert any(d.code == "empty-space" for d in report.items)                         # the diagnostic reaches the report
 
+
+
+# -- the hurried editor's pages ---------------------------------------------------------------------------
+
+#: What make-up must never print, whatever the manifest: the self-check's faults and lost text.
+MAKE_UP_FAULTS = {"collision", "rule-crossing", "rule-stub", "rule-doubled", "credit-split", "headline-split-word",
+                  "headline-word-broken", "lone-ending", "text-lost"}
+HURRIED = sorted((ROOT / "tests" / "editions").glob("hurried-*/issue.yaml"))
+
+
+@pytest.mark.parametrize("path", HURRIED, ids=lambda p: p.parent.name)
+def test_the_hurried_editors_pages_have_no_make_up_fault_and_their_slips_are_reported(path):
+    """Pages written from the docs alone, as a hurried editor would (tests/editions/hurried-*): no
+    make-up fault anywhere, and the editor's own slips (a story too long, regions too big, a lead over
+    the masthead's band, a hole over the booked ad) each reported at its placement."""
+    report = Report()
+    ed = prepare(path, report)
+    assert ed is not None
+    assert [d.format() for d in report.items if d.code in MAKE_UP_FAULTS] == []
+    slips = {d.code for d in report.items if d.source is not None}
+    assert {"overset", "underset", "empty-space"} <= slips
+    assert ("masthead-no-room" in slips) == ("broadsheet" in path.parent.name)
