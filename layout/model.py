@@ -36,6 +36,13 @@ MAX_IMAGE_PIXELS = 64_000_000
 PILImage.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 WEEKDAYS = "一二三四五六日"
+
+
+def weekday_name(date: dt.date) -> str:
+    """星期五 for a Friday: the one place a weekday is named (the masthead, the running heads, the web
+    edition and the archive's date index all print it)."""
+    return "星期" + WEEKDAYS[date.weekday()]
+
 #: What a finished Chinese paragraph ends with (GB/T 15834 end marks, closing quotes/brackets).
 _PARAGRAPH_END = set("。！？…”’」』）》】〕!?.")
 
@@ -65,7 +72,7 @@ class IssueInfo:
     @property
     def weekday(self) -> str:
         """星期五 for a Friday."""
-        return "星期" + WEEKDAYS[self.date.weekday()]
+        return weekday_name(self.date)
 
     @property
     def date_cn(self) -> str:

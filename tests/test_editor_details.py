@@ -177,7 +177,7 @@ def _rows(frame, role):
     return sorted(rows.values())
 
 
-def test_signature_block_is_set_flush_right_line_by_line(tmp_path, capsys):
+def test_signature_block_is_set_right_aligned_two_characters_in_line_by_line(tmp_path, capsys):
     manifest = _notice(tmp_path, "      ::: 落款\n      东湖区水务局\n      2026年12月6日\n      :::")
     assert not [d for d in _check(manifest, capsys) if d["code"] == "paragraph-unfinished"]
     edition, _ = _prepare(manifest)
@@ -185,8 +185,9 @@ def test_signature_block_is_set_flush_right_line_by_line(tmp_path, capsys):
     column_right = edition.style.margin_left + g.column_width
     rows = _rows(frame, "signature")
     assert [t.replace(" ", "") for _y, t, _l, _r in rows] == ["东湖区水务局", "2026年12月6日"]
-    for _y, _text, _left, right in rows:
-        assert right == pytest.approx(column_right, abs=0.6)
+    size = edition.style.role("signature").size
+    for _y, _text, _left, right in rows:   # 右空二字: two of its characters short of the column's edge
+        assert right == pytest.approx(column_right - 2 * size, abs=0.6)
     # on consecutive grid lines, right under the last line of the text they close
     body = _rows(frame, "body")
     assert rows[0][0] - body[-1][0] == pytest.approx(g.pitch) and rows[1][0] - rows[0][0] == pytest.approx(g.pitch)

@@ -17,7 +17,7 @@ from layout.style import load_style
 
 TRIAL = ROOT / "tests" / "editions" / "donghu-trial" / "issue.yaml"
 TEXT_ROLES = {"body", "dateline", "intertitle", "byline", "jump"}
-SELF_CHECK = {"collision", "empty-column", "lone-ending", "headline-split-word"}
+SELF_CHECK = {"collision", "empty-column", "lone-ending", "headline-split-word", "rule-crossing"}
 
 
 def _prepare(path):

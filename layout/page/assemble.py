@@ -15,7 +15,7 @@ from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.chrome import check_masthead_width, masthead, masthead_span, running_head
 from layout.page.adsource import ad_size
-from layout.page.frames import Anchor, Item, Mark, PageFrame, Rule
+from layout.page.frames import Anchor, Box, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
 from layout.page.hierarchy import headline_size
 from layout.page.story import Region, Slot, StorySetter, photo_spans
@@ -91,10 +91,13 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
     col_top = {c: 0 for c in range(1, g.columns + 1)}
     under_masthead: set[int] = set()  # columns whose next story starts right under the masthead's rule
     fixed = [pl for pl in page.placements if pl.lines and span_fits(pl, g)]
-    if page.masthead:
-        band = style.masthead_lines
-        taken = {c for pl in fixed if pl.lines[0] <= band for c in range(pl.columns[0], pl.columns[1] + 1)}
-        free = [c for c in range(1, g.columns + 1) if c not in taken] or [1]
+    band = style.masthead_lines
+    in_band = [pl for pl in fixed if pl.lines[0] <= band]
+    taken = {c for pl in in_band for c in range(pl.columns[0], pl.columns[1] + 1)}
+    free = [c for c in range(1, g.columns + 1) if c not in taken]
+    if page.masthead and not free:
+        _no_room_for_masthead(page, in_band, band, report)
+    if page.masthead and free:
         first, last = masthead_span(free)
         check_masthead_width(issue, ts, (first, last), [pl for pl in fixed if pl.lines[0] <= band], page, report)
         items += masthead(issue, ts, setter.x(first), setter.y(0), g.span_width(first, last), band * g.pitch - 2)
@@ -140,9 +143,23 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         for c in cols:
             col_top[c] = max(col_top[c], end)
             under_masthead.discard(c)
-    items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines)
+    items = _chrome_rules_clear_of_boxes(items, g)
+    items += _rules(regions, rule_lines, setter, g, page.masthead, style.masthead_lines, items)
     trim_w, trim_h = style.trim
     return PageFrame(page.number, page.section, trim_w, trim_h, style.bleed, tuple(items))
+
+
+def _no_room_for_masthead(page: PageSpec, in_band: list[Placement], band: int, report: Report) -> None:
+    """A `masthead-no-room` error: the placements starting inside the masthead's band take every column
+    (the masthead is not drawn: drawn anyway it would print over them)."""
+    names = ", ".join(f"'{pl.label}' (columns [{pl.columns[0]}, {pl.columns[1]}], lines [{pl.lines[0]}, "
+                      f"{pl.lines[1]}])" for pl in in_band)
+    report.error("masthead-no-room", f"page {page.number} has masthead: true, but {names} take every column of "
+                 f"grid lines 1-{band}, the masthead's band: the masthead is left off the page (a running head "
+                 f"stands above it instead)",
+                 in_band[0].source if in_band else page.source,
+                 f"start a story below the band (lines: [{band + 1}, …]) to leave the masthead its columns, "
+                 f"or set masthead: false on this page")
 
 
 def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, setter: StorySetter, jumps: Jumps,
@@ -322,19 +339,95 @@ def _overlap(a: Region, b: Region) -> bool:
     return a.first <= b.last and b.first <= a.last and a.top < b.bottom and b.top < a.bottom
 
 
-def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead: bool, band: int) -> list[Item]:
+def _rules(regions, rule_lines: list[int], setter: StorySetter, g, has_masthead: bool, band: int,
+           drawn: Sequence[Item] = ()) -> list[Item]:
     """Hairlines between stories: above a story that does not start the page (nor sits right under
-    boxes), left of one not in column 1."""
+    boxes), left of one not in column 1. A vertical rule meets the horizontal rules at its ends, never
+    crossing one nor stopping short of it (`_vertical_ends`); no rule runs alongside a box's edge,
+    which parts the stories itself (`_clear_of_boxes`). `drawn`: the page's items so far (the
+    masthead's rules and the stories' boxes among them)."""
     items: list[Item] = []
+    boxes = [it for it in drawn if isinstance(it, Box)]
+    across: list[tuple[float, float, float]] = [(it.y1, min(it.x1, it.x2), max(it.x1, it.x2)) for it in drawn
+                                                if isinstance(it, Rule) and it.y1 == it.y2]
+    across += [(y, b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes for y in (b.y, b.y + b.h)]
+    own: list[float | None] = []
     for (_pl, r), line in zip(regions, rule_lines):
         x0 = setter.x(r.first)
         x1 = x0 + g.span_width(r.first, r.last)
+        y = None
         if r.top > 0 and not (has_masthead and r.top == band) and not _under_boxes(r, regions):
             y = setter.y(line) + g.pitch / 2
-            items.append(Rule(x0 - (g.gutter / 2 if r.first > 1 else 0), y,
-                              x1 + (g.gutter / 2 if r.last < g.columns else 0), y, RULE_WIDTH))
+            left, right = x0 - (g.gutter / 2 if r.first > 1 else 0), x1 + (g.gutter / 2 if r.last < g.columns else 0)
+            for a, b in _clear_of_boxes(left, right, _boxes_along(boxes, y, g), g.pitch):
+                items.append(Rule(a, y, b, y, RULE_WIDTH))
+                across.append((y, a, b))
+        own.append(y)
+    for (_pl, r), y in zip(regions, own):
         if r.first > 1:
-            x = x0 - g.gutter / 2
-            top = setter.y(r.top) - (g.pitch / 2 if r.top > 0 else 0)
-            items.append(Rule(x, top, x, setter.y(r.bottom) - g.pitch / 2 + g.pitch / 2, RULE_WIDTH))
+            x = setter.x(r.first) - g.gutter / 2
+            top, bottom = _vertical_ends(x, r, y, across, setter, g)
+            beside = [(b.y, b.y + b.h) for b in boxes if min(abs(b.x - x), abs(b.x + b.w - x)) <= g.gutter]
+            for a, b in _clear_of_boxes(top, bottom, beside, g.pitch):
+                items.append(Rule(x, a, x, b, RULE_WIDTH))
     return items
+
+
+def _chrome_rules_clear_of_boxes(items: list[Item], g) -> list[Item]:
+    """The page's items with each horizontal rule drawn so far (the masthead's) cut where a box's top or
+    bottom edge runs alongside it, within 3/4 of a grid line (a box right under the masthead keeps its
+    own top edge; the masthead's rule stops at the gutters either side of it)."""
+    boxes = [it for it in items if isinstance(it, Box)]
+    out: list[Item] = []
+    for it in items:
+        if not (isinstance(it, Rule) and it.y1 == it.y2 and boxes):
+            out.append(it)
+            continue
+        beside = _boxes_along(boxes, it.y1, g)
+        if not beside:
+            out.append(it)
+            continue
+        left, right = min(it.x1, it.x2), max(it.x1, it.x2)
+        out += [Rule(a, it.y1, b, it.y2, it.width, it.color) for a, b in _clear_of_boxes(left, right, beside, g.pitch)]
+    return out
+
+
+def _boxes_along(boxes: list[Box], y: float, g) -> list[tuple[float, float]]:
+    """The (from, to) x stretches, out to the gutters' middles, of the boxes whose top or bottom edge runs
+    within 3/4 of a grid line of a horizontal rule at `y`."""
+    return [(b.x - g.gutter / 2, b.x + b.w + g.gutter / 2) for b in boxes
+            if min(abs(b.y - y), abs(b.y + b.h - y)) <= 0.75 * g.pitch]
+
+
+def _clear_of_boxes(start: float, end: float, boxes: list[tuple[float, float]],
+                    least: float = 1.0) -> list[tuple[float, float]]:
+    """The stretches of a rule from `start` to `end` (pt along it) outside the (from, to) stretches
+    where a box's edge runs alongside it; pieces shorter than `least` pt (stubs) are dropped."""
+    pieces = [(start, end)]
+    for lo, hi in boxes:
+        pieces = [part for a, b in pieces for part in ((a, min(b, lo)), (max(a, hi), b))]
+    return [(a, b) for a, b in pieces if b - a >= least]
+
+
+def _vertical_ends(x: float, r: Region, own: float | None, across: list[tuple[float, float, float]],
+                   setter: StorySetter, g) -> tuple[float, float]:
+    """Where the column rule on `x` left of region `r` starts and ends (pt): at the region's own rule
+    above it (`own`) or else half a line above the region (its top at the head of the page), moved
+    down to a horizontal rule across `x` that lies within the line below that (a masthead's rule); and
+    at the first horizontal rule across `x` that closes the region below (the rule of the story under
+    it, which may run through the region's last line, given up to it, or through the line after it),
+    or else the region's foot (extended to a rule ending at `x` half a line below it). `across`:
+    (y, x0, x1) of the page's horizontal rules."""
+    eps = 0.01
+    meets = [(y, x0, x1) for y, x0, x1 in across if x0 - eps <= x <= x1 + eps]
+    if own is not None:
+        top = own
+    else:
+        top = setter.y(r.top) - (g.pitch / 2 if r.top > 0 else 0)
+        top = max([y for y, _a, _b in meets if top < y <= top + g.pitch], default=top)
+    foot = setter.y(r.bottom)
+    window = [(y, x1) for y, _x0, x1 in meets if top + eps < y and foot - g.pitch < y <= foot + 0.75 * g.pitch]
+    closing = [y for y, x1 in window if x1 > x + eps]   # a rule running on into the region's columns
+    if closing:
+        return top, min(closing)
+    return top, min([y for y, _x1 in window if y > foot], default=foot)

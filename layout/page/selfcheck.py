@@ -7,7 +7,15 @@ caused them:
 - `collision` (error): a glyph whose box meets a rule, a box edge, a photo or
   another story's glyphs, or a rule or box edge across a photo;
 - `empty-column` (warning): a column of a story's region with no text or photo;
-- `lone-ending` (warning): a byline or jump line alone at the top of a column.
+- `lone-ending` (warning): a byline or jump line alone at the top of a column;
+- `rule-crossing` (warning): a rule (or box edge) drawn through another, past the
+  junction on both sides, or a rule that stops short of the rule it runs towards
+  (a gap of up to a grid line at a corner where two rules should meet);
+- `rule-stub` (warning): a rule between stories shorter than a grid line (a stray end);
+- `rule-doubled` (warning): a rule running alongside a box edge or another rule,
+  closer than a gutter with nothing between them (two lines where one parts the stories);
+- `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines;
+- `empty-space` (info): grid lines of a column that nothing covers (a hole, 天窗).
 
 `page_findings(frame, style)` -> `Finding`s of one page (the preview overlay
 marks them); `check_pages(frames, style, sources)` -> located `Diagnostic`s
@@ -34,7 +42,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from layout.diagnostics import ERROR, WARNING, Diagnostic, Source
+from layout.diagnostics import ERROR, INFO, WARNING, Diagnostic, Source
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule, run_bounds
 from layout.page.story import ENDING_ROLES
 from layout.style import Grid, Style
@@ -76,6 +84,12 @@ _HINTS = {
     "empty-column": "give the story fewer columns, or more text",
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
     "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
+    "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "rule-stub": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "rule-doubled": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
+    "empty-space": "give a story above fixed lines that reach down, place another story or an ad there, or move "
+                   "the stories below up",
+    "credit-split": "a make-up fault: report it with the manifest; meanwhile shorten the caption or the credit",
 }
 
 
@@ -100,6 +114,7 @@ class PageIndex:
     origin: tuple[float, float]
     stories: list[Story]
     rules: list[Rule]
+    chrome_rules: int = 0    # how many of `rules` (the first ones) the masthead or running head drew
 
     def column_line(self, x: float, y: float) -> tuple[int, int]:
         """The 1-based grid column and line at page point (x, y) (clamped to the grid)."""
@@ -124,8 +139,10 @@ def index_page(frame: PageFrame, style: Style) -> PageIndex:
     chrome = Story(CHROME, "chrome")
     stories, rules = [chrome], []
     current = chrome
+    chrome_rules = None
     for item in frame.items:
         if isinstance(item, Anchor):
+            chrome_rules = len(rules) if chrome_rules is None else chrome_rules
             current = Story(item.article, item.kind)
             stories.append(current)
         elif isinstance(item, Mark):
@@ -140,7 +157,8 @@ def index_page(frame: PageFrame, style: Style) -> PageIndex:
             current.boxes.append(item)
         elif isinstance(item, Rule):
             rules.append(item)
-    return PageIndex(frame, style.grid, (style.margin_left, style.margin_top), stories, rules)
+    return PageIndex(frame, style.grid, (style.margin_left, style.margin_top), stories, rules,
+                     len(rules) if chrome_rules is None else chrome_rules)
 
 
 # -- geometry -------------------------------------------------------------------------------
@@ -401,8 +419,225 @@ def _vertical_lines(runs: list[GlyphRun]) -> list[list[GlyphRun]]:
     return [sorted(groups[k], key=lambda r: r.ys[0] if r.ys else r.y) for k in sorted(groups, reverse=True)]
 
 
+#: pt a rule may run past another (or stop short of it) and still meet it cleanly (line widths, rounding).
+_JOIN_TOLERANCE = 1.0
+
+
+def _segments(page: PageIndex) -> tuple[list[tuple], list[tuple]]:
+    """The page's straight lines as (horizontal, vertical) lists: horizontal (y, x0, x1, what),
+    vertical (x, y0, y1, what), `what` naming the line: "a rule" for a rule between stories.
+    Rules and box edges; a line that is neither is left out."""
+    flat, upright = [], []
+    lines = [((r.x1, r.y1, r.x2, r.y2), "a rule" if n >= page.chrome_rules else "the masthead's or running head's rule")
+             for n, r in enumerate(page.rules)]
+    for story in page.stories:
+        for box in story.boxes:
+            x0, y0, x1, y1 = box.x, box.y, box.x + box.w, box.y + box.h
+            what = f"the edge of {_name(story)}'s box"
+            lines += [((x0, y0, x1, y0), what), ((x0, y1, x1, y1), what), ((x0, y0, x0, y1), what),
+                      ((x1, y0, x1, y1), what)]
+    for (x1, y1, x2, y2), what in lines:
+        if abs(y2 - y1) < _EPS and abs(x2 - x1) > _EPS:
+            flat.append((y1, min(x1, x2), max(x1, x2), what))
+        elif abs(x2 - x1) < _EPS and abs(y2 - y1) > _EPS:
+            upright.append((x1, min(y1, y2), max(y1, y2), what))
+    return flat, upright
+
+
+def rule_crossings(page: PageIndex) -> list[Finding]:
+    """Rules that cross instead of meeting (warnings): a vertical and a horizontal line that each run
+    past the other on both sides (a '+' where stories meet in a 'T' or an 'L': a rule drawn into the
+    next story's space), and a vertical rule between stories that stops short of a horizontal one
+    across its line (a gap at the corner, up to 3/4 of a grid line; box edges and the masthead's and
+    running head's rules may stand apart from the column rules)."""
+    flat, upright = _segments(page)
+    tol, out = _JOIN_TOLERANCE, []
+    for y, left, right, what in flat:
+        if what == "a rule" and right - left < page.grid.pitch:
+            out.append(_stub(page, (left + right) / 2, y, right - left))
+    for x, top, bottom, what in upright:
+        if what == "a rule" and bottom - top < page.grid.pitch:
+            out.append(_stub(page, x, (top + bottom) / 2, bottom - top))
+
+    def finding(x: float, y: float, message: str) -> Finding:
+        column, line = page.column_line(x, y)
+        return Finding(WARNING, "rule-crossing", page.frame.number, _story_at(page, x, y), column, line,
+                       message.format(where=f"on page {page.frame.number} at column {column}, line {line}"),
+                       (x - 3, y - 3, 6, 6))
+
+    for x, top, bottom, what in upright:
+        for y, left, right, other in flat:
+            if not (left - tol <= x <= right + tol):
+                continue
+            if top - tol <= y <= bottom + tol:
+                if min(y - top, bottom - y) > tol and min(x - left, right - x) > tol:
+                    out.append(finding(x, y, f"{what} (vertical) runs through {other} {{where}}: "
+                                             f"{max(min(y - top, bottom - y), 0):.1f} pt past it"))
+            elif what == other == "a rule" and min(x - left, right - x) > -tol and 0 < min(abs(y - bottom), abs(top - y)) <= 0.75 * page.grid.pitch:
+                gap = y - bottom if y > bottom else top - y
+                if gap > tol and not _other_line_between(upright, x, y, top, bottom):
+                    out.append(finding(x, y, f"{what} (vertical) stops {gap:.1f} pt short of {other} {{where}}"))
+    return out
+
+
+def doubled_rules(page: PageIndex) -> list[Finding]:
+    """Two lines where one parts the stories (warnings): a rule running alongside a box edge or another
+    rule, a vertical pair closer than a gutter, a horizontal pair closer than 3/4 of a grid line, side
+    by side for at least a grid line, with no text between them."""
+    flat, upright = _segments(page)
+    g, out = page.grid, []
+    runs = [run for story in page.stories for run in story.runs if run.xs]
+
+    def clear(rect: Rect) -> bool:
+        return not any(_first_hit(run, rect) is not None for run in runs)
+
+    def pairs(lines: list[tuple], reach: float):
+        for n, (a, a0, a1, what_a) in enumerate(lines):
+            for b, b0, b1, what_b in lines[n + 1:]:
+                if "rule" not in what_a + what_b or not _JOIN_TOLERANCE < abs(a - b) <= reach + _EPS:
+                    continue
+                lo, hi = max(a0, b0), min(a1, b1)
+                if hi - lo >= g.pitch:
+                    yield min(a, b), max(a, b), lo, hi, what_a, what_b
+
+    for x0, x1, y0, y1, what_a, what_b in pairs(upright, g.gutter):
+        if clear((x0, y0, x1, y1)):
+            out.append(_doubled(page, (x0 + x1) / 2, (y0 + y1) / 2, (x0, y0, x1 - x0, y1 - y0), what_a, what_b))
+    for y0, y1, x0, x1, what_a, what_b in pairs(flat, 0.75 * g.pitch):
+        if clear((x0, y0, x1, y1)):
+            out.append(_doubled(page, (x0 + x1) / 2, (y0 + y1) / 2, (x0, y0, x1 - x0, y1 - y0), what_a, what_b))
+    return out
+
+
+def _doubled(page: PageIndex, x: float, y: float, spot: tuple, what_a: str, what_b: str) -> Finding:
+    column, line = page.column_line(x, y)
+    return Finding(WARNING, "rule-doubled", page.frame.number, _story_at(page, x, y), column, line,
+                   f"{what_a} runs alongside {what_b} on page {page.frame.number} at column {column}, line {line}, "
+                   f"with nothing between them", spot)
+
+
+def _stub(page: PageIndex, x: float, y: float, length: float) -> Finding:
+    column, line = page.column_line(x, y)
+    return Finding(WARNING, "rule-stub", page.frame.number, _story_at(page, x, y), column, line,
+                   f"a rule only {length:.1f} pt long stands on page {page.frame.number} at column {column}, "
+                   f"line {line} (a stray end of a rule)", (x - 3, y - 3, 6, 6))
+
+
+def _other_line_between(upright: list[tuple], x: float, y: float, top: float, bottom: float) -> bool:
+    """Whether another vertical line on `x` fills the gap between a line (top..bottom) and `y`."""
+    lo, hi = (bottom, y) if y > bottom else (y, top)
+    return any(abs(ux - x) < _EPS and u0 <= lo + _JOIN_TOLERANCE and u1 >= hi - _JOIN_TOLERANCE
+               for ux, u0, u1, _w in upright)
+
+
+def _story_at(page: PageIndex, x: float, y: float) -> str:
+    """The label of the story whose region holds page point (x, y) (the nearest below it if none; CHROME)."""
+    best, best_d = CHROME, None
+    for story in page.stories:
+        r = story.region
+        if r is None or not (r.x - _JOIN_TOLERANCE <= x <= r.x + r.w + _JOIN_TOLERANCE):
+            continue
+        d = 0.0 if r.y <= y <= r.y + r.h else min(abs(r.y - y), abs(r.y + r.h - y))
+        if best_d is None or d < best_d:
+            best, best_d = story.label, d
+    return best
+
+
+def split_credits(page: PageIndex) -> list[Finding]:
+    """A photo credit broken across lines (warnings): a credit run that starts its line, right under
+    a line of the same caption (one starting at the same left edge) that ends in a credit run."""
+    out = []
+    for story in page.stories:
+        lines: dict[float, list[GlyphRun]] = {}
+        for run in story.runs:
+            if run.xs and run.writing == "h" and run.role in ("caption", "credit"):
+                lines.setdefault(run.y, []).append(run)
+        for y, runs in lines.items():
+            run = min(runs, key=lambda r: r.xs[0])
+            if run.role != "credit":
+                continue
+            x0, x1 = run_rect(run)[0], max(run_rect(r)[2] for r in runs)
+            above = [line for other, line in lines.items() if y - 1.8 * run.size < other < y - 0.5 * run.size
+                     and abs(min(r.xs[0] for r in line) - run.xs[0]) < 0.5
+                     and max(line, key=lambda r: r.xs[-1]).role == "credit"]
+            if not above:
+                continue
+            first = max(above[0], key=lambda r: r.xs[-1])
+            column, line = page.column_line(first.xs[-1], first.y - 0.38 * first.size)
+            text = f"{first.text.strip()}／{run.text.strip()}"
+            out.append(Finding(WARNING, "credit-split", page.frame.number, story.label, column, line,
+                               f"the photo credit 「{text}」 of {_name(story)} on page {page.frame.number} breaks "
+                               f"across two lines at column {column}, line {line}",
+                               (x0, first.y - 0.88 * first.size, x1 - x0, run.y - first.y + run.size)))
+    return out
+
+
+#: Grid lines of a column no region covers that make a hole (天窗): more than the rule's line and the two
+#: empty lines an underset region may leave.
+HOLE_LINES = 4
+
+
+def empty_space(page: PageIndex) -> list[Finding]:
+    """Holes in the page (notes, `info`: an edition's own choice as often as a slip, so they do not
+    make a build unclean, but `check` and the preview's overlay show them): at least `HOLE_LINES` grid lines of a column that no story,
+    picture, ad or the masthead covers (a fixed region's own empty foot is its underset, not a hole);
+    neighbouring columns' holes over the same lines are one finding. Only on a whole page, as make-up
+    makes one (with its masthead or running head): a frame of a few items is no page."""
+    if not page.stories[0].runs:
+        return []
+    g, (ox, oy) = page.grid, page.origin
+    covered: list[Rect] = []
+    for story in page.stories:
+        if story.region is not None:
+            r = story.region
+            covered.append((r.x, r.y, r.x + r.w, r.y + r.h))
+        elif story.label == CHROME:
+            parts = [run_rect(run) for run in story.runs if run.xs and run.y > oy]
+            parts += [_rule_rect(r.x1, r.y1, r.x2, r.y2, r.width) for r in page.rules[:page.chrome_rules]
+                      if r.y1 > oy]
+            box = _bounds(parts)
+            if box is not None:
+                covered.append(box)
+    groups: list[list[int]] = []   # [first column, last column, first line, last line]
+    for c in range(1, g.columns + 1):
+        x0 = ox + g.column_x(c)
+        spans = [(y0, y1) for x_0, y0, x_1, y1 in covered if x_0 < x0 + g.column_width - _EPS and x0 < x_1 - _EPS]
+        empty = [line for line in range(1, g.lines + 1)
+                 if not any(y0 - _EPS <= oy + (line - 0.5) * g.pitch <= y1 + _EPS for y0, y1 in spans)]
+        for first, last in _stretches(empty):
+            if last - first + 1 < HOLE_LINES:
+                continue
+            group = next((gr for gr in groups if gr[1] == c - 1 and gr[2:] == [first, last]), None)
+            if group is None:
+                groups.append([c, c, first, last])
+            else:
+                group[1] = c
+    out = []
+    for c0, c1, l0, l1 in groups:
+        x0, x1 = ox + g.column_x(c0), ox + g.column_x(c1) + g.column_width
+        columns = f"column {c0}" if c0 == c1 else f"columns {c0}-{c1}"
+        out.append(Finding(INFO, "empty-space", page.frame.number, _story_at(page, (x0 + x1) / 2, oy + (l0 - 1) * g.pitch),
+                           c0, l0, f"grid lines {l0}-{l1} of {columns} on page {page.frame.number} are empty: no story, "
+                           f"picture or ad covers them", (x0, oy + (l0 - 1) * g.pitch, x1 - x0, (l1 - l0 + 1) * g.pitch),
+                           hint="give a story above fixed lines that reach down, place another story or an ad there, "
+                                "or move the stories below up"))
+    return out
+
+
+def _stretches(lines: list[int]) -> list[tuple[int, int]]:
+    """Sorted whole numbers -> (first, last) of each run of consecutive ones."""
+    out: list[tuple[int, int]] = []
+    for n in lines:
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
-CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks]
+CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
+                                                     rule_crossings, doubled_rules, split_credits, empty_space]
 
 
 #: Findings of the pages checked last, by everything they depend on (`page_findings`): a rebuild

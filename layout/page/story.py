@@ -9,7 +9,7 @@ sits on a grid line; the headline group takes whole grid lines.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image as PILImage
 
@@ -26,6 +26,8 @@ from layout.text.compose import Line
 MIN_PPI = 150
 #: Line width of a story's box (框), pt.
 BOX_WIDTH = 0.75
+#: A closing line (落款, byline) ends this many of its characters short of the column's right edge (右空二字).
+CLOSING_INDENT = 2.0
 #: Headline sizes tried, largest first, when a headline must fit a narrow region.
 _HEADLINE_STEPS = sorted({v for v in SIZE_NAMES.values() if v >= 14}, reverse=True)
 
@@ -102,8 +104,7 @@ class StorySetter:
                 for spans in hard_lines(par.spans):
                     runs = [r for sp in spans
                             for r in ts.runs(sp.text, "signature", bold=sp.bold, where=par.source, article=article.id)]
-                    slots += [Slot(line, "signature", keep=True)
-                              for line in ts.paragraph(runs, measure, align="right", indent=0)]
+                    slots += [Slot(line, "signature", keep=True) for line in self.closing_lines(runs, "signature", measure)]
                 continue
             for k, spans in enumerate(hard_lines(par.spans)):   # a hard break starts a new, unindented line
                 runs = []
@@ -118,9 +119,21 @@ class StorySetter:
                 slots += [Slot(line, "body") for line in ts.paragraph(runs, measure, indent=2.0 if k == 0 else 0)]
         if article.byline:
             runs = ts.runs(article.byline, "byline", where=article.source, article=article.id)
-            for line in ts.paragraph(runs, measure, align="right", indent=0):
+            for line in self.closing_lines(runs, "byline", measure):
                 slots.append(Slot(line, "byline"))
         return slots
+
+    def closing_lines(self, runs, role: str, measure: float) -> tuple:
+        """A closing line (落款: a notice's signature and date, the byline) set flush right and
+        `CLOSING_INDENT` of its role's characters in from the line's end, as Chinese papers set it;
+        flush with the end instead where the indent would break it onto one line more."""
+        ts = self.ts
+        inset = CLOSING_INDENT * ts.style.role(role).size
+        flush = ts.paragraph(runs, measure, align="right", indent=0)
+        if measure - inset <= 0:
+            return flush
+        indented = ts.paragraph(runs, measure - inset, align="right", indent=0)
+        return indented if len(indented) <= len(flush) else flush
 
     def single_line(self, text: str, role: str, align: str = "right", inset: float = 0.0) -> Slot:
         lines = self.ts.paragraph(self.ts.runs(text, role), self.grid.column_width - 2 * inset, align=align, indent=0)
@@ -203,9 +216,15 @@ class StorySetter:
                                                               lines=lines)
         self._check_resolution(photo, crop, width, label)
         items: list[Item] = [Image(str(photo.file), x0, self.y(top), width, height, crop)]
-        role = ts.style.role("caption")
-        for n, line in enumerate(caption, start=k):
-            items += glyph_runs(line, x0, self.baseline(top + n), role.color, "caption")
+        credit_left = len(_squeezed(photo.credit)) if photo.credit else 0
+        placed = []
+        for line in reversed(caption):   # the credit's characters are the caption's last ones
+            text_part, credit_part, credit_left = _split_off_credit(line, credit_left)
+            placed.append((text_part, credit_part))
+        for n, (text_part, credit_part) in enumerate(reversed(placed), start=k):
+            for part, role_name in ((text_part, "caption"), (credit_part, "credit")):
+                if part is not None:
+                    items += glyph_runs(part, x0, self.baseline(top + n), ts.style.role(role_name).color, role_name)
         return items, k + len(caption) + 1
 
     def photo_geometry(self, photo: Photo, first_col: int, last_col: int, label: str, *, inset: float = 0.0,
@@ -230,14 +249,22 @@ class StorySetter:
         return width, height, crop_around(pw, ph, width / height, photo.focus), k, caption
 
     def _caption_lines(self, photo: Photo, width: float, label: str):
+        """The caption's lines, the credit run in after it; a credit that would break across two lines
+        (「…记者 周／航 摄」) goes whole onto a line of its own, flush right."""
         ts = self.ts
         runs = []
         if photo.caption:
             runs += ts.runs(photo.caption, "caption", where=photo.source, article=label)
-        if photo.credit:
-            runs += ts.runs("\u3000" + photo.credit if runs else photo.credit, "credit", where=photo.source,
-                            article=label)
-        return ts.paragraph(runs, width, indent=0, align="justify") if runs else ()
+        if not photo.credit:
+            return ts.paragraph(runs, width, indent=0, align="justify") if runs else ()
+        credit = ts.runs(photo.credit, "credit", where=photo.source, article=label)
+        if not runs:
+            return ts.paragraph(credit, width, indent=0, align="right")
+        together = ts.paragraph(runs + ts.runs("\u3000", "credit") + credit, width, indent=0, align="justify")
+        if _squeezed(together[-1].text).endswith(_squeezed(photo.credit)):
+            return together
+        return (ts.paragraph(runs, width, indent=0, align="justify")
+                + ts.paragraph(credit, width, indent=0, align="right"))
 
     def _check_resolution(self, photo: Photo, crop, width: float, label: str) -> None:
         """Newsprint shows a photo under 150 ppi at its printed size (print-and-epub.md)."""
@@ -469,3 +496,27 @@ def _keep_endings_with_text(columns: list[int], take: dict[int, int], room: dict
         elif take[prev] + take[c] <= room[prev]:
             take[prev] += take[c]  # the ending lines come back to the previous column
             take[c] = 0
+
+
+def _squeezed(text: str) -> str:
+    """`text` without its spaces (a line's text and the text it was set from compare alike)."""
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def _split_off_credit(line: Line, credit_left: int) -> tuple[Line | None, Line | None, int]:
+    """A caption line -> (its caption part, its credit part, credit characters still to find on the
+    lines above): the line's last `credit_left` inked characters are the credit's (a part is None
+    when empty)."""
+    if credit_left <= 0:
+        return line, None, 0
+    cut = len(line.glyphs)
+    while cut > 0 and credit_left > 0:
+        cut -= 1
+        credit_left -= len(_squeezed(line.glyphs[cut].text))
+    while cut > 0 and not _squeezed(line.glyphs[cut - 1].text):   # the blank before the credit goes with it
+        cut -= 1
+
+    def part(glyphs) -> Line | None:
+        return replace(line, glyphs=tuple(glyphs), text="".join(g.text for g in glyphs)) if glyphs else None
+
+    return part(line.glyphs[:cut]), part(line.glyphs[cut:]), max(credit_left, 0)

@@ -13,8 +13,10 @@ about 0.1 s where the Python jieba takes 0.6 s). It is imported only when a
 headline needs breaking. On top of the words:
 
 * a number and the unit or classifier after it are one word (`3200个`,
-  `5号线`, `2026年`), and so are `第` and its number (`第3届`) and a word and
-  a one-character classifier or suffix after it (`东湖段`);
+  `5号线`, `2026年`), and so are `第` and its number (`第3届`), a word and
+  a one-character classifier or suffix after it (`东湖段`), and a date or a
+  time of day (`12月20日`, `2026年12月`, `3时30分`: a calendar or clock unit
+  between two numbers);
 * a space the editor typed is a phrase gap: the best break (0);
 * after `，、：；。！？` and closing brackets, or before an opening one: 1;
 * a phrase boundary between words: before a number (`岗位／3200个`), or
@@ -99,6 +101,16 @@ def _glued(left: str, right: str, right_tag: str) -> bool:
     return left.endswith("第") and _is_number(right)
 
 
+#: Calendar and clock units: between two numbers they hold a date or a time of day together.
+_DATE_UNITS = frozenset("年月日号时点分")
+
+
+def _inside_date(before: str, word: str, nxt: str) -> bool:
+    """Whether a break between `word` and `nxt` splits a date or time (`12月／20日`, `3时／30分`): a
+    number, then a calendar or clock unit, then another number."""
+    return _is_number(before) and word[-1:] in _DATE_UNITS and word[:1] in _DATE_UNITS and _is_number(nxt)
+
+
 def _single_penalty(word: str, tag: str, nxt: str, nxt_tag: str) -> float:
     """Extra cost of a break beside a one-character word: in full before a classifier, particle,
     suffix or locative (`东湖段`, `的`, `中`), which belong to the word before, and after a
@@ -133,7 +145,7 @@ def break_costs(text: str) -> tuple[float | None, ...]:
             costs[pos] = COST_PUNCT
         elif _is_punct(word[-1]) or _is_punct(nxt[0]):
             costs[pos] = None            # after an opening or before a closing mark: the composer forbids it
-        elif _glued(word, nxt, nxt_tag):
+        elif _glued(word, nxt, nxt_tag) or (k > 0 and _inside_date(tagged[k - 1][0], word, nxt)):
             costs[pos] = None
         elif (_is_number(nxt) and not word.endswith("第")) or \
                 (tag.startswith(_NOUNISH) and nxt_tag.startswith("v") and nxt_tag != "vn"):

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from layout.diagnostics import Report, Source
-from layout.model import WEEKDAYS
+from layout.model import weekday_name
 from layout.util import write_atomic
 from layout.web.archive_html import clean_text, esc, page_html, words_for
 
@@ -226,7 +226,7 @@ def date_index(editions: list[ArchivedEdition], words: dict, title: str, lang: s
         parts.append(f'<section aria-labelledby="m{y}-{m:02d}">\n'
                      f'<h2 id="m{y}-{m:02d}">{esc(words["year_month"].format(y=y, m=m))}</h2>\n<ul class="editions">\n')
         for e in group:
-            day = words["month_day"].format(m=e.date.month, d=e.date.day) + " 星期" + WEEKDAYS[e.date.weekday()]
+            day = words["month_day"].format(m=e.date.month, d=e.date.day) + " " + weekday_name(e.date)
             issue = f" {words['issue'].format(n=e.number)}" if e.number else ""
             leads = [a for a in e.articles if a.page == (e.pages[0][0] if e.pages else 1)][:LEAD_HEADLINES]
             lead_items = "".join(f'<li><a href="{esc(a.url)}">{esc(a.headline)}</a></li>' for a in leads)
