@@ -192,9 +192,16 @@ def test_a_manifest_that_passed_is_not_checked_again_and_any_edit_is(tmp_path, m
     monkeypatch.setattr(schema, "validate", lambda *a: calls.append(1) or real(*a))
     assert not _load(path).items
     assert calls == []                       # remembered: jsonschema not run
+    path.write_text(MANIFEST.replace("正式开门。", "正式开门，每天供应三餐。"), encoding="utf-8")
+    assert not _load(path).items
+    assert calls == []                       # a story's text edited: any text passes there
     path.write_text(MANIFEST.replace("lines: [1, 20]", "lines: [1, 21]"), encoding="utf-8")
     assert not _load(path).items
-    assert calls == [1]                      # edited: checked
+    assert calls == [1]                      # edited elsewhere: checked
+    path.write_text(MANIFEST.replace("headline: 社区食堂开门", "headline: '  '"), encoding="utf-8")
+    found = [d.format() for d in _load(path).sorted()]
+    assert calls == [1, 1]
+    assert any("issue.yaml:10:15: error[missing-key]" in d and "headline" in d for d in found), found
 
 
 def test_a_manifest_with_problems_is_always_checked_and_located(tmp_path):
