@@ -298,3 +298,15 @@ def test_layout_cache_shows_and_clears_the_new_stores(own_cache):
     assert all(f"  {kind} " in shown for kind in ("faces", "epub", "schema"))
     cache.clear()
     assert not any((own_cache / kind).exists() for kind in ("faces", "epub", "schema"))
+
+
+def test_commands_that_build_nothing_start_without_the_typesetter(tmp_path):
+    """`layout cache`, `layout --version` and a usage error answer without importing the pipeline
+    (the typesetter, print and EPUB code, 0.1-0.2 s), jsonschema or numpy."""
+    probe = ("import sys\nfrom layout.cli import main\n"
+             "for argv in (['cache'], ['build']):\n"
+             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+             "print(sorted(m for m in ('layout.pipeline', 'jsonschema', 'numpy', 'fontTools.ttLib') if m in sys.modules))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
