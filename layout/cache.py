@@ -24,6 +24,8 @@ KINDS = {
     "epub": "the EPUB's photos and cover, converted for screens",
     "faces": "the faces' metrics, per font file",
     "schema": "manifest data that passed the schema check",
+    "subsets": "font subsets made for the print PDF",
+    "deflated": "font programs and colour profiles compressed for the PDF",
 }
 
 

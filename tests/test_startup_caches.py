@@ -259,6 +259,38 @@ def test_a_damaged_photo_entry_is_converted_again(tmp_path, own_cache):
     assert media.photo_bytes(tmp_path / "wide.png") == first
 
 
+# -- the print PDF's fonts -------------------------------------------------------------------------
+
+def test_a_subset_made_again_from_the_store_is_the_same_font(font, own_cache, monkeypatch):
+    from layout.render import pdffont
+
+    face = registry._read_face("body", font, 0)
+    text = set("滨河新区首家社区食堂昨天正式开门，六十岁以上老人凭卡就餐。ABC 123")
+    first = pdffont.make_pdf_font(face, text, "LF1", vertical={"，", "。"}, side_by_side={("1", 0), ("2", 250)})
+    assert first.program and len(first.gids) == len(first.widths) + 1
+    with monkeypatch.context() as m:
+        m.setattr(pdffont, "_subset", lambda *a: pytest.fail("subset again"))
+        again = pdffont.make_pdf_font(face, text, "LF1", vertical={"，", "。"}, side_by_side={("1", 0), ("2", 250)})
+    assert again == first
+    _damage(own_cache / "subsets", "altered")
+    assert pdffont.make_pdf_font(face, text, "LF1", vertical={"，", "。"},
+                                 side_by_side={("1", 0), ("2", 250)}) == first
+    fewer = pdffont.make_pdf_font(face, text - {"A"}, "LF1")   # other characters: another subset
+    assert fewer.chars != first.chars and fewer.program != first.program
+
+
+def test_deflated_streams_are_zlibs_bytes_with_or_without_the_store(own_cache):
+    import zlib
+
+    from layout.render.pdffont import deflated
+
+    data = b"".join(i.to_bytes(4, "little") * (i % 7 + 1) for i in range(40_000))
+    assert deflated(data) == zlib.compress(data)          # made and stored
+    assert deflated(data) == zlib.compress(data)          # read back
+    _damage(own_cache / "deflated", "truncated")
+    assert deflated(data) == zlib.compress(data)
+
+
 def _cli_build(manifest: Path, out: Path, env: dict) -> dict[str, bytes]:
     subprocess.run([sys.executable, "-m", "layout", "build", str(manifest), "-o", str(out)], check=True,
                    env=env, cwd=ROOT, capture_output=True)
@@ -280,7 +312,7 @@ def test_new_process_builds_through_every_store_give_the_files_of_a_build_withou
     env = {**os.environ, "XDG_CACHE_HOME": str(own_cache.parent), "PYTHONPATH": str(ROOT)}
     env.pop("LAYOUT_NO_CACHE", None)
     cold = _cli_build(folder / "issue.yaml", tmp_path / "cold", env)
-    for kind in ("epub", "faces", "schema"):
+    for kind in ("epub", "faces", "schema", "subsets", "deflated"):
         assert list((own_cache / kind).glob("*.blob")), kind
     again = _cli_build(folder / "issue.yaml", tmp_path / "again", env)
     off = _cli_build(folder / "issue.yaml", tmp_path / "off", {**env, "LAYOUT_NO_CACHE": "1"})
