@@ -77,15 +77,28 @@ def photo_bytes(path: Path, max_side: int = MAX_SIDE) -> tuple[bytes, str, str, 
     (the web edition asks for less than the EPUB's MAX_SIDE). A photo converted before (the same
     bytes, the same size asked) comes from the disk store."""
     data = Path(path).read_bytes()
+    kept = _as_it_is(data, max_side)
+    if kept is not None:   # read from its header alone: nothing to convert, nothing to store
+        return kept
     key = ("photo", hashlib.blake2b(data, digest_size=32).digest(), max_side, JPEG_QUALITY, str(RESAMPLING),
            Image.__version__)
     stored = _from_store(key)
     if stored is not None:
         return stored
     result = _converted_photo(data, max_side)
-    if result[0] is not data:   # a photo that goes in as it is needs no storing
-        _STORE.put(*key, data=marshal.dumps(result))
+    _STORE.put(*key, data=marshal.dumps(result))
     return result
+
+
+def _as_it_is(data: bytes, max_side: int) -> tuple[bytes, str, str, tuple[int, int]] | None:
+    """`photo_bytes` of a file that goes into the EPUB unchanged (a screen format and mode, upright,
+    within `max_side`), else None."""
+    with Image.open(io.BytesIO(data)) as im:
+        fmt, mode, size = im.format, im.mode, upright_size(im)
+        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= max_side and not is_turned(im):
+            ext, media_type = _KEEP[fmt]
+            return data, ext, media_type, size
+    return None
 
 
 def _from_store(key: tuple) -> tuple | None:
@@ -101,12 +114,9 @@ def _from_store(key: tuple) -> tuple | None:
 
 
 def _converted_photo(data: bytes, max_side: int) -> tuple[bytes, str, str, tuple[int, int]]:
-    """`photo_bytes` of the file's bytes `data`, worked out."""
+    """`photo_bytes` of the file's bytes `data`, converted (a file `_as_it_is` does not keep)."""
     with Image.open(io.BytesIO(data)) as im:
-        fmt, mode, size, turned = im.format, im.mode, upright_size(im), is_turned(im)
-        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= max_side and not turned:
-            ext, media_type = _KEEP[fmt]
-            return data, ext, media_type, size
+        mode, size, turned = im.mode, upright_size(im), is_turned(im)
         target = _fit(size, max_side)
         if turned:   # stored sideways (EXIF orientation): turned here, not left to each reading system
             im = upright(im)
