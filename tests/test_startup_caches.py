@@ -342,3 +342,35 @@ def test_commands_that_build_nothing_start_without_the_typesetter(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+# -- coverage, checked a role at a time -------------------------------------------------------------
+
+def test_coverage_records_the_faces_text_by_text_would_and_locates_what_is_missing(tmp_path, monkeypatch):
+    """Texts of a role its face covers whole are checked at once; a story with a character no face
+    has is still reported at its own line, and the faces recorded for the PDF's subsets are those
+    of checking every text on its own."""
+    from layout.fonts.coverage import check_coverage, edition_texts
+    from layout.pipeline import prepare
+
+    monkeypatch.setenv("LAYOUT_FONT_DIRS", str(tmp_path / "no-fonts"))   # only the bundled faces
+    (tmp_path / "no-fonts").mkdir()
+    path = tmp_path / "issue.yaml"
+    path.write_text(MANIFEST.replace("lines: [1, 20]}", "lines: [1, 20]}\n      - {article: b, columns: [6, 8], lines: [1, 20]}")
+                    + "  b:\n    headline: 城西公园改造完工\n    byline: 记者 王䶮\n    body: 城西公园改造工程近日完工。\n",
+                    encoding="utf-8")
+    report = Report()
+    edition = prepare(path, report)
+    missing = [d.format() for d in report.sorted() if d.code == "missing-glyph"]
+    assert len(missing) == 1 and "U+4DAE" in missing[0] and "story 'b'" in missing[0], missing
+    assert "issue.yaml:13:3:" in missing[0], missing        # where article b starts in the manifest
+    ts = edition.typesetter
+    ts.used.clear()
+    counted = check_coverage(edition.issue, ts)
+    batched = {k: set(v) for k, v in ts.used.items()}
+    ts.used.clear()
+    for text, role, bold, source, story in edition_texts(edition.issue):
+        if text:
+            ts.runs(text, role, bold=bold, where=source, article=story)
+    assert batched == {k: set(v) for k, v in ts.used.items()}
+    assert counted == sum(len(t[0]) for t in edition_texts(edition.issue) if t[0])
