@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from layout.util import cache_root, oldest_first, write_atomic
@@ -36,11 +37,13 @@ def disabled() -> bool:
     return os.environ.get("LAYOUT_NO_CACHE", "") not in ("", "0")
 
 
+@lru_cache(maxsize=64)
 def library_stamp(module: str) -> str:
     """What identifies the installed version of a library, for a key, without importing it (and
     without `importlib.metadata`, which scans every installed package: tens of ms): its
     `version.json` when it ships one (pypdfium2 does), else its top file's size and modification
-    time (an upgrade rewrites it). '' when it is not installed."""
+    time (an upgrade rewrites it). '' when it is not installed. Once per process: the library
+    this process runs is the one it imported, whatever is installed meanwhile."""
     import importlib.util
 
     try:

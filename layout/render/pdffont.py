@@ -131,11 +131,12 @@ def _stored_subset(key: tuple | None) -> tuple | None:
         return None
     try:
         program, gids, widths, bbox, vchars = marshal.loads(raw)
+        bbox, vchars = tuple(bbox), tuple(vchars)
     except (ValueError, EOFError, TypeError):
         return None
     if not (isinstance(program, bytes) and isinstance(gids, tuple) and isinstance(widths, tuple)):
         return None
-    return program, gids, widths, tuple(bbox), tuple(vchars)
+    return program, gids, widths, bbox, vchars
 
 
 def _subset(face: Face, ordered: tuple, vertical, pairs: tuple) -> tuple:
