@@ -298,8 +298,8 @@ def _cli_build(manifest: Path, out: Path, env: dict) -> dict[str, bytes]:
 
 
 def test_new_process_builds_through_every_store_give_the_files_of_a_build_without(tmp_path, own_cache):
-    """`layout build` with empty stores, again with them filled, and with caches off: the same PDF
-    and EPUB (whose cover and photos come from the store the second time)."""
+    """`layout build` twice at once with empty stores, again with them filled, and with caches off:
+    the same PDF and EPUB (whose cover and photos come from the store the third time)."""
     folder = tmp_path / "edition"
     (folder / "photos").mkdir(parents=True)
     photo = Image.new("RGB", (2400, 1350), (90, 130, 170))
@@ -311,13 +311,19 @@ def test_new_process_builds_through_every_store_give_the_files_of_a_build_withou
         "    photos: [{file: photos/river.jpg, caption: 新开的社区食堂。}]"), encoding="utf-8")
     env = {**os.environ, "XDG_CACHE_HOME": str(own_cache.parent), "PYTHONPATH": str(ROOT)}
     env.pop("LAYOUT_NO_CACHE", None)
-    cold = _cli_build(folder / "issue.yaml", tmp_path / "cold", env)
+    # two builds at once filling the same empty stores (written whole and renamed: never half a file)
+    both = [subprocess.Popen([sys.executable, "-m", "layout", "build", str(folder / "issue.yaml"), "-o",
+                              str(tmp_path / f"cold{i}")], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL) for i in (1, 2)]
+    assert [proc.wait() for proc in both] == [0, 0]
+    cold = [{p.suffix: p.read_bytes() for p in (tmp_path / f"cold{i}").iterdir()} for i in (1, 2)]
     for kind in ("epub", "faces", "schema", "subsets", "deflated"):
         assert list((own_cache / kind).glob("*.blob")), kind
+        assert not list((own_cache / kind).glob(".*.tmp")), kind
     again = _cli_build(folder / "issue.yaml", tmp_path / "again", env)
     off = _cli_build(folder / "issue.yaml", tmp_path / "off", {**env, "LAYOUT_NO_CACHE": "1"})
-    assert set(cold) == {".pdf", ".epub"}
-    assert again == cold == off
+    assert set(off) == {".pdf", ".epub"}
+    assert again == cold[0] == cold[1] == off
 
 
 def test_layout_cache_shows_and_clears_the_new_stores(own_cache):
