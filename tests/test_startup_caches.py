@@ -324,6 +324,12 @@ def test_new_process_builds_through_every_store_give_the_files_of_a_build_withou
     off = _cli_build(folder / "issue.yaml", tmp_path / "off", {**env, "LAYOUT_NO_CACHE": "1"})
     assert set(off) == {".pdf", ".epub"}
     assert again == cold[0] == cold[1] == off
+    # a rebuild whose photos all come from the store works no pixel in its own process: no numpy
+    probe = ("import sys\nfrom layout.cli import main\n"
+             f"main(['build', {str(folder / 'issue.yaml')!r}, '-o', {str(tmp_path / 'probe')!r}])\n"
+             "print('numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
 
 
 def test_layout_cache_shows_and_clears_the_new_stores(own_cache):
