@@ -21,6 +21,11 @@ KINDS = {
     "checks": "photo files that passed the image check, per edition",
     "fonts": "fonts converted for embedding, and the index of installed faces",
     "ads": "advertisements turned into images",
+    "epub": "the EPUB's photos and cover, converted for screens",
+    "faces": "the faces' metrics, per font file",
+    "schema": "manifest data that passed the schema check",
+    "subsets": "font subsets made for the print PDF",
+    "deflated": "font programs and colour profiles compressed for the PDF",
 }
 
 

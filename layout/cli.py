@@ -14,8 +14,11 @@ from pathlib import Path
 
 from layout import __version__
 from layout.diagnostics import ERROR, INFO, WARNING, Report, printable, to_json_text
-from layout import pipeline
 from layout.wording import counted
+
+# `layout.pipeline` (the whole typesetter, the print and EPUB code: 0.1-0.2 s of imports) is
+# imported by the commands that build or lay out; `layout cache`, `preflight`, `site`,
+# `--version` and usage errors start without it.
 
 
 def _port(text: str) -> int:
@@ -123,6 +126,8 @@ def _fonts(args) -> int:
     elif args.manifest is None:
         data = bundled_report()
     else:
+        from layout import pipeline
+
         edition = pipeline.prepare(args.manifest, report)
         if edition is None:
             _print(report, False, show_info=False)
@@ -214,7 +219,8 @@ def entry() -> None:
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()
-    pipeline.stop_workers()
+    if "layout.pipeline" in sys.modules:   # workers are only ever started by the pipeline
+        sys.modules["layout.pipeline"].stop_workers()
     os._exit(code)
 
 
@@ -248,6 +254,8 @@ def main(argv: list[str] | None = None, one_build: bool = False) -> int:
         if len(args.manifest) > 1 or args.scheduler:
             return _build_many(args)
         args.manifest = args.manifest[0]
+    from layout import pipeline
+
     report = Report()
     interactive = sys.stderr.isatty() and not args.json
     building = args.command == "build"
@@ -289,7 +297,7 @@ def _build_many(args) -> int:
     """Build several editions in parallel processes (`batch.run_in_processes`) or on a Dask
     cluster (`--scheduler`: `cluster.run_on_dask`) with one progress display; a failing edition
     does not stop the others; all are reported at the end; exit 1 if any failed."""
-    from layout import batch
+    from layout import batch, pipeline
 
     manifests = list(dict.fromkeys(args.manifest))
     if len(args.manifest) == 1:   # one edition (sent to a cluster): -o names its folder, as for one build

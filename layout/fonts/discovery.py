@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from layout.fonts.convert import cache_dir, face_names, faces_in
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 INDEX_VERSION = 1
@@ -98,6 +97,8 @@ class FontIndex:
         self.faces = self._scan()
 
     def _scan(self) -> list[IndexedFace]:
+        from layout.fonts.convert import cache_dir
+
         cache_file = cache_dir() / "index.json"
         try:
             cache = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -180,6 +181,8 @@ def font_files(folder: Path) -> tuple[list[Path], bool]:
 
 
 def _read_faces(path: Path) -> list:
+    from layout.fonts.convert import face_names, faces_in
+
     out = []
     try:
         for font in faces_in(path):

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from layout import FONTS_DIR
-from layout.fonts.convert import cached_truetype, find_face_index, is_cff, open_face
+from layout.fonts import facecache
 from layout.fonts.discovery import IndexedFace, classify, font_dirs, font_index
 
 #: The bundled faces in fallback order.
@@ -139,6 +139,8 @@ def resolve(ref: str, base_dir: Path | None = None, dirs: tuple[Path, ...] = ())
             return path, 0
         if selector.isdigit():
             return path, int(selector)
+        from layout.fonts.convert import find_face_index
+
         index = find_face_index(path, selector)
         if index is None:
             raise FontNotFound(f"{path.name} has no face named '{selector}'")
@@ -178,9 +180,27 @@ def load_indexed(face: IndexedFace) -> Face:
 
 
 def _read_face(key: str, path: Path, index: int) -> Face:
+    """The face `key` from its file: its metrics as a process read them before (`facecache`), else
+    read now (`_measure`) and stored for the next process."""
+    record = facecache.recall(path, index, HALT_CHARS)
+    if record is None:
+        record = _measure(path, index)
+        facecache.remember(path, index, record, HALT_CHARS)
+    name, ps_name = record.name, record.ps_name
+    return Face(
+        key=key, source=path, index=index, name=name, ps_name=ps_name,
+        cls=face_class(key) if key in BUNDLED else classify([name, ps_name]),
+        cff=record.cff, advances=record.advances, shifts=record.shifts, ascent=record.ascent,
+        descent=record.descent, upm=record.upm,
+    )
+
+
+def _measure(path: Path, index: int) -> facecache.FaceRecord:
     """Coverage and advances from harfbuzz (C speed: ~10 ms for 8,000 glyphs, where parsing hmtx
     and cmap in Python takes ~250 ms); names, vertical metrics and outline kind from fontTools,
-    which reads only those small tables."""
+    which reads only those small tables; punctuation as shaped in Chinese text (`_shape_punctuation`)."""
+    from layout.fonts.convert import is_cff, open_face
+
     try:
         hb_font = _hb_font_for(path, index)
         upm = hb_font.face.upem
@@ -198,13 +218,10 @@ def _read_face(key: str, path: Path, index: int) -> Face:
         raise
     except Exception as exc:  # noqa: BLE001 - any damage in a font file is the user's to know
         raise FontNotFound(f"cannot read {path}: {exc}") from exc
-    face = Face(
-        key=key, source=path, index=index, name=name, ps_name=ps_name,
-        cls=face_class(key) if key in BUNDLED else classify([name, ps_name]),
-        cff=cff, advances=advances, ascent=ascent, descent=descent, upm=upm,
-    )
+    face = Face(key="", source=path, index=index, name=name, ps_name=ps_name, cls="", cff=cff,
+                advances=advances, ascent=ascent, descent=descent, upm=upm)
     _shape_punctuation(face)
-    return face
+    return facecache.FaceRecord(name, ps_name, cff, face.advances, face.shifts, ascent, descent, upm)
 
 
 def _hb_font(face: Face):
@@ -267,6 +284,7 @@ def prepare_embedding(face: Face, chars, lang: str = "zh-CN") -> tuple[Path, boo
     Bundled faces and plain TrueType files are embedded as they are (reportlab subsets them), unless
     the face's `locl` gives other forms for the edition's language `lang` (zh-TW, zh-HK), which the
     conversion bakes into the file's cmap (layout.fonts.locale)."""
+    from layout.fonts.convert import cached_truetype
     from layout.fonts.locale import changes_forms
 
     if not face.needs_conversion and (lang == "zh-CN" or not changes_forms(face, lang)):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from layout.diagnostics import Report, Source
 from layout.manifest import chars
-from layout.manifest.schema import validate
+from layout.manifest.verdicts import validate
 from layout.manifest.yamlsrc import SourceMap, parse_yaml, read_text
 from layout.paths import found_inside, resolve_inside  # noqa: F401 - resolve_inside: model.py takes it from here
 

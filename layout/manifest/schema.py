@@ -18,7 +18,7 @@ from pathlib import Path
 import jsonschema
 
 from layout.diagnostics import Report, did_you_mean
-from layout.manifest.yamlsrc import SourceMap
+from layout.manifest.yamlsrc import SourceMap, path_name as _name
 from layout.wording import counted
 
 SCHEMA_PATH = Path(__file__).with_name("issue.schema.json")
@@ -74,14 +74,6 @@ def _describe(value) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return "empty" if value is None else type(value).__name__
-
-
-def _name(path: tuple) -> str:
-    """('pages', 0, 'stories', 2, 'columns') -> 'pages[1].stories[3].columns' (1-based for editors)."""
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the manifest"
 
 
 def validate(data: dict, sources: SourceMap, report: Report) -> None:

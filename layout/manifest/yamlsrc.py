@@ -57,6 +57,14 @@ class SourceMap:
             self.values[prefix + k] = v
 
 
+def path_name(path: tuple) -> str:
+    """('pages', 0, 'stories', 2, 'columns') -> 'pages[1].stories[3].columns' (1-based for editors)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the manifest"
+
+
 class _TooBig(Exception):
     pass
 
@@ -138,12 +146,10 @@ def parse_yaml(text: str, file: str, report: Report, line_offset: int = 0, manif
         return value
 
     def text_value(value: str, n: yaml.ScalarNode, path: tuple) -> str:
-        from layout.manifest.schema import _name   # (schema imports this module)
-
         start = _source(file, n.start_mark, line_offset)
         locate = chars.locate_in(text, n.start_mark.index, n.end_mark.index, file, line_offset, start)
         printed = manifest_path is not None and not _NOT_PRINTED.intersection(p for p in path if isinstance(p, str))
-        return chars.check_value(value, _name((manifest_path or ()) + path), path[-1:] == ("body",), locate, report,
+        return chars.check_value(value, path_name((manifest_path or ()) + path), path[-1:] == ("body",), locate, report,
                                  printed)
 
     def build(n, path: tuple):

@@ -135,11 +135,8 @@ class Typesetter:
     def runs(self, text: str, role: str, *, bold: bool = False, size: float | None = None,
              where: Source | None = None, article: str = "") -> list[Run]:
         """Text in a role -> runs, split where a character needs another face."""
-        r = self.style.role(role)
-        font = (self.style.bold_faces.get(r.font) or _bold_of(r.font)) if bold else r.font
-        if not self._usable(font):  # reported once by _check_faces; set in the nearest bundled face
-            font = self._chain(font)[0]
-        size = size or r.size
+        font = self._role_font(role, bold)
+        size = size or self.style.role(role).size
         if self._usable(font) and _all_in(text, self.face(font).advances):
             # the common case, every character in the role's face: one run, no per-character lookups
             self.used.setdefault(font, set()).update(text)
@@ -161,6 +158,19 @@ class Typesetter:
         for run in out:
             self.used.setdefault(run.style.font, set()).update(run.text)
         return out
+
+    def _role_font(self, role: str, bold: bool) -> str:
+        """The face key `runs` sets a role in: its face, or bold face for bold spans; when that
+        cannot be used (reported once by _check_faces), the nearest bundled face."""
+        r = self.style.role(role)
+        font = (self.style.bold_faces.get(r.font) or _bold_of(r.font)) if bold else r.font
+        return font if self._usable(font) else self._chain(font)[0]
+
+    def covers(self, chars, role: str, bold: bool = False) -> bool:
+        """True when `runs` sets every one of `chars` in `role` in the role's own face (its common
+        case: one run, nothing to report), so that a caller may check many texts at once."""
+        font = self._role_font(role, bold)
+        return self._usable(font) and _all_in(chars, self.face(font).advances)
 
     def _missing(self, ch: str, where: Source | None, article: str) -> None:
         seen = self.missing.setdefault(ch, [])

@@ -18,6 +18,7 @@ forms, given CIDs after the characters' and mapped back in ToUnicode).
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from layout.blobstore import BlobStore, library_stamp
 from layout.fonts.registry import Face
 
 #: Tables a PDF renderer does not read from an embedded TrueType font.
@@ -75,14 +77,75 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
                   side_by_side: set[tuple[str, int]] | frozenset = frozenset()) -> PdfFont:
     """The subset of `face` (its embeddable TrueType file) holding `chars`, as a `PdfFont`; with
     the `vert`/`vrt2` forms of the characters in `vertical` (those set upright in vertical lines)
-    and a CID per (character, position vector x) in `side_by_side` (縦中横 digits)."""
+    and a CID per (character, position vector x) in `side_by_side` (縦中横 digits). The subset is
+    read back from the disk store when this face file was subset to these characters before."""
+    ordered = tuple(sorted(chars))
+    if len(ordered) >= 0xD800 - 1:   # CIDs are written as UTF-16 code units: stay below the surrogates
+        raise ValueError(f"{face.name}: {len(ordered)} distinct characters is more than one PDF font holds here")
+    pairs = tuple(sorted(p for p in side_by_side if p[0] in chars))
+    key = _subset_key(face, ordered, tuple(sorted(vertical)), pairs)
+    made = _stored_subset(key)
+    if made is None:
+        made = _subset(face, ordered, vertical, pairs)
+        if key is not None:
+            _SUBSETS.put(*key, data=marshal.dumps(made))
+    program, gids, widths, bbox, vchars = made
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(("".join(ordered) + "|" + "".join(vchars)
+                                                            + face.ps_name).encode("utf-8")).digest()[:6])
+    table = {ord(ch): chr(i) for i, ch in enumerate(ordered, 1)}
+    vtable = dict(table)
+    vtable.update({ord(ch): chr(i) for i, ch in enumerate(vchars, len(ordered) + 1)})
+    ps = re.sub(r"[^A-Za-z0-9_.-]", "", face.ps_name) or "Font"
+    return PdfFont(
+        resource=resource, base_font=f"{tag}+{ps}", program=program, chars=ordered, gids=gids,
+        widths=widths, bbox=bbox, ascent=round(face.ascent * 1000, 3), descent=round(face.descent * 1000, 3),
+        table=table, advance={ord(ch): w for ch, w in zip(ordered, widths)},
+        vtable=vtable if vchars else None, vchars=vchars,
+        side_by_side={p: i for i, p in enumerate(pairs, len(ordered) + len(vchars) + 1)},
+    )
+
+
+#: Subsets made before, on disk (`$XDG_CACHE_HOME/layout/subsets/`): a rebuild's faces hold the
+#: same characters as the last build's, and hb-subset plus reading the subset back cost 2-4 ms a
+#: face. Change the version when `_subset` changes what it makes.
+_SUBSETS = BlobStore("subsets", "subset-1", 128 << 20)
+
+
+def _subset_key(face: Face, ordered: tuple, vertical: tuple, pairs: tuple) -> tuple | None:
+    """What a subset depends on: the embedded file (path, size, modification time), the face's
+    index in it, the characters, vertical forms and 縦中横 pairs asked for, and harfbuzz's version.
+    None when the file cannot be looked at (then the subset is made, and fails as it would)."""
+    try:
+        st = face.path.stat()
+    except OSError:
+        return None
+    index = 0 if face.path != face.source else face.index
+    return (str(face.path), index, st.st_size, st.st_mtime_ns, "".join(ordered), "".join(vertical), pairs,
+            library_stamp("uharfbuzz"))
+
+
+def _stored_subset(key: tuple | None) -> tuple | None:
+    """(program, gids, widths, bbox, vertical characters) from the store, or None."""
+    raw = _SUBSETS.get(*key) if key is not None else None
+    if raw is None:
+        return None
+    try:
+        program, gids, widths, bbox, vchars = marshal.loads(raw)
+        bbox, vchars = tuple(bbox), tuple(vchars)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not (isinstance(program, bytes) and isinstance(gids, tuple) and isinstance(widths, tuple)):
+        return None
+    return program, gids, widths, bbox, vchars
+
+
+def _subset(face: Face, ordered: tuple, vertical, pairs: tuple) -> tuple:
+    """hb-subset of the face to `ordered` (and the vertical forms of `vertical`, the 縦中横 `pairs`)
+    -> (program, gids, widths, bbox, vertical characters kept)."""
     import uharfbuzz as hb
 
     from layout.fonts.vertical import vertical_glyph
 
-    ordered = tuple(sorted(chars))
-    if len(ordered) >= 0xD800 - 1:   # CIDs are written as UTF-16 code units: stay below the surrogates
-        raise ValueError(f"{face.name}: {len(ordered)} distinct characters is more than one PDF font holds here")
     blob = hb.Blob.from_file_path(str(face.path))
     source = hb.Face(blob, 0 if face.path != face.source else face.index)
     wanted = hb.SubsetInput()
@@ -116,7 +179,6 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
         gid = new_of.get(turned[ch])
         gids.append(gid)
         widths.append(round(subset.get_glyph_h_advance(gid) * 1000 / upm, 3))
-    pairs = tuple(sorted(p for p in side_by_side if p[0] in chars))
     by_char = {ch: gids[i] for i, ch in enumerate(ordered, 1)}
     for ch, _vx in pairs:
         gids.append(by_char[ch])
@@ -128,19 +190,7 @@ def make_pdf_font(face: Face, chars: set[str] | frozenset[str], resource: str,
     y2 = [e.y_bearing for e in extents if e] or [round(face.ascent * upm)]
     scale = 1000 / upm
     bbox = (round(min(xs) * scale), round(min(ys) * scale), round(max(x2) * scale), round(max(y2) * scale))
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(("".join(ordered) + "|" + "".join(vchars)
-                                                            + face.ps_name).encode("utf-8")).digest()[:6])
-    table = {ord(ch): chr(i) for i, ch in enumerate(ordered, 1)}
-    vtable = dict(table)
-    vtable.update({ord(ch): chr(i) for i, ch in enumerate(vchars, len(ordered) + 1)})
-    ps = re.sub(r"[^A-Za-z0-9_.-]", "", face.ps_name) or "Font"
-    return PdfFont(
-        resource=resource, base_font=f"{tag}+{ps}", program=program, chars=ordered, gids=tuple(gids),
-        widths=tuple(widths), bbox=bbox, ascent=round(face.ascent * 1000, 3), descent=round(face.descent * 1000, 3),
-        table=table, advance={ord(ch): w for ch, w in zip(ordered, widths)},
-        vtable=vtable if vchars else None, vchars=vchars,
-        side_by_side={p: i for i, p in enumerate(pairs, len(ordered) + len(vchars) + 1)},
-    )
+    return bytes(program), tuple(gids), tuple(widths), bbox, vchars
 
 
 # ---------------------------------------------------------------- PDF objects (pikepdf)
@@ -187,8 +237,29 @@ def flate_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
     """A stream holding `data` Flate-compressed now (zlib's default level), so that saving the
     file, which waits for the last photo, has nothing left to compress."""
     stream = pikepdf.Stream(pdf, b"")
-    stream.write(zlib.compress(data), filter=Name.FlateDecode)
+    stream.write(deflated(data), filter=Name.FlateDecode)
     return stream
+
+
+#: Large streams compressed before (font programs, the output intent's ICC profile), on disk.
+_DEFLATED = BlobStore("deflated", "zlib-1", 64 << 20)
+#: Below this size compressing costs less than looking in the store.
+_STORE_FROM = 32 << 10
+
+
+def deflated(data: bytes) -> bytes:
+    """`zlib.compress(data)` (the default level), the same bytes; for large data read back from the
+    disk store when the same bytes were compressed before by the same zlib (a font program is
+    5-10 ms to compress, the ICC profile 10-15 ms, its digest a tenth of that)."""
+    if len(data) < _STORE_FROM:
+        return zlib.compress(data)
+    key = (hashlib.blake2b(data, digest_size=32).digest(), len(data), zlib.ZLIB_RUNTIME_VERSION)
+    stored = _DEFLATED.get(*key)
+    if stored is not None:
+        return stored
+    packed = zlib.compress(data)
+    _DEFLATED.put(*key, data=packed)
+    return packed
 
 
 def _pdf_number(w: float):

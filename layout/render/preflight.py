@@ -22,10 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pikepdf
 from pikepdf import Name
 from PIL import Image as PILImage
+
+# numpy is imported in the functions that measure images: a build's own preflight takes its
+# photos' inks as separated (`known_inks`) and never needs it.
 
 from layout.render import overprint
 from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
@@ -566,6 +568,8 @@ def _sample(xo, cs: str):
             else:
                 data = xo.read_bytes()
         else:
+            import numpy as np
+
             data = np.asarray(pikepdf.PdfImage(xo).as_pil_image(), dtype=np.uint8)
         return cs, filters, data, decode_pairs(xo.get("/Decode"), n), int(xo.Width) * int(xo.Height) * n
     except Exception:  # noqa: BLE001 - an image we cannot decode is reported, not fatal
@@ -574,6 +578,8 @@ def _sample(xo, cs: str):
 
 def _measure(sample) -> tuple[float | None, bool]:
     """`_image_ink` on a `_sample` (numpy and Pillow only: safe on a worker thread)."""
+    import numpy as np
+
     if sample is None:
         return None, False
     cs, filters, data, pairs, count = sample
@@ -684,6 +690,8 @@ def _max_ink(px: np.ndarray, cs: str, invert: list[bool]) -> float:
 
 def _max_ink_decoded(px: np.ndarray, cs: str, pairs, flipped) -> float:
     """The highest total ink through an arbitrary /Decode (Dmin + sample/255 x (Dmax - Dmin), clipped to 0…1)."""
+    import numpy as np
+
     if px.size == 0:
         return 0.0
     n = len(pairs)

@@ -8,14 +8,21 @@ very large scans) is converted (through its ICC profile, if it has one) to an
 sRGB JPEG, or a PNG when it has transparency, no larger than `MAX_SIDE`. `cover_jpeg(pdf_bytes)` rasterises page 1 of the print PDF,
 cut to its TrimBox, with pypdfium2 and returns a JPEG. Both give the same
 bytes for the same input.
+
+Converted photos and covers are kept on disk (`_STORE`, `$XDG_CACHE_HOME/layout/epub/`, keyed
+by the input's content and every setting of the conversion), so a rebuild does not decode,
+resize and encode its photos and rasterise its cover again: the same bytes, read back.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import marshal
 from pathlib import Path
 
 from PIL import Image
 
+from layout.blobstore import BlobStore, library_stamp
 from layout.photo import is_turned, reduced_crop, upright, upright_size
 
 #: Longest side of a photo in the EPUB, px: sharp on a tablet (about 4 megapixels at 3:2), small enough
@@ -29,6 +36,9 @@ JPEG_QUALITY = 85
 #: far less than the JPEG that follows changes the photo (47.7 dB PSNR between them; quality 85
 #: against its input: 35.9 dB).
 RESAMPLING = Image.Resampling.BICUBIC
+#: The EPUB's converted photos and covers, on disk. Change the version when a conversion changes
+#: what it makes; Pillow's version and the settings above are part of every key.
+_STORE = BlobStore("epub", "media-1", 256 << 20)
 _KEEP = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("gif", "image/gif"),
          "WEBP": ("webp", "image/webp")}
 
@@ -64,13 +74,49 @@ def _fit(size: tuple[int, int], max_side: int = MAX_SIDE) -> tuple[int, int]:
 
 def photo_bytes(path: Path, max_side: int = MAX_SIDE) -> tuple[bytes, str, str, tuple[int, int]]:
     """A photo as (bytes, extension, media type, (width, height)), at most `max_side` px on its longer side
-    (the web edition asks for less than the EPUB's MAX_SIDE)."""
+    (the web edition asks for less than the EPUB's MAX_SIDE). A photo converted before (the same
+    bytes, the same size asked) comes from the disk store."""
     data = Path(path).read_bytes()
+    kept = _as_it_is(data, max_side)
+    if kept is not None:   # read from its header alone: nothing to convert, nothing to store
+        return kept
+    key = ("photo", hashlib.blake2b(data, digest_size=32).digest(), max_side, JPEG_QUALITY, str(RESAMPLING),
+           Image.__version__)
+    stored = _from_store(key)
+    if stored is not None:
+        return stored
+    result = _converted_photo(data, max_side)
+    _STORE.put(*key, data=marshal.dumps(result))
+    return result
+
+
+def _as_it_is(data: bytes, max_side: int) -> tuple[bytes, str, str, tuple[int, int]] | None:
+    """`photo_bytes` of a file that goes into the EPUB unchanged (a screen format and mode, upright,
+    within `max_side`), else None."""
     with Image.open(io.BytesIO(data)) as im:
-        fmt, mode, size, turned = im.format, im.mode, upright_size(im), is_turned(im)
-        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= max_side and not turned:
+        fmt, mode, size = im.format, im.mode, upright_size(im)
+        if fmt in _KEEP and mode in ("RGB", "L", "P", "RGBA", "LA") and max(size) <= max_side and not is_turned(im):
             ext, media_type = _KEEP[fmt]
             return data, ext, media_type, size
+    return None
+
+
+def _from_store(key: tuple) -> tuple | None:
+    """A stored (bytes, extension, media type, (width, height)), or None when missing or unreadable."""
+    raw = _STORE.get(*key)
+    if raw is None:
+        return None
+    try:
+        data, ext, media_type, (w, h) = marshal.loads(raw)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return data, ext, media_type, (w, h)
+
+
+def _converted_photo(data: bytes, max_side: int) -> tuple[bytes, str, str, tuple[int, int]]:
+    """`photo_bytes` of the file's bytes `data`, converted (a file `_as_it_is` does not keep)."""
+    with Image.open(io.BytesIO(data)) as im:
+        mode, size, turned = im.mode, upright_size(im), is_turned(im)
         target = _fit(size, max_side)
         if turned:   # stored sideways (EXIF orientation): turned here, not left to each reading system
             im = upright(im)
@@ -119,7 +165,21 @@ def ad_bytes(path: Path) -> tuple[bytes, str, str, tuple[int, int]]:
 
 
 def cover_jpeg(pdf_bytes: bytes) -> tuple[bytes, tuple[int, int]]:
-    """Page 1 of the PDF, cut to its TrimBox, as a JPEG COVER_HEIGHT pixels high."""
+    """Page 1 of the PDF, cut to its TrimBox, as a JPEG COVER_HEIGHT pixels high; from the disk
+    store when the same PDF was rasterised before (a build's PDF is byte-identical for the same
+    inputs, so an unchanged page 1 is a hit)."""
+    key = ("cover", hashlib.blake2b(pdf_bytes, digest_size=32).digest(), COVER_HEIGHT, JPEG_QUALITY,
+           Image.__version__, library_stamp("pypdfium2"), library_stamp("pypdfium2_raw"))
+    stored = _from_store(key)
+    if stored is not None:
+        return stored[0], stored[3]
+    jpeg, size = _rasterised_cover(pdf_bytes)
+    _STORE.put(*key, data=marshal.dumps((jpeg, "jpg", "image/jpeg", size)))
+    return jpeg, size
+
+
+def _rasterised_cover(pdf_bytes: bytes) -> tuple[bytes, tuple[int, int]]:
+    """`cover_jpeg` worked out: pypdfium2 renders the page."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(pdf_bytes)
