@@ -18,10 +18,12 @@ below it, whichever costs less. A rectangle is the story's height plus one
 line: the line the story below gives to the rule between them (the page's foot
 has a virtual line for it). The cost sums, in lexical weights: stories left
 off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
-side), photos touching, reading order against rank, empty grid cells, white
-space above staggered stories, lines stretched. A beam search builds a first
-plan; simulated annealing improves it, with a fixed seed and a budget counted
-in decodes, so the same manifest gives the same plan on any machine; a
+side), photos touching, regions and columns left white by more than a line
+(the page not filled, as a reader sees it), reading order against rank, empty
+grid cells, white space above staggered stories, lines stretched. A beam
+search builds a first plan; simulated annealing improves it, first weighing
+all but the white columns, then everything, with a fixed seed and a budget
+counted in decodes, so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
 a machine too slow for the budget.
 
@@ -42,7 +44,7 @@ from layout.plan.candidates import Variant
 # Cost weights, each step well above what the ones after it sum to on a page.
 W_DROP = 1_000_000        # a story left off the page: W_DROP_BASE + W_DROP / rank (the lead costs most)
 W_DROP_BASE = 100_000
-W_CUT = 2_000             # per column-line cut from a story
+W_CUT = 4_000             # per column-line cut from a story (a cut needs the desk: above a white column)
 W_CLASH = 5_000           # two headlines side by side at the same height (撞题)
 W_PHOTOS = 5_000          # two photos touching across a gutter
 W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
