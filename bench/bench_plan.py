@@ -18,7 +18,8 @@ Measured on the finished page frames, the same way for both (`measure_page`): ov
 columns, as make-up's `underset` counts them) and the empty lines at the foot of the page's
 columns, the fill (share of the free type area holding text or photos), headlines side by side at
 the same height (撞题), and the time to make up the page (planning included). A page is *clean*
-with 0 overset and no region or column foot more than one grid line short.
+with 0 overset, no story left off the page (`plan-no-room`) and no region or column foot more than
+one grid line short.
 
 Everything is deterministic for a seed. Run: `nice python bench/bench_plan.py` (a few minutes).
 """
@@ -229,10 +230,11 @@ class PageMeasure:
     clashes: int            # pairs of headlines side by side at the same height (撞题)
     seconds: float          # the page set: read, planned (when it is), made up, self-checked
     plan_seconds: float = 0.0   # of which planning
+    left_off: int = 0       # stories the plan had no room for (`plan-no-room`: not on the page at all)
 
     @property
     def clean(self) -> bool:
-        return self.overset_chars == 0 and self.worst_short <= CLEAN_SHORT
+        return self.overset_chars == 0 and self.left_off == 0 and self.worst_short <= CLEAN_SHORT
 
 
 def measure_page(frame, style, report, seconds: float, plan_seconds: float = 0.0) -> PageMeasure:
@@ -293,7 +295,9 @@ def measure_page(frame, style, report, seconds: float, plan_seconds: float = 0.0
             beside = abs(a.x + a.w - b.x) < g.gutter * 1.5 or abs(b.x + b.w - a.x) < g.gutter * 1.5
             if beside and a_top < b_bottom and b_top < a_bottom:
                 clashes += 1
-    return PageMeasure(overset, worst, 1 - empty_cells / free if free else 0.0, clashes, seconds, plan_seconds)
+    left_off = sum(d.code == "plan-no-room" for d in report.errors)
+    return PageMeasure(overset, worst, 1 - empty_cells / free if free else 0.0, clashes, seconds, plan_seconds,
+                       left_off)
 
 
 def set_page(manifest: Path) -> PageMeasure:
@@ -317,9 +321,11 @@ def set_page(manifest: Path) -> PageMeasure:
 def summary(rows: list[PageMeasure]) -> dict:
     return {
         "clean": sum(r.clean for r in rows) / len(rows),
-        "clean2": sum(r.overset_chars == 0 and r.worst_short <= 2 for r in rows) / len(rows),
+        "clean2": sum(r.overset_chars == 0 and r.left_off == 0 and r.worst_short <= 2 for r in rows) / len(rows),
         "overset_pages": sum(r.overset_chars > 0 for r in rows),
         "overset_chars": sum(r.overset_chars for r in rows),
+        "left_off_pages": sum(r.left_off > 0 for r in rows),
+        "left_off": sum(r.left_off for r in rows),
         "short_pages": sum(r.worst_short > CLEAN_SHORT for r in rows),
         "fill": statistics.mean(r.fill for r in rows),
         "clashes": sum(r.clashes for r in rows),
@@ -333,12 +339,14 @@ def summary(rows: list[PageMeasure]) -> dict:
 def table(planned: dict, stack: dict, pages: int, style: str) -> str:
     lines = [f"| {pages} {style} pages | planned (`layout plan`) | stacked in list order |",
              "|---|---:|---:|",
-             f"| clean: 0 overset, no region or column foot > {CLEAN_SHORT} line short | "
+             f"| clean: 0 overset, no story left off, no region or column foot > {CLEAN_SHORT} line short | "
              f"**{planned['clean']:.0%}** | {stack['clean']:.0%} |",
              f"| the same, allowing 2 lines short (make-up warns `underset` from 3) | "
              f"{planned['clean2']:.0%} | {stack['clean2']:.0%} |",
              f"| pages with overset (characters) | {planned['overset_pages']} ({planned['overset_chars']:,}) | "
              f"{stack['overset_pages']} ({stack['overset_chars']:,}) |",
+             f"| pages with a story left off (`plan-no-room`; stories) | {planned['left_off_pages']} "
+             f"({planned['left_off']}) | {stack['left_off_pages']} ({stack['left_off']}) |",
              f"| pages with a region or column foot > {CLEAN_SHORT} line short | {planned['short_pages']} | "
              f"{stack['short_pages']} |",
              f"| mean fill of the free type area | {planned['fill']:.1%} | {stack['fill']:.1%} |",
@@ -375,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.append(set_page(simple))
         p, s = planned[-1], stack[-1]
         print(f"page {number:2d}: planned {'clean' if p.clean else 'NOT clean'} (overset {p.overset_chars}, "
+              f"left off {p.left_off}, "
               f"short {p.worst_short}, fill {p.fill:.0%}, 撞题 {p.clashes}, {p.seconds:.2f} s); "
               f"stacked overset {s.overset_chars}, short {s.worst_short}, fill {s.fill:.0%}", file=sys.stderr)
     print(f"story sets: {min(fills):.0%}-{max(fills):.0%} of the free type area (mean {statistics.mean(fills):.0%}), "

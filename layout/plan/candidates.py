@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from layout.diagnostics import Report
 from layout.model import Article, Issue, PageSpec, Paragraph, Placement, Span
 from layout.page.adsource import ad_size
-from layout.page.frames import Image
+from layout.page.frames import GlyphRun, Image
 from layout.page.hierarchy import headline_size
 from layout.page.jumps import slot_chars, visible_chars
 from layout.page.story import Region, StorySetter
@@ -41,6 +41,8 @@ class Variant:
     photo_zone: tuple[int, int] | None   # grid lines [first, end) its photos take, None without photos
     photo_right: bool           # a photo reaches the story's right edge
     min_height: int             # the least height that still sets MIN_COLUMN_LINES per column (cut or jumped)
+    slack: int = 0              # grid lines left empty across every column at the foot of `height` (e.g. the
+                                # line of air under a photo's caption when no text runs under it)
 
 
 class Candidates:
@@ -114,7 +116,7 @@ class Candidates:
             self.ts.report = quiet
         zone, right = self._photos(result.items, width)
         return Variant(width, photo_width, size, result.end, head, len(body), slot_chars(body), zone, right,
-                       min(min_height, result.end))
+                       min(min_height, result.end), self._slack(result.items, width, result.end))
 
     def remainder(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
                   lines: int) -> tuple:
@@ -156,7 +158,7 @@ class Candidates:
             self.ts.report = quiet
         size = self.style.role("continuation_head").size
         v = self._cache[key] = Variant(width, 0, size, result.end, head, len(slots), slot_chars(remainder), None,
-                                       False, result.end)
+                                       False, result.end, self._slack(result.items, width, result.end))
         return v
 
     def picture(self, pl: Placement) -> Variant:
@@ -174,6 +176,26 @@ class Candidates:
             finally:
                 self.ts.report = quiet
         return Variant(width, 0, 0.0, lines, 0, 0, 0, (0, lines) if pl.kind == "picture" else None, True, lines)
+
+    def _slack(self, items, width: int, end: int) -> int:
+        """Grid lines at the foot of a story set `end` lines tall (from line 0, columns 1..width) that
+        no column prints on: text, caption or photo, as a reader sees the region's foot."""
+        g = self.style.grid
+        oy = self.setter.y(0)
+        last = {c: 0 for c in range(1, width + 1)}   # per column: the line after its lowest mark
+
+        def mark(x0: float, x1: float, line_end: int) -> None:
+            for c in last:
+                left = self.setter.x(c)
+                if x0 < left + g.column_width and left < x1:
+                    last[c] = max(last[c], line_end)
+
+        for it in items:
+            if isinstance(it, GlyphRun) and it.xs:
+                mark(it.xs[0], it.xs[-1] + 0.1, int((it.y - oy) // g.pitch) + 1)
+            elif isinstance(it, Image):
+                mark(it.x, it.x + it.w, int(-(-(it.y + it.h - oy - 0.01) // g.pitch)))
+        return max(0, min(end - n for n in last.values()))
 
     def _photos(self, items, width: int) -> tuple[tuple[int, int] | None, bool]:
         g = self.style.grid

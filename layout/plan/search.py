@@ -18,10 +18,12 @@ below it, whichever costs less. A rectangle is the story's height plus one
 line: the line the story below gives to the rule between them (the page's foot
 has a virtual line for it). The cost sums, in lexical weights: stories left
 off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
-side), photos touching, reading order against rank, empty grid cells, white
-space above staggered stories, lines stretched. A beam search builds a first
-plan; simulated annealing improves it, with a fixed seed and a budget counted
-in decodes, so the same manifest gives the same plan on any machine; a
+side), photos touching, regions and columns left white by more than a line
+(the page not filled, as a reader sees it), reading order against rank, empty
+grid cells, white space above staggered stories, lines stretched. A beam
+search builds a first plan; simulated annealing improves it, first weighing
+all but the white columns, then everything, with a fixed seed and a budget
+counted in decodes, so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
 a machine too slow for the budget.
 
@@ -42,7 +44,7 @@ from layout.plan.candidates import Variant
 # Cost weights, each step well above what the ones after it sum to on a page.
 W_DROP = 1_000_000        # a story left off the page: W_DROP_BASE + W_DROP / rank (the lead costs most)
 W_DROP_BASE = 100_000
-W_CUT = 2_000             # per column-line cut from a story
+W_CUT = 4_000             # per column-line cut from a story (a cut needs the desk: above a white column)
 W_CLASH = 5_000           # two headlines side by side at the same height (撞题)
 W_PHOTOS = 5_000          # two photos touching across a gutter
 W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
@@ -50,6 +52,8 @@ W_EMPTY = 100             # per empty grid cell (one column, one grid line)
 W_ORDER = 200             # a story above, or wider than, a story ranked before it
 W_JUMPED = 40            # per column-line a jump head hands on to its continuation's page
 W_STAGGER = 50            # per column-line a story starts lower than its columns allow (white space)
+W_SHORT = 600             # per grid line beyond one that a column is left white (`_holes_cost`)
+W_SHORT_REGION = 3_000    # per grid line beyond one that a region's foot is white (slack and stretch)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
 #: The largest share of a story's text copyfitting may advise to cut.
@@ -70,6 +74,9 @@ RUN_STEPS = 1500
 HEAT = 2.0
 #: An annealing run ends when this many decodes in a row have not improved on its best.
 PATIENCE = 1000
+#: The share of the budget, on top of it, spent on annealing runs that weigh the white columns too
+#: (the runs before weigh all the rest: `solve_page`).
+FILL_SHARE = 0.5
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 10.0
 #: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
@@ -133,6 +140,7 @@ class Solution:
     clashes: int = 0
     touching: int = 0
     decodes: int = 0
+    holes: float = 0.0         # of the cost: columns left white (`_holes_cost`)
 
 
 @dataclass
@@ -150,26 +158,35 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     _height_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
+    budget_fill = int(budget * FILL_SHARE)
     order, genes = _beam(pm, stories)
     best = _decode(pm, stories, order, genes)
     best_genome = (list(order), [_copy(g) for g in genes])
     decodes, stopped = 1, False
     # annealing runs, each with its own seed, until the budget is spent: from the beam's plan with
     # each story in its lowest place (x = -1), which moves more freely, from the beam's plan as it
-    # is, from rank order at middle widths, then from the beam's plan again with other seeds
+    # is, from rank order at middle widths, then from the beam's plan again with other seeds. These
+    # weigh the page by everything but its white columns (`Solution.holes`): they move through
+    # plans with holes freely. Then, with the rest of the budget (FILL_SHARE), runs that weigh the
+    # whole cost, from the best plan so far. The best plan is always judged by the whole cost.
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
     free_start = (order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes])
     starts = [free_start, (order, genes), (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
     run = 0
-    while decodes < budget and not stopped and stories and best.cost > 0:
-        order, genes = starts[run] if run < len(starts) else free_start
+    while decodes < budget + budget_fill and not stopped and stories and best.cost > 0:
+        fill = decodes >= budget   # this run weighs the white columns too
+        if fill:
+            order, genes = best_genome[0], [_copy(g) for g in best_genome[1]]
+        else:
+            order, genes = starts[run] if run < len(starts) else free_start
+        weigh = (lambda sol: sol.cost) if fill else (lambda sol: sol.cost - sol.holes)
         rng = random.Random(run)
         current = _decode(pm, stories, order, genes)
         if current.cost < best.cost:
             best, best_genome = current, (list(order), [_copy(g) for g in genes])
-        steps = min(RUN_STEPS, budget - decodes)
+        steps = min(RUN_STEPS, (budget + budget_fill if fill else budget) - decodes)
         temperature = HEAT * W_EMPTY * pm.columns
-        run_best, last_gain = current.cost, 0
+        run_best, last_gain = weigh(current), 0
         for step in range(steps):
             if step - last_gain > PATIENCE:   # settled: a fresh run does better with what is left
                 break
@@ -180,10 +197,10 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
             trial = _decode(pm, stories, new_order, new_genes)
             decodes += 1
             heat = temperature * (1 - step / steps) + 1e-9
-            if trial.cost <= current.cost or rng.random() < math.exp((current.cost - trial.cost) / heat):
+            if weigh(trial) <= weigh(current) or rng.random() < math.exp((weigh(current) - weigh(trial)) / heat):
                 current, order, genes = trial, new_order, new_genes
-                if trial.cost < run_best:
-                    run_best, last_gain = trial.cost, step
+                if weigh(trial) < run_best:
+                    run_best, last_gain = weigh(trial), step
                 if trial.cost < best.cost:
                     best, best_genome = trial, (list(order), [_copy(g) for g in genes])
         decodes += 1
@@ -352,6 +369,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     sol = Solution()
     cost = 0.0
     rects: list[tuple[StoryModel, Rect, Variant, int]] = []   # placed so far, with content height
+    whites: list[tuple[Rect, int, int]] = []                  # and the white lines at their foot, above them
     for i in order:
         s, g = stories[i], genes[i]
         v = s.variants[g.variant]
@@ -363,15 +381,51 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
         p, local = placed
         cost += local
         r = Rect(p.x, p.y, v.width, p.height + 1)
+        stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
         for c in range(r.x, r.x + r.w):
             top[c] = r.y + r.h
         cost += _neighbour_cost(pm, s, r, v, rects, sol)
+        white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
+        whites.append((r, white, stagger))
         rects.append((s, r, v, p.height))
         sol.placed[s.key] = p
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
-    sol.cost = cost
+    sol.holes = _holes_cost(pm, whites, foot)
+    sol.cost = cost + sol.holes
     return sol
+
+
+def _short_cost(lines: int) -> float:
+    """What `lines` empty grid lines at a foot cost: nothing for one (a region may end a line
+    short), W_SHORT for each line more."""
+    return W_SHORT * (lines - 1) if lines > 1 else 0.0
+
+
+def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -> float:
+    """The cost of columns left white (`placed`: each story's rectangle, the white lines at its
+    region's foot and the lines it chose to start lower to stagger its headline). Per column:
+    a hole under a story (white it did not choose) costs its lines (`_short_cost`); a stretch of
+    the column that ends at a fixed rectangle or at the page's foot more than a line short costs
+    its white: the run at its end, the staggers and the regions' white feet above it, so that
+    moving a story down or giving it a line more never counts as filling the column."""
+    cost = 0.0
+    for c in range(pm.columns):
+        spans = sorted([(r.y, r.y + r.h, None, 0) for r in pm.fixed if r.x <= c < r.x + r.w]
+                       + [(r.y, r.y + r.h, white, stagger) for r, white, stagger in placed if r.x <= c < r.x + r.w])
+        y, white = 0, 0
+        for a, b, region_white, stagger in spans + [(foot, foot, None, 0)]:
+            gap = max(0, a - y)
+            if region_white is None:   # a fixed rectangle or the foot ends the stretch
+                if gap > 1:
+                    cost += _short_cost(gap + white)
+                white = 0
+            else:
+                chosen = min(gap, stagger)
+                cost += _short_cost(gap - chosen)
+                white += chosen + region_white
+            y = max(y, b)
+    return cost
 
 
 def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
@@ -442,8 +496,8 @@ def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
                 yield Placed(v, x, y, h, 0), W_JUMPED * w * (v.height - h)
             continue
         want = v.height + g.stretch
-        if want <= room:
-            yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch
+        if want <= room:   # a region whose foot is white already (a photo's caption) gets no line more
+            yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch + W_SHORT_REGION * max(0, v.slack + g.stretch - 1)
         elif v.height <= room:
             yield Placed(v, x, y, v.height, 0), 0.0
         elif room >= max(v.min_height, v.height - max_cut(v)):

@@ -1,0 +1,104 @@
+"""The planner fills the page (layout/plan/search.py, candidates.py): no region and no column
+foot left more than one grid line short, as a reader sees the finished page."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PIL import Image
+
+from layout.diagnostics import Report
+from layout.page.frames import GlyphRun, Image as PhotoItem, Mark
+from layout.pipeline import prepare
+from layout.plan.candidates import Variant
+from layout.plan.search import PageModel, Rect, StoryModel, solve_page
+
+
+def story(width: int, height: int) -> Variant:
+    """A story `width` columns wide, `height` grid lines tall, that cannot be cut (no headline
+    group: the test is about heights only)."""
+    return Variant(width, 0, 0.0, height, 0, height * width, 100, None, False, height)
+
+
+def column_runs(pm: PageModel, solution) -> dict[int, list[tuple[int, int]]]:
+    """Per column, the grid lines [top, end) each rectangle of the plan covers (with its rule line)."""
+    spans = {c: [] for c in range(pm.columns)}
+    rects = list(pm.fixed) + [Rect(p.x, p.y, p.variant.width, p.height + 1) for p in solution.placed.values() if p]
+    for r in rects:
+        for c in range(r.x, r.x + r.w):
+            spans[c].append((r.y, r.y + r.h))
+    return {c: sorted(s) for c, s in spans.items()}
+
+
+def test_no_column_foot_is_left_empty_when_the_stories_can_fill_it():
+    """Two columns under a lead: the rank-order plan (a small story under the second story of
+    the first column) leaves three lines of white at the foot of the second column; a desk sets
+    the small story across both columns at the foot instead, and every column is full."""
+    pm = PageModel(2, 20, (), (
+        StoryModel("lead", 1, (story(2, 9),)),
+        StoryModel("second", 2, (story(1, 6),)),
+        StoryModel("third", 3, (story(1, 6),)),
+        StoryModel("brief", 4, (story(1, 3), story(2, 3))),
+    ), lead="lead")
+    solution = solve_page(pm, 0.5)
+    assert all(p is not None and not p.cut for p in solution.placed.values())
+    foot = pm.lines + 1   # the virtual rule line under the page's foot
+    for c, spans in column_runs(pm, solution).items():
+        assert foot - spans[-1][1] <= 1, f"column {c + 1} ends {foot - spans[-1][1]} lines above the foot"
+
+
+# ----------------------------------------------------------------------------- a photo at a region's foot
+
+BODY = ("区文化馆近日在新落成的展厅举办迎新年书画展，展出本地作者作品六十余幅。"
+        "展览持续到下月中旬，市民可凭身份证免费参观。")
+
+
+def photo_story_edition(folder: Path) -> Path:
+    """One story two columns wide whose one-column photo runs deeper than the text beside it:
+    under the photo's caption its column keeps a line of air, and nothing runs under it."""
+    (folder / "images").mkdir(parents=True)
+    Image.new("RGB", (1200, 1500), (90, 120, 150)).save(folder / "images" / "hall.jpg", quality=80)
+    (folder / "issue.yaml").write_text(f"""paper: {{name: 新区时报}}
+issue: {{number: 3, date: 2026-12-07}}
+style: tabloid
+pages:
+  - section: 文化
+    masthead: false
+    stories:
+      - article: hall
+        width: 2
+articles:
+  hall:
+    headline: 迎新年书画展在区文化馆开幕
+    body: |
+      {BODY}
+    byline: 记者 周岚
+    photos:
+      - file: images/hall.jpg
+        caption: 市民在展厅里观看书画作品。
+        columns: 1
+""", encoding="utf-8")
+    return folder / "issue.yaml"
+
+
+def empty_lines_at_foot(frame, article: str, pitch: float) -> int:
+    """Grid lines at the foot of the story's region on which none of its columns prints."""
+    region = next(it for it in frame.items if isinstance(it, Mark) and it.kind == "region" and it.label == article)
+    inside = [it for it in frame.items if isinstance(it, (GlyphRun, PhotoItem))
+              and region.x - 1 <= (it.xs[0] if isinstance(it, GlyphRun) else it.x) <= region.x + region.w
+              and region.y - 1 <= it.y <= region.y + region.h + 1]
+    used = max(int((it.y - region.y) // pitch) + 1 if isinstance(it, GlyphRun)   # the line its baseline is on
+               else math.ceil((it.y + it.h - region.y) / pitch - 0.01) for it in inside)
+    return round(region.h / pitch) - used
+
+
+def test_a_photo_at_a_region_foot_is_not_given_a_line_more(tmp_path):
+    """The story's foot is its photo's caption and the line of air under it: the planner counts
+    that line as the region's one short line and gives the region no line more (else the reader
+    sees two empty lines above the next rule)."""
+    report = Report()
+    edition = prepare(photo_story_edition(tmp_path), report)
+    assert not report.errors, report.errors
+    first, last = edition.plan.pages[0].placements[0].columns
+    assert last - first == 1
+    assert empty_lines_at_foot(edition.frames[0], "hall", edition.style.grid.pitch) <= 1
