@@ -287,7 +287,8 @@ def test_read_only_output_folder_keeps_every_previous_output(tmp_path, built, mo
     assert _unchanged(out, old)
 
 
-def _child(argv, *, fsize: int | None = None, memory: int | None = None) -> subprocess.CompletedProcess:
+def _child(argv, *, fsize: int | None = None, memory: int | None = None,
+           extra_env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m layout ARGV` in a child process with a file size or address space limit."""
     def limits():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # as Python itself does: EFBIG, not a signal
@@ -298,6 +299,7 @@ def _child(argv, *, fsize: int | None = None, memory: int | None = None) -> subp
 
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("LAYOUT_DEBUG", None)
+    env.update(extra_env or {})
     return subprocess.run([sys.executable, "-m", "layout", *argv], preexec_fn=limits, env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=90)
 
@@ -317,9 +319,12 @@ def test_file_size_limit_replaces_outputs_together_or_not_at_all(tmp_path, built
 def test_low_memory_ends_in_one_plain_message(tmp_path, built, megabytes):
     """Under a memory limit (ulimit -v) too low for the build: exit 1 and one plain message, no
     traceback and no OpenBLAS abort; the previous outputs untouched. (100 MB: refused at once;
-    165 MB: runs out on the way; nearer the build's peak it may crawl for minutes, see docs/robustness.md.)"""
+    165 MB: runs out on the way; nearer the build's peak it may crawl for minutes, see docs/robustness.md.)
+    The build is a cold one (LAYOUT_NO_CACHE=1): a rebuild from the memo and the start-up stores,
+    which earlier tests may have filled, can finish within 165 MB."""
     manifest, out, old = _previous(tmp_path, built)
-    result = _child(["build", "-o", str(out), str(manifest)], memory=megabytes << 20)
+    result = _child(["build", "-o", str(out), str(manifest)], memory=megabytes << 20,
+                    extra_env={"LAYOUT_NO_CACHE": "1"})
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "OpenBLAS" not in result.stderr
     assert result.stderr.startswith("error: ") and "ulimit -v" in result.stderr
