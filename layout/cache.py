@@ -52,6 +52,7 @@ def clear() -> list[str]:
     """Remove every cache folder; -> what was removed, one line per folder."""
     from layout import memo
     from layout.render import textmemo
+    from layout.page.pagememo import PAGES
 
     root = cache_root()
     lines = []
@@ -63,6 +64,7 @@ def clear() -> list[str]:
             lines.append(f"removed {folder} ({files} files, {size / 1e6:.1f} MB)")
     memo.MEMO.forget()      # this process's memory too (a long-running caller)
     textmemo.forget()
+    PAGES.forget()
     return lines or [f"nothing to remove under {root}"]
 
 

@@ -113,6 +113,9 @@ class ComposeMemo:
         self.note = ""                          # why the disk memo was not used, for a debug message
         self._faces: dict[int, tuple] = {}
         self._digests: dict[tuple, Key] = {}    # a call's content -> its key (the repr and hash, once)
+        #: when a dict: every entry used meanwhile goes in it too (the make-up memo keeps a page's,
+        #: `layout.page.pagememo`, and marks them used when it reuses the page: `use`)
+        self.recording: dict[Key, tuple] | None = None
 
     # -- a build -----------------------------------------------------------------------------
     def begin(self, manifest: Path | None) -> None:
@@ -178,6 +181,8 @@ class ComposeMemo:
                 lines = compose()
             found = (lines, tuple(run.style for run in runs))
         self.current[key] = found
+        if self.recording is not None:
+            self.recording[key] = found
         return found[0]
 
     def value(self, kind: str, content: tuple, make: Callable[[], object]) -> object:
@@ -198,7 +203,15 @@ class ComposeMemo:
                 self.misses += 1
                 found = (make(), _PLAIN)
         self.current[key] = found
+        if self.recording is not None:
+            self.recording[key] = found
         return found[0]
+
+    def use(self, entries: dict[Key, tuple]) -> None:
+        """Entries (`recording`) of work reused whole (a page not made up again): used by this
+        build, so that its memo file keeps them."""
+        if self.active:
+            self.current.update(entries)
 
     def key(self, kind: str, runs: Sequence[Run], measure: float, settings: ComposeSettings,
             extra: object) -> Key | None:

@@ -20,6 +20,7 @@ import pytest
 from layout import memo
 from layout.diagnostics import Report
 from layout.memo import MEMO
+from layout.page.pagememo import PAGES
 from layout.pipeline import BuildOptions, build, prepare
 from layout.render import textmemo
 from layout.style import load_style
@@ -105,6 +106,7 @@ def edition(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
     MEMO.forget()           # each test a fresh process with its own cache folder
     textmemo.forget()
+    PAGES.forget()
     return _edition(tmp_path / "edition")
 
 
@@ -132,6 +134,7 @@ import sys
 from pathlib import Path
 from layout.diagnostics import Report
 from layout.memo import MEMO
+from layout.page.pagememo import PAGES
 from layout.pipeline import BuildOptions, build, prepare
 from layout.render import textmemo
 from layout.style import load_style
@@ -345,3 +348,96 @@ def test_a_page_is_checked_again_when_its_frame_changes():
     remembered = len(selfcheck._CHECKED)
     assert [f.code for f in page_findings(frame((1,)), style)] == ["empty-column"]   # an equal frame:
     assert len(selfcheck._CHECKED) == remembered                                     # not checked anew
+
+
+# -- the make-up memo: a four-page edition with a jump, edited four ways -----------------------
+
+SAMPLE = ROOT / "issues" / "2026-11-27"
+
+
+def _sample(folder: Path) -> Path:
+    """The four-page sample (a jump from page 1 to page 2, photos) with its style as a file of
+    its own, so that a test can edit it."""
+    shutil.copytree(SAMPLE, folder)
+    shutil.copy(ROOT / "styles" / "tabloid.yaml", folder / "house.yaml")
+    manifest = folder / "issue.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("\nstyle: tabloid\n", "\nstyle: house.yaml\n")
+    manifest.write_text(text, encoding="utf-8")
+    return manifest
+
+
+def _replace_in(path: Path, old: str, new: str, last: bool = False) -> None:
+    """The first (or `last`) `old` in the file made `new`."""
+    text = path.read_text(encoding="utf-8")
+    at = text.rfind(old) if last else text.find(old)
+    assert at >= 0, (path, old)
+    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+
+
+def _pages_of(pdf: bytes) -> list[bytes]:
+    """Each page's content, as drawn (decoded), to tell which pages an edit changed."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return [page.obj.Contents.read_bytes() for page in doc.pages]
+
+
+def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(tmp_path, monkeypatch):
+    """The sample edition built, then edited as a desk edits it: a story on page 3, the story
+    that jumps from page 1 to page 2, the style, a photo. Each time the rebuild in the same
+    process makes up only the pages the edit reaches (the others come from the make-up memo) and
+    writes the PDF and EPUB byte for byte as a clean build (LAYOUT_NO_CACHE=1) with the same
+    diagnostics."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+    MEMO.forget()
+    textmemo.forget()
+    PAGES.forget()
+    manifest = _sample(tmp_path / "edition")
+    articles = manifest.parent / "articles"
+    first = _build(manifest, tmp_path / "first")
+    assert PAGES.made == 4 and PAGES.reused == 0
+    _build(manifest, tmp_path / "again")
+    assert (PAGES.made, PAGES.reused) == (1, 3)   # page 2 holds the jump's continuation: made up always
+
+    def rebuilt(name: str) -> dict[str, bytes]:
+        said, said_clean = [], []
+        warm = _build(manifest, tmp_path / name, said)
+        made = (PAGES.made, PAGES.reused)
+        clean = _clean(manifest, tmp_path / f"{name}-clean", monkeypatch, said_clean)
+        assert warm == clean, name
+        assert said == said_clean, name
+        return warm, made
+
+    # a story on page 3: pages 3 and 2 (the continuation) made up, 1 and 4 from the memo
+    _replace_in(articles / "old-estates.md", "。", "，")
+    page3, made = rebuilt("page3")
+    assert made == (2, 2)
+    changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(first[".pdf"]), _pages_of(page3[".pdf"]))) if a != b]
+    assert changed == [3]
+
+    # the story that jumps, at its start and its end: its head's page and the continuation's change
+    _replace_in(articles / "work-conference.md", "。", "，")
+    _replace_in(articles / "work-conference.md", "。", "，", last=True)
+    jumped, made = rebuilt("jump")
+    assert made == (2, 2)
+    changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(page3[".pdf"]), _pages_of(jumped[".pdf"]))) if a != b]
+    assert changed == [1, 2]
+
+    # the style: every page made up again
+    _replace_in(manifest.parent / "house.yaml", "punctuation: kaiming", "punctuation: quanjiao")
+    styled, made = rebuilt("style")
+    assert made == (4, 0)
+    assert styled[".pdf"] != jumped[".pdf"]
+
+    # a photo replaced under the same name (another size): its page made up again
+    from PIL import Image as PILImage
+
+    photo = manifest.parent / "images" / "library.jpg"
+    with PILImage.open(photo) as im:
+        im.crop((0, 0, im.width, im.height * 2 // 3)).save(photo, quality=90)
+    photographed, made = rebuilt("photo")
+    assert made == (2, 2)   # page 4, where the photo is, and page 2 (the continuation, always)
+    assert photographed[".pdf"] != styled[".pdf"]
