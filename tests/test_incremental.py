@@ -417,6 +417,7 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
     assert made == (2, 2)
     changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(first[".pdf"]), _pages_of(page3[".pdf"]))) if a != b]
     assert changed == [3]
+    _preflight_parses_only_changed_pages(first[".pdf"], page3[".pdf"], monkeypatch)
 
     # the story that jumps, at its start and its end: its head's page and the continuation's change
     _replace_in(articles / "work-conference.md", "。", "，")
@@ -441,3 +442,26 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
     photographed, made = rebuilt("photo")
     assert made == (2, 2)   # page 4, where the photo is, and page 2 (the continuation, always)
     assert photographed[".pdf"] != styled[".pdf"]
+
+
+def _preflight_parses_only_changed_pages(before: bytes, after: bytes, monkeypatch) -> None:
+    """The preflight of a rebuilt PDF parses only the content of the page that changed
+    (`preflight_memo`), and finds what a preflight that parses every page finds."""
+    import pikepdf
+
+    from layout.render import preflight_memo
+    from layout.render.preflight import preflight
+
+    preflight_memo.forget()
+    preflight(before)
+    parsed = []
+    parse = pikepdf.parse_content_stream
+    with monkeypatch.context() as m:
+        m.setattr(pikepdf, "parse_content_stream", lambda obj, ops="": parsed.append(ops) or parse(obj, ops))
+        remembered = preflight(after)
+        assert 1 <= len(parsed) <= 2          # page 3 (twice if its text had to be read too), of 4
+        m.setenv("LAYOUT_NO_CACHE", "1")
+        parsed.clear()
+        fresh = preflight(after)
+        assert len(parsed) >= 4
+    assert remembered == fresh

@@ -29,6 +29,7 @@ from PIL import Image as PILImage
 
 from layout.render import overprint
 from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
+from layout.render.preflight_memo import instructions
 from layout.wording import counted
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -256,7 +257,7 @@ class _Checker:
         multi = False  # the fill puts ink on more than one plate: text in it is measured
         in_text = False
         size, tm = 0.0, (1, 0, 0, 1, 0, 0)
-        for ins in pikepdf.parse_content_stream(obj, _OPS + _TEXT_OPS if text else _OPS):
+        for ins in instructions(obj, _OPS + _TEXT_OPS if text else _OPS):   # parsed once per content (`preflight_memo`)
             op = str(ins.operator)
             if in_text and not text and op in _TEXT_STATE:
                 return False
