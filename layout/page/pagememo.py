@@ -137,12 +137,14 @@ class PageMemo:
         recording_report, recording_jumps = _RecordingReport(report), _RecordingJumps(jumps)
         ledger_before = _ledger_state(jumps.ledger)
         seen_before = (len(ts.missing), len(ts.fallback_used), len(ts._faces), len(ts.broken_faces))
+        # the characters it sets, in a set of its own: those of texts another page checked count too
         used, ts.used = ts.used, {}
+        whole, ts._whole = ts._whole, set(ts._whole)
         outer, MEMO.recording = MEMO.recording, {}
         try:
             frame = yield from page_make_up(recording_jumps, recording_report)
         finally:
-            page_used, ts.used = ts.used, used
+            page_used, ts.used, ts._whole = ts.used, used, whole
             compositions, MEMO.recording = MEMO.recording, outer
             if outer is not None:
                 outer.update(compositions)

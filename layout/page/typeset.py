@@ -35,6 +35,7 @@ class Typesetter:
         self.missing: dict[str, list] = {}        # char -> [(article, source)]
         self.used: dict[str, set[str]] = {}       # face key -> characters set in it
         self.broken_faces: dict[str, str] = {}    # face reference -> why it cannot be used
+        self._whole: set[tuple[str, str]] = set()  # (face key, text) found all in that face, its characters in `used`
         self._check_faces()
 
     # -- faces -------------------------------------------------------------
@@ -140,9 +141,12 @@ class Typesetter:
         if not self._usable(font):  # reported once by _check_faces; set in the nearest bundled face
             font = self._chain(font)[0]
         size = size or r.size
+        if (font, text) in self._whole:   # checked before in this build (the coverage check, then make-up)
+            return [Run(text, self.text_style(font, size))] if text else []
         if self._usable(font) and _all_in(text, self.face(font).advances):
             # the common case, every character in the role's face: one run, no per-character lookups
             self.used.setdefault(font, set()).update(text)
+            self._whole.add((font, text))
             return [Run(text, self.text_style(font, size))] if text else []
         out: list[Run] = []
         buf, buf_font = [], font

@@ -117,13 +117,29 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     pending = start_pdfx(buf.getvalue(), info, extras, settings, tuple(fonts.values()))   # while photos separate
     images: dict[str, PressImage] = {name: press_image(*job, settings) for job, name in photos.items()}
     if measured is not None:
-        from layout.render.preflight import decode_pairs, image_digest
-
         for img in images.values():
-            n = 4 if img.colorspace == "DeviceCMYK" else 1
-            pairs = decode_pairs(img.decode, n)
-            measured[image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)] = img.max_ink
+            measured[_press_digest(img)] = img.max_ink
     return pending.finish(images)
+
+
+#: id(PressImage) -> (the image, its `image_digest`): a separated photo (the same object while the
+#: process keeps it, `colour.press_image`) is hashed once, not at every rebuild
+_DIGESTS: dict[int, tuple[PressImage, str]] = {}
+
+
+def _press_digest(img: PressImage) -> str:
+    """The photo's `preflight.image_digest`, as preflight will find it in the PDF."""
+    found = _DIGESTS.get(id(img))
+    if found is not None and found[0] is img:
+        return found[1]
+    from layout.render.preflight import decode_pairs, image_digest
+
+    pairs = decode_pairs(img.decode, 4 if img.colorspace == "DeviceCMYK" else 1)
+    digest = image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)
+    if len(_DIGESTS) >= 64:
+        _DIGESTS.clear()
+    _DIGESTS[id(img)] = (img, digest)
+    return digest
 
 
 def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:

@@ -1,0 +1,35 @@
+"""Streams compressed before: the same bytes are not Flate-compressed again in this process.
+
+Takes: bytes (an embedded font program, a colour profile). Returns: `zlib.compress(data)` (zlib's
+default level), from memory when the same bytes were compressed before: a rebuild embeds the same
+font subsets and output profile, and compressing them was most of the PDF/X finish's time. The
+key is a digest of the bytes; the last `KEEP` results are kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import zlib
+from collections import OrderedDict
+
+#: Results kept (the least recently used go first): an edition's faces and profile, a few times.
+KEEP = 32
+
+_done: OrderedDict[bytes, bytes] = OrderedDict()
+_lock = threading.Lock()
+
+
+def compressed(data: bytes) -> bytes:
+    """`zlib.compress(data)`, remembered by the content of `data`."""
+    key = hashlib.blake2b(data, digest_size=20).digest()
+    with _lock:
+        found = _done.get(key)
+        if found is not None:
+            _done.move_to_end(key)
+            return found
+    found = zlib.compress(data)
+    with _lock:
+        _done[key] = found
+        while len(_done) > KEEP:
+            _done.popitem(last=False)
+    return found
