@@ -62,6 +62,7 @@ def clear() -> list[str]:
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
             lines.append(f"removed {folder} ({files} files, {size / 1e6:.1f} MB)")
+    memo.drop_pending()     # rewrites waiting (the live preview's) would bring files back
     memo.MEMO.forget()      # this process's memory too (a long-running caller)
     textmemo.forget()
     PAGES.forget()

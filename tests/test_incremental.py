@@ -465,3 +465,20 @@ def _preflight_parses_only_changed_pages(before: bytes, after: bytes, monkeypatc
         fresh = preflight(after)
         assert len(parsed) >= 4
     assert remembered == fresh
+
+
+def test_a_rebuild_rewrites_the_memo_file_once_idle(edition, tmp_path, monkeypatch):
+    """The first build of an edition in a process writes its memo file at once (`layout build`);
+    a rebuild in the same process (the live preview) leaves the writing until the process is
+    idle or ends, and then the file holds the rebuild's compositions."""
+    monkeypatch.setattr(memo, "REWRITE_DELAY", 60.0)
+    _build(edition, tmp_path / "first")
+    path = memo.memo_path(edition)
+    written = path.read_bytes()
+    _edit(edition)
+    _build(edition, tmp_path / "second")
+    assert MEMO.misses > 0
+    assert path.read_bytes() == written          # not in the rebuild the editor waits for
+    memo.flush()                                 # idle (or exiting): written now
+    assert path.read_bytes() != written
+    assert memo.read_file(path).keys() == MEMO.stored.keys()

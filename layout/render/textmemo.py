@@ -25,7 +25,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
 
-from layout.memo import disabled, read_file, write_file
+from layout.memo import disabled, read_file, write_soon
 from layout.render.pdffont import PdfFont
 from layout.util import cache_root
 
@@ -84,7 +84,7 @@ class TextMemo:
                     snapshot = dict(runs)
                 except RuntimeError:   # another document of this font is being drawn: it saves them
                     continue
-                write_file(_path(self._digests[id(font)]), snapshot, limit=DISK_BYTES)
+                write_soon(_path(self._digests[id(font)]), snapshot, limit=DISK_BYTES)
                 self._sizes[id(font)] = len(snapshot)
 
     def operators(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float,
