@@ -411,10 +411,18 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
         assert said == said_clean, name
         return warm, made
 
-    # a story on page 3: pages 3 and 2 (the continuation) made up, 1 and 4 from the memo
+    # a story on page 3: pages 3 and 2 (the continuation) made up and drawn, 1 and 4 from the memos
+    from layout.render import pdf
+
+    drawn = []
+    draw_items = pdf._draw_items
+    monkeypatch.setattr(pdf, "_draw_items", lambda c, frame, *rest: drawn.append(frame.number) or
+                        draw_items(c, frame, *rest))
     _replace_in(articles / "old-estates.md", "。", "，")
     page3, made = rebuilt("page3")
     assert made == (2, 2)
+    assert drawn[:2] == [2, 3]   # the print PDF (then the EPUB's cover and the clean build draw theirs)
+    monkeypatch.setattr(pdf, "_draw_items", draw_items)
     changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(first[".pdf"]), _pages_of(page3[".pdf"]))) if a != b]
     assert changed == [3]
     _preflight_parses_only_changed_pages(first[".pdf"], page3[".pdf"], monkeypatch)
@@ -482,3 +490,31 @@ def test_a_rebuild_rewrites_the_memo_file_once_idle(edition, tmp_path, monkeypat
     memo.flush()                                 # idle (or exiting): written now
     assert path.read_bytes() != written
     assert memo.read_file(path).keys() == MEMO.stored.keys()
+
+
+def test_the_trailer_id_is_a_digest_of_the_file():
+    """The PDF/X finish writes the file once (qpdf's fixed ID) and makes the ID's second half a
+    digest of the bytes: the same file, the same ID; one byte of content changed, another ID; the
+    file still opens and its cross-reference offsets hold (pikepdf reads it without repair)."""
+    import io
+
+    import pikepdf
+
+    from layout.render.pdfx import content_id
+
+    def written(title: str) -> bytes:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.docinfo["/Title"] = title
+        out = io.BytesIO()
+        pdf.save(out, static_id=True)
+        return content_id(out)
+
+    one, same, other = written("第一版"), written("第一版"), written("第二版")
+    assert one == same and one != other
+    ids = []
+    for data in (one, other):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert not pdf.is_linearized and len(pdf.pages) == 1
+            ids.append(bytes(pdf.trailer.ID[1]))
+    assert ids[0] != ids[1] and not ids[0].hex().startswith("31415926")

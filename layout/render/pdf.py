@@ -27,6 +27,8 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+from collections import OrderedDict
+from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 from operator import add, mul, ne, sub
 from pathlib import Path
@@ -169,10 +171,84 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
 
     c.bookmarkPage(f"p{frame.number}")
     c.addOutlineEntry(f"第{frame.number}版 {frame.section}", f"p{frame.number}", level=0, closed=False)
-    seen: set[str] = set()
     writer.new_page()
     overprint.new_page()
+    key = None if marks else _drawn_key(frame, photos, writer)
+    found = _drawn.get(key) if key is not None else None
+    if found is not None and found[0] is frame:   # drawn before, in the same fonts (`_DrawnPage`)
+        _drawn.move_to_end(key)
+        used_images = found[1].replay(c, photos, writer, overprint)
+    else:
+        start, known = len(c._code), len(photos)
+        used_images, anchors = _draw_items(c, frame, photos, writer, overprint, X, Y)
+        if key is not None:
+            _drawn[key] = (frame, _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images),
+                                             frozenset(writer.page_fonts), frozenset(overprint.used), overprint.on,
+                                             tuple(list(photos.items())[known:])))
+            while len(_drawn) > KEEP_DRAWN:
+                _drawn.popitem(last=False)
+    if marks:
+        overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
+        printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
+    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)),
+                      gstates=tuple(sorted(overprint.used)))
+
+
+#: Pages whose drawing is remembered (the least recently used go first).
+KEEP_DRAWN = 128
+#: (id of the frame, its photo files, the document's fonts, the photos named before it) -> (the frame, its drawing)
+_drawn: OrderedDict[tuple, tuple[PageFrame, "_DrawnPage"]] = OrderedDict()
+
+
+def _drawn_key(frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter") -> tuple | None:
+    """What a page's drawing depends on besides its frame (the same object: the make-up memo hands
+    a rebuild its unchanged pages' frames): its photo files (their pixel size decides the bleed),
+    the document's fonts by content (the character codes) and the names given to the photos of
+    the pages before. None when nothing is remembered (`LAYOUT_NO_CACHE=1`)."""
+    fonts = writer.shown.signature()
+    if fonts is None:
+        return None
+    files = []
+    for item in frame.items:
+        if isinstance(item, Image):
+            try:
+                st = Path(item.path).stat()
+                files.append((item.path, st.st_size, st.st_mtime_ns))
+            except OSError:
+                files.append((item.path, None))
+    return (id(frame), tuple(files), fonts, tuple(photos.items()))
+
+
+@dataclass(frozen=True)
+class _DrawnPage:
+    """What drawing a page's items wrote and named, to write it again (`_draw_page`)."""
+
+    code: tuple[str, ...]           # its content operators
+    anchors: tuple[tuple, ...]      # (key, x, y, label) of its outline entries
+    images: tuple[str, ...]
+    fonts: frozenset[str]
+    gstates: frozenset[str]
+    overprint_on: bool
+    named: tuple[tuple[tuple, str], ...]   # the photos it named first
+
+    def replay(self, c: rl_canvas.Canvas, photos: dict[tuple, str], writer: "_TextWriter",
+               overprint: OverprintSwitch) -> list[str]:
+        c._code.extend(self.code)
+        for key, x, y, label in self.anchors:
+            c.bookmarkHorizontal(key, x, y)
+            c.addOutlineEntry(label, key, level=1)
+        photos.update(self.named)
+        writer.page_fonts = set(self.fonts)
+        overprint.used, overprint.on = set(self.gstates), self.overprint_on
+        return list(self.images)
+
+
+def _draw_items(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter",
+                overprint: OverprintSwitch, X, Y) -> tuple[list[str], list[tuple]]:
+    """A page's items into the canvas -> (the photos it places, its outline entries)."""
+    seen: set[str] = set()
     used_images: list[str] = []
+    anchors: list[tuple] = []
     for item in frame.items:
         if isinstance(item, GlyphRun):
             if item.text and item.size > 0:
@@ -211,13 +287,10 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
             seen.add(key)
             c.bookmarkHorizontal(key, X(item.x), Y(item.y))
             c.addOutlineEntry(item.label, key, level=1)
+            anchors.append((key, X(item.x), Y(item.y), item.label))
         elif isinstance(item, Mark):
             pass  # preview overlay only
-    if marks:
-        overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
-        printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
-    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)),
-                      gstates=tuple(sorted(overprint.used)))
+    return used_images, anchors
 
 
 class _TextWriter:

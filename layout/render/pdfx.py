@@ -126,24 +126,28 @@ class PendingPdfx:
         self.pdf.save(out, static_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
                       object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
                       stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        return content_id(out.getvalue())
+        return content_id(out)
 
 
 #: The second half of the trailer ID qpdf writes with `static_id` (a fixed value, for tests).
 _STATIC_ID = b"<31415926535897932384626433832795>]"
 
 
-def content_id(data: bytes) -> bytes:
-    """The file with the second half of its trailer ID made a digest of its bytes: the same
-    content, the same ID, another content, another. (qpdf's `deterministic_id` does the same with
-    MD5 but writes the whole file twice to do it: a third of the finish's time.) The digest has
-    as many hex digits as the fixed value it replaces, so no offset moves."""
-    at = data.rfind(b"trailer")
-    end = data.find(_STATIC_ID, at) if at >= 0 else -1
-    if end < 0:   # no ID where qpdf writes it: left as it is (preflight reports a missing ID)
-        return data
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest().encode()
-    return b"".join((data[:end], b"<", digest, b">]", data[end + len(_STATIC_ID):]))
+def content_id(out: io.BytesIO) -> bytes:
+    """The file written in `out` with the second half of its trailer ID made a digest of its bytes
+    (SHA-256, its first 16 bytes): the same content, the same ID, another content, another.
+    (qpdf's `deterministic_id` does the same with MD5 but writes the whole file twice to do it.)
+    The digest has as many hex digits as the fixed value it replaces, so no offset moves."""
+    with out.getbuffer() as view:
+        size = view.nbytes
+        tail = bytes(view[-4096:])   # the trailer is in the last few hundred bytes
+        at = tail.rfind(b"trailer")
+        end = tail.find(_STATIC_ID, at) if at >= 0 else -1
+        digest = hashlib.sha256(view).hexdigest()[:32].encode() if end >= 0 else b""
+    if digest:   # else no ID where qpdf writes it: left as it is (preflight reports a missing ID)
+        out.seek(size - len(tail) + end + 1)
+        out.write(digest)
+    return out.getvalue()
 
 
 def _add_resources(page, category: str, names: tuple[str, ...], made: dict, make) -> None:

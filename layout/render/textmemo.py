@@ -75,6 +75,13 @@ class TextMemo:
             while len(_runs) > KEEP_FONTS:
                 _runs.popitem(last=False)
 
+    def signature(self) -> tuple | None:
+        """The document's fonts by content (`font_digest`, in order), which every run's codes depend
+        on; None when nothing is remembered (`LAYOUT_NO_CACHE=1`)."""
+        if disabled() or len(self._digests) != len(self._fonts):
+            return None
+        return tuple(self._digests[id(font)] for font in self._fonts)
+
     def save(self) -> None:
         """Store on disk the runs of each font that gained some since it was read."""
         for font in self._fonts:
