@@ -393,7 +393,19 @@ def drop_pending() -> None:
         _written.clear()
 
 
+def _forget_writes_in_child() -> None:
+    """In a child made by fork: the parent's files and rewrites are the parent's (the child may
+    end with os._exit, which would lose a rewrite left waiting)."""
+    global _timer, _later_lock
+    _later_lock = threading.Lock()
+    _timer = None
+    _later.clear()
+    _written.clear()
+
+
 atexit.register(flush)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writes_in_child)
 
 
 def read_file(path: Path, memo: ComposeMemo | None = None) -> dict:
