@@ -355,8 +355,7 @@ def write_soon(path: Path, entries: dict, limit: int | None = None) -> None:
 
 def _restart_timer() -> None:
     global _timer
-    if _timer is not None:
-        _timer.cancel()
+    _stop_timer()
     _timer = threading.Timer(REWRITE_DELAY, flush)
     _timer.daemon = True
     _timer.start()
@@ -369,13 +368,17 @@ def postpone() -> None:
             _restart_timer()
 
 
+def _stop_timer() -> None:
+    global _timer
+    if _timer is not None:
+        _timer.cancel()
+        _timer = None
+
+
 def flush() -> None:
     """Write every rewrite still waiting (`write_soon`) now."""
-    global _timer
     with _later_lock:
-        if _timer is not None:
-            _timer.cancel()
-            _timer = None
+        _stop_timer()
         jobs = list(_later.items())
         _later.clear()
     for path, (entries, limit) in jobs:
@@ -384,11 +387,8 @@ def flush() -> None:
 
 def drop_pending() -> None:
     """Forget the rewrites still waiting (`layout cache clear`: the files are gone, and stay so)."""
-    global _timer
     with _later_lock:
-        if _timer is not None:
-            _timer.cancel()
-            _timer = None
+        _stop_timer()
         _later.clear()
         _written.clear()
 

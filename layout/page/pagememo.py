@@ -27,7 +27,6 @@ then reports (or not) a remainder that cannot land exactly as it would.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
@@ -37,6 +36,7 @@ from layout.diagnostics import Diagnostic, Report
 from layout.memo import COMPOSER_VERSION, MEMO, disabled, face_identity
 from layout.model import Issue, PageSpec
 from layout.page.frames import PageFrame
+from layout.util import file_stamps
 
 #: Pages remembered (the least recently used go first): two builds of a 64-page edition.
 KEEP_PAGES = 128
@@ -111,14 +111,7 @@ class PageMemo:
         articles = [issue.articles.get(pl.article) for pl in page.placements]
         files = [pl.photo.file for pl in page.placements if pl.photo is not None]
         files += [photo.file for art in articles if art is not None for photo in art.photos]
-        stats = []
-        for path in files:
-            try:
-                st = os.stat(path)
-                stats.append((str(path), st.st_size, st.st_mtime_ns))
-            except OSError:
-                stats.append((str(path), None))
-        content = repr((edition, page, articles, stats))
+        content = repr((edition, page, articles, file_stamps(files)))
         return hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
     def make_up(self, key: bytes | None, page_make_up: Callable, jumps, report: Report, ts):

@@ -47,6 +47,7 @@ from layout.render.overprint import OverprintSwitch, is_solid_black
 from layout.render.pdffont import PdfFont, make_pdf_font
 from layout.render.textmemo import TextMemo
 from layout.render.pdfx import DocInfo, PageExtras, start_pdfx
+from layout.util import file_stamps
 
 #: A photo edge within this distance (pt) of a trim edge counts as touching it.
 _EDGE = 0.5
@@ -208,15 +209,8 @@ def _drawn_key(frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter"
     fonts = writer.shown.signature()
     if fonts is None:
         return None
-    files = []
-    for item in frame.items:
-        if isinstance(item, Image):
-            try:
-                st = Path(item.path).stat()
-                files.append((item.path, st.st_size, st.st_mtime_ns))
-            except OSError:
-                files.append((item.path, None))
-    return (id(frame), tuple(files), fonts, tuple(photos.items()))
+    files = file_stamps(item.path for item in frame.items if isinstance(item, Image))
+    return (id(frame), files, fonts, tuple(photos.items()))
 
 
 @dataclass(frozen=True)

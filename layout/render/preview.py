@@ -41,7 +41,7 @@ from layout.diagnostics import INFO, Diagnostic, Report
 from layout.page.frames import GlyphRun, Image, Mark, PageFrame, run_bounds
 from layout.page.selfcheck import page_findings
 from layout.style import Style
-from layout.util import write_atomic
+from layout.util import file_stamps, write_atomic
 
 DEFAULT_DPI = 100
 
@@ -392,16 +392,9 @@ def counts(diags) -> tuple[int, int, int]:
 
 def _page_key(frame: PageFrame, style: Style, dpi: int, overlay: bool, flags: dict[str, tuple[str, str]]):
     """Everything a page image depends on: the frame, its photo files, the grid, the resolution."""
-    photos = []
-    for it in frame.items:
-        if isinstance(it, Image):
-            try:
-                st = Path(it.path).stat()
-                photos.append((it.path, st.st_mtime_ns, st.st_size))
-            except OSError:
-                photos.append((it.path, 0, 0))
+    photos = file_stamps(it.path for it in frame.items if isinstance(it, Image))
     grid = (style.grid, style.margin_left, style.margin_top) if overlay else None
-    return (frame, tuple(photos), dpi, overlay, grid, tuple(sorted(flags.items())) if overlay else ())
+    return (frame, photos, dpi, overlay, grid, tuple(sorted(flags.items())) if overlay else ())
 
 
 class PagePreviewer:
