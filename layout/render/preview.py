@@ -40,6 +40,7 @@ from PIL import ImageDraw, ImageFont
 from layout.diagnostics import INFO, Diagnostic, Report
 from layout.page.frames import GlyphRun, Image, Mark, PageFrame, run_bounds
 from layout.page.selfcheck import page_findings
+from layout.render.pngbands import BandedPng
 from layout.style import Style
 from layout.util import file_stamps, write_atomic
 
@@ -405,6 +406,7 @@ class PagePreviewer:
         self.dpi = dpi
         self.overlay = overlay
         self._pages: dict[int, tuple[object, PageView]] = {}
+        self._encoders: dict[int, BandedPng] = {}   # each page's PNG encoder (it keeps the last image's bands)
 
     def render(self, edition, report: Report, progress: Callable[[str], None] | None = None) -> Preview:
         step = progress or (lambda name: None)
@@ -441,6 +443,7 @@ class PagePreviewer:
             timings["raster+png"] = time.perf_counter() - t
         for n in [n for n in self._pages if n not in keys]:  # pages that are gone
             del self._pages[n]
+            self._encoders.pop(n, None)
             for name in (image_name(n), image_name(n, True)):
                 (self.out_dir / name).unlink(missing_ok=True)
         by_page, rest = page_diagnostics(edition, report)
@@ -472,7 +475,7 @@ class PagePreviewer:
 
     def _write(self, frame: PageFrame, image: PILImage.Image, style: Style, flags: dict[str, tuple[str, str]],
                pool: ThreadPoolExecutor, dpi: int) -> PageView:
-        plain = pool.submit(png_bytes, image)
+        plain = pool.submit(self._encoders.setdefault(frame.number, BandedPng()).encode, image)   # changed rows only
         overlay, over = "", b""
         if self.overlay:
             overlay = image_name(frame.number, True)
