@@ -55,7 +55,8 @@ class MadeUpPage:
 
 
 class _RecordingReport(Report):
-    """A report that passes every diagnostic to `target` and keeps a list of what it was given."""
+    """A report that passes every diagnostic to `target` and keeps a list of what it was given
+    (a page's make-up reports through the one it is given and through its typesetter's)."""
 
     def __init__(self, target: Report):
         super().__init__()
@@ -134,9 +135,11 @@ class PageMemo:
         used, ts.used = ts.used, {}
         whole, ts._whole = ts._whole, set(ts._whole)
         outer, MEMO.recording = MEMO.recording, {}
+        ts_report, ts.report = ts.report, recording_report   # what the typesetter and story setter report too
         try:
             frame = yield from page_make_up(recording_jumps, recording_report)
         finally:
+            ts.report = ts_report
             page_used, ts.used, ts._whole = ts.used, used, whole
             compositions, MEMO.recording = MEMO.recording, outer
             if outer is not None:
