@@ -523,3 +523,18 @@ def test_the_trailer_id_is_a_digest_of_the_file():
             assert not pdf.is_linearized and len(pdf.pages) == 1
             ids.append(bytes(pdf.trailer.ID[1]))
     assert ids[0] != ids[1] and not ids[0].hex().startswith("31415926")
+
+
+def test_the_make_up_memo_keeps_only_the_last_builds_pages(edition, tmp_path):
+    """A process building one edition after another (a batch, a library caller) does not pile up
+    pages: each build lets go of the pages the build before it did not use."""
+    copies = [edition]
+    for name in ("b", "c"):
+        shutil.copytree(edition.parent, tmp_path / name)
+        copies.append(tmp_path / name / "issue.yaml")
+    for manifest in copies:
+        assert prepare(manifest, Report()) is not None
+        assert PAGES.made == 1 and PAGES.reused == 0   # another edition (its sources differ): made up
+    assert len(PAGES._pages) == 2                        # the last two builds' pages, not the first's
+    assert prepare(copies[-1], Report()) is not None
+    assert (PAGES.made, PAGES.reused) == (0, 1)

@@ -38,7 +38,8 @@ from layout.model import Issue, PageSpec
 from layout.page.frames import PageFrame
 from layout.util import file_stamps
 
-#: Pages remembered (the least recently used go first): two builds of a 64-page edition.
+#: Pages remembered at most (the least recently used go first); a build also lets go of the
+#: pages the build before it did not use (another edition's, pages edited since).
 KEEP_PAGES = 128
 
 
@@ -94,12 +95,18 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._pages: OrderedDict[bytes, MadeUpPage] = OrderedDict()
+        self._used: set[bytes] = set()   # the pages of the build under way (or the last one)
         self.made = 0       # pages made up in the last `make_pages` (for tests and the benchmark)
         self.reused = 0
 
     def edition_key(self, issue: Issue, style, ts) -> str:
-        """What every page of the edition depends on (once per `make_pages`)."""
+        """What every page of the edition depends on (once per `make_pages`, which starts a
+        build: the pages neither the last build nor this one uses are let go)."""
         self.made = self.reused = 0
+        if not disabled():   # (a build with the memos off leaves them as they were)
+            for key in [k for k in self._pages if k not in self._used]:
+                del self._pages[key]
+            self._used = set()
         faces = sorted((key, face_identity(face)) for key, face in ts._faces.items())
         return repr((COMPOSER_VERSION, __version__, issue.paper, issue.info, ts.lang, style,
                      sorted(style.bold_faces.items()), sorted(style.sources.items(), key=repr), faces,
@@ -121,6 +128,7 @@ class PageMemo:
         if key is None:
             self.made += 1
             return (yield from page_make_up(jumps, report))
+        self._used.add(key)
         found = self._pages.get(key)
         if found is not None:
             self._pages.move_to_end(key)
@@ -158,6 +166,7 @@ class PageMemo:
 
     def forget(self) -> None:
         self._pages.clear()
+        self._used = set()
 
 
 def _ledger_state(ledger) -> tuple:

@@ -30,6 +30,7 @@ of glyphs, not its square.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -410,7 +411,7 @@ CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns,
 _CHECKED: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
 KEEP_CHECKED = 256
 _CHECKED_LOCK = threading.Lock()
-#: id(frame) -> (the frame, the rest of its key, its findings): a frame kept alive here keeps its id
+#: id(frame) -> (a weak reference to the frame, the rest of its key, its findings)
 _CHECKED_FRAMES: dict[int, tuple] = {}
 
 
@@ -419,7 +420,7 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     (remembered: the same frame on the same grid has the same findings)."""
     key = (frame, style.grid, style.margin_left, style.margin_top)
     same = _CHECKED_FRAMES.get(id(frame))   # the very frame checked before (the make-up memo's): no hashing
-    if same is not None and same[0] is frame and same[1] == key[1:]:
+    if same is not None and same[0]() is frame and same[1] == key[1:]:
         return list(same[2])
     try:
         hash(key)
@@ -434,7 +435,7 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
             while len(_CHECKED) > KEEP_CHECKED:
                 _CHECKED.popitem(last=False)
     with _CHECKED_LOCK:
-        _CHECKED_FRAMES[id(frame)] = (frame, key[1:], found)
+        _CHECKED_FRAMES[id(frame)] = (weakref.ref(frame), key[1:], found)
         while len(_CHECKED_FRAMES) > KEEP_CHECKED:
             _CHECKED_FRAMES.pop(next(iter(_CHECKED_FRAMES)))
     return list(found)

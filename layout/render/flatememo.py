@@ -13,7 +13,7 @@ import zlib
 from collections import OrderedDict
 
 #: Results kept (the least recently used go first): an edition's faces and profile, a few times.
-KEEP = 32
+KEEP = 16
 
 _done: OrderedDict[bytes, bytes] = OrderedDict()
 _lock = threading.Lock()

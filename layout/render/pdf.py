@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
@@ -176,14 +177,14 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
     overprint.new_page()
     key = None if marks else _drawn_key(frame, photos, writer)
     found = _drawn.get(key) if key is not None else None
-    if found is not None and found[0] is frame:   # drawn before, in the same fonts (`_DrawnPage`)
+    if found is not None and found[0]() is frame:   # drawn before, in the same fonts (`_DrawnPage`)
         _drawn.move_to_end(key)
         used_images = found[1].replay(c, photos, writer, overprint)
     else:
         start, known = len(c._code), len(photos)
         used_images, anchors = _draw_items(c, frame, photos, writer, overprint, X, Y)
         if key is not None:
-            _drawn[key] = (frame, _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images),
+            _drawn[key] = (weakref.ref(frame), _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images),
                                              frozenset(writer.page_fonts), frozenset(overprint.used), overprint.on,
                                              tuple(list(photos.items())[known:])))
             while len(_drawn) > KEEP_DRAWN:
@@ -197,8 +198,9 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
 
 #: Pages whose drawing is remembered (the least recently used go first).
 KEEP_DRAWN = 128
-#: (id of the frame, its photo files, the document's fonts, the photos named before it) -> (the frame, its drawing)
-_drawn: OrderedDict[tuple, tuple[PageFrame, "_DrawnPage"]] = OrderedDict()
+#: (id of the frame, its photo files, the document's fonts, the photos named before it) -> (a weak
+#: reference to the frame: the make-up memo decides how long frames live, its drawing)
+_drawn: OrderedDict[tuple, tuple[weakref.ref, "_DrawnPage"]] = OrderedDict()
 
 
 def _drawn_key(frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter") -> tuple | None:
