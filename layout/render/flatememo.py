@@ -1,9 +1,10 @@
 """Streams compressed before: the same bytes are not Flate-compressed again in this process.
 
-Takes: bytes (an embedded font program, a colour profile). Returns: `zlib.compress(data)` (zlib's
-default level), from memory when the same bytes were compressed before: a rebuild embeds the same
-font subsets and output profile, and compressing them was most of the PDF/X finish's time. The
-key is a digest of the bytes; the last `KEEP` results are kept.
+Takes: bytes (a page's content stream, an embedded font program, a colour profile). Returns:
+`zlib.compress(data)` (zlib's default level), from memory when the same bytes were compressed
+before: a rebuild draws the same unchanged pages and embeds the same font subsets and output
+profile, and compressing them was most of the PDF/X finish's time. The key is a digest of the
+bytes; the last `KEEP` results are kept.
 """
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import threading
 import zlib
 from collections import OrderedDict
 
-#: Results kept (the least recently used go first): an edition's faces and profile, a few times.
-KEEP = 16
+#: Results kept (the least recently used go first): an edition's pages, faces and profile.
+KEEP = 96
 
 _done: OrderedDict[bytes, bytes] = OrderedDict()
 _lock = threading.Lock()

@@ -103,7 +103,8 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     saved_a85 = rl_config.useA85
     rl_config.useA85 = 0  # pdfx re-compresses every stream anyway; ASCII85 only costs time
     try:
-        c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=1,
+        # the pages' content is compressed by the PDF/X finish, once per content (`pdfx.start_pdfx`)
+        c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=0,
                              initialFontName=_NoFont.fontName)
         writer = _TextWriter(c, fonts)
         overprint = OverprintSwitch(c.addLiteral)

@@ -35,6 +35,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
+from layout.render.flatememo import compressed
 from layout.render.overprint import gstate_dict
 from layout.render.pdffont import PdfFont, flate_stream, font_objects, vertical_font_object
 
@@ -86,6 +87,7 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
             del obj["/Trans"]
         if "/ArtBox" in obj:
             del obj["/ArtBox"]
+        _compress_contents(obj)
         _add_resources(obj, "/Font", extra.fonts, made, lambda name: _font_object(pdf, by_name, made, name))
         _add_resources(obj, "/ExtGState", extra.gstates, made, lambda name: _gstate(pdf, name))
     _page_labels(pdf, [p.number for p in pages])
@@ -97,6 +99,15 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
     if pages:
         pdf.Root.PageMode = Name.UseOutlines
     return PendingPdfx(pdf, pages)
+
+
+def _compress_contents(page: pikepdf.Dictionary) -> None:
+    """The page's content stream Flate-compressed (zlib's default level, as reportlab would),
+    once per content in the process (`flatememo`): a rebuild compresses only the pages that
+    changed."""
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Stream) and "/Filter" not in contents:
+        contents.write(compressed(contents.read_raw_bytes()), filter=Name.FlateDecode)
 
 
 def _font_object(pdf: pikepdf.Pdf, by_name: dict[str, PdfFont], made: dict, name: str) -> pikepdf.Object:
