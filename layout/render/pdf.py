@@ -83,13 +83,9 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     upright: dict[str, set[str]] = {}   # characters set upright in vertical lines: their `vert` forms
     side_by_side: dict[str, set[tuple[str, int]]] = {}   # 縦中横 digits: (character, position vector x)
     for f in frames:
-        for it in f.items:
-            if isinstance(it, GlyphRun):
-                chars.setdefault(it.font, set()).update(it.text)
-                if it.writing == "v":
-                    upright.setdefault(it.font, set()).update(it.text)
-                elif it.writing == "t":
-                    side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+        for mine, page in zip((chars, upright, side_by_side), _characters(f)):
+            for font, found in page.items():
+                mine.setdefault(font, set()).update(found)
     slug_font = min(chars, key=lambda k: (k != "sans-regular", k)) if chars else None
     slugs = [_slug_line(slug, f, settings) for f in frames] if marks and slug_font else []
     for line in slugs:
@@ -145,6 +141,32 @@ def _press_digest(img: PressImage) -> str:
         _DIGESTS.clear()
     _DIGESTS[id(img)] = (img, digest)
     return digest
+
+
+#: id(frame) -> (a weak reference to it, its `_characters`)
+_chars_of: dict[int, tuple[weakref.ref, tuple]] = {}
+
+
+def _characters(frame: PageFrame) -> tuple[dict, dict, dict]:
+    """A page's characters by face: all it prints, those set upright in vertical lines, and its
+    縦中横 digits with their position vectors (remembered for the same frame object)."""
+    found = _chars_of.get(id(frame))
+    if found is not None and found[0]() is frame:
+        return found[1]
+    chars: dict[str, set[str]] = {}
+    upright: dict[str, set[str]] = {}
+    side_by_side: dict[str, set[tuple[str, int]]] = {}
+    for it in frame.items:
+        if isinstance(it, GlyphRun):
+            chars.setdefault(it.font, set()).update(it.text)
+            if it.writing == "v":
+                upright.setdefault(it.font, set()).update(it.text)
+            elif it.writing == "t":
+                side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+    if len(_chars_of) >= 256:
+        _chars_of.clear()
+    _chars_of[id(frame)] = (weakref.ref(frame), (chars, upright, side_by_side))
+    return chars, upright, side_by_side
 
 
 def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
