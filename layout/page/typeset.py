@@ -143,7 +143,7 @@ class Typesetter:
         size = size or r.size
         if (font, text) in self._whole:   # checked before in this build (the coverage check, then make-up)
             return [Run(text, self.text_style(font, size))] if text else []
-        if self._usable(font) and _all_in(text, self.face(font).advances):
+        if self._usable(font) and _all_in_face(text, self.face(font).advances):
             # the common case, every character in the role's face: one run, no per-character lookups
             self.used.setdefault(font, set()).update(text)
             self._whole.add((font, text))
@@ -197,6 +197,28 @@ class Typesetter:
         settings = self._settings(align, 0.0)
         return MEMO.lines("headline", runs, measure, settings, max_lines,
                           lambda: compose_headline(runs, measure, settings, max_lines=max_lines))
+
+
+#: (id of a face's advances, text) of the texts found all in that face, in this process (faces are
+#: loaded once per process: `registry.load_face`); the advances are kept beside, so that an id is
+#: not reused while remembered
+_ALL_IN: set[tuple[int, str]] = set()
+_ALL_IN_FACES: dict[int, dict] = {}
+
+
+def _all_in_face(text: str, covered: dict) -> bool:
+    """`_all_in`, remembered when true: a rebuild checks only the texts that changed."""
+    key = (id(covered), text)
+    if key in _ALL_IN:
+        return True
+    if not _all_in(text, covered):
+        return False
+    if len(_ALL_IN) >= 200_000:
+        _ALL_IN.clear()
+        _ALL_IN_FACES.clear()
+    _ALL_IN_FACES[id(covered)] = covered
+    _ALL_IN.add(key)
+    return True
 
 
 def _all_in(text: str, covered: dict) -> bool:
