@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -199,19 +200,22 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
     writer.new_page()
     overprint.new_page()
     key = None if marks else _drawn_key(frame, photos, writer)
-    found = _drawn.get(key) if key is not None else None
+    with _drawn_lock:   # (the web edition draws its page PDFs on a thread of its own)
+        found = _drawn.get(key) if key is not None else None
+        if found is not None:
+            _drawn.move_to_end(key)
     if found is not None and found[0]() is frame:   # drawn before, in the same fonts (`_DrawnPage`)
-        _drawn.move_to_end(key)
         used_images = found[1].replay(c, photos, writer, overprint)
     else:
         start, known = len(c._code), len(photos)
         used_images, anchors = _draw_items(c, frame, photos, writer, overprint, X, Y)
         if key is not None:
-            _drawn[key] = (weakref.ref(frame), _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images),
-                                             frozenset(writer.page_fonts), frozenset(overprint.used), overprint.on,
-                                             tuple(list(photos.items())[known:])))
-            while len(_drawn) > KEEP_DRAWN:
-                _drawn.popitem(last=False)
+            drawn = _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images), frozenset(writer.page_fonts),
+                               frozenset(overprint.used), overprint.on, tuple(list(photos.items())[known:]))
+            with _drawn_lock:
+                _drawn[key] = (weakref.ref(frame), drawn)
+                while len(_drawn) > KEEP_DRAWN:
+                    _drawn.popitem(last=False)
     if marks:
         overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
         printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
@@ -224,6 +228,7 @@ KEEP_DRAWN = 128
 #: (id of the frame, its photo files, the document's fonts, the photos named before it) -> (a weak
 #: reference to the frame: the make-up memo decides how long frames live, its drawing)
 _drawn: OrderedDict[tuple, tuple[weakref.ref, "_DrawnPage"]] = OrderedDict()
+_drawn_lock = threading.Lock()
 
 
 def _drawn_key(frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter") -> tuple | None:
