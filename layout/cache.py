@@ -57,6 +57,7 @@ def clear() -> list[str]:
     """Remove every cache folder; -> what was removed, one line per folder."""
     from layout import memo
     from layout.render import textmemo
+    from layout.page.pagememo import PAGES
 
     root = cache_root()
     lines = []
@@ -66,8 +67,10 @@ def clear() -> list[str]:
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
             lines.append(f"removed {folder} ({files} files, {size / 1e6:.1f} MB)")
+    memo.drop_pending()     # rewrites waiting (the live preview's) would bring files back
     memo.MEMO.forget()      # this process's memory too (a long-running caller)
     textmemo.forget()
+    PAGES.forget()
     return lines or [f"nothing to remove under {root}"]
 
 

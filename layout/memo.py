@@ -16,7 +16,9 @@ Two levels:
   current build and of the build before it. Lines are frozen, so they are shared, not copied.
 - **On disk**, one file per edition (`$XDG_CACHE_HOME/layout/compose/<hash of the manifest
   path>.memo`): every composition the last build of that edition used, so that a new process
-  (`layout build` after a one-story edit) composes only the changed story. Written atomically
+  (`layout build` after a one-story edit) composes only the changed story. A process rewriting
+  the file of an edition it built before (the live preview) does so once idle (`write_soon`),
+  not in the rebuild the editor waits for. Written atomically
   (temporary file + rename: a reader sees the old file or the new, never half), so concurrent
   builds need no lock: the last one to finish leaves its file. The folder is kept under
   `DISK_BYTES` (the least recently used files go first). A file is a header (magic, format,
@@ -37,10 +39,12 @@ file (where a headline breaks inside a word, which needs the word segmenter).
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import marshal
 import os
 import sys
+import threading
 from array import array
 from functools import lru_cache
 from itertools import repeat
@@ -113,6 +117,9 @@ class ComposeMemo:
         self.note = ""                          # why the disk memo was not used, for a debug message
         self._faces: dict[int, tuple] = {}
         self._digests: dict[tuple, Key] = {}    # a call's content -> its key (the repr and hash, once)
+        #: when a dict: every entry used meanwhile goes in it too (the make-up memo keeps a page's,
+        #: `layout.page.pagememo`, and marks them used when it reuses the page: `use`)
+        self.recording: dict[Key, tuple] | None = None
 
     # -- a build -----------------------------------------------------------------------------
     def begin(self, manifest: Path | None) -> None:
@@ -125,6 +132,7 @@ class ComposeMemo:
         self.note = ""
         self._faces = {}
         self.path = memo_path(manifest) if manifest is not None else None
+        postpone()   # a rewrite of the last build's file waits until this build is over
         if not self.active:
             self.earlier, self.stored, self.loaded_from = {}, {}, None
         elif self.path is not None and self.loaded_from != self.path:
@@ -151,11 +159,15 @@ class ComposeMemo:
                 data = ("value", found) if styles is _PLAIN else ("lines", encode(found, styles))
             if data[1] is not None:
                 entries[key] = data
-        write_file(self.path, entries)
+        write_soon(self.path, entries)
         self.stored = entries
 
     def forget(self) -> None:
-        """Drop what this process holds, as a new process starts (the disk file is read again)."""
+        """Drop what this process holds, as if it ended (its rewrites waiting are written) and a
+        new one started (the disk file is read again)."""
+        flush()
+        with _later_lock:
+            _written.clear()
         self.__init__()
 
     # -- a composer call ---------------------------------------------------------------------
@@ -178,6 +190,8 @@ class ComposeMemo:
                 lines = compose()
             found = (lines, tuple(run.style for run in runs))
         self.current[key] = found
+        if self.recording is not None:
+            self.recording[key] = found
         return found[0]
 
     def value(self, kind: str, content: tuple, make: Callable[[], object]) -> object:
@@ -198,7 +212,15 @@ class ComposeMemo:
                 self.misses += 1
                 found = (make(), _PLAIN)
         self.current[key] = found
+        if self.recording is not None:
+            self.recording[key] = found
         return found[0]
+
+    def use(self, entries: dict[Key, tuple]) -> None:
+        """Entries (`recording`) of work reused whole (a page not made up again): used by this
+        build, so that its memo file keeps them."""
+        if self.active:
+            self.current.update(entries)
 
     def key(self, kind: str, runs: Sequence[Run], measure: float, settings: ComposeSettings,
             extra: object) -> Key | None:
@@ -304,6 +326,86 @@ def write_file(path: Path, entries: dict, limit: int | None = None) -> None:
     except OSError:
         return
     keep_within(path.parent, DISK_BYTES if limit is None else limit, keep=path, pattern="*" + path.suffix)
+
+
+#: Seconds a rewrite of a memo file waits for the process to be idle (`write_soon`).
+REWRITE_DELAY = 2.0
+_written: set[Path] = set()           # memo files this process has written
+_later: dict[Path, tuple[dict, int | None]] = {}
+_later_lock = threading.Lock()
+_timer: threading.Timer | None = None
+
+
+def write_soon(path: Path, entries: dict, limit: int | None = None) -> None:
+    """`write_file(path, entries, limit)`: now, the first time this process writes `path` (a
+    `layout build`); a rewrite (the live preview, a library caller building the edition again)
+    once the process has been idle for REWRITE_DELAY seconds (`postpone` pushes it back while a
+    build runs), or at exit (`flush`), whichever comes first: a new process needs the file, the
+    rebuild under way does not, and the last rewrite of a burst of saves is the one kept."""
+    path = Path(path)
+    with _later_lock:
+        first = path not in _written
+        _written.add(path)
+        if not first:
+            _later[path] = (entries, limit)
+            _restart_timer()
+    if first:
+        write_file(path, entries, limit)
+
+
+def _restart_timer() -> None:
+    global _timer
+    _stop_timer()
+    _timer = threading.Timer(REWRITE_DELAY, flush)
+    _timer.daemon = True
+    _timer.start()
+
+
+def postpone() -> None:
+    """A build starts: the rewrites still waiting wait until it is over (and idle again)."""
+    with _later_lock:
+        if _later:
+            _restart_timer()
+
+
+def _stop_timer() -> None:
+    global _timer
+    if _timer is not None:
+        _timer.cancel()
+        _timer = None
+
+
+def flush() -> None:
+    """Write every rewrite still waiting (`write_soon`) now."""
+    with _later_lock:
+        _stop_timer()
+        jobs = list(_later.items())
+        _later.clear()
+    for path, (entries, limit) in jobs:
+        write_file(path, entries, limit)
+
+
+def drop_pending() -> None:
+    """Forget the rewrites still waiting (`layout cache clear`: the files are gone, and stay so)."""
+    with _later_lock:
+        _stop_timer()
+        _later.clear()
+        _written.clear()
+
+
+def _forget_writes_in_child() -> None:
+    """In a child made by fork: the parent's files and rewrites are the parent's (the child may
+    end with os._exit, which would lose a rewrite left waiting)."""
+    global _timer, _later_lock
+    _later_lock = threading.Lock()
+    _timer = None
+    _later.clear()
+    _written.clear()
+
+
+atexit.register(flush)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writes_in_child)
 
 
 def read_file(path: Path, memo: ComposeMemo | None = None) -> dict:

@@ -118,3 +118,16 @@ def running(pid: int) -> bool:
     except (PermissionError, OSError):
         return True      # someone else's process, or we cannot tell: leave its file alone
     return True
+
+
+def file_stamps(paths) -> tuple[tuple, ...]:
+    """(path, size, modification time in ns) of each file, (path, None) for one that cannot be
+    read: what a memo keyed by files compares to know a file was replaced or touched."""
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((str(path), None))
+    return tuple(out)

@@ -20,6 +20,7 @@ import pytest
 from layout import memo
 from layout.diagnostics import Report
 from layout.memo import MEMO
+from layout.page.pagememo import PAGES
 from layout.pipeline import BuildOptions, build, prepare
 from layout.render import textmemo
 from layout.style import load_style
@@ -105,6 +106,7 @@ def edition(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
     MEMO.forget()           # each test a fresh process with its own cache folder
     textmemo.forget()
+    PAGES.forget()
     return _edition(tmp_path / "edition")
 
 
@@ -132,6 +134,7 @@ import sys
 from pathlib import Path
 from layout.diagnostics import Report
 from layout.memo import MEMO
+from layout.page.pagememo import PAGES
 from layout.pipeline import BuildOptions, build, prepare
 from layout.render import textmemo
 from layout.style import load_style
@@ -345,3 +348,193 @@ def test_a_page_is_checked_again_when_its_frame_changes():
     remembered = len(selfcheck._CHECKED)
     assert [f.code for f in page_findings(frame((1,)), style)] == ["empty-column"]   # an equal frame:
     assert len(selfcheck._CHECKED) == remembered                                     # not checked anew
+
+
+# -- the make-up memo: a four-page edition with a jump, edited four ways -----------------------
+
+SAMPLE = ROOT / "issues" / "2026-11-27"
+
+
+def _sample(folder: Path) -> Path:
+    """The four-page sample (a jump from page 1 to page 2, photos) with its style as a file of
+    its own, so that a test can edit it."""
+    shutil.copytree(SAMPLE, folder)
+    shutil.copy(ROOT / "styles" / "tabloid.yaml", folder / "house.yaml")
+    manifest = folder / "issue.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("\nstyle: tabloid\n", "\nstyle: house.yaml\n")
+    manifest.write_text(text, encoding="utf-8")
+    return manifest
+
+
+def _replace_in(path: Path, old: str, new: str, last: bool = False) -> None:
+    """The first (or `last`) `old` in the file made `new`."""
+    text = path.read_text(encoding="utf-8")
+    at = text.rfind(old) if last else text.find(old)
+    assert at >= 0, (path, old)
+    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+
+
+def _pages_of(pdf: bytes) -> list[bytes]:
+    """Each page's content, as drawn (decoded), to tell which pages an edit changed."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return [page.obj.Contents.read_bytes() for page in doc.pages]
+
+
+def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(tmp_path, monkeypatch):
+    """The sample edition built, then edited as a desk edits it: a story on page 3, the story
+    that jumps from page 1 to page 2, the style, a photo. Each time the rebuild in the same
+    process makes up only the pages the edit reaches (the others come from the make-up memo) and
+    writes the PDF and EPUB byte for byte as a clean build (LAYOUT_NO_CACHE=1) with the same
+    diagnostics."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+    MEMO.forget()
+    textmemo.forget()
+    PAGES.forget()
+    manifest = _sample(tmp_path / "edition")
+    articles = manifest.parent / "articles"
+    from PIL import Image as PILImage
+
+    photo = manifest.parent / "images" / "library.jpg"   # page 4's photo, too small: a warning
+    with PILImage.open(photo) as im:                     # its make-up reports through the typesetter
+        im.resize((im.width // 12, im.height // 12)).save(photo, quality=90)
+    said_first = []
+    first = _build(manifest, tmp_path / "first", said_first)
+    assert any("low-resolution" in line and "library.jpg" in line for line in said_first)
+    assert PAGES.made == 4 and PAGES.reused == 0
+    _build(manifest, tmp_path / "again")
+    assert (PAGES.made, PAGES.reused) == (1, 3)   # page 2 holds the jump's continuation: made up always
+
+    def rebuilt(name: str) -> dict[str, bytes]:
+        said, said_clean = [], []
+        warm = _build(manifest, tmp_path / name, said)
+        made = (PAGES.made, PAGES.reused)
+        clean = _clean(manifest, tmp_path / f"{name}-clean", monkeypatch, said_clean)
+        assert warm == clean, name
+        # the same diagnostics (the preflight's name the output folder, which differs)
+        assert [d.replace(f"{name}-clean/", f"{name}/") for d in said_clean] == said, name
+        return warm, made
+
+    # a story on page 3: pages 3 and 2 (the continuation) made up and drawn, 1 and 4 from the memos
+    from layout.render import pdf
+
+    drawn = []
+    draw_items = pdf._draw_items
+    monkeypatch.setattr(pdf, "_draw_items", lambda c, frame, *rest: drawn.append(frame.number) or
+                        draw_items(c, frame, *rest))
+    _replace_in(articles / "old-estates.md", "。", "，")
+    page3, made = rebuilt("page3")
+    assert made == (2, 2)
+    assert drawn[:2] == [2, 3]   # the print PDF (then the EPUB's cover and the clean build draw theirs)
+    monkeypatch.setattr(pdf, "_draw_items", draw_items)
+    changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(first[".pdf"]), _pages_of(page3[".pdf"]))) if a != b]
+    assert changed == [3]
+    _preflight_parses_only_changed_pages(first[".pdf"], page3[".pdf"], monkeypatch)
+
+    # the story that jumps, at its start and its end: its head's page and the continuation's change
+    _replace_in(articles / "work-conference.md", "。", "，")
+    _replace_in(articles / "work-conference.md", "。", "，", last=True)
+    jumped, made = rebuilt("jump")
+    assert made == (2, 2)
+    changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(page3[".pdf"]), _pages_of(jumped[".pdf"]))) if a != b]
+    assert changed == [1, 2]
+
+    # the style: every page made up again
+    _replace_in(manifest.parent / "house.yaml", "punctuation: kaiming", "punctuation: quanjiao")
+    styled, made = rebuilt("style")
+    assert made == (4, 0)
+    assert styled[".pdf"] != jumped[".pdf"]
+
+    # a photo replaced under the same name (another size): its page made up again
+    with PILImage.open(photo) as im:
+        im.crop((0, 0, im.width, im.height * 2 // 3)).save(photo, quality=90)
+    photographed, made = rebuilt("photo")
+    assert made == (2, 2)   # page 4, where the photo is, and page 2 (the continuation, always)
+    assert photographed[".pdf"] != styled[".pdf"]
+
+
+def _preflight_parses_only_changed_pages(before: bytes, after: bytes, monkeypatch) -> None:
+    """The preflight of a rebuilt PDF parses only the content of the page that changed
+    (`preflight_memo`), and finds what a preflight that parses every page finds."""
+    import pikepdf
+
+    from layout.render import preflight_memo
+    from layout.render.preflight import preflight
+
+    preflight_memo.forget()
+    preflight(before)
+    parsed = []
+    parse = pikepdf.parse_content_stream
+    with monkeypatch.context() as m:
+        m.setattr(pikepdf, "parse_content_stream", lambda obj, ops="": parsed.append(ops) or parse(obj, ops))
+        remembered = preflight(after)
+        assert 1 <= len(parsed) <= 2          # page 3 (twice if its text had to be read too), of 4
+        m.setenv("LAYOUT_NO_CACHE", "1")
+        parsed.clear()
+        fresh = preflight(after)
+        assert len(parsed) >= 4
+    assert remembered == fresh
+
+
+def test_a_rebuild_rewrites_the_memo_file_once_idle(edition, tmp_path, monkeypatch):
+    """The first build of an edition in a process writes its memo file at once (`layout build`);
+    a rebuild in the same process (the live preview) leaves the writing until the process is
+    idle or ends, and then the file holds the rebuild's compositions."""
+    monkeypatch.setattr(memo, "REWRITE_DELAY", 60.0)
+    _build(edition, tmp_path / "first")
+    path = memo.memo_path(edition)
+    written = path.read_bytes()
+    _edit(edition)
+    _build(edition, tmp_path / "second")
+    assert MEMO.misses > 0
+    assert path.read_bytes() == written          # not in the rebuild the editor waits for
+    memo.flush()                                 # idle (or exiting): written now
+    assert path.read_bytes() != written
+    assert memo.read_file(path).keys() == MEMO.stored.keys()
+
+
+def test_the_trailer_id_is_a_digest_of_the_file():
+    """The PDF/X finish writes the file once (qpdf's fixed ID) and makes the ID's second half a
+    digest of the bytes: the same file, the same ID; one byte of content changed, another ID; the
+    file still opens and its cross-reference offsets hold (pikepdf reads it without repair)."""
+    import io
+
+    import pikepdf
+
+    from layout.render.pdfx import content_id
+
+    def written(title: str) -> bytes:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.docinfo["/Title"] = title
+        out = io.BytesIO()
+        pdf.save(out, static_id=True)
+        return content_id(out)
+
+    one, same, other = written("第一版"), written("第一版"), written("第二版")
+    assert one == same and one != other
+    ids = []
+    for data in (one, other):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert not pdf.is_linearized and len(pdf.pages) == 1
+            ids.append(bytes(pdf.trailer.ID[1]))
+    assert ids[0] != ids[1] and not ids[0].hex().startswith("31415926")
+
+
+def test_the_make_up_memo_keeps_only_the_last_builds_pages(edition, tmp_path):
+    """A process building one edition after another (a batch, a library caller) does not pile up
+    pages: each build lets go of the pages the build before it did not use."""
+    copies = [edition]
+    for name in ("b", "c"):
+        shutil.copytree(edition.parent, tmp_path / name)
+        copies.append(tmp_path / name / "issue.yaml")
+    for manifest in copies:
+        assert prepare(manifest, Report()) is not None
+        assert PAGES.made == 1 and PAGES.reused == 0   # another edition (its sources differ): made up
+    assert len(PAGES._pages) == 2                        # the last two builds' pages, not the first's
+    assert prepare(copies[-1], Report()) is not None
+    assert (PAGES.made, PAGES.reused) == (0, 1)

@@ -535,6 +535,7 @@ SMALL_TEXT = {  # content, form, runs of small multi-ink text, content streams p
 def test_small_text_in_several_inks_is_found_however_the_fill_is_written(case, tiny_pdf, monkeypatch):
     content, form, runs, parses = SMALL_TEXT[case]
     data = _small_text_pdf(tiny_pdf, content, form)
+    monkeypatch.setenv("LAYOUT_NO_CACHE", "1")   # every parse counted (`preflight_memo` remembers them)
     parsed = []
     parse = pikepdf.parse_content_stream
     monkeypatch.setattr(pikepdf, "parse_content_stream", lambda obj, ops="": parsed.append(ops) or parse(obj, ops))

@@ -18,6 +18,7 @@ from layout.page.adsource import ad_size
 from layout.page.frames import Anchor, Box, Item, Mark, PageFrame, Rule
 from layout.page.jumps import Jumps, PageMakeUp, make_up_in_jump_order, slot_chars
 from layout.page.hierarchy import headline_size
+from layout.page.pagememo import PAGES
 from layout.page.story import Region, Slot, StorySetter, photo_spans
 from layout.page.typeset import Typesetter
 from layout.page.vertical import set_vertical_story
@@ -34,8 +35,13 @@ def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None
     ts = ts or Typesetter(style, issue.info.lang, report)
     origin = (style.margin_left, style.margin_top)
     jumps = Jumps(issue, report)
-    frames = make_up_in_jump_order(issue.pages, lambda page: _make_page(issue, page, style, ts, origin, jumps, report),
-                                   jumps, on_page)
+    edition = PAGES.edition_key(issue, style, ts)   # unchanged pages are not made up again (`pagememo`)
+
+    def make_up(page: PageSpec) -> PageMakeUp:
+        return PAGES.make_up(PAGES.page_key(edition, issue, page),
+                             lambda j, r: _make_page(issue, page, style, ts, origin, j, r), jumps, report, ts)
+
+    frames = make_up_in_jump_order(issue.pages, make_up, jumps, on_page)
     jumps.finish()   # text no continuation took; and the check that no character went missing
     return frames
 

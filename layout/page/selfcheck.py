@@ -38,6 +38,7 @@ of glyphs, not its square.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -645,12 +646,17 @@ CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns,
 _CHECKED: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
 KEEP_CHECKED = 256
 _CHECKED_LOCK = threading.Lock()
+#: id(frame) -> (a weak reference to the frame, the rest of its key, its findings)
+_CHECKED_FRAMES: dict[int, tuple] = {}
 
 
 def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     """Every finding of one page, sorted by place, one per story, code and grid position
     (remembered: the same frame on the same grid has the same findings)."""
     key = (frame, style.grid, style.margin_left, style.margin_top)
+    same = _CHECKED_FRAMES.get(id(frame))   # the very frame checked before (the make-up memo's): no hashing
+    if same is not None and same[0]() is frame and same[1] == key[1:]:
+        return list(same[2])
     try:
         hash(key)
     except TypeError:   # an item holding a list (a frame made by hand): checked, not remembered
@@ -663,6 +669,10 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
             _CHECKED[key] = found
             while len(_CHECKED) > KEEP_CHECKED:
                 _CHECKED.popitem(last=False)
+    with _CHECKED_LOCK:
+        _CHECKED_FRAMES[id(frame)] = (weakref.ref(frame), key[1:], found)
+        while len(_CHECKED_FRAMES) > KEEP_CHECKED:
+            _CHECKED_FRAMES.pop(next(iter(_CHECKED_FRAMES)))
     return list(found)
 
 

@@ -35,6 +35,7 @@ class Typesetter:
         self.missing: dict[str, list] = {}        # char -> [(article, source)]
         self.used: dict[str, set[str]] = {}       # face key -> characters set in it
         self.broken_faces: dict[str, str] = {}    # face reference -> why it cannot be used
+        self._whole: set[tuple[str, str]] = set()  # (face key, text) found all in that face, its characters in `used`
         self._check_faces()
 
     # -- faces -------------------------------------------------------------
@@ -137,9 +138,12 @@ class Typesetter:
         """Text in a role -> runs, split where a character needs another face."""
         font = self._role_font(role, bold)
         size = size or self.style.role(role).size
-        if self._usable(font) and _all_in(text, self.face(font).advances):
+        if (font, text) in self._whole:   # checked before in this build (the coverage check, then make-up)
+            return [Run(text, self.text_style(font, size))] if text else []
+        if self._usable(font) and _all_in_face(text, self.face(font).advances):
             # the common case, every character in the role's face: one run, no per-character lookups
             self.used.setdefault(font, set()).update(text)
+            self._whole.add((font, text))
             return [Run(text, self.text_style(font, size))] if text else []
         out: list[Run] = []
         buf, buf_font = [], font
@@ -203,6 +207,28 @@ class Typesetter:
         settings = self._settings(align, 0.0)
         return MEMO.lines("headline", runs, measure, settings, max_lines,
                           lambda: compose_headline(runs, measure, settings, max_lines=max_lines))
+
+
+#: (id of a face's advances, text) of the texts found all in that face, in this process (faces are
+#: loaded once per process: `registry.load_face`); the advances are kept beside, so that an id is
+#: not reused while remembered
+_ALL_IN: set[tuple[int, str]] = set()
+_ALL_IN_FACES: dict[int, dict] = {}
+
+
+def _all_in_face(text: str, covered: dict) -> bool:
+    """`_all_in`, remembered when true: a rebuild checks only the texts that changed."""
+    key = (id(covered), text)
+    if key in _ALL_IN:
+        return True
+    if not _all_in(text, covered):
+        return False
+    if len(_ALL_IN) >= 200_000:
+        _ALL_IN.clear()
+        _ALL_IN_FACES.clear()
+    _ALL_IN_FACES[id(covered)] = covered
+    _ALL_IN.add(key)
+    return True
 
 
 def _all_in(text: str, covered: dict) -> bool:

@@ -60,14 +60,18 @@ def _digest(path: Path) -> str | None:
         return None
 
 
+#: Seconds after a rebuild before its plain files are written and the garbage collected
+#: (`LivePreview._tidy`): the browsers fetch the new page images first.
+TIDY_DELAY = 0.5
+
+
 @contextmanager
-def paused_gc():
-    """Run a build with the cyclic garbage collector off, and collect once afterwards.
+def paused_gc(collect: bool = True):
+    """Run a build with the cyclic garbage collector off, and (with `collect`) collect once afterwards.
 
     A rebuild allocates hundreds of thousands of short-lived objects (glyph runs, PDF
     operators), which set off collection after collection of everything the caches hold;
-    pausing it makes a rebuild of the sample edition about a third faster. The collection
-    at the end happens after the browsers were told of the new pages."""
+    pausing it makes a rebuild of the sample edition about a third faster."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -75,7 +79,8 @@ def paused_gc():
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            if collect:
+                gc.collect()
 
 
 class LivePreview:
@@ -104,6 +109,8 @@ class LivePreview:
         self._threads: list[threading.Thread] = []
         self.idle_timeout = IDLE_TIMEOUT
         self.max_connections = MAX_CONNECTIONS
+        self._untidy: Preview | None = None         # a build whose plain files are still to be written
+        self._tidy_timer: threading.Timer | None = None
 
     # -- building --------------------------------------------------------------------------
 
@@ -112,9 +119,33 @@ class LivePreview:
         with self._build_lock:
             if changed is not None and not self.broken and self._same_content(changed):
                 return False
-            with paused_gc():
+            with paused_gc(collect=False):   # collected once the browsers have the pages (`_tidy`)
                 self._build(progress)
+            self._tidy_later()
             return True
+
+    def _tidy_later(self) -> None:
+        """`_tidy` in TIDY_DELAY seconds (a rebuild meanwhile puts it off again)."""
+        if self._tidy_timer is not None:
+            self._tidy_timer.cancel()
+        self._tidy_timer = threading.Timer(TIDY_DELAY, self._tidy)
+        self._tidy_timer.daemon = True
+        self._tidy_timer.start()
+
+    def _tidy(self) -> None:
+        """After a rebuild, once the browsers have fetched its page images: the plain files of the
+        last good build (`_write_static`) and a full garbage collection, both of which hold
+        Python's lock for a tenth of a second on a broadsheet, which the threads serving the
+        images would otherwise wait for. Skipped while a build runs (it tidies after itself)."""
+        if not self._build_lock.acquire(blocking=False):
+            return
+        try:
+            preview, self._untidy = self._untidy, None
+            if preview is not None:
+                self._write_static(preview)
+            gc.collect()
+        finally:
+            self._build_lock.release()
 
     def _build(self, progress) -> None:
         t0 = time.perf_counter()
@@ -142,7 +173,7 @@ class LivePreview:
         self._known = {p: before[p] if p in before else _digest(p) for p in self._inputs(edition)}
         self._style_dir = edition.style.path.resolve().parent if edition.style.path else None
         self._publish(preview, (), time.perf_counter() - t0)
-        self._write_static(preview)  # after the browsers were told: they are served from memory
+        self._untidy = preview   # its plain files are written once the browsers have it (`_tidy`)
 
     def _inputs(self, edition) -> set[Path]:
         paths = {Path(p) for p in edition.issue.files}
@@ -257,6 +288,9 @@ class LivePreview:
         return f"http://{self.host}:{self.port}/"
 
     def stop(self) -> None:
+        if self._tidy_timer is not None:
+            self._tidy_timer.cancel()
+        self._tidy()   # the last build's plain files, now
         self._stop.set()
         with self._cond:
             self._cond.notify_all()

@@ -27,6 +27,10 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 from operator import add, mul, ne, sub
 from pathlib import Path
@@ -45,6 +49,7 @@ from layout.render.overprint import OverprintSwitch, is_solid_black
 from layout.render.pdffont import PdfFont, make_pdf_font
 from layout.render.textmemo import TextMemo
 from layout.render.pdfx import DocInfo, PageExtras, start_pdfx
+from layout.util import file_stamps
 
 #: A photo edge within this distance (pt) of a trim edge counts as touching it.
 _EDGE = 0.5
@@ -79,13 +84,9 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     upright: dict[str, set[str]] = {}   # characters set upright in vertical lines: their `vert` forms
     side_by_side: dict[str, set[tuple[str, int]]] = {}   # 縦中横 digits: (character, position vector x)
     for f in frames:
-        for it in f.items:
-            if isinstance(it, GlyphRun):
-                chars.setdefault(it.font, set()).update(it.text)
-                if it.writing == "v":
-                    upright.setdefault(it.font, set()).update(it.text)
-                elif it.writing == "t":
-                    side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+        for mine, page in zip((chars, upright, side_by_side), _characters(f)):
+            for font, found in page.items():
+                mine.setdefault(font, set()).update(found)
     slug_font = min(chars, key=lambda k: (k != "sans-regular", k)) if chars else None
     slugs = [_slug_line(slug, f, settings) for f in frames] if marks and slug_font else []
     for line in slugs:
@@ -99,7 +100,8 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     saved_a85 = rl_config.useA85
     rl_config.useA85 = 0  # pdfx re-compresses every stream anyway; ASCII85 only costs time
     try:
-        c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=1,
+        # the pages' content is compressed by the PDF/X finish, once per content (`pdfx.start_pdfx`)
+        c = rl_canvas.Canvas(buf, pagesize=(595, 842), invariant=1, pageCompression=0,
                              initialFontName=_NoFont.fontName)
         writer = _TextWriter(c, fonts)
         overprint = OverprintSwitch(c.addLiteral)
@@ -117,13 +119,55 @@ def render_pdf(frames: tuple[PageFrame, ...], title: str, author: str = "", subj
     pending = start_pdfx(buf.getvalue(), info, extras, settings, tuple(fonts.values()))   # while photos separate
     images: dict[str, PressImage] = {name: press_image(*job, settings) for job, name in photos.items()}
     if measured is not None:
-        from layout.render.preflight import decode_pairs, image_digest
-
         for img in images.values():
-            n = 4 if img.colorspace == "DeviceCMYK" else 1
-            pairs = decode_pairs(img.decode, n)
-            measured[image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)] = img.max_ink
+            measured[_press_digest(img)] = img.max_ink
     return pending.finish(images)
+
+
+#: id(PressImage) -> (the image, its `image_digest`): a separated photo (the same object while the
+#: process keeps it, `colour.press_image`) is hashed once, not at every rebuild
+_DIGESTS: dict[int, tuple[PressImage, str]] = {}
+
+
+def _press_digest(img: PressImage) -> str:
+    """The photo's `preflight.image_digest`, as preflight will find it in the PDF."""
+    found = _DIGESTS.get(id(img))
+    if found is not None and found[0] is img:
+        return found[1]
+    from layout.render.preflight import decode_pairs, image_digest
+
+    pairs = decode_pairs(img.decode, 4 if img.colorspace == "DeviceCMYK" else 1)
+    digest = image_digest(img.colorspace, [f"/{img.filter}"], img.data, pairs)
+    if len(_DIGESTS) >= 64:
+        _DIGESTS.clear()
+    _DIGESTS[id(img)] = (img, digest)
+    return digest
+
+
+#: id(frame) -> (a weak reference to it, its `_characters`)
+_chars_of: dict[int, tuple[weakref.ref, tuple]] = {}
+
+
+def _characters(frame: PageFrame) -> tuple[dict, dict, dict]:
+    """A page's characters by face: all it prints, those set upright in vertical lines, and its
+    縦中横 digits with their position vectors (remembered for the same frame object)."""
+    found = _chars_of.get(id(frame))
+    if found is not None and found[0]() is frame:
+        return found[1]
+    chars: dict[str, set[str]] = {}
+    upright: dict[str, set[str]] = {}
+    side_by_side: dict[str, set[tuple[str, int]]] = {}
+    for it in frame.items:
+        if isinstance(it, GlyphRun):
+            chars.setdefault(it.font, set()).update(it.text)
+            if it.writing == "v":
+                upright.setdefault(it.font, set()).update(it.text)
+            elif it.writing == "t":
+                side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+    if len(_chars_of) >= 256:
+        _chars_of.clear()
+    _chars_of[id(frame)] = (weakref.ref(frame), (chars, upright, side_by_side))
+    return chars, upright, side_by_side
 
 
 def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
@@ -153,10 +197,82 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
 
     c.bookmarkPage(f"p{frame.number}")
     c.addOutlineEntry(f"第{frame.number}版 {frame.section}", f"p{frame.number}", level=0, closed=False)
-    seen: set[str] = set()
     writer.new_page()
     overprint.new_page()
+    key = None if marks else _drawn_key(frame, photos, writer)
+    with _drawn_lock:   # (the web edition draws its page PDFs on a thread of its own)
+        found = _drawn.get(key) if key is not None else None
+        if found is not None:
+            _drawn.move_to_end(key)
+    if found is not None and found[0]() is frame:   # drawn before, in the same fonts (`_DrawnPage`)
+        used_images = found[1].replay(c, photos, writer, overprint)
+    else:
+        start, known = len(c._code), len(photos)
+        used_images, anchors = _draw_items(c, frame, photos, writer, overprint, X, Y)
+        if key is not None:
+            drawn = _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images), frozenset(writer.page_fonts),
+                               frozenset(overprint.used), overprint.on, tuple(list(photos.items())[known:]))
+            with _drawn_lock:
+                _drawn[key] = (weakref.ref(frame), drawn)
+                while len(_drawn) > KEEP_DRAWN:
+                    _drawn.popitem(last=False)
+    if marks:
+        overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
+        printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
+    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)),
+                      gstates=tuple(sorted(overprint.used)))
+
+
+#: Pages whose drawing is remembered (the least recently used go first).
+KEEP_DRAWN = 128
+#: (id of the frame, its photo files, the document's fonts, the photos named before it) -> (a weak
+#: reference to the frame: the make-up memo decides how long frames live, its drawing)
+_drawn: OrderedDict[tuple, tuple[weakref.ref, "_DrawnPage"]] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _drawn_key(frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter") -> tuple | None:
+    """What a page's drawing depends on besides its frame (the same object: the make-up memo hands
+    a rebuild its unchanged pages' frames): its photo files (their pixel size decides the bleed),
+    the document's fonts by content (the character codes) and the names given to the photos of
+    the pages before. None when nothing is remembered (`LAYOUT_NO_CACHE=1`)."""
+    fonts = writer.shown.signature()
+    if fonts is None:
+        return None
+    files = file_stamps(item.path for item in frame.items if isinstance(item, Image))
+    return (id(frame), files, fonts, tuple(photos.items()))
+
+
+@dataclass(frozen=True)
+class _DrawnPage:
+    """What drawing a page's items wrote and named, to write it again (`_draw_page`)."""
+
+    code: tuple[str, ...]           # its content operators
+    anchors: tuple[tuple, ...]      # (key, x, y, label) of its outline entries
+    images: tuple[str, ...]
+    fonts: frozenset[str]
+    gstates: frozenset[str]
+    overprint_on: bool
+    named: tuple[tuple[tuple, str], ...]   # the photos it named first
+
+    def replay(self, c: rl_canvas.Canvas, photos: dict[tuple, str], writer: "_TextWriter",
+               overprint: OverprintSwitch) -> list[str]:
+        c._code.extend(self.code)
+        for key, x, y, label in self.anchors:
+            c.bookmarkHorizontal(key, x, y)
+            c.addOutlineEntry(label, key, level=1)
+        photos.update(self.named)
+        writer.page_fonts = set(self.fonts)
+        overprint.used, overprint.on = set(self.gstates), self.overprint_on
+        return list(self.images)
+
+
+def _draw_items(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter",
+                overprint: OverprintSwitch, X, Y) -> tuple[list[str], list[tuple]]:
+    """A page's items into the canvas -> (the photos it places, its outline entries)."""
+    seen: set[str] = set()
     used_images: list[str] = []
+    anchors: list[tuple] = []
     for item in frame.items:
         if isinstance(item, GlyphRun):
             if item.text and item.size > 0:
@@ -195,13 +311,10 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
             seen.add(key)
             c.bookmarkHorizontal(key, X(item.x), Y(item.y))
             c.addOutlineEntry(item.label, key, level=1)
+            anchors.append((key, X(item.x), Y(item.y), item.label))
         elif isinstance(item, Mark):
             pass  # preview overlay only
-    if marks:
-        overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
-        printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
-    return PageExtras(number=frame.number, images=tuple(used_images), fonts=tuple(sorted(writer.page_fonts)),
-                      gstates=tuple(sorted(overprint.used)))
+    return used_images, anchors
 
 
 class _TextWriter:

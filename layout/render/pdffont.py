@@ -28,6 +28,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from layout.blobstore import BlobStore, library_stamp
 from layout.fonts.registry import Face
+from layout.render.flatememo import compressed
 
 #: Tables a PDF renderer does not read from an embedded TrueType font.
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "DSIG", "kern", "morx",
@@ -237,7 +238,7 @@ def flate_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
     """A stream holding `data` Flate-compressed now (zlib's default level), so that saving the
     file, which waits for the last photo, has nothing left to compress."""
     stream = pikepdf.Stream(pdf, b"")
-    stream.write(deflated(data), filter=Name.FlateDecode)
+    stream.write(compressed(data, deflated), filter=Name.FlateDecode)   # remembered: `flatememo`
     return stream
 
 

@@ -17,12 +17,13 @@ separated), with:
   facts as an XMP metadata stream;
 - page labels from the page numbers; no ArtBox, no empty /Trans;
 - PDF 1.3 header, no object streams, every stream Flate-compressed except
-  the JPEG photos (DCT; no ASCII85, LZW or JPEG 2000), and a trailer ID derived from the content, so
-  the same input gives the same bytes.
+  the JPEG photos (DCT; no ASCII85, LZW or JPEG 2000), and a trailer ID derived from the content
+  (`content_id`), so the same input gives the same bytes.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
 import uuid
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
+from layout.render.flatememo import compressed
 from layout.render.overprint import gstate_dict
 from layout.render.pdffont import PdfFont, flate_stream, font_objects, vertical_font_object
 
@@ -85,6 +87,7 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
             del obj["/Trans"]
         if "/ArtBox" in obj:
             del obj["/ArtBox"]
+        _compress_contents(obj)
         _add_resources(obj, "/Font", extra.fonts, made, lambda name: _font_object(pdf, by_name, made, name))
         _add_resources(obj, "/ExtGState", extra.gstates, made, lambda name: _gstate(pdf, name))
     _page_labels(pdf, [p.number for p in pages])
@@ -96,6 +99,15 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
     if pages:
         pdf.Root.PageMode = Name.UseOutlines
     return PendingPdfx(pdf, pages)
+
+
+def _compress_contents(page: pikepdf.Dictionary) -> None:
+    """The page's content stream Flate-compressed (zlib's default level, as reportlab would),
+    once per content in the process (`flatememo`): a rebuild compresses only the pages that
+    changed."""
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Stream) and "/Filter" not in contents:
+        contents.write(compressed(contents.read_raw_bytes()), filter=Name.FlateDecode)
 
 
 def _font_object(pdf: pikepdf.Pdf, by_name: dict[str, PdfFont], made: dict, name: str) -> pikepdf.Object:
@@ -122,10 +134,31 @@ class PendingPdfx:
         for page, extra in zip(self.pdf.pages, self.pages):
             _add_resources(page.obj, "/XObject", extra.images, made, lambda name: _image_stream(self.pdf, images[name]))
         out = io.BytesIO()
-        self.pdf.save(out, deterministic_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
+        self.pdf.save(out, static_id=True, force_version=PDF_VERSION, fix_metadata_version=False,
                       object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,
                       stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        return out.getvalue()
+        return content_id(out)
+
+
+#: The second half of the trailer ID qpdf writes with `static_id` (a fixed value, for tests).
+_STATIC_ID = b"<31415926535897932384626433832795>]"
+
+
+def content_id(out: io.BytesIO) -> bytes:
+    """The file written in `out` with the second half of its trailer ID made a digest of its bytes
+    (SHA-256, its first 16 bytes): the same content, the same ID, another content, another.
+    (qpdf's `deterministic_id` does the same with MD5 but writes the whole file twice to do it.)
+    The digest has as many hex digits as the fixed value it replaces, so no offset moves."""
+    with out.getbuffer() as view:
+        size = view.nbytes
+        tail = bytes(view[-4096:])   # the trailer is in the last few hundred bytes
+        at = tail.rfind(b"trailer")
+        end = tail.find(_STATIC_ID, at) if at >= 0 else -1
+        digest = hashlib.sha256(view).hexdigest()[:32].encode() if end >= 0 else b""
+    if digest:   # else no ID where qpdf writes it: left as it is (preflight reports a missing ID)
+        out.seek(size - len(tail) + end + 1)
+        out.write(digest)
+    return out.getvalue()
 
 
 def _add_resources(page, category: str, names: tuple[str, ...], made: dict, make) -> None:

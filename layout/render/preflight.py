@@ -20,6 +20,7 @@ import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
@@ -31,6 +32,7 @@ from PIL import Image as PILImage
 
 from layout.render import overprint
 from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
+from layout.render.preflight_memo import instructions
 from layout.wording import counted
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -258,7 +260,7 @@ class _Checker:
         multi = False  # the fill puts ink on more than one plate: text in it is measured
         in_text = False
         size, tm = 0.0, (1, 0, 0, 1, 0, 0)
-        for ins in pikepdf.parse_content_stream(obj, _OPS + _TEXT_OPS if text else _OPS):
+        for ins in instructions(obj, _OPS + _TEXT_OPS if text else _OPS):   # parsed once per content (`preflight_memo`)
             op = str(ins.operator)
             if in_text and not text and op in _TEXT_STATE:
                 return False
@@ -354,12 +356,11 @@ class _Checker:
         """Tally text or a line painted in `colour` ((space, components)) under the overprint flag
         `on` and mode `mode`: solid black counts as overprinted or knocked out (`overprint.overprints`);
         white that overprints is an error."""
-        ink = overprint.ink_of(colour)
-        if ink is not None and overprint.is_solid_black(ink):
-            tally = self.black.setdefault(page, [0, 0])
-            tally[0 if overprint.overprints(colour, on, mode) else 1] += 1
-        else:
+        kind = _black_kind(colour, on, mode)
+        if kind is None:
             self.white_overprint(colour, on, mode, page, what)
+        else:
+            self.black.setdefault(page, [0, 0])[kind] += 1
 
     def white_overprint(self, colour, on: bool, mode: int, page: int, what: str) -> None:
         """An error for paper white painted with overprint in mode 1: it leaves every plate as it
@@ -484,6 +485,16 @@ def _filters(stream) -> list[str]:
 def _multi(fill) -> bool:
     """Whether a fill puts ink on more than one plate (DeviceCMYK with two or more inks above 0.5 %)."""
     return fill[0] == "DeviceCMYK" and len(fill[1]) == 4 and sum(1 for v in fill[1] if v > 0.005) > 1
+
+
+@lru_cache(maxsize=1024)
+def _black_kind(colour, on: bool, mode: int) -> int | None:
+    """0 for solid black that overprints, 1 for solid black that knocks out, None for another
+    colour (remembered: a page paints thousands of runs in a handful of colours)."""
+    ink = overprint.ink_of(colour)
+    if ink is None or not overprint.is_solid_black(ink):
+        return None
+    return 0 if overprint.overprints(colour, on, mode) else 1
 
 
 def _fills_look_multi_ink(obj) -> bool:

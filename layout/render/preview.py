@@ -40,8 +40,9 @@ from PIL import ImageDraw, ImageFont
 from layout.diagnostics import INFO, Diagnostic, Report
 from layout.page.frames import GlyphRun, Image, Mark, PageFrame, run_bounds
 from layout.page.selfcheck import page_findings
+from layout.render.pngbands import BandedPng
 from layout.style import Style
-from layout.util import write_atomic
+from layout.util import file_stamps, write_atomic
 
 DEFAULT_DPI = 100
 
@@ -394,16 +395,9 @@ def counts(diags) -> tuple[int, int, int]:
 
 def _page_key(frame: PageFrame, style: Style, dpi: int, overlay: bool, flags: dict[str, tuple[str, str]]):
     """Everything a page image depends on: the frame, its photo files, the grid, the resolution."""
-    photos = []
-    for it in frame.items:
-        if isinstance(it, Image):
-            try:
-                st = Path(it.path).stat()
-                photos.append((it.path, st.st_mtime_ns, st.st_size))
-            except OSError:
-                photos.append((it.path, 0, 0))
+    photos = file_stamps(it.path for it in frame.items if isinstance(it, Image))
     grid = (style.grid, style.margin_left, style.margin_top) if overlay else None
-    return (frame, tuple(photos), dpi, overlay, grid, tuple(sorted(flags.items())) if overlay else ())
+    return (frame, photos, dpi, overlay, grid, tuple(sorted(flags.items())) if overlay else ())
 
 
 class PagePreviewer:
@@ -414,6 +408,7 @@ class PagePreviewer:
         self.dpi = dpi
         self.overlay = overlay
         self._pages: dict[int, tuple[object, PageView]] = {}
+        self._encoders: dict[int, BandedPng] = {}   # each page's PNG encoder (it keeps the last image's bands)
 
     def render(self, edition, report: Report, progress: Callable[[str], None] | None = None) -> Preview:
         step = progress or (lambda name: None)
@@ -450,6 +445,7 @@ class PagePreviewer:
             timings["raster+png"] = time.perf_counter() - t
         for n in [n for n in self._pages if n not in keys]:  # pages that are gone
             del self._pages[n]
+            self._encoders.pop(n, None)
             for name in (image_name(n), image_name(n, True)):
                 (self.out_dir / name).unlink(missing_ok=True)
         by_page, rest = page_diagnostics(edition, report)
@@ -481,7 +477,7 @@ class PagePreviewer:
 
     def _write(self, frame: PageFrame, image: PILImage.Image, style: Style, flags: dict[str, tuple[str, str]],
                pool: ThreadPoolExecutor, dpi: int) -> PageView:
-        plain = pool.submit(png_bytes, image)
+        plain = pool.submit(self._encoders.setdefault(frame.number, BandedPng()).encode, image)   # changed rows only
         overlay, over = "", b""
         if self.overlay:
             overlay = image_name(frame.number, True)

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
 
-from layout.memo import disabled, read_file, write_file
+from layout.memo import disabled, read_file, write_soon
 from layout.render.pdffont import PdfFont
 from layout.util import cache_root
 
@@ -75,6 +75,13 @@ class TextMemo:
             while len(_runs) > KEEP_FONTS:
                 _runs.popitem(last=False)
 
+    def signature(self) -> tuple | None:
+        """The document's fonts by content (`font_digest`, in order), which every run's codes depend
+        on; None when nothing is remembered (`LAYOUT_NO_CACHE=1`)."""
+        if disabled() or len(self._digests) != len(self._fonts):
+            return None
+        return tuple(self._digests[id(font)] for font in self._fonts)
+
     def save(self) -> None:
         """Store on disk the runs of each font that gained some since it was read."""
         for font in self._fonts:
@@ -84,7 +91,7 @@ class TextMemo:
                     snapshot = dict(runs)
                 except RuntimeError:   # another document of this font is being drawn: it saves them
                     continue
-                write_file(_path(self._digests[id(font)]), snapshot, limit=DISK_BYTES)
+                write_soon(_path(self._digests[id(font)]), snapshot, limit=DISK_BYTES)
                 self._sizes[id(font)] = len(snapshot)
 
     def operators(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float,

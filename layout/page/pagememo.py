@@ -1,0 +1,206 @@
+"""The make-up memo: a page whose inputs did not change is not made up again (in this process).
+
+Takes: one page's make-up (`assemble._make_page`, a generator) with everything it reads, through
+`PageMemo.make_up`. Returns: a generator that gives the same frame and has the same effects on the
+build as making the page up: the diagnostics it reported, its entries in the jumps' text ledger,
+the remainders its jump heads hand over, the characters it set in each face (`Typesetter.used`), the compositions it used (marked used in
+the composition memo, whose file then keeps them for a new process).
+
+The key is the page's whole input, written out (`repr`, so that the manifest positions the
+diagnostics point at count too, which the model's equality leaves out): the page's spec and
+placements, the articles placed on it, the size and modification time of every photo or ad file
+it places, the paper and the edition's data (masthead, running heads), the style (with its bold
+faces and source positions), the language, the identity of every face loaded (path, size,
+modification time: `memo.face_identity`), `COMPOSER_VERSION` and the package version.
+
+What is not remembered (made up every time):
+
+- a page holding a continuation (`continued: true`): its text is another page's remainder, known
+  only while the edition is made up, and it may wait for its head (`jumps.make_up_in_jump_order`);
+- a page whose make-up reported a character no face has, or loaded a face or a fallback not
+  loaded before: what it reports then depends on the pages made up before it;
+- every page when `LAYOUT_NO_CACHE=1`.
+
+A page with a jump head is remembered: its hand-over is replayed into the build's `Jumps`, which
+then reports (or not) a remainder that cannot land exactly as it would.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
+
+from layout import __version__
+from layout.diagnostics import Diagnostic, Report
+from layout.memo import COMPOSER_VERSION, MEMO, disabled, face_identity
+from layout.model import Issue, PageSpec
+from layout.page.frames import PageFrame
+from layout.util import file_stamps
+
+#: Pages remembered at most (the least recently used go first); a build also lets go of the
+#: pages the build before it did not use (another edition's, pages edited since).
+KEEP_PAGES = 128
+
+
+@dataclass(frozen=True)
+class MadeUpPage:
+    """A page's make-up and its effects on the build (`PageMemo.make_up`)."""
+
+    frame: PageFrame
+    diagnostics: tuple[Diagnostic, ...]
+    ledger: tuple                  # (handed, printed, reported, roles, sources) added for its articles
+    hand_overs: tuple              # (placement, page number, remainder) for each jump head on it
+    used: dict[str, frozenset[str]]
+    compositions: dict             # the composition memo's entries it used (`ComposeMemo.recording`)
+
+
+class _RecordingReport(Report):
+    """A report that passes every diagnostic to `target` and keeps a list of what it was given
+    (a page's make-up reports through the one it is given and through its typesetter's)."""
+
+    def __init__(self, target: Report):
+        super().__init__()
+        self.target = target
+        self.given: list[Diagnostic] = []
+
+    def add(self, severity: str, code: str, message: str, source=None, hint: str = "") -> Diagnostic:
+        diag = self.target.add(severity, code, message, source, hint)
+        self.given.append(diag)
+        return diag
+
+    def extend(self, diags) -> None:
+        diags = list(diags)
+        self.given.extend(diags)
+        self.target.extend(diags)
+
+
+class _RecordingJumps:
+    """The build's `Jumps` as one page sees it: each hand-over recorded, the rest passed through."""
+
+    def __init__(self, jumps):
+        self._jumps = jumps
+        self.hand_overs: list[tuple] = []
+
+    def hand_over(self, pl, page: int, remainder) -> None:
+        self.hand_overs.append((pl, page, tuple(remainder)))
+        self._jumps.hand_over(pl, page, remainder)
+
+    def __getattr__(self, name: str):
+        return getattr(self._jumps, name)
+
+
+class PageMemo:
+    """Made-up pages by their inputs (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[bytes, MadeUpPage] = OrderedDict()
+        self._used: set[bytes] = set()   # the pages of the build under way (or the last one)
+        self.made = 0       # pages made up in the last `make_pages` (for tests and the benchmark)
+        self.reused = 0
+
+    def edition_key(self, issue: Issue, style, ts) -> str:
+        """What every page of the edition depends on (once per `make_pages`, which starts a
+        build: the pages neither the last build nor this one uses are let go)."""
+        self.made = self.reused = 0
+        if not disabled():   # (a build with the memos off leaves them as they were)
+            for key in [k for k in self._pages if k not in self._used]:
+                del self._pages[key]
+            self._used = set()
+        faces = sorted((key, face_identity(face)) for key, face in ts._faces.items())
+        return repr((COMPOSER_VERSION, __version__, issue.paper, issue.info, ts.lang, style,
+                     sorted(style.bold_faces.items()), sorted(style.sources.items(), key=repr), faces,
+                     sorted(ts.broken_faces.items())))
+
+    def page_key(self, edition: str, issue: Issue, page: PageSpec) -> bytes | None:
+        """The page's inputs as a digest; None when the page is not to be remembered."""
+        if disabled() or any(pl.continued for pl in page.placements):
+            return None
+        articles = [issue.articles.get(pl.article) for pl in page.placements]
+        files = [pl.photo.file for pl in page.placements if pl.photo is not None]
+        files += [photo.file for art in articles if art is not None for photo in art.photos]
+        content = repr((edition, page, articles, file_stamps(files)))
+        return hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+    def make_up(self, key: bytes | None, page_make_up: Callable, jumps, report: Report, ts):
+        """The page's make-up: `page_make_up(jumps, report)` (a generator returning its frame), or
+        its replay from the memo when `key` was made up before. A generator, as `page_make_up`."""
+        if key is None:
+            self.made += 1
+            return (yield from page_make_up(jumps, report))
+        self._used.add(key)
+        found = self._pages.get(key)
+        if found is not None:
+            self._pages.move_to_end(key)
+            self.reused += 1
+            _replay(found, jumps, report, ts)
+            return found.frame
+        self.made += 1
+        recording_report, recording_jumps = _RecordingReport(report), _RecordingJumps(jumps)
+        ledger_before = _ledger_state(jumps.ledger)
+        seen_before = (len(ts.missing), len(ts.fallback_used), len(ts._faces), len(ts.broken_faces))
+        # the characters it sets, in a set of its own: those of texts another page checked count too
+        used, ts.used = ts.used, {}
+        whole, ts._whole = ts._whole, set(ts._whole)
+        outer, MEMO.recording = MEMO.recording, {}
+        ts_report, ts.report = ts.report, recording_report   # what the typesetter and story setter report too
+        try:
+            frame = yield from page_make_up(recording_jumps, recording_report)
+        finally:
+            ts.report = ts_report
+            page_used, ts.used, ts._whole = ts.used, used, whole
+            compositions, MEMO.recording = MEMO.recording, outer
+            if outer is not None:
+                outer.update(compositions)
+            for font, chars in page_used.items():
+                used.setdefault(font, set()).update(chars)
+        if seen_before == (len(ts.missing), len(ts.fallback_used), len(ts._faces), len(ts.broken_faces)):
+            self._pages[key] = MadeUpPage(frame, tuple(recording_report.given),
+                                          _ledger_added(ledger_before, _ledger_state(jumps.ledger)),
+                                          tuple(recording_jumps.hand_overs),
+                                          {font: frozenset(chars) for font, chars in page_used.items()},
+                                          compositions)
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
+        return frame
+
+    def forget(self) -> None:
+        self._pages.clear()
+        self._used = set()
+
+
+def _ledger_state(ledger) -> tuple:
+    return (dict(ledger.handed), dict(ledger.printed), dict(ledger.reported),
+            {a: set(r) for a, r in ledger.roles.items()}, dict(ledger.sources))
+
+
+def _ledger_added(before: tuple, after: tuple) -> tuple:
+    """What a page added to the text ledger: counts by article, roles and sources first seen."""
+    counts = tuple({a: n - old.get(a, 0) for a, n in new.items() if n != old.get(a, 0)}
+                   for old, new in zip(before[:3], after[:3]))
+    roles = {a: frozenset(r) for a, r in after[3].items() if r != before[3].get(a)}
+    sources = {a: s for a, s in after[4].items() if a not in before[4]}
+    return (*counts, roles, sources)
+
+
+def _replay(page: MadeUpPage, jumps, report: Report, ts) -> None:
+    """A remembered page's effects on the build, as its make-up had them."""
+    report.extend(page.diagnostics)
+    ledger = jumps.ledger
+    handed, printed, reported, roles, sources = page.ledger
+    for mine, added in ((ledger.handed, handed), (ledger.printed, printed), (ledger.reported, reported)):
+        for article, n in added.items():
+            mine[article] = mine.get(article, 0) + n
+    for article, found in roles.items():
+        ledger.roles.setdefault(article, set()).update(found)
+    for article, source in sources.items():
+        ledger.sources.setdefault(article, source)
+    for pl, number, remainder in page.hand_overs:
+        jumps.hand_over(pl, number, remainder)
+    for font, chars in page.used.items():
+        ts.used.setdefault(font, set()).update(chars)
+    MEMO.use(page.compositions)
+
+
+#: The memo of this process (`assemble.make_pages` asks it).
+PAGES = PageMemo()
