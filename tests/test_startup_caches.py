@@ -378,10 +378,11 @@ def test_coverage_records_the_faces_text_by_text_would_and_locates_what_is_missi
     assert "issue.yaml:13:3:" in missing[0], missing        # where article b starts in the manifest
     ts = edition.typesetter
     ts.used.clear()
+    ts._whole.clear()   # the build remembers the texts it found whole (their characters recorded): start afresh
     counted = check_coverage(edition.issue, ts)
     batched = {k: set(v) for k, v in ts.used.items()}
     ts.used.clear()
-    ts._whole.clear()   # the texts the batch set whole are remembered by the build: check each afresh
+    ts._whole.clear()
     for text, role, bold, source, story in edition_texts(edition.issue):
         if text:
             ts.runs(text, role, bold=bold, where=source, article=story)
