@@ -155,3 +155,21 @@ def test_a_lead_that_jumps_keeps_a_real_story_on_its_own_page(tmp_path):
     width = lead.columns[1] - lead.columns[0] + 1
     assert lead.lines_used > lead.lines_available   # it jumps
     assert lead.lines_available >= min(math.ceil(lead.lines_used / 3), 12 * width), lead
+
+
+def test_a_brief_is_not_kept_beside_a_lead_cut_many_times_its_size(tmp_path):
+    """A lead too long for the page and a two-sentence brief: keeping the brief in a column of its
+    own cut the lead by far more than the brief holds, the brief alone over a white column. Now
+    the lead takes the page's width and the brief is dropped to the next edition, named."""
+    articles = {"lead": {"headline": HEADLINES[0], "paras": paragraphs(50, 0)},
+                "brief": {"headline": HEADLINES[3], "paras": ["区图书馆本周六起延长开放时间至晚九点。"]}}
+    report = Report()
+    edition = prepare(write_edition(tmp_path, articles, "      - article: lead\n      - article: brief",
+                                    masthead=False), report)
+    plan = edition.plan.page(1)
+    lead = next(s for s in plan.placements if s.article_id == "lead")
+    assert lead.columns == (1, 5)
+    advice = {a.article_id: a for a in plan.copyfit}
+    assert advice["brief"].action == "drop"
+    assert "lead" not in advice or advice["lead"].lines <= 5, advice   # at most a line a column
+    assert any(d.code == "plan-no-room" and "brief" in d.message for d in report.items)
