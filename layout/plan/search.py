@@ -20,9 +20,12 @@ has a virtual line for it). The cost sums, in lexical weights: stories left
 off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
 side), photos touching, regions and columns left white by more than a line
 (the page not filled, as a reader sees it), reading order against rank, empty
-grid cells, white space above staggered stories, lines stretched. A beam
-search builds a first plan; simulated annealing improves it, first weighing
-all but the white columns, then everything, with a fixed seed and a budget
+grid cells, white space above staggered stories, lines stretched. 撞题
+(`plan.clash`: headline bands level across a gutter) is a hard rule besides:
+the best plan is the one with the fewest, then the cheapest. A beam search
+builds first plans (its cheapest few that begin differently); simulated
+annealing improves them in short runs from each in turn, first weighing all
+but the white columns, then everything, with fixed seeds and a budget
 counted in decodes, so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
 a machine too slow for the budget.
@@ -91,7 +94,7 @@ JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
 #: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
 #: as few as keep its headline clear of the height of the headlines beside it.
 CLEAR = -1
-DROPS = (0, 2, CLEAR)
+DROPS = (0, STAGGER, CLEAR)
 
 
 @dataclass(frozen=True)
