@@ -17,7 +17,7 @@ Measured on the finished page frames, the same way for both (`measure_page`): ov
 (make-up's `overset` errors), each story region's empty grid lines at its foot (across all its
 columns, as make-up's `underset` counts them) and the empty lines at the foot of the page's
 columns, the fill (share of the free type area holding text or photos), headlines side by side at
-the same height (撞题), and the time to make up the page (planning included). A page is *clean*
+the same height (撞题, as the planner defines it: `layout/plan/clash.py`), and the time to make up the page (planning included). A page is *clean*
 with 0 overset, no story left off the page (`plan-no-room`) and no region or column foot more than
 one grid line short.
 
