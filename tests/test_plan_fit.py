@@ -47,23 +47,6 @@ def test_no_column_foot_is_left_empty_when_the_stories_can_fill_it():
         assert foot - spans[-1][1] <= 1, f"column {c + 1} ends {foot - spans[-1][1]} lines above the foot"
 
 
-def test_a_line_cut_is_preferred_to_a_deep_white_hole():
-    """Above an ad booked in the second column, a story fits in one of its two shapes (say, its
-    photo at two sizes) only with one line cut; the other fits uncut but leaves six lines of white
-    above the ad. A reader sees the hole; the desk would rather cut a line."""
-    def cuttable(height: int) -> Variant:
-        return Variant(1, 0, 0.0, height, 0, height, 100, None, False, min(4, height))
-
-    pm = PageModel(2, 20, (Rect(1, 10, 1, 11, photo=True),), (
-        StoryModel("lead", 1, (cuttable(20),)),
-        StoryModel("second", 2, (cuttable(10), cuttable(3))),
-    ), lead="lead")
-    solution = solve_page(pm, 0.5)
-    second = solution.placed["second"]
-    assert second is not None and second.x == 1
-    assert second.height + 1 >= 9, f"{10 - second.height - 1} lines left white above the ad"
-
-
 # ----------------------------------------------------------------------------- a photo at a region's foot
 
 BODY = ("区文化馆近日在新落成的展厅举办迎新年书画展，展出本地作者作品六十余幅。"
