@@ -58,7 +58,6 @@ W_ORDER = 200             # a story above, or wider than, a story ranked before 
 W_JUMPED = 40            # per column-line a jump head hands on to its continuation's page
 W_STAGGER = 50            # per column-line a story starts lower than its columns allow (white space)
 W_SHORT = 600             # per grid line beyond one that a column is left white (`_holes_cost`)
-W_HOLE = 4_000            # per grid line beyond SHALLOW that a column is left white, on top of W_SHORT
 W_SHORT_REGION = 3_000    # per grid line beyond one that a region's foot is white (slack and stretch)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
 
@@ -87,8 +86,6 @@ PATIENCE = 400
 FILL_SHARE = 0.5
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 10.0
-#: The white lines at a column's foot that cost only W_SHORT a line (more: W_HOLE too).
-SHALLOW = 4
 #: A story may start this many lines lower than its columns allow (to stagger its headline).
 STAGGER = 2
 #: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
@@ -429,9 +426,8 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
 
 def _short_cost(lines: int) -> float:
     """What `lines` empty grid lines at a foot cost: nothing for one (a region may end a line
-    short), W_SHORT for each line more, and W_HOLE for each beyond SHALLOW (a hole a reader sees
-    costs as much as a line cut from a column: the desk would rather cut)."""
-    return W_SHORT * (lines - 1) + W_HOLE * max(0, lines - SHALLOW) if lines > 1 else 0.0
+    short), W_SHORT for each line more."""
+    return W_SHORT * (lines - 1) if lines > 1 else 0.0
 
 
 def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -> float:
