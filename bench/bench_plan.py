@@ -17,7 +17,7 @@ Measured on the finished page frames, the same way for both (`measure_page`): ov
 (make-up's `overset` errors), each story region's empty grid lines at its foot (across all its
 columns, as make-up's `underset` counts them) and the empty lines at the foot of the page's
 columns, the fill (share of the free type area holding text or photos), headlines side by side at
-the same height (撞题), and the time to make up the page (planning included). A page is *clean*
+the same height (撞题, as the planner defines it: `layout/plan/clash.py`), and the time to make up the page (planning included). A page is *clean*
 with 0 overset, no story left off the page (`plan-no-room`) and no region or column foot more than
 one grid line short.
 
@@ -242,6 +242,7 @@ def measure_page(frame, style, report, seconds: float, plan_seconds: float = 0.0
     import re
 
     from layout.page.selfcheck import index_page
+    from layout.plan.clash import headlines_clash, printed_band
 
     page = index_page(frame, style)
     g = page.grid
@@ -282,19 +283,16 @@ def measure_page(frame, style, report, seconds: float, plan_seconds: float = 0.0
         short = min(bottom - last[c] for c in columns)   # empty across every column, as `underset` counts
         worst = max(worst, short)
         empty_cells += sum(bottom - last[c] for c in columns)
-        head = [r for r in story.runs if r.role == "headline"]
-        if head and story.kind == "story":
-            heads.append((region, min(r.y - r.size for r in head), max(r.y for r in head)))
+        band = printed_band(story.runs, oy, g.pitch)
+        if band is not None:
+            heads.append((min(columns), len(columns), band))
     foot = max(g.lines - covered[c] for c in covered)
     worst = max(worst, foot)
     empty_cells += sum(g.lines - covered[c] for c in covered)
     free = g.columns * g.lines - fixed_cells
     clashes = 0
-    for i, (a, a_top, a_bottom) in enumerate(heads):
-        for b, b_top, b_bottom in heads[i + 1:]:
-            beside = abs(a.x + a.w - b.x) < g.gutter * 1.5 or abs(b.x + b.w - a.x) < g.gutter * 1.5
-            if beside and a_top < b_bottom and b_top < a_bottom:
-                clashes += 1
+    for i, (a_x, a_w, a_band) in enumerate(heads):   # the planner's own definition (layout/plan/clash.py)
+        clashes += sum(headlines_clash(a_x, a_w, a_band, b_x, b_w, b_band) for b_x, b_w, b_band in heads[i + 1:])
     left_off = sum(d.code == "plan-no-room" for d in report.errors)
     return PageMeasure(overset, worst, 1 - empty_cells / free if free else 0.0, clashes, seconds, plan_seconds,
                        left_off)

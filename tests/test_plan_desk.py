@@ -190,13 +190,13 @@ def test_the_headline_clash_warning_names_the_stories():
     def story(key, rank):
         return NS(key=key, rank=rank, pl=NS(label=key))
 
-    def at(x, y, width, head_lines=3):
-        return NS(x=x, y=y, variant=NS(width=width, head_lines=head_lines))
+    def at(x, y, width):   # a headline printed on the region's first 2.5 grid lines
+        return NS(x=x, y=y, variant=NS(width=width, head_band=(0.2, 2.5)))
 
     lead, second, third, far = story("lead", 1), story("second", 2), story("third", 3), story("far", 4)
     placed = {"lead": at(0, 0, 3), "second": at(3, 1, 2),   # beside the lead, one line lower: 撞题
               "third": at(0, 30, 3), "far": at(3, 40, 2)}   # beside each other, ten lines apart: staggered
-    fixed = [Rect(0, 60, 2, 26, headline=True)]
+    fixed = [Rect(0, 60, 2, 26, headline=True, band=(0.2, 2.5))]
     placed["fixed-neighbour"] = at(2, 61, 3)
     neighbour = story("fixed-neighbour", 5)
     pairs = _clash_pairs([lead, second, third, far, neighbour], placed, fixed)

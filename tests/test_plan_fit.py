@@ -102,3 +102,74 @@ def test_a_photo_at_a_region_foot_is_not_given_a_line_more(tmp_path):
     first, last = edition.plan.pages[0].placements[0].columns
     assert last - first == 1
     assert empty_lines_at_foot(edition.frames[0], "hall", edition.style.grid.pitch) <= 1
+
+
+# ----------------------------------------------------------------------------- 撞题, jumps, briefs
+
+from test_planner import HEADLINES, paragraphs, write_edition  # noqa: E402  (the planner tests' small editions)
+
+
+def printed_clashes(edition) -> list[tuple[str, str]]:
+    """Pairs of stories side by side whose headlines, as printed on the finished pages, overlap in
+    height (撞题, `layout.plan.clash`)."""
+    from layout.page.selfcheck import index_page
+    from layout.plan.clash import headlines_clash, printed_band
+
+    pairs = []
+    for frame in edition.frames:
+        page = index_page(frame, edition.style)
+        heads = []
+        for story in page.stories:
+            band = printed_band(story.runs, page.origin[1], page.grid.pitch) if story.region else None
+            if band is not None:
+                columns = page.region_columns(story.region)
+                heads.append((story.region.label, min(columns), len(columns), band))
+        pairs += [(a[0], b[0]) for i, a in enumerate(heads) for b in heads[i + 1:] if headlines_clash(*a[1:], *b[1:])]
+    return pairs
+
+
+def test_no_two_headlines_stand_level_on_the_printed_page(tmp_path):
+    """Six stories under the masthead: the planner's old test (headline tops a headline's depth
+    apart) let a story's 主题 print level with its neighbour's; now the search and the page agree
+    on one definition (the printed bands) and 撞题 is a hard rule: none on the page, no warning."""
+    sizes = [11, 3, 6, 3, 6, 3]
+    articles = {f"s{i}": {"headline": HEADLINES[i], "paras": paragraphs(n, i + 4), "photo": 2 if i == 1 else None}
+                for i, n in enumerate(sizes)}
+    report = Report()
+    edition = prepare(write_edition(tmp_path, articles, "\n".join(f"      - article: s{i}" for i in range(6))), report)
+    assert printed_clashes(edition) == []
+    assert edition.plan.page(1).clashes == 0
+    assert "plan-headline-clash" not in [d.code for d in report.items]
+
+
+def test_a_lead_that_jumps_keeps_a_real_story_on_its_own_page(tmp_path):
+    """A long lead jumping to page 2 beside three stories: its front part is a story, not a
+    headline over a few lines: at least a third of its body lines, or 12 lines a column."""
+    articles = {"s0": {"headline": HEADLINES[0], "paras": paragraphs(23, 0), "photo": 2},
+                **{f"s{i}": {"headline": HEADLINES[i], "paras": paragraphs(n, i)} for i, n in ((1, 5), (2, 6), (3, 9))},
+                "s4": {"headline": HEADLINES[4], "paras": paragraphs(3, 4)}}
+    stories = "      - article: s0\n        continue_on: 2\n" + "\n".join(f"      - article: s{i}" for i in (1, 2, 3))
+    extra = "  - section: 综合\n    stories:\n      - article: s0\n        continued: true\n      - article: s4"
+    edition = prepare(write_edition(tmp_path, articles, stories, extra_pages=extra), Report())
+    lead = next(s for s in edition.plan.page(1).placements if s.article_id == "s0")
+    width = lead.columns[1] - lead.columns[0] + 1
+    assert lead.lines_used > lead.lines_available   # it jumps
+    assert lead.lines_available >= min(math.ceil(lead.lines_used / 3), 12 * width), lead
+
+
+def test_a_brief_is_not_kept_beside_a_lead_cut_many_times_its_size(tmp_path):
+    """A lead too long for the page and a two-sentence brief: keeping the brief in a column of its
+    own cut the lead by far more than the brief holds, the brief alone over a white column. Now
+    the lead takes the page's width and the brief is dropped to the next edition, named."""
+    articles = {"lead": {"headline": HEADLINES[0], "paras": paragraphs(50, 0)},
+                "brief": {"headline": HEADLINES[3], "paras": ["区图书馆本周六起延长开放时间至晚九点。"]}}
+    report = Report()
+    edition = prepare(write_edition(tmp_path, articles, "      - article: lead\n      - article: brief",
+                                    masthead=False), report)
+    plan = edition.plan.page(1)
+    lead = next(s for s in plan.placements if s.article_id == "lead")
+    assert lead.columns == (1, 5)
+    advice = {a.article_id: a for a in plan.copyfit}
+    assert advice["brief"].action == "drop"
+    assert "lead" not in advice or advice["lead"].lines <= 5, advice   # at most a line a column
+    assert any(d.code == "plan-no-room" and "brief" in d.message for d in report.items)

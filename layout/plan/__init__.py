@@ -44,6 +44,7 @@ from layout.page.chrome import masthead_span
 from layout.page.frames import Mark, PageFrame
 from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, without_last_chars
 from layout.plan.candidates import planned_here as _planned_here
+from layout.plan.clash import band_at, headlines_clash
 from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
 from layout.spans import span_fits
 from layout.style import SIZE_NAMES, Style
@@ -177,7 +178,7 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
     """The page as the search sees it: its fixed rectangles and its stories with their measured
     variants (also what bench/plan_cpsat.py hands to the constraint model it compares)."""
     g = style.grid
-    fixed = _fixed_rects(issue, page, style)
+    fixed = _fixed_rects(issue, page, style, measure)
     ranks = _ranks(issue, page, style)
     lead = _lead_key(page, ranks)
     stories = []
@@ -245,18 +246,26 @@ def _fixed_head(issue: Issue, pl: Placement, measure: Candidates, style: Style):
     return None
 
 
-def _fixed_rects(issue: Issue, page: PageSpec, style: Style) -> list[Rect]:
+def _fixed_rects(issue: Issue, page: PageSpec, style: Style, measure: Candidates) -> list[Rect]:
     """The page's fixed rectangles: the masthead band and the placements with columns and lines
     (of a rectangle that overlaps an earlier one, the part outside it: make-up reports the
-    `overlap`, and the plan keeps clear of both)."""
+    `overlap`, and the plan keeps clear of both); a fixed story's carries its headline band."""
+
     g = style.grid
     rects: list[Rect] = []
     fixed = [pl for pl in page.placements if not pl.auto and pl.lines and span_fits(pl, g)]
     for pl in fixed:
         foot = 1 if pl.lines[1] == g.lines else 0   # the virtual rule line under the foot
-        r = Rect(pl.columns[0] - 1, pl.lines[0] - 1, pl.columns[1] - pl.columns[0] + 1,
-                 pl.lines[1] - pl.lines[0] + 1 + foot, photo=pl.kind == "picture",
-                 headline=pl.kind == "article" and not pl.continued)
+        headline = pl.kind == "article" and not pl.continued and pl.article in issue.articles
+        width = pl.columns[1] - pl.columns[0] + 1
+        band = None
+        if headline:
+            least = style.headline_scale.lead_min_columns if style.headline_scale else 1
+            is_lead = pl.rank == 1 or (pl.rank is None and width >= least
+                                       and not any(o.rank == 1 for o in page.placements))
+            band = measure.head_band(page, pl, width, is_lead)
+        r = Rect(pl.columns[0] - 1, pl.lines[0] - 1, width, pl.lines[1] - pl.lines[0] + 1 + foot,
+                 photo=pl.kind == "picture", headline=headline, band=band)
         rects.extend(_outside(r, rects))
     if page.masthead:
         band = style.masthead_lines
@@ -283,10 +292,13 @@ def _outside(r: Rect, others: list[Rect]) -> list[Rect]:
                 continue
             top, bottom = max(p.y, o.y), min(p.y + p.h, o.y + o.h)
             left, right = max(p.x, o.x), min(p.x + p.w, o.x + o.w)
-            cut = [Rect(p.x, p.y, p.w, top - p.y, p.photo, p.headline),
-                   Rect(p.x, bottom, p.w, p.y + p.h - bottom, p.photo, p.headline and top == p.y),
-                   Rect(p.x, top, left - p.x, bottom - top, p.photo, p.headline and top == p.y),
-                   Rect(right, top, p.x + p.w - right, bottom - top, p.photo, p.headline and top == p.y)]
+            cut = [Rect(p.x, p.y, p.w, top - p.y, p.photo, p.headline, p.band),
+                   Rect(p.x, bottom, p.w, p.y + p.h - bottom, p.photo, p.headline and top == p.y,
+                        p.band if top == p.y else None),
+                   Rect(p.x, top, left - p.x, bottom - top, p.photo, p.headline and top == p.y,
+                        p.band if top == p.y else None),
+                   Rect(right, top, p.x + p.w - right, bottom - top, p.photo, p.headline and top == p.y,
+                        p.band if top == p.y else None)]
             out.extend(c for c in cut if c.w > 0 and c.h > 0)
         pieces = out
     return pieces
@@ -425,18 +437,15 @@ def _warn_pairs(report: Report, code: str, page: PageSpec, count: int, pairs: li
 def _clash_pairs(stories: list[_Story], placed: dict, fixed: list[Rect]) -> list[tuple[_Story, _Story | None]]:
     """The headlines the search counted as side by side at the same height (撞题), by name: (the
     story ranked later, the story or None for a fixed one beside it), as layout/plan/search.py counts them."""
-    from layout.plan.search import _apart
-
-    on_page = [(s, p) for s in stories for p in [placed[s.key]] if p is not None and p.variant.head_lines]
+    on_page = [(s, p) for s in stories for p in [placed[s.key]] if p is not None]
     pairs: list[tuple[_Story, _Story | None]] = []
     for i, (a, p) in enumerate(on_page):
+        band = band_at(p.y, p.variant.head_band)
         for b, q in on_page[i + 1:]:
-            beside = p.x + p.variant.width == q.x or q.x + q.variant.width == p.x
-            if beside and abs(p.y - q.y) < _apart(p.variant.head_lines, q.variant.head_lines):
+            if headlines_clash(p.x, p.variant.width, band, q.x, q.variant.width, band_at(q.y, q.variant.head_band)):
                 pairs.append((b, a) if b.rank >= a.rank else (a, b))
         for f in fixed:
-            if f.headline and (f.x + f.w == p.x or p.x + p.variant.width == f.x) and \
-                    abs(f.y - p.y) < _apart(p.variant.head_lines, p.variant.head_lines):
+            if headlines_clash(p.x, p.variant.width, band, f.x, f.w, band_at(f.y, f.band)):
                 pairs.append((a, None))
     return pairs
 

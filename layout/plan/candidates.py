@@ -10,6 +10,7 @@ reported: what a composition would warn about is reported by make-up later.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from layout.diagnostics import Report
@@ -20,10 +21,15 @@ from layout.page.hierarchy import headline_size
 from layout.page.jumps import slot_chars, visible_chars
 from layout.page.story import Region, StorySetter
 from layout.page.typeset import Typesetter
+from layout.plan.clash import Band, printed_band
 from layout.style import Style
 
 #: The fewest body lines a column may hold (a shorter column reads as a fragment).
 MIN_COLUMN_LINES = 4
+#: A jump head keeps on its own page at least this share of its body lines, or JUMP_FRONT_LINES
+#: lines a column when that is less: its front part is a real story, not a headline with a stub.
+JUMP_FRONT_SHARE = 1 / 3
+JUMP_FRONT_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Variant:
     min_height: int             # the least height that still sets MIN_COLUMN_LINES per column (cut or jumped)
     slack: int = 0              # grid lines left empty across every column at the foot of `height` (e.g. the
                                 # line of air under a photo's caption when no text runs under it)
+    head_band: Band | None = None   # its headline as printed, grid lines from the region's top (`plan.clash`)
 
 
 class Candidates:
@@ -108,15 +115,26 @@ class Candidates:
             body = self.body(article, inset)
             tall = Region(1, width, 0, 8 * g.lines, False, inset)
             result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size)
-            _items, head = self.setter.headline_group(decks, tall, article, size)
-            least = body[:MIN_COLUMN_LINES * width]   # cut or jumped, each column keeps its few lines
+            head_items, head = self.setter.headline_group(decks, tall, article, size)
+            least = body[:self.least_lines(len(body), width, bool(pl.continue_on))]
             min_height = self.setter.set_story(article, tall, slots=list(least), decks=decks,
                                                headline_size=size).end + (1 if pl.continue_on else 0)
         finally:
             self.ts.report = quiet
         zone, right = self._photos(result.items, width)
         return Variant(width, photo_width, size, result.end, head, len(body), slot_chars(body), zone, right,
-                       min(min_height, result.end), self._slack(result.items, width, result.end))
+                       min(min_height, result.end), self._slack(result.items, width, result.end),
+                       self._band(head_items))
+
+    @staticmethod
+    def least_lines(body_lines: int, width: int, jump_head: bool) -> int:
+        """The fewest body lines a story `width` columns wide keeps when cut (MIN_COLUMN_LINES a
+        column) or, as a jump head, on its own page (JUMP_FRONT_SHARE of them, at most
+        JUMP_FRONT_LINES a column, and never fewer than a cut story keeps)."""
+        least = MIN_COLUMN_LINES * width
+        if jump_head:
+            least = max(least, min(math.ceil(body_lines * JUMP_FRONT_SHARE), JUMP_FRONT_LINES * width))
+        return least
 
     def remainder(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
                   lines: int) -> tuple:
@@ -153,12 +171,13 @@ class Candidates:
             tall = Region(1, width, 0, 8 * g.lines, False, inset)
             result = self.setter.set_story(article, tall, slots=slots, decks=decks,
                                            label=f"{article.headline}（续）")
-            _items, head = self.setter.headline_group(decks, tall, article)
+            head_items, head = self.setter.headline_group(decks, tall, article)
         finally:
             self.ts.report = quiet
         size = self.style.role("continuation_head").size
         v = self._cache[key] = Variant(width, 0, size, result.end, head, len(slots), slot_chars(remainder), None,
-                                       False, result.end, self._slack(result.items, width, result.end))
+                                       False, result.end, self._slack(result.items, width, result.end),
+                                       self._band(head_items))
         return v
 
     def picture(self, pl: Placement) -> Variant:
@@ -176,6 +195,24 @@ class Candidates:
             finally:
                 self.ts.report = quiet
         return Variant(width, 0, 0.0, lines, 0, 0, 0, (0, lines) if pl.kind == "picture" else None, True, lines)
+
+    def head_band(self, page: PageSpec, pl: Placement, width: int, is_lead: bool) -> Band | None:
+        """The headline band (`plan.clash`) of an article set `width` columns wide: for a fixed
+        story beside planned ones."""
+        article = self.issue.articles[pl.article]
+        inset = self.style.grid.char / 2 if pl.box else 0.0
+        decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]
+        quiet, self.ts.report = self.ts.report, Report()
+        try:
+            items, _lines = self.setter.headline_group(decks, Region(1, width, 0, 8 * self.style.grid.lines, False,
+                                                                     inset), article,
+                                                       self.headline_pt(page, pl, width, is_lead))
+        finally:
+            self.ts.report = quiet
+        return self._band(items)
+
+    def _band(self, items) -> Band | None:
+        return printed_band([it for it in items if isinstance(it, GlyphRun)], self.setter.y(0), self.style.grid.pitch)
 
     def _slack(self, items, width: int, end: int) -> int:
         """Grid lines at the foot of a story set `end` lines tall (from line 0, columns 1..width) that

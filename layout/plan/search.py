@@ -20,9 +20,12 @@ has a virtual line for it). The cost sums, in lexical weights: stories left
 off, the lead not on top or not the widest, lines cut, 撞题 (headlines side by
 side), photos touching, regions and columns left white by more than a line
 (the page not filled, as a reader sees it), reading order against rank, empty
-grid cells, white space above staggered stories, lines stretched. A beam
-search builds a first plan; simulated annealing improves it, first weighing
-all but the white columns, then everything, with a fixed seed and a budget
+grid cells, white space above staggered stories, lines stretched. 撞题
+(`plan.clash`: headline bands level across a gutter) is a hard rule besides:
+the best plan is the one with the fewest, then the cheapest. A beam search
+builds first plans (its cheapest few that begin differently); simulated
+annealing improves them in short runs from each in turn, first weighing all
+but the white columns, then everything, with fixed seeds and a budget
 counted in decodes, so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
 a machine too slow for the budget.
@@ -40,12 +43,14 @@ import time
 from dataclasses import dataclass, field
 
 from layout.plan.candidates import Variant
+from layout.plan.clash import Band, band_at, clear_below, headlines_clash, level
 
 # Cost weights, each step well above what the ones after it sum to on a page.
 W_DROP = 1_000_000        # a story left off the page: W_DROP_BASE + W_DROP / rank (the lead costs most)
 W_DROP_BASE = 100_000
 W_CUT = 4_000             # per column-line cut from a story (a cut needs the desk: above a white column)
 W_CLASH = 5_000           # two headlines side by side at the same height (撞题)
+W_CLASH_HARD = 45_000     # what every other annealing run weighs 撞题 more (`solve_page`)
 W_PHOTOS = 5_000          # two photos touching across a gutter
 W_LEAD = 400_000          # the lead not at the top, or narrower than another story (above a drop)
 W_EMPTY = 100             # per empty grid cell (one column, one grid line)
@@ -65,22 +70,23 @@ DECODES_PER_SECOND = 3000
 BEAM = 24
 LOOKAHEAD = 2
 PLACES = 2
+#: How many of the beam's final plans, each beginning differently, the annealing starts from.
+STARTS = 3
 #: The most sweeps of the final hill-climbing (`_polish`).
 POLISH_SWEEPS = 3
 #: The most decodes of one annealing run (the budget is spent in runs of this length, each with
 #: its own seed).
-RUN_STEPS = 1500
+RUN_STEPS = 700
 #: The annealing's starting temperature, in empty grid cells per column of the page.
 HEAT = 2.0
 #: An annealing run ends when this many decodes in a row have not improved on its best.
-PATIENCE = 1000
+PATIENCE = 400
 #: The share of the budget, on top of it, spent on annealing runs that weigh the white columns too
 #: (the runs before weigh all the rest: `solve_page`).
 FILL_SHARE = 0.5
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 10.0
-#: Headlines of neighbouring stories whose tops are fewer grid lines apart than this stand at the
-#: same height (撞题); a story may start this many lines lower than its columns allow, to stagger.
+#: A story may start this many lines lower than its columns allow (to stagger its headline).
 STAGGER = 2
 #: A jump head's height as a share of the room below it (its gene's `stretch` picks one); 0: its
 #: least height (4 lines a column).
@@ -88,7 +94,7 @@ JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
 #: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
 #: as few as keep its headline clear of the height of the headlines beside it.
 CLEAR = -1
-DROPS = (0, 2, CLEAR)
+DROPS = (0, STAGGER, CLEAR)
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Rect:
     h: int
     photo: bool = False        # a picture: no story's photo may touch it
     headline: bool = False     # an article: its headline is at its top
+    band: Band | None = None   # that headline as printed, grid lines from the rectangle's top (`plan.clash`)
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,8 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     stories = [s for s in pm.stories if s.variants]
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     budget_fill = int(budget * FILL_SHARE)
-    order, genes = _beam(pm, stories)
+    beams = _beam(pm, stories) if stories else [([], [])]
+    order, genes = beams[0]
     best = _decode(pm, stories, order, genes)
     best_genome = (list(order), [_copy(g) for g in genes])
     decodes, stopped = 1, False
@@ -170,19 +178,24 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     # plans with holes freely. Then, with the rest of the budget (FILL_SHARE), runs that weigh the
     # whole cost, from the best plan so far. The best plan is always judged by the whole cost.
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
-    free_start = (order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes])
-    starts = [free_start, (order, genes), (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories])]
+    starts = []
+    for order, genes in beams:
+        starts += [(order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes]),
+                   (order, genes)]
+    starts.insert(2, (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories]))
     run = 0
     while decodes < budget + budget_fill and not stopped and stories and best.cost > 0:
         fill = decodes >= budget   # this run weighs the white columns too
         if fill:
             order, genes = best_genome[0], [_copy(g) for g in best_genome[1]]
         else:
-            order, genes = starts[run] if run < len(starts) else free_start
-        weigh = (lambda sol: sol.cost) if fill else (lambda sol: sol.cost - sol.holes)
+            order, genes = starts[run % len(starts)]
+        clash = W_CLASH_HARD * (run % 2)   # every other run keeps clear of 撞题 as the hard rule it is
+        weigh = (lambda sol: sol.cost + clash * sol.clashes) if fill else \
+            (lambda sol: sol.cost - sol.holes + clash * sol.clashes)
         rng = random.Random(run)
         current = _decode(pm, stories, order, genes)
-        if current.cost < best.cost:
+        if _better(current, best):
             best, best_genome = current, (list(order), [_copy(g) for g in genes])
         steps = min(RUN_STEPS, (budget + budget_fill if fill else budget) - decodes)
         temperature = HEAT * W_EMPTY * pm.columns
@@ -201,7 +214,7 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
                 current, order, genes = trial, new_order, new_genes
                 if weigh(trial) < run_best:
                     run_best, last_gain = weigh(trial), step
-                if trial.cost < best.cost:
+                if _better(trial, best):
                     best, best_genome = trial, (list(order), [_copy(g) for g in genes])
         decodes += 1
         run += 1
@@ -220,6 +233,12 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
     return out
 
 
+def _better(a: Solution, b: Solution) -> bool:
+    """Whether plan `a` beats plan `b`: 撞题 is a hard rule, so fewer headlines side by side first,
+    then the whole cost."""
+    return (a.clashes, a.cost) < (b.clashes, b.cost)
+
+
 def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
             best: Solution) -> tuple[Solution, int]:
     """Hill-climbing from the best plan: each story in turn at each of its widths, starts and
@@ -236,7 +255,7 @@ def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
                         trial_genes[i] = _Gene(k, -1, stretch, drop)
                         trial = _decode(pm, stories, order, trial_genes)
                         spent += 1
-                        if trial.cost < best.cost:
+                        if _better(trial, best):
                             best, genes, better = trial, trial_genes, True
         if not better:
             break
@@ -284,11 +303,20 @@ def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Ge
         ranked = sorted(children.values(), key=lambda c: (_score(c) + W_EMPTY * max(0, free - used_after(c) - rest(c)),
                                                           c.done, c.top))
         beam = ranked[:BEAM]
-    final = min(beam, key=lambda c: (c.cost + W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in c.rects)),
-                                     c.done, c.top))
-    genes = {i: g for i, g in zip(final.done, final.genes)}
-    order = list(final.done) + [i for i in rank_order if i not in final.done]
-    return order, [genes.get(i, _Gene(0, -1, 0)) for i in range(len(stories))]
+    finals = sorted(beam, key=lambda c: (c.cost + W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in c.rects)),
+                                         c.done, c.top))
+    out, seen = [], set()
+    for final in finals:   # the cheapest, then the cheapest that begin differently (varied starts)
+        genes = {i: g for i, g in zip(final.done, final.genes)}
+        first = tuple((i, genes[i].variant, genes[i].x) for i in final.done[:2])
+        if first in seen:
+            continue
+        seen.add(first)
+        order = list(final.done) + [i for i in rank_order if i not in final.done]
+        out.append((order, [genes.get(i, _Gene(0, -1, 0)) for i in range(len(stories))]))
+        if len(out) == STARTS:
+            break
+    return out
 
 
 def _score(st: _State) -> float:
@@ -430,20 +458,23 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
 
 def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
     """(the line the story starts on, the lowest it could): `drop` lines lower, or with CLEAR as
-    little lower as keeps its headline off the height of the headlines beside it (撞题)."""
+    little lower as keeps its headline band below the headlines beside it it would stand level
+    with (撞题, `plan.clash`)."""
     w = v.width
     lowest = max(top[x:x + w])
     if drop != CLEAR:
         return lowest + drop, lowest
     y = lowest
-    beside = [(q.y, q.h, ov.head_lines) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
-    beside += [(f.y, f.h, v.head_lines) for f in pm.fixed if f.headline and (f.x + f.w == x or x + w == f.x)]
-    for _round in range(len(beside)):
+    if v.head_band is None:
+        return y, lowest
+    beside = [band_at(q.y, ov.head_band) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
+    beside += [band_at(f.y, f.band) for f in pm.fixed if f.band and (f.x + f.w == x or x + w == f.x)]
+    beside = [b for b in beside if b is not None]
+    for _round in range(len(beside)):   # below every headline beside it that it would stand level with
         moved = False
-        for top_line, height, head in beside:
-            need = _apart(v.head_lines, head) if v.head_lines and head else 0
-            if abs(top_line - y) < need and top_line + height > y:
-                y, moved = top_line + need, True
+        for other in beside:
+            if level(band_at(y, v.head_band), other):
+                y, moved = clear_below(v.head_band, other), True
         if not moved:
             break
     return y, lowest
@@ -529,8 +560,13 @@ def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int
 
 def _drop_cost(s: StoryModel) -> int:
     """What leaving the story off the page costs: more the higher its rank; a continuation as much
-    as the lead (its head has handed its text on already)."""
-    return W_DROP_BASE + W_DROP // (1 if s.keep else s.rank)
+    as the lead (its head has handed its text on already). Below the lead, never more than cutting
+    twice the story's own column-lines (and W_DROP_BASE): a brief is moved to another page rather
+    than kept beside a lead cut by many times its size."""
+    if s.keep or s.rank == 1:
+        return W_DROP_BASE + W_DROP
+    own = min(v.width * v.height for v in s.variants)
+    return W_DROP_BASE + min(W_DROP // s.rank, 2 * W_CUT * own)
 
 
 def max_cut(v: Variant) -> int:
@@ -546,7 +582,7 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
     zone = (r.y + v.photo_zone[0], r.y + v.photo_zone[1]) if v.photo_zone else None
     for o, q, ov, _h in rects:
         if q.x + q.w == r.x or r.x + r.w == q.x:   # side by side
-            if v.head_lines and ov.head_lines and abs(q.y - r.y) < _apart(v.head_lines, ov.head_lines):
+            if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), q.x, q.w, band_at(q.y, ov.head_band)):
                 cost += W_CLASH
                 sol.clashes += 1
             if zone and ov.photo_zone:
@@ -559,19 +595,13 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
             cost += (W_LEAD if first.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
-            if f.headline and v.head_lines and abs(f.y - r.y) < _apart(v.head_lines, v.head_lines):
+            if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), f.x, f.w, band_at(f.y, f.band)):
                 cost += W_CLASH
                 sol.clashes += 1
             if f.photo and zone and _overlap(zone, (f.y, f.y + f.h)) and (v.photo_right or f.x < r.x):
                 cost += W_PHOTOS
                 sol.touching += 1
     return cost
-
-
-def _apart(head_a: int, head_b: int) -> int:
-    """How many grid lines apart two neighbouring headline groups must start not to stand at the
-    same height: the lines of the shorter group (with its line of air), at least STAGGER."""
-    return max(STAGGER, min(head_a, head_b))
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
