@@ -1,4 +1,5 @@
-"""The make-up memo: a page whose inputs did not change is not made up again (in this process).
+"""The make-up memo: a page whose inputs did not change is not made up again (in this process,
+and in a new one: the memo's pages are kept on disk too).
 
 Takes: one page's make-up (`assemble._make_page`, a generator) with everything it reads, through
 `PageMemo.make_up`. Returns: a generator that gives the same frame and has the same effects on the
@@ -23,16 +24,31 @@ What is not remembered (made up every time):
 
 A page with a jump head is remembered: its hand-over is replayed into the build's `Jumps`, which
 then reports (or not) a remainder that cannot land exactly as it would.
+
+On disk (`$XDG_CACHE_HOME/layout/pages/`, a `BlobStore`: atomic, versioned, checksummed,
+bounded, off with `LAYOUT_NO_CACHE=1`): each page remembered is also written there under its
+key and the stamp of the package's code (`code_stamp`), so `layout build` in a new process
+after a one-story edit makes up only the edited pages. A page comes back from disk whole or
+not at all: a file damaged, of another format, version or code, or naming a face that cannot
+be loaded is a miss, and the page is made up. The compositions a page used go to disk as their
+keys only (the composition memo's file holds them: `ComposeMemo.keep`). The record is a pickle
+(see `_PageUnpickler` for why, and what it may load).
 """
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 from layout import __version__
+from layout.blobstore import BlobStore
 from layout.diagnostics import Diagnostic, Report
+from layout.fonts.registry import Face
 from layout.memo import COMPOSER_VERSION, MEMO, disabled, face_identity
 from layout.model import Issue, PageSpec
 from layout.page.frames import PageFrame
@@ -41,6 +57,10 @@ from layout.util import file_stamps
 #: Pages remembered at most (the least recently used go first); a build also lets go of the
 #: pages the build before it did not use (another edition's, pages edited since).
 KEEP_PAGES = 128
+#: Raise when what a made-up page holds changes shape (`MadeUpPage`, the frame's items).
+DISK_FORMAT = 1
+#: The made-up pages on disk, every edition's together (a page of the benchmark edition: 50-150 KB).
+DISK = BlobStore("pages", f"made-up-{DISK_FORMAT}", 64 << 20)
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,7 @@ class MadeUpPage:
     hand_overs: tuple              # (placement, page number, remainder) for each jump head on it
     used: dict[str, frozenset[str]]
     compositions: dict             # the composition memo's entries it used (`ComposeMemo.recording`)
+    kept: tuple = ()               # ... or, for a page read back from disk, their keys (`ComposeMemo.keep`)
 
 
 class _RecordingReport(Report):
@@ -130,6 +151,10 @@ class PageMemo:
             return (yield from page_make_up(jumps, report))
         self._used.add(key)
         found = self._pages.get(key)
+        if found is None:
+            found = _read_disk(key, ts)
+            if found is not None:
+                self._pages[key] = found
         if found is not None:
             self._pages.move_to_end(key)
             self.reused += 1
@@ -155,11 +180,12 @@ class PageMemo:
             for font, chars in page_used.items():
                 used.setdefault(font, set()).update(chars)
         if seen_before == (len(ts.missing), len(ts.fallback_used), len(ts._faces), len(ts.broken_faces)):
-            self._pages[key] = MadeUpPage(frame, tuple(recording_report.given),
-                                          _ledger_added(ledger_before, _ledger_state(jumps.ledger)),
-                                          tuple(recording_jumps.hand_overs),
-                                          {font: frozenset(chars) for font, chars in page_used.items()},
-                                          compositions)
+            made = self._pages[key] = MadeUpPage(frame, tuple(recording_report.given),
+                                                 _ledger_added(ledger_before, _ledger_state(jumps.ledger)),
+                                                 tuple(recording_jumps.hand_overs),
+                                                 {font: frozenset(chars) for font, chars in page_used.items()},
+                                                 compositions)
+            _write_disk(key, made)
             while len(self._pages) > KEEP_PAGES:
                 self._pages.popitem(last=False)
         return frame
@@ -200,6 +226,80 @@ def _replay(page: MadeUpPage, jumps, report: Report, ts) -> None:
     for font, chars in page.used.items():
         ts.used.setdefault(font, set()).update(chars)
     MEMO.use(page.compositions)
+    MEMO.keep(page.kept)
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """The package's code as a disk page's key has it: a digest of every module's path, size and
+    modification time (once per process). A page made up by other code is never read back,
+    whether or not the version was raised."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*.py"))
+    stamps = file_stamps(root / f for f in files)
+    return hashlib.blake2b(repr((files, [s[1:] for s in stamps])).encode(), digest_size=20).hexdigest()
+
+
+class _PagePickler(pickle.Pickler):
+    """A made-up page to bytes; the faces its lines point to go by their key, not by value."""
+
+    def persistent_id(self, obj):
+        return ("face", obj.key) if type(obj) is Face else None
+
+
+class _PageUnpickler(pickle.Unpickler):
+    """A made-up page from bytes. Why pickle here: a page is a deep tree of the package's own
+    frozen dataclasses (frames, glyph runs, lines, diagnostics, placements), which pickle's C
+    code reads back in a few milliseconds, where any hand-written form would have to follow
+    every change to them. The file is this tool's own (under its cache folder, which only it
+    writes), versioned (`DISK_FORMAT`, the package's version and code in the key) and read only
+    when its checksum matches; and even so only the package's own classes, paths and sets may be
+    loaded (`find_class`), and faces come from the build's typesetter (`persistent_load`)."""
+
+    _ALLOWED = {("builtins", "set"), ("builtins", "frozenset"), ("pathlib", "PosixPath"),
+                ("pathlib", "WindowsPath"), ("pathlib", "PurePosixPath"), ("pathlib", "PureWindowsPath")}
+
+    def __init__(self, data: bytes, ts):
+        super().__init__(io.BytesIO(data))
+        self.ts = ts
+
+    def find_class(self, module: str, name: str):
+        if module == "layout" or module.startswith("layout.") or (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a made-up page")
+
+    def persistent_load(self, pid):
+        kind, key = pid
+        if kind != "face":
+            raise pickle.UnpicklingError(f"unknown reference {kind!r}")
+        return self.ts.face(key)
+
+
+def _disk_key(key: bytes) -> tuple:
+    return (key, __version__, code_stamp(), pickle.HIGHEST_PROTOCOL)
+
+
+def _read_disk(key: bytes, ts) -> MadeUpPage | None:
+    """The page made up under `key` by an earlier process, or None (not there, or not usable)."""
+    data = DISK.get(*_disk_key(key))
+    if data is None:
+        return None
+    try:
+        page = _PageUnpickler(data, ts).load()
+    except Exception:   # noqa: BLE001 - damaged past its checksum, or a face gone: made up again
+        return None
+    return page if isinstance(page, MadeUpPage) else None
+
+
+def _write_disk(key: bytes, page: MadeUpPage) -> None:
+    """Keep `page` on disk for a new process (the compositions as their keys only)."""
+    out = io.BytesIO()
+    try:
+        _PagePickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            replace(page, compositions={}, kept=(*page.kept, *page.compositions)))
+    except (pickle.PicklingError, TypeError, AttributeError):   # something not plain data: not kept
+        return
+    DISK.put(*_disk_key(key), data=out.getvalue())
 
 
 #: The memo of this process (`assemble.make_pages` asks it).
