@@ -14,10 +14,14 @@ it places, the paper and the edition's data (masthead, running heads), the style
 faces and source positions), the language, the identity of every face loaded (path, size,
 modification time: `memo.face_identity`), `COMPOSER_VERSION` and the package version.
 
+A page holding a continuation (`continued: true`) sets another page's remainder, known only
+while the edition is made up: its key is taken when its make-up starts (`make_up` takes the key
+as a function), and holds the lines each of its continuations would take then (`Jumps.handed_to`).
+
 What is not remembered (made up every time):
 
-- a page holding a continuation (`continued: true`): its text is another page's remainder, known
-  only while the edition is made up, and it may wait for its head (`jumps.make_up_in_jump_order`);
+- a page holding a continuation whose head is not set when its make-up starts: it would wait
+  for its head (`jumps.make_up_in_jump_order`), and what the pages do meanwhile decides what it gets;
 - a page whose make-up reported a character no face has, or loaded a face or a fallback not
   loaded before: what it reports then depends on the pages made up before it;
 - every page when `LAYOUT_NO_CACHE=1`.
@@ -39,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -58,7 +63,7 @@ from layout.util import file_stamps
 #: pages the build before it did not use (another edition's, pages edited since).
 KEEP_PAGES = 128
 #: Raise when what a made-up page holds changes shape (`MadeUpPage`, the frame's items).
-DISK_FORMAT = 1
+DISK_FORMAT = 2
 #: The made-up pages on disk, every edition's together (a page of the benchmark edition: 50-150 KB).
 DISK = BlobStore("pages", f"made-up-{DISK_FORMAT}", 64 << 20)
 
@@ -74,6 +79,7 @@ class MadeUpPage:
     used: dict[str, frozenset[str]]
     compositions: dict             # the composition memo's entries it used (`ComposeMemo.recording`)
     kept: tuple = ()               # ... or, for a page read back from disk, their keys (`ComposeMemo.keep`)
+    taken: tuple = ()              # the articles whose remainders its continuations took (`Jumps.take`)
 
 
 class _RecordingReport(Report):
@@ -102,10 +108,15 @@ class _RecordingJumps:
     def __init__(self, jumps):
         self._jumps = jumps
         self.hand_overs: list[tuple] = []
+        self.taken: list[str] = []
 
     def hand_over(self, pl, page: int, remainder) -> None:
         self.hand_overs.append((pl, page, tuple(remainder)))
         self._jumps.hand_over(pl, page, remainder)
+
+    def take(self, article: str):
+        self.taken.append(article)
+        return self._jumps.take(article)
 
     def __getattr__(self, name: str):
         return getattr(self._jumps, name)
@@ -117,6 +128,7 @@ class PageMemo:
     def __init__(self) -> None:
         self._pages: OrderedDict[bytes, MadeUpPage] = OrderedDict()
         self._used: set[bytes] = set()   # the pages of the build under way (or the last one)
+        self._keys: dict[int, tuple] = {}  # id(frame) -> (weak reference to it, its key): `key_of`
         self.made = 0       # pages made up in the last `make_pages` (for tests and the benchmark)
         self.reused = 0
 
@@ -133,19 +145,29 @@ class PageMemo:
                      sorted(style.bold_faces.items()), sorted(style.sources.items(), key=repr), faces,
                      sorted(ts.broken_faces.items())))
 
-    def page_key(self, edition: str, issue: Issue, page: PageSpec) -> bytes | None:
-        """The page's inputs as a digest; None when the page is not to be remembered."""
-        if disabled() or any(pl.continued for pl in page.placements):
+    def page_key(self, edition: str, issue: Issue, page: PageSpec, jumps=None) -> bytes | None:
+        """The page's inputs as a digest; None when the page is not to be remembered. A page
+        holding a continuation has one only with the build's `jumps`, when the heads of all its
+        continuations are set: the lines they hand over are part of it."""
+        if disabled():
             return None
+        continued = [pl for pl in page.placements if pl.continued]
+        if continued and (jumps is None or any(jumps.must_wait(pl) for pl in continued)):
+            return None
+        handed = tuple(jumps.handed_to(pl.article) for pl in continued)
         articles = [issue.articles.get(pl.article) for pl in page.placements]
         files = [pl.photo.file for pl in page.placements if pl.photo is not None]
         files += [photo.file for art in articles if art is not None for photo in art.photos]
-        content = repr((edition, page, articles, file_stamps(files)))
+        content = repr((edition, page, articles, file_stamps(files), handed))
         return hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
-    def make_up(self, key: bytes | None, page_make_up: Callable, jumps, report: Report, ts):
+    def make_up(self, key: bytes | None | Callable[[], bytes | None], page_make_up: Callable, jumps,
+                report: Report, ts):
         """The page's make-up: `page_make_up(jumps, report)` (a generator returning its frame), or
-        its replay from the memo when `key` was made up before. A generator, as `page_make_up`."""
+        its replay from the memo when `key` was made up before. A generator, as `page_make_up`;
+        `key` may be a function, asked when the make-up starts (`page_key` with the jumps)."""
+        if callable(key):
+            key = key()
         if key is None:
             self.made += 1
             return (yield from page_make_up(jumps, report))
@@ -159,6 +181,7 @@ class PageMemo:
             self._pages.move_to_end(key)
             self.reused += 1
             _replay(found, jumps, report, ts)
+            self._know(found.frame, key)
             return found.frame
         self.made += 1
         recording_report, recording_jumps = _RecordingReport(report), _RecordingJumps(jumps)
@@ -184,13 +207,27 @@ class PageMemo:
                                                  _ledger_added(ledger_before, _ledger_state(jumps.ledger)),
                                                  tuple(recording_jumps.hand_overs),
                                                  {font: frozenset(chars) for font, chars in page_used.items()},
-                                                 compositions)
+                                                 compositions, taken=tuple(recording_jumps.taken))
             _write_disk(key, made)
+            self._know(frame, key)
             while len(self._pages) > KEEP_PAGES:
                 self._pages.popitem(last=False)
         return frame
 
+    def key_of(self, frame: PageFrame) -> bytes | None:
+        """The key of the inputs `frame` was made up from, for a frame this memo remembers (made
+        up or read back in this process); None for any other. What follows from a frame alone
+        (the self-check's findings) can be kept on disk under it."""
+        known = self._keys.get(id(frame))
+        return known[1] if known is not None and known[0]() is frame else None
+
+    def _know(self, frame: PageFrame, key: bytes) -> None:
+        if len(self._keys) >= 4 * KEEP_PAGES:   # let go of the frames no longer alive
+            self._keys = {i: k for i, k in self._keys.items() if k[0]() is not None}
+        self._keys[id(frame)] = (weakref.ref(frame), key)
+
     def forget(self) -> None:
+        self._keys.clear()
         self._pages.clear()
         self._used = set()
 
@@ -221,6 +258,8 @@ def _replay(page: MadeUpPage, jumps, report: Report, ts) -> None:
         ledger.roles.setdefault(article, set()).update(found)
     for article, source in sources.items():
         ledger.sources.setdefault(article, source)
+    for article in page.taken:
+        jumps.take(article)
     for pl, number, remainder in page.hand_overs:
         jumps.hand_over(pl, number, remainder)
     for font, chars in page.used.items():
