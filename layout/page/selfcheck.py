@@ -670,11 +670,11 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
             found = _CHECKED.get(key)
         if found is None:
             found = tuple(_page_findings(frame, style))
-            _keep_findings_on_disk(frame, key[1:], found)
             with _CHECKED_LOCK:
                 _CHECKED[key] = found
                 while len(_CHECKED) > KEEP_CHECKED:
                     _CHECKED.popitem(last=False)
+        _keep_findings_on_disk(frame, key[1:], found)   # (not there: a page the make-up memo just made)
     with _CHECKED_LOCK:
         _CHECKED_FRAMES[id(frame)] = (weakref.ref(frame), key[1:], found)
         while len(_CHECKED_FRAMES) > KEEP_CHECKED:
