@@ -42,10 +42,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import marshal
 import pickle
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -57,6 +58,8 @@ from layout.fonts.registry import Face
 from layout.memo import COMPOSER_VERSION, MEMO, disabled, face_identity
 from layout.model import Issue, PageSpec
 from layout.page.frames import PageFrame
+from layout.page.story import Slot
+from layout.text.model import Line
 from layout.util import file_stamps
 
 #: Pages remembered at most (the least recently used go first); a build also lets go of the
@@ -80,6 +83,22 @@ class MadeUpPage:
     compositions: dict             # the composition memo's entries it used (`ComposeMemo.recording`)
     kept: tuple = ()               # ... or, for a page read back from disk, their keys (`ComposeMemo.keep`)
     taken: tuple = ()              # the articles whose remainders its continuations took (`Jumps.take`)
+
+
+_SLOT_FIELDS = [f.name for f in fields(Slot) if f.name != "line"]
+_LINE_FIELDS = [f.name for f in fields(Line) if f.name != "glyphs"]
+
+
+def _handed_form(handed: tuple | None) -> tuple | None:
+    """What a continuation takes (`Jumps.handed_to`: the head's page and its lines), as plain
+    tuples for its key: every field of each slot and line, each glyph's text, place, advance,
+    face and size (the faces' files are in the edition's key). A dataclass's repr, in Python, is
+    several times slower."""
+    if handed is None:
+        return None
+    page, slots = handed
+    return page, [(tuple(getattr(slot, n) for n in _SLOT_FIELDS), tuple(getattr(slot.line, n) for n in _LINE_FIELDS),
+                   tuple((g[0], g[1], g[2], g[3].font, g[3].size) for g in slot.line.glyphs)) for slot in slots]
 
 
 class _RecordingReport(Report):
@@ -154,12 +173,17 @@ class PageMemo:
         continued = [pl for pl in page.placements if pl.continued]
         if continued and (jumps is None or any(jumps.must_wait(pl) for pl in continued)):
             return None
-        handed = tuple(jumps.handed_to(pl.article) for pl in continued)
+        try:   # (marshal format 2: no back-references, so equal data gives equal bytes in any process)
+            handed = marshal.dumps([_handed_form(jumps.handed_to(pl.article)) for pl in continued], 2)
+        except ValueError:   # a field that is not plain data: not remembered
+            return None
         articles = [issue.articles.get(pl.article) for pl in page.placements]
         files = [pl.photo.file for pl in page.placements if pl.photo is not None]
         files += [photo.file for art in articles if art is not None for photo in art.photos]
-        content = repr((edition, page, articles, file_stamps(files), handed))
-        return hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        content = repr((edition, page, articles, file_stamps(files)))
+        digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=20)
+        digest.update(handed)
+        return digest.digest()
 
     def make_up(self, key: bytes | None | Callable[[], bytes | None], page_make_up: Callable, jumps,
                 report: Report, ts):
