@@ -159,3 +159,54 @@ def test_findings_read_back_are_those_of_the_check(cache, tmp_path, monkeypatch)
     (frame,) = edition.frames
     read_back = selfcheck.page_findings(frame, edition.style)
     assert read_back and read_back == selfcheck._page_findings(frame, edition.style)
+
+
+def test_pages_set_partly_in_an_installed_face_follow_the_fonts_installed(cache, tmp_path, monkeypatch):
+    """Which installed face sets a character no face of the style has depends on the fonts
+    installed, which may change between two processes: an edition whose two pages print 䶮 from
+    the installed Noto Sans CJK, rebuilt after Noto Serif CJK (the nearer face for a serif body)
+    is installed too, is made up again and prints what a clean build prints."""
+    from test_fonts import NOTO
+
+    if not (NOTO / "NotoSerifCJK-Regular.ttc").is_file() or not (NOTO / "NotoSansCJK-Regular.ttc").is_file():
+        pytest.skip("Noto CJK is not installed")
+    folder = tmp_path / "edition"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text("""
+paper: {name: 新区时报}
+issue: {number: 9, date: 2026-11-27}
+style: tabloid
+pages:
+  - section: 要闻
+    stories:
+      - {article: first, columns: [1, 3]}
+  - section: 社区
+    stories:
+      - {article: second, columns: [1, 3]}
+articles:
+  first:
+    headline: 社区志愿者获评年度好人
+    body: |
+      临江街道志愿者王䶮在社区服务站坚持值守三年，累计服务居民两千余人次。
+  second:
+    headline: 服务站的灯常亮
+    body: |
+      每天傍晚，王䶮总是最后一个离开服务站，他说邻里的事没有小事。
+""", encoding="utf-8")
+    manifest = folder / "issue.yaml"
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "NotoSansCJK-Regular.ttc").symlink_to(NOTO / "NotoSansCJK-Regular.ttc")
+    monkeypatch.setenv("LAYOUT_FONT_DIRS", str(fonts))
+    sans = _prepared(manifest, tmp_path / "sans", monkeypatch)
+    assert len(list((cache / "pages").glob("*.blob"))) == 2
+    (fonts / "NotoSerifCJK-Regular.ttc").symlink_to(NOTO / "NotoSerifCJK-Regular.ttc")
+    from layout.fonts import discovery
+
+    for cached in (getattr(discovery, "font_index", None), getattr(discovery, "font_dirs", None)):
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()   # (a new process)
+    rebuilt = _prepared(manifest, tmp_path / "rebuilt", monkeypatch)
+    assert (PAGES.made, PAGES.reused) == (2, 0)
+    assert rebuilt == _clean(manifest, tmp_path / "clean", monkeypatch)
+    assert rebuilt[".pdf"] != sans[".pdf"]   # 䶮 from the serif face now

@@ -36,7 +36,9 @@ after a one-story edit makes up only the edited pages. A page comes back from di
 not at all: a file damaged, of another format, version or code, or naming a face that cannot
 be loaded is a miss, and the page is made up. The compositions a page used go to disk as their
 keys only (the composition memo's file holds them: `ComposeMemo.keep`). The record is a pickle
-(see `_PageUnpickler` for why, and what it may load).
+(see `_PageUnpickler` for why, and what it may load). Installed faces found for characters
+no face of the style has are found by the coverage check, before make-up: they are among the
+faces in the edition's key, so a face installed or removed between two processes changes it.
 """
 from __future__ import annotations
 
