@@ -10,7 +10,8 @@ cache folder (XDG_CACHE_HOME), the wall and processor time of
   the process that built it before (what the live preview does; the PDF/X finish and the
   preflight included, the EPUB not), and with the EPUB too;
 - **new process**: after each one-story edit, `python -m layout build` in a new process with
-  the cache of the earlier builds (the composition memo read from disk);
+  the cache of the earlier builds (the pages not edited read back from the make-up memo's
+  disk store, the edited page's compositions from the composition memo);
 - with --typst, Typst compiling the benchmark edition's text in a new process (cold), as
   `bench/run.py` does.
 
@@ -107,7 +108,9 @@ def main() -> int:
             start = _clock()
             report = Report()
             edition = pipeline.prepare(manifest, report, prefetch_photos=True)
-            composed.append((MEMO.misses, len(MEMO.current)) if MEMO else ("?", "?"))
+            # (used: this build's compositions, and those of pages read back whole, `MEMO.kept`)
+            composed.append((MEMO.misses, len(MEMO.current.keys() | getattr(MEMO, "kept", set())))
+                            if MEMO else ("?", "?"))
             pipeline.build(edition, tmp / "w", report, pdf_only)
             warm.append(_since(start))
             start = _clock()

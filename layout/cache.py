@@ -26,6 +26,8 @@ KINDS = {
     "schema": "manifest data that passed the schema check",
     "subsets": "font subsets made for the print PDF",
     "deflated": "font programs and colour profiles compressed for the PDF",
+    "pages": "pages made up, with what their make-up reported (docs/performance.md)",
+    "checked": "the make-up self-check's findings, per page made up",
 }
 
 

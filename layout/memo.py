@@ -63,17 +63,12 @@ _MAGIC = b"layout compose memo\n"
 
 
 def _library_versions() -> tuple:
-    """The versions of the libraries composition reads through: harfbuzz (advances, kerning) and
-    the word segmenter (headline breaks)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """What identifies the installed libraries composition reads through: harfbuzz (advances,
+    kerning) and the word segmenter (headline breaks). `blobstore.library_stamp`, not
+    `importlib.metadata`, whose scan of every installed package cost each process 20 ms."""
+    from layout.blobstore import library_stamp
 
-    found = []
-    for name in ("uharfbuzz", "rjieba"):
-        try:
-            found.append(version(name))
-        except PackageNotFoundError:
-            found.append(None)
-    return tuple(found)
+    return tuple(library_stamp(name) for name in ("uharfbuzz", "rjieba"))
 
 
 #: What a file must match to be read: the memo's format, the composer, the package, the libraries
@@ -120,6 +115,9 @@ class ComposeMemo:
         #: when a dict: every entry used meanwhile goes in it too (the make-up memo keeps a page's,
         #: `layout.page.pagememo`, and marks them used when it reuses the page: `use`)
         self.recording: dict[Key, tuple] | None = None
+        #: entries of the disk file a page read back from the make-up memo's disk store used: kept
+        #: in the file this build writes, though this process never decoded them (`keep`)
+        self.kept: set[Key] = set()
 
     # -- a build -----------------------------------------------------------------------------
     def begin(self, manifest: Path | None) -> None:
@@ -127,6 +125,7 @@ class ComposeMemo:
         # a build that never ended (it failed) leaves its compositions to the next as well
         self.earlier = {**self.earlier, **self.current} if self.active else self.current
         self.current = {}
+        self.kept = set()
         self.active = not disabled()
         self.misses = 0
         self.note = ""
@@ -149,10 +148,11 @@ class ComposeMemo:
         self.earlier = {}
         if self.path is None:
             return
-        if self.misses == 0 and self.current.keys() == self.stored.keys():
+        kept = self.kept - self.current.keys()
+        if self.misses == 0 and self.current.keys() | kept == self.stored.keys():
             _touch(self.path)
             return
-        entries = {}
+        entries = {key: self.stored[key] for key in kept if key in self.stored}
         for key, (found, styles) in self.current.items():
             data = self.stored.get(key)
             if data is None:
@@ -221,6 +221,12 @@ class ComposeMemo:
         build, so that its memo file keeps them."""
         if self.active:
             self.current.update(entries)
+
+    def keep(self, keys) -> None:
+        """Keys of entries of work reused whole from disk (a page the make-up memo read back):
+        this build's file keeps their stored form, which this process need not decode."""
+        if self.active:
+            self.kept.update(keys)
 
     def key(self, kind: str, runs: Sequence[Run], measure: float, settings: ComposeSettings,
             extra: object) -> Key | None:

@@ -407,7 +407,7 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
     assert any("low-resolution" in line and "library.jpg" in line for line in said_first)
     assert PAGES.made == 4 and PAGES.reused == 0
     _build(manifest, tmp_path / "again")
-    assert (PAGES.made, PAGES.reused) == (1, 3)   # page 2 holds the jump's continuation: made up always
+    assert (PAGES.made, PAGES.reused) == (0, 4)   # page 2 too: its continuation takes what it took before
 
     def rebuilt(name: str) -> dict[str, bytes]:
         said, said_clean = [], []
@@ -419,7 +419,7 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
         assert [d.replace(f"{name}-clean/", f"{name}/") for d in said_clean] == said, name
         return warm, made
 
-    # a story on page 3: pages 3 and 2 (the continuation) made up and drawn, 1 and 4 from the memos
+    # a story on page 3: page 3 made up and drawn, 1, 2 (its continuation takes the same lines) and 4 from the memos
     from layout.render import pdf
 
     drawn = []
@@ -428,8 +428,8 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
                         draw_items(c, frame, *rest))
     _replace_in(articles / "old-estates.md", "。", "，")
     page3, made = rebuilt("page3")
-    assert made == (2, 2)
-    assert drawn[:2] == [2, 3]   # the print PDF (then the EPUB's cover and the clean build draw theirs)
+    assert made == (1, 3)
+    assert drawn[:1] == [3]   # the print PDF (then the EPUB's cover and the clean build draw theirs)
     monkeypatch.setattr(pdf, "_draw_items", draw_items)
     changed = [i + 1 for i, (a, b) in enumerate(zip(_pages_of(first[".pdf"]), _pages_of(page3[".pdf"]))) if a != b]
     assert changed == [3]
@@ -453,7 +453,7 @@ def test_unchanged_pages_are_not_made_up_again_and_rebuilds_match_a_clean_build(
     with PILImage.open(photo) as im:
         im.crop((0, 0, im.width, im.height * 2 // 3)).save(photo, quality=90)
     photographed, made = rebuilt("photo")
-    assert made == (2, 2)   # page 4, where the photo is, and page 2 (the continuation, always)
+    assert made == (1, 3)   # page 4, where the photo is
     assert photographed[".pdf"] != styled[".pdf"]
 
 

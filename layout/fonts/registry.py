@@ -284,11 +284,12 @@ def prepare_embedding(face: Face, chars, lang: str = "zh-CN") -> tuple[Path, boo
     Bundled faces and plain TrueType files are embedded as they are (reportlab subsets them), unless
     the face's `locl` gives other forms for the edition's language `lang` (zh-TW, zh-HK), which the
     conversion bakes into the file's cmap (layout.fonts.locale)."""
-    from layout.fonts.convert import cached_truetype
     from layout.fonts.locale import changes_forms
 
     if not face.needs_conversion and (lang == "zh-CN" or not changes_forms(face, lang)):
         return face.source, True
+    from layout.fonts.convert import cached_truetype  # (it imports fontTools: 60 ms a build that converts nothing spares)
+
     path, cached = cached_truetype(face.source, face.index, frozenset(chars) | {GETA} & set(face.advances), lang)
     _EMBED[face.key] = path
     return path, cached

@@ -38,7 +38,7 @@ def make_pages(issue: Issue, style: Style, report: Report, ts: Typesetter | None
     edition = PAGES.edition_key(issue, style, ts)   # unchanged pages are not made up again (`pagememo`)
 
     def make_up(page: PageSpec) -> PageMakeUp:
-        return PAGES.make_up(PAGES.page_key(edition, issue, page),
+        return PAGES.make_up(lambda: PAGES.page_key(edition, issue, page, jumps),
                              lambda j, r: _make_page(issue, page, style, ts, origin, j, r), jumps, report, ts)
 
     frames = make_up_in_jump_order(issue.pages, make_up, jumps, on_page)

@@ -132,6 +132,11 @@ class Jumps:
             return
         self._remainders[pl.article] = (page, remainder, pl)
 
+    def handed_to(self, article: str) -> tuple[int, tuple[Slot, ...]] | None:
+        """What `take(article)` would give now, left in place (a continuation's memo key)."""
+        found = self._remainders.get(article)
+        return None if found is None else found[:2]
+
     def take(self, article: str) -> tuple[int, tuple[Slot, ...]] | None:
         """For a continuation: (the head's page, the lines it handed over), or None when there are none."""
         found = self._remainders.pop(article, None)

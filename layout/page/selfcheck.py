@@ -37,12 +37,15 @@ of glyphs, not its square.
 """
 from __future__ import annotations
 
+import marshal
 import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from layout import __version__
+from layout.blobstore import BlobStore
 from layout.diagnostics import ERROR, INFO, WARNING, Diagnostic, Source
 from layout.page.frames import Anchor, Box, GlyphRun, Image, Mark, PageFrame, Rule, run_bounds
 from layout.page.story import ENDING_ROLES
@@ -657,23 +660,61 @@ def page_findings(frame: PageFrame, style: Style) -> list[Finding]:
     same = _CHECKED_FRAMES.get(id(frame))   # the very frame checked before (the make-up memo's): no hashing
     if same is not None and same[0]() is frame and same[1] == key[1:]:
         return list(same[2])
-    try:
-        hash(key)
-    except TypeError:   # an item holding a list (a frame made by hand): checked, not remembered
-        return _page_findings(frame, style)
-    with _CHECKED_LOCK:
-        found = _CHECKED.get(key)
+    found = _findings_on_disk(frame, key[1:])   # a page the make-up memo read back: checked before
     if found is None:
-        found = tuple(_page_findings(frame, style))
+        try:
+            hash(key)
+        except TypeError:   # an item holding a list (a frame made by hand): checked, not remembered
+            return _page_findings(frame, style)
         with _CHECKED_LOCK:
-            _CHECKED[key] = found
-            while len(_CHECKED) > KEEP_CHECKED:
-                _CHECKED.popitem(last=False)
+            found = _CHECKED.get(key)
+        if found is None:
+            found = tuple(_page_findings(frame, style))
+            with _CHECKED_LOCK:
+                _CHECKED[key] = found
+                while len(_CHECKED) > KEEP_CHECKED:
+                    _CHECKED.popitem(last=False)
+        _keep_findings_on_disk(frame, key[1:], found)   # (not there: a page the make-up memo just made)
     with _CHECKED_LOCK:
         _CHECKED_FRAMES[id(frame)] = (weakref.ref(frame), key[1:], found)
         while len(_CHECKED_FRAMES) > KEEP_CHECKED:
             _CHECKED_FRAMES.pop(next(iter(_CHECKED_FRAMES)))
     return list(found)
+
+
+#: Raise when the findings' form or the checks change without a change of the package's code.
+CHECKED_FORMAT = 1
+#: The findings of pages the make-up memo keeps on disk (`layout.page.pagememo`), by the page's
+#: key there: a new process (`layout build` after an edit) checks only the pages it made up.
+CHECKED_DISK = BlobStore("checked", f"findings-{CHECKED_FORMAT}", 16 << 20)
+
+
+def _disk_key(frame: PageFrame, grid: tuple) -> tuple | None:
+    """The findings' key on disk: the key of the inputs the frame was made up from (None for a
+    frame the make-up memo does not know), the grid, the package's version and code."""
+    from layout.page.pagememo import PAGES, code_stamp
+
+    page = PAGES.key_of(frame)
+    return None if page is None else (page, repr(grid), __version__, code_stamp())
+
+
+def _findings_on_disk(frame: PageFrame, grid: tuple) -> tuple[Finding, ...] | None:
+    key = _disk_key(frame, grid)
+    data = None if key is None else CHECKED_DISK.get(*key)
+    if data is None:
+        return None
+    try:   # marshal: plain tuples of strings and numbers, no code run on load
+        return tuple(Finding(*fields[:7], tuple(fields[7]), *fields[8:]) for fields in marshal.loads(data))
+    except (ValueError, EOFError, TypeError, IndexError):
+        return None
+
+
+def _keep_findings_on_disk(frame: PageFrame, grid: tuple, found: tuple[Finding, ...]) -> None:
+    key = _disk_key(frame, grid)
+    if key is not None:
+        CHECKED_DISK.put(*key, data=marshal.dumps(tuple(
+            (f.severity, f.code, f.page, f.story, f.column, f.line, f.message, tuple(f.spot), f.other, f.hint)
+            for f in found), 4))
 
 
 def _page_findings(frame: PageFrame, style: Style) -> list[Finding]:
