@@ -78,3 +78,35 @@ def test_the_transform_without_its_pixel_cache_prints_the_same_pixels(street_pho
         plain = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(DEFAULT_PROFILE)),
                                         "RGB", "CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL)
         assert ours.tobytes() == ImageCms.applyTransform(im, plain).tobytes()
+
+
+def test_a_photo_held_by_a_stalled_worker_is_separated_here(street_photo, tmp_path, monkeypatch, caplog):
+    """A worker that gets no processor (a busy machine, a background priority) does not hold the
+    build: the thread that needs the photo separates it itself after a short wait, with the same
+    bytes; when the worker ends after all, nothing is reported twice or raised."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from layout.render import colour
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    colour._cache.clear()
+    release = threading.Event()
+    stalled = ThreadPoolExecutor(max_workers=1)
+    stalled.submit(release.wait)                  # its only worker is busy until released
+    colour.separate_in(stalled)
+    try:
+        job = (street_photo, (0, 0, 1120, 700), 288.0, 180.0, PrintSettings())
+        colour.prefetch_image(*job)               # handed to the stalled worker
+        got: list = []
+        waiter = threading.Thread(target=lambda: got.append(colour.press_image(*job)), daemon=True)
+        waiter.start()
+        waiter.join(timeout=30)
+        assert got, "press_image waited for a worker that never ran"
+        assert got[0].data == colour._press(street_photo, job[1], job[2], job[3], job[4]).data
+    finally:
+        release.set()
+        stalled.shutdown(wait=True)
+        colour.separate_in(None)
+        colour._cache.clear()
+    assert not [r for r in caplog.records if "callback" in r.getMessage()]

@@ -23,7 +23,8 @@ import sys
 import threading
 import zlib
 from collections import OrderedDict, deque
-from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, InvalidStateError, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -281,6 +282,9 @@ def max_ink_percent(pixels: np.ndarray, colorspace: str) -> float:
 # worker dies).
 
 _MAX_CACHED = 64
+#: Seconds a thread waits for a photo a worker has before separating it itself as well: several
+#: times what a newspaper photo takes (20-100 ms), so on a quiet machine it never happens.
+WAIT_FOR_WORKER = 0.3
 #: Bytes Pillow decodes or encodes per call: whole photos at once, so a worker thread seldom
 #: needs Python's lock (each chunk would wait for it while the main thread composes).
 _BLOCK = 1 << 24
@@ -376,11 +380,8 @@ def _landed(key: tuple, job: Future) -> None:
                 _queue.appendleft(key)
             result = None
         _feed()
-    if result is not None and not result.done():
-        if exc is not None:
-            result.set_exception(exc)
-        else:
-            result.set_result(job.result())
+    if result is not None:
+        _settle(result, lambda: job.result())
 
 
 def _take(key: tuple) -> Future | None:
@@ -394,10 +395,26 @@ def _take(key: tuple) -> Future | None:
 
 
 def _run_here(key: tuple, fut: Future) -> None:
+    _settle(fut, lambda: _separate(*key))
+
+
+def _settle(fut: Future, work) -> None:
+    """Give `fut` the result of `work()` (or its error), unless someone gave it one first: a photo
+    separated here while its worker was slow (`press_image`) is settled by whichever ends first,
+    and both made the same bytes."""
+    if fut.done():
+        return
     try:
-        fut.set_result(_separate(*key))
+        value, error = work(), None
     except BaseException as exc:  # noqa: BLE001 - kept in the future, raised to whoever asks for it
-        fut.set_exception(exc)
+        value, error = None, exc
+    try:
+        if error is not None:
+            fut.set_exception(error)
+        else:
+            fut.set_result(value)
+    except InvalidStateError:
+        pass
 
 
 def _future(key: tuple, background: bool) -> Future:
@@ -457,6 +474,13 @@ def press_image(path: str | Path, crop: tuple[int, int, int, int], w_pt: float, 
     fut = _future(key, background=False)
     while not fut.done() and _help():
         pass
+    try:
+        return fut.result(timeout=WAIT_FOR_WORKER)
+    except FuturesTimeout:
+        pass
+    # its worker is slow: on a busy machine a background process can wait seconds for a core
+    # (`background_priority`); the same photo is separated here too, and whichever ends first counts
+    _settle(fut, lambda: _separate(*key))
     return fut.result()
 
 
