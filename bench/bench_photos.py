@@ -5,8 +5,9 @@ and crop, the seconds and the bytes of `render/colour`'s separation (crop, bicub
 littleCMS to CMYK, ink limit, JPEG checked against the limit): one photo after another, ahead on
 worker threads (as a build without worker processes, the preview), ahead in the two worker
 processes `layout build` starts (the waiting thread separating the last queued photos), and the
-same with `print.image_compression: lossless`; then the seconds per step of the JPEG path. Every
-run starts with an empty photo cache. Run with `python bench/bench_photos.py`.
+same with `print.image_compression: lossless`; then the processor seconds of each step of the JPEG
+path (`stage_split`) and its profile. Every run starts with an empty photo cache.
+Run with `python bench/bench_photos.py`.
 """
 from __future__ import annotations
 
@@ -60,6 +61,33 @@ def run(jobs, settings: colour.PrintSettings, workers: str) -> tuple[float, int]
     return time.perf_counter() - t, size
 
 
+def stage_split(jobs, settings: colour.PrintSettings) -> dict[str, float]:
+    """Processor seconds of each step of the JPEG path over every photo, on this thread (what
+    docs/performance.md tabulates): decoding with the resampling, littleCMS, the ink limit with
+    the JPEG and its check; and the pixels that reach littleCMS."""
+    import numpy as np
+    from PIL import Image as PILImage
+    from PIL import ImageCms
+
+    split = dict.fromkeys(("decode + resample", "littleCMS", "ink limit + JPEG + check", "megapixels"), 0.0)
+    colour._transform(b"", str(settings.profile))   # built once per process, outside the steps
+    for path, crop, w, h in jobs:
+        t0 = time.process_time()
+        with PILImage.open(path) as src:
+            im = colour._resampled(src, crop, w, h, settings)
+            im.load()
+        t1 = time.process_time()
+        cmyk = ImageCms.applyTransform(im, colour._transform(b"", str(settings.profile))) if im.mode == "RGB" else im
+        t2 = time.process_time()
+        colour._encode(np.asarray(cmyk, dtype=np.uint8), "DeviceCMYK" if cmyk.mode == "CMYK" else "DeviceGray",
+                       settings)
+        t3 = time.process_time()
+        for step, seconds in zip(split, (t1 - t0, t2 - t1, t3 - t2)):
+            split[step] += seconds
+        split["megapixels"] += im.size[0] * im.size[1] / 1e6
+    return split
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--edition", type=Path, default=Path(__file__).resolve().parent / "edition")
@@ -74,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
                                      ("lossless, worker processes", lossless, "processes")):
         seconds, size = run(jobs, settings, workers)
         print(f"{label:32s} {seconds:6.2f} s {size / 1e6:7.1f} MB", flush=True)
+    print("\nthe JPEG path step by step (one thread, processor time):")
+    for step, value in stage_split(jobs, jpeg).items():
+        print(f"  {step:26s} {value:6.2f}{'' if step == 'megapixels' else ' s'}")
     colour._cache.clear()
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bench-photos-")
     prof = cProfile.Profile()
