@@ -70,6 +70,7 @@ class PlannedStory:
     cut_chars: int = 0
     source: Source | None = None
     continued: bool = False   # the continuation of a jump (its head is on another page)
+    vertical_head: bool = False   # its headline group set as a 竖题 (`headline_direction: vertical`)
 
 
 @dataclass(frozen=True)
@@ -405,7 +406,8 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
         body_room = (p.height - (v.height - _body_rows(v))) * v.width if jumped is None else v.body_lines - jumped
         out.append(PlannedStory(s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
                                 size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width,
-                                v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
+                                v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued,
+                                v.vertical_head))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
     status = solution.status
@@ -486,7 +488,8 @@ def _cut(s: _Story, page: PageSpec, measure: Candidates, p) -> CopyfitAdvice:
     is_lead = s.rank == 1
 
     def fits(n: int) -> Variant | None:
-        cut = measure.variant(page, s.pl, v.width, v.photo_width, is_lead, article=without_last_chars(article, n))
+        cut = measure.variant(page, s.pl, v.width, v.photo_width, is_lead, article=without_last_chars(article, n),
+                              vertical=v.vertical_head)
         return cut if cut.height <= p.height else None
 
     lo, hi = 1, v.chars
@@ -555,7 +558,9 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
             rank = s.rank if pl.kind == "article" and not pl.continued else None
-            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=rank, planned=True))
+            direction = "vertical" if s.vertical_head else pl.headline_direction
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=rank, planned=True,
+                                      headline_direction=direction))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:
                 articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)

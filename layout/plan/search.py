@@ -60,6 +60,7 @@ W_STAGGER = 50            # per column-line a story starts lower than its column
 W_SHORT = 600             # per grid line beyond one that a column is left white (`_holes_cost`)
 W_SHORT_REGION = 3_000    # per grid line beyond one that a region's foot is white (slack and stretch)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
+W_VERTICAL_HEAD = 300     # a story's headline set as a 竖题 (the desk's cure for 撞题, not its first choice)
 
 #: The largest share of a story's text copyfitting may advise to cut.
 MAX_CUT_SHARE = 0.3
@@ -527,13 +528,14 @@ def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
                 yield Placed(v, x, y, h, 0), W_JUMPED * w * (v.height - h)
             continue
         want = v.height + g.stretch
+        head = W_VERTICAL_HEAD if v.vertical_head else 0.0   # a 竖题: the cure for 撞题, not the first choice
         if want <= room:   # a region whose foot is white already (a photo's caption) gets no line more
-            yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch + W_SHORT_REGION * max(0, v.slack + g.stretch - 1)
+            yield Placed(v, x, y, want, 0), head + W_STRETCH * w * g.stretch + W_SHORT_REGION * max(0, v.slack + g.stretch - 1)
         elif v.height <= room:
-            yield Placed(v, x, y, v.height, 0), 0.0
+            yield Placed(v, x, y, v.height, 0), head
         elif room >= max(v.min_height, v.height - max_cut(v)):
             cut = v.height - room
-            yield Placed(v, x, y, room, cut), W_CUT * w * cut
+            yield Placed(v, x, y, room, cut), head + W_CUT * w * cut
 
 
 _space_cache: dict = {}
