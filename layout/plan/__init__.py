@@ -205,10 +205,20 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             variants = wide or variants
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
-                   tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
-                                    x_fixed=s.x_fixed, keep=s.pl.continued) for s in stories),
+                   tuple(StoryModel(s.key, s.rank, *_with_vertical_twins(s.variants)[:1], jump_head=bool(s.pl.continue_on),
+                                    x_fixed=s.x_fixed, keep=s.pl.continued, vertical=_with_vertical_twins(s.variants)[1])
+                         for s in stories),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
     return pm, stories, fixed
+
+
+def _with_vertical_twins(variants: list[Variant]) -> tuple[tuple[Variant, ...], tuple[Variant | None, ...]]:
+    """A story's variants as the search takes them: its shapes with the headline across (or as the
+    editor set it), and beside each its twin with a 竖题 (None when it has none): the search chooses
+    the 竖题 as a way to keep clear of the headline beside it (`search.VERTICAL`), not as a shape."""
+    shapes = [v for v in variants if not v.vertical_head] or list(variants)
+    twins = {(v.width, v.photo_width): v for v in variants if v.vertical_head and v not in shapes}
+    return tuple(shapes), tuple(twins.get((v.width, v.photo_width)) for v in shapes)
 
 
 #: A continuation's place in the page's reading order: after the page's own stories.

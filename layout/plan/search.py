@@ -95,7 +95,10 @@ JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
 #: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
 #: as few as keep its headline clear of the height of the headlines beside it.
 CLEAR = -1
-DROPS = (0, STAGGER, CLEAR)
+#: Or, instead of starting lower, it sets its headline as a 竖题 (its variant's vertical twin, when it
+#: has one): no headline band level with its neighbours', no white above it.
+VERTICAL = -2
+DROPS = (0, STAGGER, CLEAR, VERTICAL)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class StoryModel:
     jump_head: bool = False    # the story continues on another page: any height from its least
     x_fixed: int | None = None # its first column (0-based) when the editor gave its columns
     keep: bool = False         # left off, text is lost (a jump's continuation): it costs as the lead does
+    vertical: tuple[Variant | None, ...] = ()   # per variant, its twin with a 竖题 (None: none)
 
 
 @dataclass(frozen=True)
@@ -340,8 +344,10 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
             shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
             for stretch, drop in [(t, d) for t in shares for d in DROPS]:
                 g = _Gene(k, x, stretch, drop)
-                y, lowest = _start(pm, v, x, top, drop, st.rects)
-                for p, local in _heights(pm, s, v, g, x, y, foot):
+                if drop == VERTICAL and (shape(s, k, drop) is v or _start(pm, v, x, top, CLEAR, st.rects)[0] == max(top[x:x + w])):
+                    continue   # no 竖题 for this shape, or no headline beside it to keep clear of
+                y, lowest = _start(pm, shape(s, k, drop), x, top, drop, st.rects)
+                for p, local in _heights(pm, s, shape(s, k, drop), g, x, y, foot):
                     local += W_STAGGER * w * (y - lowest)
                     holes = sum(p.y - top[c] for c in range(x, x + w))
                     options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
@@ -351,9 +357,9 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
             new_top = list(top)
             for c in range(r.x, r.x + r.w):
                 new_top[c] = r.y + r.h
-            extra = _neighbour_cost(pm, s, r, v, st.rects, scratch)
+            extra = _neighbour_cost(pm, s, r, p.variant, st.rects, scratch)
             found = True
-            yield _State(tuple(new_top), st.done + (i,), st.genes + (g,), st.rects + ((s, r, v, p.height),),
+            yield _State(tuple(new_top), st.done + (i,), st.genes + (g,), st.rects + ((s, r, p.variant, p.height),),
                          st.cost + local + extra, st.holes + holes)
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
@@ -401,7 +407,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     whites: list[tuple[Rect, int, int]] = []                  # and the white lines at their foot, above them
     for i in order:
         s, g = stories[i], genes[i]
-        v = s.variants[g.variant]
+        v = shape(s, g.variant, g.drop)
         placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
@@ -463,6 +469,8 @@ def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) 
     with (撞题, `plan.clash`)."""
     w = v.width
     lowest = max(top[x:x + w])
+    if drop == VERTICAL:   # a 竖题 keeps clear of the headlines beside it where the story can start
+        return lowest, lowest
     if drop != CLEAR:
         return lowest + drop, lowest
     y = lowest
@@ -479,6 +487,12 @@ def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) 
         if not moved:
             break
     return y, lowest
+
+
+def shape(s: StoryModel, k: int, drop: int) -> Variant:
+    """Story s's variant k as its gene sets it: its 竖题 twin when `drop` is VERTICAL and it has one."""
+    twin = s.vertical[k] if drop == VERTICAL and k < len(s.vertical) else None
+    return twin or s.variants[k]
 
 
 def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
