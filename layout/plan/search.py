@@ -60,7 +60,7 @@ W_STAGGER = 50            # per column-line a story starts lower than its column
 W_SHORT = 600             # per grid line beyond one that a column is left white (`_holes_cost`)
 W_SHORT_REGION = 3_000    # per grid line beyond one that a region's foot is white (slack and stretch)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
-W_VERTICAL_HEAD = 300     # a story's headline set as a 竖题 (the desk's cure for 撞题, not its first choice)
+W_VERTICAL_HEAD = 1000     # a story's headline set as a 竖题 (the desk's cure for 撞题, not its first choice)
 
 #: The largest share of a story's text copyfitting may advise to cut.
 MAX_CUT_SHARE = 0.3
@@ -470,9 +470,15 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
     its white: the run at its end, the staggers and the regions' white feet above it, so that
     moving a story down or giving it a line more never counts as filling the column."""
     cost = 0.0
-    for c in range(pm.columns):
-        spans = sorted([(r.y, r.y + r.h, None, 0) for r in pm.fixed if r.x <= c < r.x + r.w]
-                       + [(r.y, r.y + r.h, white, stagger) for r, white, stagger in placed if r.x <= c < r.x + r.w])
+    columns: list[list[tuple]] = [[] for _c in range(pm.columns)]   # per column, the rectangles in it
+    for r in pm.fixed:
+        for c in range(r.x, r.x + r.w):
+            columns[c].append((r.y, r.y + r.h, None, 0))
+    for r, white, stagger in placed:
+        for c in range(r.x, r.x + r.w):
+            columns[c].append((r.y, r.y + r.h, white, stagger))
+    for spans in columns:
+        spans.sort()
         y, white = 0, 0
         for a, b, region_white, stagger in spans + [(foot, foot, None, 0)]:
             gap = max(0, a - y)
