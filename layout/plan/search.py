@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from layout.plan.candidates import Variant
 from layout.plan.clash import Band, band_at, clear_below, headlines_clash, level
@@ -85,6 +85,9 @@ PATIENCE = 400
 #: The share of the budget, on top of it, spent on annealing runs that weigh the white columns too
 #: (the runs before weigh all the rest: `solve_page`).
 FILL_SHARE = 0.5
+#: The share of the time limit a second search gets, with 竖题 allowed, when the first plan (every
+#: headline across) is not clean (`solve_page`).
+VERTICAL_SHARE = 0.5
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 10.0
 #: A story may start this many lines lower than its columns allow (to stagger its headline).
@@ -164,7 +167,28 @@ class _Gene:
 
 
 def solve_page(pm: PageModel, time_limit: float) -> Solution:
-    """The best plan found within the budget (see the module docstring)."""
+    """The best plan found within the budget (see the module docstring). The page is planned with
+    every headline across first; only when that plan is not clean (a story cut or left off, a
+    column left white) is it planned again, with VERTICAL_SHARE of the budget, letting stories set
+    their headline as a 竖题 where one stands beside another (`StoryModel.vertical`), and the
+    better plan kept (`_better`)."""
+    t0 = time.perf_counter()
+    across = replace(pm, stories=tuple(replace(s, vertical=()) for s in pm.stories))
+    best = _solve(across, time_limit)
+    if any(s.vertical for s in pm.stories) and best.status != "best-found-within-time-limit" and \
+            (best.holes > 0 or any(p is None or p.cut for p in best.placed.values())):
+        second = _solve(pm, time_limit * VERTICAL_SHARE)
+        if _better(second, best) or second.status == "best-found-within-time-limit":
+            second.decodes += best.decodes
+            best = second
+        else:
+            best.decodes += second.decodes
+    best.seconds = time.perf_counter() - t0
+    return best
+
+
+def _solve(pm: PageModel, time_limit: float) -> Solution:
+    """One search of the page: beam, annealing runs, polish (the module docstring)."""
     t0 = time.perf_counter()
     _space_cache.clear()
     _height_cache.clear()
