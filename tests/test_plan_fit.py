@@ -178,6 +178,15 @@ def test_a_brief_is_not_kept_beside_a_lead_cut_many_times_its_size(tmp_path):
 # ----------------------------------------------------------------------------- 竖题: side by side without white
 
 
+VERTICAL_SIZES = (12, 12, 18)
+VERTICAL_STORIES = ("      - article: s0\n        width: 5\n      - article: s1\n        width: 2\n"
+                    "      - article: s2\n        width: 3")
+
+
+def vertical_articles() -> dict[str, dict]:
+    return {f"s{i}": {"headline": HEADLINES[i], "paras": paragraphs(n, i + 2)} for i, n in enumerate(VERTICAL_SIZES)}
+
+
 def test_two_stories_side_by_side_from_one_line_fill_the_page_with_a_vertical_headline(tmp_path):
     """Under a lead across the page, two stories the editor wants 2 and 3 columns wide fill the rest
     of the page only side by side from the same line. Keeping their headlines apart (撞题) by
@@ -185,12 +194,8 @@ def test_two_stories_side_by_side_from_one_line_fill_the_page_with_a_vertical_he
     one sets its headline as a 竖题 (vertical, in its right column, the text beside it): no
     headline stands level with another, no white, no cut, every column filled to the foot, and
     make-up sets the 竖题 the plan measured."""
-    sizes = (12, 12, 18)
-    articles = {f"s{i}": {"headline": HEADLINES[i], "paras": paragraphs(n, i + 2)} for i, n in enumerate(sizes)}
-    stories = ("      - article: s0\n        width: 5\n      - article: s1\n        width: 2\n"
-               "      - article: s2\n        width: 3")
     report = Report()
-    edition = prepare(write_edition(tmp_path, articles, stories, masthead=False), report)
+    edition = prepare(write_edition(tmp_path, vertical_articles(), VERTICAL_STORIES, masthead=False), report)
     plan = edition.plan.page(1)
     assert not plan.copyfit
     assert printed_clashes(edition) == []
@@ -201,3 +206,18 @@ def test_two_stories_side_by_side_from_one_line_fill_the_page_with_a_vertical_he
     vertical_runs = [it for it in edition.frames[0].items if isinstance(it, GlyphRun) and it.role == "headline"
                      and it.writing != "h"]
     assert vertical_runs   # the page prints the 竖题
+
+
+def test_write_freezes_a_vertical_headline_and_builds_the_same_pdf(tmp_path, capsys):
+    """`layout plan --write` writes `headline_direction: vertical` for the story the plan gave a
+    竖题, and the frozen manifest builds the same PDF, byte for byte, as the planned one."""
+    from layout.cli import main
+
+    manifest = write_edition(tmp_path / "edition", vertical_articles(), VERTICAL_STORIES, masthead=False)
+    assert main(["build", str(manifest), "-o", str(tmp_path / "planned"), "--pdf"]) == 0
+    assert main(["plan", "--write", str(manifest)]) == 0
+    capsys.readouterr()
+    assert "        headline_direction: vertical\n" in manifest.read_text(encoding="utf-8")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "frozen"), "--pdf"]) == 0
+    pdf = lambda folder: next(folder.glob("*.pdf")).read_bytes()   # noqa: E731
+    assert pdf(tmp_path / "frozen") == pdf(tmp_path / "planned")

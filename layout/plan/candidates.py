@@ -5,7 +5,8 @@ may take (and each photo width), exactly as make-up will set it in a region of
 that width (`StorySetter.set_story`: headline group at the size the headline
 hierarchy gives it, photos, body balanced through the columns), and returns
 `Variant`s: the grid lines it needs, its headline's lines, where its photos
-sit. Results are cached per (article, width, photo width, lead). Nothing is
+sit; beside a shape, its twin with the headline set as a 竖题 where the planner may use one
+(`offers_vertical_head`). Results are cached per (article, width, photo width, lead, 竖题). Nothing is
 reported: what a composition would warn about is reported by make-up later.
 """
 from __future__ import annotations

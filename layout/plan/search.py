@@ -23,12 +23,15 @@ side), photos touching, regions and columns left white by more than a line
 grid cells, white space above staggered stories, lines stretched. 撞题
 (`plan.clash`: headline bands level across a gutter) is a hard rule besides:
 the best plan is the one with the fewest, then the cheapest. A beam search
-builds first plans (its cheapest few that begin differently); simulated
+builds first plans (its cheapest few that begin differently), each kept clear of
+撞题 story by story (`_keep_clear`); simulated
 annealing improves them in short runs from each in turn, first weighing all
 but the white columns, then everything, with fixed seeds and a budget
 counted in decodes, so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
-a machine too slow for the budget.
+a machine too slow for the budget. A page whose plan is not clean (a cut, a story left off, a
+white column) is planned again with half the budget, stories free to set their headline as a
+竖题 where another stands beside it (`VERTICAL`), and the better plan is kept.
 
 Why not a constraint solver: docs/planning.md has the figures (OR-Tools
 CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
