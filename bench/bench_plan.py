@@ -168,8 +168,7 @@ def story_areas(manifest: Path) -> tuple[dict[str, int], int]:
         if pl.auto:
             widths = range(3, g.columns * 3 // 4 + 1) if k == 0 else range(2, g.columns // 2 + 1)
             variants = measure.variants(page, pl, widths, None, k == 0)
-            areas[pl.article] = round(statistics.mean(v.width * (v.height + 1) for v in variants
-                                                      if not v.vertical_head))   # headlines across: the same pages as before 竖题
+            areas[pl.article] = round(statistics.mean(v.width * (v.height + 1) for v in variants))
         else:
             fixed += (pl.columns[1] - pl.columns[0] + 1) * (pl.lines[1] - pl.lines[0] + 1)
     return areas, g.columns * g.lines - fixed

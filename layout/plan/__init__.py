@@ -166,7 +166,8 @@ class _Story:
 def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
                time_limit: float, heads: dict[str, tuple]) -> PagePlan:
     pm, stories, fixed = page_model(issue, page, style, measure, report, heads)
-    solution = solve_page(pm, time_limit)
+    solution = solve_page(pm, time_limit, lambda: page_model(issue, page, style, measure, Report(), heads,
+                                                             vertical=True)[0])
     for s in stories:   # jump heads: where their text goes on is known now
         p = solution.placed.get(s.key)
         if p is not None and s.pl.continue_on and not s.pl.continued:
@@ -175,9 +176,10 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
 
 
 def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
-               heads: dict[str, tuple]) -> tuple[PageModel, list[_Story], list[Rect]]:
+               heads: dict[str, tuple], vertical: bool = False) -> tuple[PageModel, list[_Story], list[Rect]]:
     """The page as the search sees it: its fixed rectangles and its stories with their measured
-    variants (also what bench/plan_cpsat.py hands to the constraint model it compares)."""
+    variants (also what bench/plan_cpsat.py hands to the constraint model it compares); with
+    `vertical`, each story's 竖题 twins too (`search.solve_page`'s second search)."""
     g = style.grid
     fixed = _fixed_rects(issue, page, style, measure)
     ranks = _ranks(issue, page, style)
@@ -197,7 +199,8 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             continue
         photo_widths = _photo_widths(issue, pl, widths, report)
         is_lead = ranks[id(pl)] == 1
-        variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead) if v.min_height <= g.lines]
+        variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead, vertical)
+                    if v.min_height <= g.lines]
         roomy = [v for v in variants if v.body_lines >= MIN_COLUMN_LINES * v.width]
         variants = roomy or sorted(variants, key=lambda v: v.width)[:1]
         if is_lead and style.headline_scale is not None:   # a lead as wide as the hierarchy's lead

@@ -67,9 +67,10 @@ class Candidates:
         self._bodies: dict[tuple, list] = {}
 
     def variants(self, page: PageSpec, pl: Placement, widths: range, photo_widths: list[int] | None,
-                 is_lead: bool) -> list[Variant]:
+                 is_lead: bool, vertical: bool = False) -> list[Variant]:
         """The placement's variants at each width of `widths` (and photo width, when given: else
-        each photo keeps its own `columns`, at most the story's width)."""
+        each photo keeps its own `columns`, at most the story's width); with `vertical`, beside
+        each its 竖题 twin where the planner may use one."""
         out = []
         for w in widths:
             for pw in (photo_widths or [0]):
@@ -78,7 +79,7 @@ class Candidates:
                 v = self.variant(page, pl, w, pw, is_lead)
                 if v is not None:
                     out.append(v)
-                if self.offers_vertical_head(pl, w, is_lead):
+                if vertical and self.offers_vertical_head(pl, w, is_lead):
                     out.append(self.variant(page, pl, w, pw, is_lead, vertical=True))
         return out
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from layout.plan.candidates import Variant
 from layout.plan.clash import Band, band_at, clear_below, headlines_clash, level
@@ -169,18 +169,17 @@ class _Gene:
     drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbours'
 
 
-def solve_page(pm: PageModel, time_limit: float) -> Solution:
-    """The best plan found within the budget (see the module docstring). The page is planned with
-    every headline across first; only when that plan is not clean (a story cut or left off, a
-    column left white) is it planned again, with VERTICAL_SHARE of the budget, letting stories set
-    their headline as a 竖题 where one stands beside another (`StoryModel.vertical`), and the
-    better plan kept (`_better`)."""
+def solve_page(pm: PageModel, time_limit: float, with_vertical=None) -> Solution:
+    """The best plan found within the budget (see the module docstring). When that plan is not
+    clean (a story cut or left off, a column left white) and `with_vertical` is given (a function
+    -> the page model with 竖题 twins, `StoryModel.vertical`: measured only then), the page is
+    planned again with VERTICAL_SHARE of the budget, letting stories set their headline as a 竖题
+    where one stands beside another, and the better plan is kept (`_better`)."""
     t0 = time.perf_counter()
-    across = replace(pm, stories=tuple(replace(s, vertical=()) for s in pm.stories))
-    best = _solve(across, time_limit)
-    if any(s.vertical for s in pm.stories) and best.status != "best-found-within-time-limit" and \
+    best = _solve(pm, time_limit)
+    if with_vertical is not None and best.status != "best-found-within-time-limit" and \
             (best.holes > 0 or any(p is None or p.cut for p in best.placed.values())):
-        second = _solve(pm, time_limit * VERTICAL_SHARE)
+        second = _solve(with_vertical(), time_limit * VERTICAL_SHARE)
         if _better(second, best) or second.status == "best-found-within-time-limit":
             second.decodes += best.decodes
             best = second
