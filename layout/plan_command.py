@@ -92,7 +92,7 @@ def _stories_rows(edition, page_plan) -> list[tuple[str, ...]]:
         landing = _continued(edition, page_plan.number, s.article_id)
         rows.append(("转" if landing else str(s.rank), s.article_id + (" (continued)" if landing else ""),
                      _span(s.columns), _span(s.lines), f"{s.chars:,}", f"{s.lines_used}/{s.lines_available}",
-                     s.headline_size))
+                     s.headline_size + (" 竖题" if s.vertical_head else "")))
     for a in page_plan.copyfit:   # a story with no room is listed too: the page's list as the editor wrote it
         if a.action == "drop":
             rows.append((str(a.rank) if a.rank else "", f"{a.article_id} (dropped)", "—", "—", f"{a.chars:,}",
@@ -191,7 +191,8 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
                          "columns": list(s.columns), "lines": list(s.lines),
                          "chars": s.chars, "lines_used": s.lines_used, "lines_available": s.lines_available,
                          "headline_size": s.headline_size, "headline_pt": s.headline_pt,
-                         "photo_width": s.photo_width, "cut_chars": s.cut_chars, "source": _source(s.source)}
+                         "photo_width": s.photo_width, "vertical_head": s.vertical_head, "cut_chars": s.cut_chars,
+                         "source": _source(s.source)}
                         for s in page_plan.placements],
         })
     copyfit = [{"page": page.number, "article": a.article_id, "action": a.action, "chars": a.chars, "lines": a.lines,
@@ -213,7 +214,8 @@ def _write(manifest: Path, edition, plan, report: Report) -> int | None:
             kind = _kind(edition, page.number, s)
             regions.append(PlannedRegion(page=page.number - 1, article=s.article_id, columns=s.columns, lines=s.lines,
                                          rank=None if landing or kind != "article" else s.rank,
-                                         photo_width=s.photo_width or None, continued=landing, kind=kind))
+                                         photo_width=s.photo_width or None, continued=landing, kind=kind,
+                                         vertical_head=s.vertical_head))
     try:
         return write_regions(manifest, regions)
     except WritebackError as exc:

@@ -173,3 +173,51 @@ def test_a_brief_is_not_kept_beside_a_lead_cut_many_times_its_size(tmp_path):
     assert advice["brief"].action == "drop"
     assert "lead" not in advice or advice["lead"].lines <= 5, advice   # at most a line a column
     assert any(d.code == "plan-no-room" and "brief" in d.message for d in report.items)
+
+
+# ----------------------------------------------------------------------------- 竖题: side by side without white
+
+
+VERTICAL_SIZES = (12, 12, 18)
+VERTICAL_STORIES = ("      - article: s0\n        width: 5\n      - article: s1\n        width: 2\n"
+                    "      - article: s2\n        width: 3")
+
+
+def vertical_articles() -> dict[str, dict]:
+    return {f"s{i}": {"headline": HEADLINES[i], "paras": paragraphs(n, i + 2)} for i, n in enumerate(VERTICAL_SIZES)}
+
+
+def test_two_stories_side_by_side_from_one_line_fill_the_page_with_a_vertical_headline(tmp_path):
+    """Under a lead across the page, two stories the editor wants 2 and 3 columns wide fill the rest
+    of the page only side by side from the same line. Keeping their headlines apart (撞题) by
+    starting one lower left white above it and a column short at the foot (`empty-space`); now
+    one sets its headline as a 竖题 (vertical, in its right column, the text beside it): no
+    headline stands level with another, no white, no cut, every column filled to the foot, and
+    make-up sets the 竖题 the plan measured."""
+    report = Report()
+    edition = prepare(write_edition(tmp_path, vertical_articles(), VERTICAL_STORIES, masthead=False), report)
+    plan = edition.plan.page(1)
+    assert not plan.copyfit
+    assert printed_clashes(edition) == []
+    assert [d.code for d in report.items] == [], [d.format() for d in report.items]   # no empty-space, no underset
+    lower = {s.article_id: s for s in plan.placements if s.article_id != "s0"}
+    assert lower["s1"].lines[0] == lower["s2"].lines[0]   # side by side from the same line
+    assert any(s.vertical_head for s in lower.values())
+    vertical_runs = [it for it in edition.frames[0].items if isinstance(it, GlyphRun) and it.role == "headline"
+                     and it.writing != "h"]
+    assert vertical_runs   # the page prints the 竖题
+
+
+def test_write_freezes_a_vertical_headline_and_builds_the_same_pdf(tmp_path, capsys):
+    """`layout plan --write` writes `headline_direction: vertical` for the story the plan gave a
+    竖题, and the frozen manifest builds the same PDF, byte for byte, as the planned one."""
+    from layout.cli import main
+
+    manifest = write_edition(tmp_path / "edition", vertical_articles(), VERTICAL_STORIES, masthead=False)
+    assert main(["build", str(manifest), "-o", str(tmp_path / "planned"), "--pdf"]) == 0
+    assert main(["plan", "--write", str(manifest)]) == 0
+    capsys.readouterr()
+    assert "        headline_direction: vertical\n" in manifest.read_text(encoding="utf-8")
+    assert main(["build", str(manifest), "-o", str(tmp_path / "frozen"), "--pdf"]) == 0
+    pdf = lambda folder: next(folder.glob("*.pdf")).read_bytes()   # noqa: E731
+    assert pdf(tmp_path / "frozen") == pdf(tmp_path / "planned")

@@ -41,6 +41,7 @@ class PlannedRegion:
     placement: int | None = None
     continued: bool = False
     kind: str = "article"
+    vertical_head: bool = False   # the plan set its headline as a 竖题: `headline_direction: vertical`
 
     def keys(self) -> list[tuple[str, object]]:
         """The keys this region writes, in the order they appear in the placement."""
@@ -49,6 +50,8 @@ class PlannedRegion:
             keys.append(("rank", self.rank))
         if self.photo_width is not None:
             keys.append(("photo_width", self.photo_width))
+        if self.vertical_head:
+            keys.append(("headline_direction", "vertical"))
         return keys
 
 

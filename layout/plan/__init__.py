@@ -70,6 +70,7 @@ class PlannedStory:
     cut_chars: int = 0
     source: Source | None = None
     continued: bool = False   # the continuation of a jump (its head is on another page)
+    vertical_head: bool = False   # its headline group set as a 竖题 (`headline_direction: vertical`)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ class _Story:
 def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
                time_limit: float, heads: dict[str, tuple]) -> PagePlan:
     pm, stories, fixed = page_model(issue, page, style, measure, report, heads)
-    solution = solve_page(pm, time_limit)
+    solution = solve_page(pm, time_limit, lambda: page_model(issue, page, style, measure, Report(), heads,
+                                                             vertical=True)[0])
     for s in stories:   # jump heads: where their text goes on is known now
         p = solution.placed.get(s.key)
         if p is not None and s.pl.continue_on and not s.pl.continued:
@@ -174,9 +176,10 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
 
 
 def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
-               heads: dict[str, tuple]) -> tuple[PageModel, list[_Story], list[Rect]]:
+               heads: dict[str, tuple], vertical: bool = False) -> tuple[PageModel, list[_Story], list[Rect]]:
     """The page as the search sees it: its fixed rectangles and its stories with their measured
-    variants (also what bench/plan_cpsat.py hands to the constraint model it compares)."""
+    variants (also what bench/plan_cpsat.py hands to the constraint model it compares); with
+    `vertical`, each story's 竖题 twins too (`search.solve_page`'s second search)."""
     g = style.grid
     fixed = _fixed_rects(issue, page, style, measure)
     ranks = _ranks(issue, page, style)
@@ -196,7 +199,8 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             continue
         photo_widths = _photo_widths(issue, pl, widths, report)
         is_lead = ranks[id(pl)] == 1
-        variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead) if v.min_height <= g.lines]
+        variants = [v for v in measure.variants(page, pl, widths, photo_widths, is_lead, vertical)
+                    if v.min_height <= g.lines]
         roomy = [v for v in variants if v.body_lines >= MIN_COLUMN_LINES * v.width]
         variants = roomy or sorted(variants, key=lambda v: v.width)[:1]
         if is_lead and style.headline_scale is not None:   # a lead as wide as the hierarchy's lead
@@ -204,10 +208,20 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             variants = wide or variants
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
-                   tuple(StoryModel(s.key, s.rank, tuple(s.variants), jump_head=bool(s.pl.continue_on),
-                                    x_fixed=s.x_fixed, keep=s.pl.continued) for s in stories),
+                   tuple(StoryModel(s.key, s.rank, *_with_vertical_twins(s.variants)[:1], jump_head=bool(s.pl.continue_on),
+                                    x_fixed=s.x_fixed, keep=s.pl.continued, vertical=_with_vertical_twins(s.variants)[1])
+                         for s in stories),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
     return pm, stories, fixed
+
+
+def _with_vertical_twins(variants: list[Variant]) -> tuple[tuple[Variant, ...], tuple[Variant | None, ...]]:
+    """A story's variants as the search takes them: its shapes with the headline across (or as the
+    editor set it), and beside each its twin with a 竖题 (None when it has none): the search chooses
+    the 竖题 as a way to keep clear of the headline beside it (`search.VERTICAL`), not as a shape."""
+    shapes = [v for v in variants if not v.vertical_head] or list(variants)
+    twins = {(v.width, v.photo_width): v for v in variants if v.vertical_head and v not in shapes}
+    return tuple(shapes), tuple(twins.get((v.width, v.photo_width)) for v in shapes)
 
 
 #: A continuation's place in the page's reading order: after the page's own stories.
@@ -405,7 +419,8 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
         body_room = (p.height - (v.height - _body_rows(v))) * v.width if jumped is None else v.body_lines - jumped
         out.append(PlannedStory(s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
                                 size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width,
-                                v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued))
+                                v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued,
+                                v.vertical_head))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
     status = solution.status
@@ -486,7 +501,8 @@ def _cut(s: _Story, page: PageSpec, measure: Candidates, p) -> CopyfitAdvice:
     is_lead = s.rank == 1
 
     def fits(n: int) -> Variant | None:
-        cut = measure.variant(page, s.pl, v.width, v.photo_width, is_lead, article=without_last_chars(article, n))
+        cut = measure.variant(page, s.pl, v.width, v.photo_width, is_lead, article=without_last_chars(article, n),
+                              vertical=v.vertical_head)
         return cut if cut.height <= p.height else None
 
     lo, hi = 1, v.chars
@@ -555,7 +571,9 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
             if s is None:
                 continue   # no room: `plan-no-room` says where it goes
             rank = s.rank if pl.kind == "article" and not pl.continued else None
-            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=rank, planned=True))
+            direction = "vertical" if s.vertical_head else pl.headline_direction
+            placements.append(replace(pl, columns=s.columns, lines=s.lines, rank=rank, planned=True,
+                                      headline_direction=direction))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:
                 articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)

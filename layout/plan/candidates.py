@@ -5,7 +5,8 @@ may take (and each photo width), exactly as make-up will set it in a region of
 that width (`StorySetter.set_story`: headline group at the size the headline
 hierarchy gives it, photos, body balanced through the columns), and returns
 `Variant`s: the grid lines it needs, its headline's lines, where its photos
-sit. Results are cached per (article, width, photo width, lead). Nothing is
+sit; beside a shape, its twin with the headline set as a 竖题 where the planner may use one
+(`offers_vertical_head`). Results are cached per (article, width, photo width, lead, 竖题). Nothing is
 reported: what a composition would warn about is reported by make-up later.
 """
 from __future__ import annotations
@@ -30,6 +31,8 @@ MIN_COLUMN_LINES = 4
 #: lines a column when that is less: its front part is a real story, not a headline with a stub.
 JUMP_FRONT_SHARE = 1 / 3
 JUMP_FRONT_LINES = 12
+#: The narrowest story the planner may give a 竖题 (its headline takes the right column, the text the rest).
+VERTICAL_HEAD_MIN_COLUMNS = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Variant:
     slack: int = 0              # grid lines left empty across every column at the foot of `height` (e.g. the
                                 # line of air under a photo's caption when no text runs under it)
     head_band: Band | None = None   # its headline as printed, grid lines from the region's top (`plan.clash`)
+    vertical_head: bool = False     # its headline group a 竖题 in its right column: no horizontal band, no 撞题
 
 
 class Candidates:
@@ -63,9 +67,10 @@ class Candidates:
         self._bodies: dict[tuple, list] = {}
 
     def variants(self, page: PageSpec, pl: Placement, widths: range, photo_widths: list[int] | None,
-                 is_lead: bool) -> list[Variant]:
+                 is_lead: bool, vertical: bool = False) -> list[Variant]:
         """The placement's variants at each width of `widths` (and photo width, when given: else
-        each photo keeps its own `columns`, at most the story's width)."""
+        each photo keeps its own `columns`, at most the story's width); with `vertical`, beside
+        each its 竖题 twin where the planner may use one."""
         out = []
         for w in widths:
             for pw in (photo_widths or [0]):
@@ -74,13 +79,27 @@ class Candidates:
                 v = self.variant(page, pl, w, pw, is_lead)
                 if v is not None:
                     out.append(v)
+                if vertical and self.offers_vertical_head(pl, w, is_lead):
+                    out.append(self.variant(page, pl, w, pw, is_lead, vertical=True))
         return out
 
+    def offers_vertical_head(self, pl: Placement, width: int, is_lead: bool) -> bool:
+        """Whether the planner may set this story's headline group as a 竖题 (vertical, in its right
+        column, the text beside it and on below it): the desk's way to stand a story beside another
+        from the same line without 撞题 and without white above it. Not for the lead (its headline
+        leads the page across its width), a jump or its landing, a box, a vertical story, nor a story
+        narrower than 2 columns."""
+        return (width >= VERTICAL_HEAD_MIN_COLUMNS and not is_lead and not pl.continue_on and not pl.continued
+                and not pl.box and pl.direction != "vertical" and pl.headline_direction != "vertical")
+
     def variant(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
-                article: Article | None = None) -> Variant | None:
-        key = (pl.article, width, photo_width, is_lead, pl.box, pl.continue_on, article)
+                article: Article | None = None, vertical: bool = False) -> Variant | None:
+        """The story set `width` columns wide (`vertical`: its headline group a 竖题; a placement
+        whose `headline_direction` is vertical always is)."""
+        vertical = vertical or pl.headline_direction == "vertical"
+        key = (pl.article, width, photo_width, is_lead, pl.box, pl.continue_on, article, vertical)
         if key not in self._cache:
-            self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article)
+            self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article, vertical)
         return self._cache[key]
 
     def body(self, article: Article, inset: float) -> list:
@@ -104,7 +123,7 @@ class Candidates:
         return headline_size(stub_page, stub, self.issue, self.style)
 
     def _measure(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
-                 article: Article | None) -> Variant:
+                 article: Article | None, vertical: bool = False) -> Variant:
         article = self.article_for(pl, photo_width, article)
         g = self.style.grid
         inset = g.char / 2 if pl.box else 0.0
@@ -114,17 +133,23 @@ class Candidates:
         try:
             body = self.body(article, inset)
             tall = Region(1, width, 0, 8 * g.lines, False, inset)
-            result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size)
-            head_items, head = self.setter.headline_group(decks, tall, article, size)
+            result = self.setter.set_story(article, tall, slots=list(body), decks=decks, headline_size=size,
+                                           vertical_head=vertical)
+            if vertical:
+                from layout.page.vertical import vertical_head_block
+
+                head_items, _columns, head = vertical_head_block(self.setter, decks, tall, article, size)
+            else:
+                head_items, head = self.setter.headline_group(decks, tall, article, size)
             least = body[:self.least_lines(len(body), width, bool(pl.continue_on))]
-            min_height = self.setter.set_story(article, tall, slots=list(least), decks=decks,
-                                               headline_size=size).end + (1 if pl.continue_on else 0)
+            min_height = self.setter.set_story(article, tall, slots=list(least), decks=decks, headline_size=size,
+                                               vertical_head=vertical).end + (1 if pl.continue_on else 0)
         finally:
             self.ts.report = quiet
         zone, right = self._photos(result.items, width)
         return Variant(width, photo_width, size, result.end, head, len(body), slot_chars(body), zone, right,
                        min(min_height, result.end), self._slack(result.items, width, result.end),
-                       self._band(head_items))
+                       self._band(head_items), vertical)
 
     @staticmethod
     def least_lines(body_lines: int, width: int, jump_head: bool) -> int:

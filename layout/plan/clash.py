@@ -20,8 +20,9 @@ HEAD_ROLES = ("headline", "continuation_head")
 
 def printed_band(runs, top: float, pitch: float) -> Band | None:
     """The headline band of a story's glyph runs (its 主题's or continuation head's), in grid lines
-    below `top` (points; `pitch`: points per grid line); None when it prints no headline."""
-    head = [r for r in runs if r.role in HEAD_ROLES]
+    below `top` (points; `pitch`: points per grid line); None when it prints no horizontal headline
+    (none, or a 竖题: set vertically, it stands beside a neighbour's headline, not level with it)."""
+    head = [r for r in runs if r.role in HEAD_ROLES and r.writing == "h"]   # a 竖题 stands across no line
     if not head:
         return None
     return (min(r.y - r.size for r in head) - top) / pitch, (max(r.y for r in head) - top) / pitch

@@ -23,12 +23,15 @@ side), photos touching, regions and columns left white by more than a line
 grid cells, white space above staggered stories, lines stretched. 撞题
 (`plan.clash`: headline bands level across a gutter) is a hard rule besides:
 the best plan is the one with the fewest, then the cheapest. A beam search
-builds first plans (its cheapest few that begin differently); simulated
+builds first plans (its cheapest few that begin differently), each kept clear of
+撞题 story by story (`_keep_clear`); simulated
 annealing improves them in short runs from each in turn, first weighing all
 but the white columns, then everything, with fixed seeds and a budget
 counted in decodes, so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
-a machine too slow for the budget.
+a machine too slow for the budget. A page whose plan is not clean (a cut, a story left off, a
+white column) is planned again with half the budget, stories free to set their headline as a
+竖题 where another stands beside it (`VERTICAL`), and the better plan is kept.
 
 Why not a constraint solver: docs/planning.md has the figures (OR-Tools
 CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
@@ -60,6 +63,7 @@ W_STAGGER = 50            # per column-line a story starts lower than its column
 W_SHORT = 600             # per grid line beyond one that a column is left white (`_holes_cost`)
 W_SHORT_REGION = 3_000    # per grid line beyond one that a region's foot is white (slack and stretch)
 W_STRETCH = 20            # per column-line a region is taller than its text (at most one line)
+W_VERTICAL_HEAD = 1000     # a story's headline set as a 竖题 (the desk's cure for 撞题, not its first choice)
 
 #: The largest share of a story's text copyfitting may advise to cut.
 MAX_CUT_SHARE = 0.3
@@ -84,6 +88,9 @@ PATIENCE = 400
 #: The share of the budget, on top of it, spent on annealing runs that weigh the white columns too
 #: (the runs before weigh all the rest: `solve_page`).
 FILL_SHARE = 0.5
+#: The share of the time limit a second search gets, with 竖题 allowed, when the first plan (every
+#: headline across) is not clean (`solve_page`).
+VERTICAL_SHARE = 0.5
 #: The wall clock may run this many times the time limit before the search stops early.
 BACKSTOP = 10.0
 #: A story may start this many lines lower than its columns allow (to stagger its headline).
@@ -94,7 +101,10 @@ JUMP_SHARES = (1.0, 0.75, 0.5, 0.0)
 #: The grid lines a story may start lower than its columns allow (to stagger its headline); CLEAR:
 #: as few as keep its headline clear of the height of the headlines beside it.
 CLEAR = -1
-DROPS = (0, STAGGER, CLEAR)
+#: Or, instead of starting lower, it sets its headline as a 竖题 (its variant's vertical twin, when it
+#: has one): no headline band level with its neighbours', no white above it.
+VERTICAL = -2
+DROPS = (0, STAGGER, CLEAR, VERTICAL)
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,7 @@ class StoryModel:
     jump_head: bool = False    # the story continues on another page: any height from its least
     x_fixed: int | None = None # its first column (0-based) when the editor gave its columns
     keep: bool = False         # left off, text is lost (a jump's continuation): it costs as the lead does
+    vertical: tuple[Variant | None, ...] = ()   # per variant, its twin with a 竖题 (None: none)
 
 
 @dataclass(frozen=True)
@@ -158,8 +169,28 @@ class _Gene:
     drop: int = 0   # grid lines left empty above it (one of DROPS): its headline below its neighbours'
 
 
-def solve_page(pm: PageModel, time_limit: float) -> Solution:
-    """The best plan found within the budget (see the module docstring)."""
+def solve_page(pm: PageModel, time_limit: float, with_vertical=None) -> Solution:
+    """The best plan found within the budget (see the module docstring). When that plan is not
+    clean (a story cut or left off, a column left white) and `with_vertical` is given (a function
+    -> the page model with 竖题 twins, `StoryModel.vertical`: measured only then), the page is
+    planned again with VERTICAL_SHARE of the budget, letting stories set their headline as a 竖题
+    where one stands beside another, and the better plan is kept (`_better`)."""
+    t0 = time.perf_counter()
+    best = _solve(pm, time_limit)
+    if with_vertical is not None and best.status != "best-found-within-time-limit" and \
+            (best.holes > 0 or any(p is None or p.cut for p in best.placed.values())):
+        second = _solve(with_vertical(), time_limit * VERTICAL_SHARE)
+        if _better(second, best) or second.status == "best-found-within-time-limit":
+            second.decodes += best.decodes
+            best = second
+        else:
+            best.decodes += second.decodes
+    best.seconds = time.perf_counter() - t0
+    return best
+
+
+def _solve(pm: PageModel, time_limit: float) -> Solution:
+    """One search of the page: beam, annealing runs, polish (the module docstring)."""
     t0 = time.perf_counter()
     _space_cache.clear()
     _height_cache.clear()
@@ -183,6 +214,11 @@ def solve_page(pm: PageModel, time_limit: float) -> Solution:
         starts += [(order, [_Gene(g.variant, -1 if g.x < pm.columns else g.x, g.stretch) for g in genes]),
                    (order, genes)]
     starts.insert(2, (rank_order, [_Gene(len(s.variants) // 2, -1, 0) for s in stories]))
+    for k, (order, genes) in enumerate(starts):   # each start kept clear of 撞题 where one change of start does it
+        genes, start, spent = _keep_clear(pm, stories, order, genes)
+        starts[k], decodes = (order, genes), decodes + spent
+        if _better(start, best):
+            best, best_genome = start, (list(order), [_copy(g) for g in genes])
     run = 0
     while decodes < budget + budget_fill and not stopped and stories and best.cost > 0:
         fill = decodes >= budget   # this run weighs the white columns too
@@ -237,6 +273,25 @@ def _better(a: Solution, b: Solution) -> bool:
     """Whether plan `a` beats plan `b`: 撞题 is a hard rule, so fewer headlines side by side first,
     then the whole cost."""
     return (a.clashes, a.cost) < (b.clashes, b.cost)
+
+
+def _keep_clear(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene]):
+    """A start repaired story by story, in its order: each at each way to start (DROPS: where it
+    can, lower, clear below the headline beside it, or with a 竖题), keeping what `_better` prefers,
+    so that a start with headlines level begins the annealing without them -> (genes, its plan,
+    decodes spent)."""
+    genes = [_copy(g) for g in genes]
+    best, spent = _decode(pm, stories, order, genes), 1
+    for i in order:
+        for drop in DROPS:
+            if drop == genes[i].drop or genes[i].x >= pm.columns:
+                continue
+            trial_genes = [_copy(g) for g in genes]
+            trial_genes[i].drop = drop
+            trial, spent = _decode(pm, stories, order, trial_genes), spent + 1
+            if _better(trial, best):
+                best, genes = trial, trial_genes
+    return genes, best, spent
 
 
 def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
@@ -339,8 +394,10 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
             shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
             for stretch, drop in [(t, d) for t in shares for d in DROPS]:
                 g = _Gene(k, x, stretch, drop)
-                y, lowest = _start(pm, v, x, top, drop, st.rects)
-                for p, local in _heights(pm, s, v, g, x, y, foot):
+                if drop == VERTICAL and (shape(s, k, drop) is v or _start(pm, v, x, top, CLEAR, st.rects)[0] == max(top[x:x + w])):
+                    continue   # no 竖题 for this shape, or no headline beside it to keep clear of
+                y, lowest = _start(pm, shape(s, k, drop), x, top, drop, st.rects)
+                for p, local in _heights(pm, s, shape(s, k, drop), g, x, y, foot):
                     local += W_STAGGER * w * (y - lowest)
                     holes = sum(p.y - top[c] for c in range(x, x + w))
                     options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
@@ -350,9 +407,9 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
             new_top = list(top)
             for c in range(r.x, r.x + r.w):
                 new_top[c] = r.y + r.h
-            extra = _neighbour_cost(pm, s, r, v, st.rects, scratch)
+            extra = _neighbour_cost(pm, s, r, p.variant, st.rects, scratch)
             found = True
-            yield _State(tuple(new_top), st.done + (i,), st.genes + (g,), st.rects + ((s, r, v, p.height),),
+            yield _State(tuple(new_top), st.done + (i,), st.genes + (g,), st.rects + ((s, r, p.variant, p.height),),
                          st.cost + local + extra, st.holes + holes)
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
@@ -379,7 +436,8 @@ def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
     elif move < 0.75:
         genes[i].stretch = (genes[i].stretch + 1) % (len(JUMP_SHARES) if stories[i].jump_head else 2)
     elif move < 0.85:
-        genes[i].drop = rng.choice([d for d in DROPS if d != genes[i].drop])
+        twin = shape(stories[i], genes[i].variant, VERTICAL) is not stories[i].variants[genes[i].variant]
+        genes[i].drop = rng.choice([d for d in DROPS if d != genes[i].drop and (twin or d != VERTICAL)])
     elif len(order) > 1:
         a, b = rng.sample(range(len(order)), 2)
         order[a], order[b] = order[b], order[a]
@@ -400,7 +458,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     whites: list[tuple[Rect, int, int]] = []                  # and the white lines at their foot, above them
     for i in order:
         s, g = stories[i], genes[i]
-        v = s.variants[g.variant]
+        v = shape(s, g.variant, g.drop)
         placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
@@ -438,9 +496,15 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
     its white: the run at its end, the staggers and the regions' white feet above it, so that
     moving a story down or giving it a line more never counts as filling the column."""
     cost = 0.0
-    for c in range(pm.columns):
-        spans = sorted([(r.y, r.y + r.h, None, 0) for r in pm.fixed if r.x <= c < r.x + r.w]
-                       + [(r.y, r.y + r.h, white, stagger) for r, white, stagger in placed if r.x <= c < r.x + r.w])
+    columns: list[list[tuple]] = [[] for _c in range(pm.columns)]   # per column, the rectangles in it
+    for r in pm.fixed:
+        for c in range(r.x, r.x + r.w):
+            columns[c].append((r.y, r.y + r.h, None, 0))
+    for r, white, stagger in placed:
+        for c in range(r.x, r.x + r.w):
+            columns[c].append((r.y, r.y + r.h, white, stagger))
+    for spans in columns:
+        spans.sort()
         y, white = 0, 0
         for a, b, region_white, stagger in spans + [(foot, foot, None, 0)]:
             gap = max(0, a - y)
@@ -462,6 +526,8 @@ def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) 
     with (撞题, `plan.clash`)."""
     w = v.width
     lowest = max(top[x:x + w])
+    if drop == VERTICAL:   # a 竖题 keeps clear of the headlines beside it where the story can start
+        return lowest, lowest
     if drop != CLEAR:
         return lowest + drop, lowest
     y = lowest
@@ -478,6 +544,12 @@ def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) 
         if not moved:
             break
     return y, lowest
+
+
+def shape(s: StoryModel, k: int, drop: int) -> Variant:
+    """Story s's variant k as its gene sets it: its 竖题 twin when `drop` is VERTICAL and it has one."""
+    twin = s.vertical[k] if drop == VERTICAL and k < len(s.vertical) else None
+    return twin or s.variants[k]
 
 
 def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
@@ -527,13 +599,14 @@ def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
                 yield Placed(v, x, y, h, 0), W_JUMPED * w * (v.height - h)
             continue
         want = v.height + g.stretch
+        head = W_VERTICAL_HEAD if v.vertical_head else 0.0   # a 竖题: the cure for 撞题, not the first choice
         if want <= room:   # a region whose foot is white already (a photo's caption) gets no line more
-            yield Placed(v, x, y, want, 0), W_STRETCH * w * g.stretch + W_SHORT_REGION * max(0, v.slack + g.stretch - 1)
+            yield Placed(v, x, y, want, 0), head + W_STRETCH * w * g.stretch + W_SHORT_REGION * max(0, v.slack + g.stretch - 1)
         elif v.height <= room:
-            yield Placed(v, x, y, v.height, 0), 0.0
+            yield Placed(v, x, y, v.height, 0), head
         elif room >= max(v.min_height, v.height - max_cut(v)):
             cut = v.height - room
-            yield Placed(v, x, y, room, cut), W_CUT * w * cut
+            yield Placed(v, x, y, room, cut), head + W_CUT * w * cut
 
 
 _space_cache: dict = {}
