@@ -131,3 +131,37 @@ def file_stamps(paths) -> tuple[tuple, ...]:
         except OSError:
             out.append((str(path), None))
     return tuple(out)
+
+
+class LockedLRU:
+    """A bounded in-process memo shared by threads: `get(key)` -> the value or None (and marks it
+    recently used), `put(key, value)` keeps at most `keep` values, the least recently used going
+    first; `clear()` empties it."""
+
+    def __init__(self, keep: int):
+        import threading
+        from collections import OrderedDict
+
+        self.keep = keep
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.keep:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)

@@ -9,29 +9,22 @@ bytes; the last `KEEP` results are kept.
 from __future__ import annotations
 
 import hashlib
-import threading
 import zlib
-from collections import OrderedDict
+
+from layout.util import LockedLRU
 
 #: Results kept (the least recently used go first): an edition's pages, faces and profile.
 KEEP = 96
 
-_done: OrderedDict[bytes, bytes] = OrderedDict()
-_lock = threading.Lock()
+_done = LockedLRU(KEEP)
 
 
 def compressed(data: bytes, compress=zlib.compress) -> bytes:
     """`zlib.compress(data)` (or `compress(data)`, which gives the same bytes, e.g. from a disk
     store), remembered in the process by the content of `data`."""
     key = hashlib.blake2b(data, digest_size=20).digest()
-    with _lock:
-        found = _done.get(key)
-        if found is not None:
-            _done.move_to_end(key)
-            return found
-    found = compress(data)
-    with _lock:
-        _done[key] = found
-        while len(_done) > KEEP:
-            _done.popitem(last=False)
+    found = _done.get(key)
+    if found is None:
+        found = compress(data)
+        _done.put(key, found)
     return found

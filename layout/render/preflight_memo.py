@@ -16,8 +16,6 @@ of the PDF). Off with `LAYOUT_NO_CACHE=1`.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -25,12 +23,12 @@ import pikepdf
 from pikepdf import Name
 
 from layout.memo import disabled
+from layout.util import LockedLRU
 
 #: Streams remembered (the least recently used go first): the pages of a few editions.
 KEEP_STREAMS = 256
 
-_parsed: OrderedDict[bytes, tuple] = OrderedDict()
-_lock = threading.Lock()
+_parsed = LockedLRU(KEEP_STREAMS)
 
 
 class Instruction(NamedTuple):
@@ -45,11 +43,9 @@ def instructions(obj, operators: str):
     key = None if disabled() else _key(obj, operators)
     if key is None:
         return pikepdf.parse_content_stream(obj, operators)
-    with _lock:
-        found = _parsed.get(key)
-        if found is not None:
-            _parsed.move_to_end(key)
-            return found
+    found = _parsed.get(key)
+    if found is not None:
+        return found
     parsed = pikepdf.parse_content_stream(obj, operators)
     plain = []
     for ins in parsed:
@@ -58,10 +54,7 @@ def instructions(obj, operators: str):
             return parsed
         plain.append(Instruction(tuple(map(_plain, ins.operands)), op))
     found = tuple(plain)
-    with _lock:
-        _parsed[key] = found
-        while len(_parsed) > KEEP_STREAMS:
-            _parsed.popitem(last=False)
+    _parsed.put(key, found)
     return found
 
 
@@ -96,5 +89,4 @@ def _key(obj, operators: str) -> bytes | None:
 
 
 def forget() -> None:
-    with _lock:
-        _parsed.clear()
+    _parsed.clear()
