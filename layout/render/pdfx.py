@@ -37,7 +37,7 @@ from layout import __version__
 from layout.render.colour import PressImage, PrintSettings, describe_profile
 from layout.render.flatememo import compressed
 from layout.render.overprint import gstate_dict
-from layout.render.pdffont import PdfFont, flate_stream, font_objects, vertical_font_object
+from layout.render.pdffont import PdfFont, deflated, flate_stream, font_objects, vertical_font_object
 
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"
@@ -103,11 +103,12 @@ def start_pdfx(raw: bytes, info: DocInfo, pages: list[PageExtras], settings: Pri
 
 def _compress_contents(page: pikepdf.Dictionary) -> None:
     """The page's content stream Flate-compressed (zlib's default level, as reportlab would),
-    once per content in the process (`flatememo`): a rebuild compresses only the pages that
-    changed."""
+    once per content in the process (`flatememo`), and a large one read back from the disk store
+    (`pdffont.deflated`) when a process before compressed the same bytes: a rebuild, in this
+    process or a new one, compresses only the pages that changed."""
     contents = page.get("/Contents")
     if isinstance(contents, pikepdf.Stream) and "/Filter" not in contents:
-        contents.write(compressed(contents.read_raw_bytes()), filter=Name.FlateDecode)
+        contents.write(compressed(contents.read_raw_bytes(), deflated), filter=Name.FlateDecode)
 
 
 def _font_object(pdf: pikepdf.Pdf, by_name: dict[str, PdfFont], made: dict, name: str) -> pikepdf.Object:
