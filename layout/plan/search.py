@@ -159,6 +159,7 @@ class Solution:
     touching: int = 0
     decodes: int = 0
     holes: float = 0.0         # of the cost: columns left white (`_holes_cost`)
+    trace: tuple = field(default=(), compare=False, repr=False)   # the decode step by step (`_decode`)
 
 
 @dataclass
@@ -243,7 +244,7 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
                 stopped = True
                 break
             new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
-            trial = _decode(pm, stories, new_order, new_genes)
+            trial = _decode(pm, stories, new_order, new_genes, current)
             decodes += 1
             heat = temperature * (1 - step / steps) + 1e-9
             if weigh(trial) <= weigh(current) or rng.random() < math.exp((weigh(current) - weigh(trial)) / heat):
@@ -444,42 +445,74 @@ def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
     return order, genes
 
 
-def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene]) -> Solution:
-    """The plan a genome makes, and its cost."""
+def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
+            base: Solution | None = None) -> Solution:
+    """The plan a genome makes, and its cost. `base`: a plan decoded from the same page model and
+    stories (an annealing step's current plan): the stories its genome places first, in the same
+    order with the same genes, are taken from its trace as they were, not placed again (the same
+    plan and cost to the last bit: each step depends only on the steps before it)."""
     cols, foot = pm.columns, pm.lines + 1
-    top = [0] * cols
-    for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
-        for c in range(r.x, r.x + r.w):
-            if r.y <= top[c]:
-                top[c] = max(top[c], r.y + r.h)
     sol = Solution()
-    cost = 0.0
-    rects: list[tuple[StoryModel, Rect, Variant, int]] = []   # placed so far, with content height
-    whites: list[tuple[Rect, int, int]] = []                  # and the white lines at their foot, above them
-    for i in order:
+    steps, rects, whites, reused = _reuse(stories, order, genes, base, sol)
+    if reused:
+        top, cost = list(steps[-1][1]), steps[-1][2]
+    else:
+        top, cost = [0] * cols, 0.0
+        for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
+            for c in range(r.x, r.x + r.w):
+                if r.y <= top[c]:
+                    top[c] = max(top[c], r.y + r.h)
+    for i in order[reused:]:
         s, g = stories[i], genes[i]
         v = shape(s, g.variant, g.drop)
         placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
             cost += _drop_cost(s)
-            continue
-        p, local = placed
-        cost += local
-        r = Rect(p.x, p.y, v.width, p.height + 1)
-        stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
-        for c in range(r.x, r.x + r.w):
-            top[c] = r.y + r.h
-        cost += _neighbour_cost(pm, s, r, v, rects, sol)
-        white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
-        whites.append((r, white, stagger))
-        rects.append((s, r, v, p.height))
-        sol.placed[s.key] = p
+        else:
+            p, local = placed
+            cost += local
+            r = Rect(p.x, p.y, v.width, p.height + 1)
+            stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
+            for c in range(r.x, r.x + r.w):
+                top[c] = r.y + r.h
+            cost += _neighbour_cost(pm, s, r, v, rects, sol)
+            white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
+            whites.append((r, white, stagger))
+            rects.append((s, r, v, p.height))
+            sol.placed[s.key] = p
+        steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
+                      len(rects)))
+    sol.trace = (tuple(steps), tuple(rects), tuple(whites))
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
     sol.holes = _holes_cost(pm, whites, foot)
     sol.cost = cost + sol.holes
     return sol
+
+
+def _reuse(stories: list[StoryModel], order: list[int], genes: list[_Gene], base: Solution | None,
+           sol: Solution) -> tuple[list, list, list, int]:
+    """The steps of `base`'s decode that `order` and `genes` repeat from the first story on (the
+    same story, the same gene): (those steps, the rectangles and white feet they placed, how many);
+    their placements are copied into `sol`, with the 撞题 and touching photos they counted."""
+    if base is None or not base.trace:
+        return [], [], [], 0
+    steps, rects, whites = base.trace
+    n = 0
+    for i, step in zip(order, steps):
+        g = genes[i]
+        if step[0] != (i, g.variant, g.x, g.stretch, g.drop):
+            break
+        n += 1
+    if n == 0:
+        return [], [], [], 0
+    for step in steps[:n]:
+        key = stories[step[0][0]].key
+        sol.placed[key] = base.placed[key]
+    sol.clashes, sol.touching = steps[n - 1][3], steps[n - 1][4]
+    placed = steps[n - 1][5]
+    return list(steps[:n]), list(rects[:placed]), list(whites[:placed]), n
 
 
 def _short_cost(lines: int) -> float:
