@@ -289,7 +289,7 @@ def _keep_clear(pm: PageModel, stories: list[StoryModel], order: list[int], gene
                 continue
             trial_genes = [_copy(g) for g in genes]
             trial_genes[i].drop = drop
-            trial, spent = _decode(pm, stories, order, trial_genes), spent + 1
+            trial, spent = _decode(pm, stories, order, trial_genes, best), spent + 1
             if _better(trial, best):
                 best, genes = trial, trial_genes
     return genes, best, spent
@@ -309,7 +309,7 @@ def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
                     for stretch in (range(len(JUMP_SHARES)) if s.jump_head else (0, 1)):
                         trial_genes = [_copy(g) for g in genes]
                         trial_genes[i] = _Gene(k, -1, stretch, drop)
-                        trial = _decode(pm, stories, order, trial_genes)
+                        trial = _decode(pm, stories, order, trial_genes, best)
                         spent += 1
                         if _better(trial, best):
                             best, genes, better = trial, trial_genes, True
@@ -453,7 +453,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     plan and cost to the last bit: each step depends only on the steps before it)."""
     cols, foot = pm.columns, pm.lines + 1
     sol = Solution()
-    steps, rects, whites, reused = _reuse(stories, order, genes, base, sol)
+    steps, rects, whites, reused = _reuse(pm, stories, order, genes, base, sol)
     if reused:
         top, cost = list(steps[-1][1]), steps[-1][2]
     else:
@@ -483,7 +483,7 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
             sol.placed[s.key] = p
         steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
                       len(rects)))
-    sol.trace = (tuple(steps), tuple(rects), tuple(whites))
+    sol.trace = (tuple(steps), tuple(rects), tuple(whites), pm)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
     sol.holes = _holes_cost(pm, whites, foot)
@@ -491,14 +491,14 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     return sol
 
 
-def _reuse(stories: list[StoryModel], order: list[int], genes: list[_Gene], base: Solution | None,
+def _reuse(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene], base: Solution | None,
            sol: Solution) -> tuple[list, list, list, int]:
     """The steps of `base`'s decode that `order` and `genes` repeat from the first story on (the
     same story, the same gene): (those steps, the rectangles and white feet they placed, how many);
     their placements are copied into `sol`, with the 撞题 and touching photos they counted."""
-    if base is None or not base.trace:
+    if base is None or not base.trace or base.trace[3] is not pm:
         return [], [], [], 0
-    steps, rects, whites = base.trace
+    steps, rects, whites, _pm = base.trace
     n = 0
     for i, step in zip(order, steps):
         g = genes[i]
