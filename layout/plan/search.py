@@ -195,6 +195,7 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
     t0 = time.perf_counter()
     _space_cache.clear()
     _height_cache.clear()
+    _fixed_span_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     budget_fill = int(budget * FILL_SHARE)
@@ -529,28 +530,47 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
     its white: the run at its end, the staggers and the regions' white feet above it, so that
     moving a story down or giving it a line more never counts as filling the column."""
     cost = 0.0
-    columns: list[list[tuple]] = [[] for _c in range(pm.columns)]   # per column, the rectangles in it
-    for r in pm.fixed:
-        for c in range(r.x, r.x + r.w):
-            columns[c].append((r.y, r.y + r.h, None, 0))
+    columns = [list(spans) for spans in _fixed_spans(pm, foot)]   # per column, the rectangles in it
     for r, white, stagger in placed:
+        span = (r.y, r.y + r.h, white, stagger)
         for c in range(r.x, r.x + r.w):
-            columns[c].append((r.y, r.y + r.h, white, stagger))
+            columns[c].append(span)
+    end = (foot, foot, None, 0)
     for spans in columns:
         spans.sort()
+        spans.append(end)
         y, white = 0, 0
-        for a, b, region_white, stagger in spans + [(foot, foot, None, 0)]:
-            gap = max(0, a - y)
+        for a, b, region_white, stagger in spans:
+            gap = a - y if a > y else 0
             if region_white is None:   # a fixed rectangle or the foot ends the stretch
                 if gap > 1:
                     cost += _short_cost(gap + white)
                 white = 0
             else:
-                chosen = min(gap, stagger)
-                cost += _short_cost(gap - chosen)
+                chosen = gap if gap < stagger else stagger
+                if gap - chosen > 1:
+                    cost += _short_cost(gap - chosen)
                 white += chosen + region_white
-            y = max(y, b)
+            if b > y:
+                y = b
     return cost
+
+
+def _fixed_spans(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
+    """Per column of the page, its fixed rectangles' spans and the foot (`_holes_cost`'s stops;
+    cached per page model)."""
+    key = (id(pm), foot)
+    found = _fixed_span_cache.get(key)
+    if found is None:
+        columns: list[list[tuple]] = [[] for _c in range(pm.columns)]
+        for r in pm.fixed:
+            for c in range(r.x, r.x + r.w):
+                columns[c].append((r.y, r.y + r.h, None, 0))
+        found = _fixed_span_cache[key] = tuple(tuple(spans) for spans in columns)
+    return found
+
+
+_fixed_span_cache: dict = {}
 
 
 def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
