@@ -159,6 +159,7 @@ class Solution:
     touching: int = 0
     decodes: int = 0
     holes: float = 0.0         # of the cost: columns left white (`_holes_cost`)
+    trace: tuple = field(default=(), compare=False, repr=False)   # the decode step by step (`_decode`)
 
 
 @dataclass
@@ -194,6 +195,7 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
     t0 = time.perf_counter()
     _space_cache.clear()
     _height_cache.clear()
+    _fixed_span_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     budget_fill = int(budget * FILL_SHARE)
@@ -243,7 +245,7 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
                 stopped = True
                 break
             new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
-            trial = _decode(pm, stories, new_order, new_genes)
+            trial = _decode(pm, stories, new_order, new_genes, current)
             decodes += 1
             heat = temperature * (1 - step / steps) + 1e-9
             if weigh(trial) <= weigh(current) or rng.random() < math.exp((weigh(current) - weigh(trial)) / heat):
@@ -288,7 +290,7 @@ def _keep_clear(pm: PageModel, stories: list[StoryModel], order: list[int], gene
                 continue
             trial_genes = [_copy(g) for g in genes]
             trial_genes[i].drop = drop
-            trial, spent = _decode(pm, stories, order, trial_genes), spent + 1
+            trial, spent = _decode(pm, stories, order, trial_genes, best), spent + 1
             if _better(trial, best):
                 best, genes = trial, trial_genes
     return genes, best, spent
@@ -308,7 +310,7 @@ def _polish(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
                     for stretch in (range(len(JUMP_SHARES)) if s.jump_head else (0, 1)):
                         trial_genes = [_copy(g) for g in genes]
                         trial_genes[i] = _Gene(k, -1, stretch, drop)
-                        trial = _decode(pm, stories, order, trial_genes)
+                        trial = _decode(pm, stories, order, trial_genes, best)
                         spent += 1
                         if _better(trial, best):
                             best, genes, better = trial, trial_genes, True
@@ -444,42 +446,74 @@ def _neighbour(rng: random.Random, pm: PageModel, stories, order, genes):
     return order, genes
 
 
-def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene]) -> Solution:
-    """The plan a genome makes, and its cost."""
+def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene],
+            base: Solution | None = None) -> Solution:
+    """The plan a genome makes, and its cost. `base`: a plan decoded from the same page model and
+    stories (an annealing step's current plan): the stories its genome places first, in the same
+    order with the same genes, are taken from its trace as they were, not placed again (the same
+    plan and cost to the last bit: each step depends only on the steps before it)."""
     cols, foot = pm.columns, pm.lines + 1
-    top = [0] * cols
-    for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
-        for c in range(r.x, r.x + r.w):
-            if r.y <= top[c]:
-                top[c] = max(top[c], r.y + r.h)
     sol = Solution()
-    cost = 0.0
-    rects: list[tuple[StoryModel, Rect, Variant, int]] = []   # placed so far, with content height
-    whites: list[tuple[Rect, int, int]] = []                  # and the white lines at their foot, above them
-    for i in order:
+    steps, rects, whites, reused = _reuse(pm, stories, order, genes, base, sol)
+    if reused:
+        top, cost = list(steps[-1][1]), steps[-1][2]
+    else:
+        top, cost = [0] * cols, 0.0
+        for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
+            for c in range(r.x, r.x + r.w):
+                if r.y <= top[c]:
+                    top[c] = max(top[c], r.y + r.h)
+    for i in order[reused:]:
         s, g = stories[i], genes[i]
         v = shape(s, g.variant, g.drop)
         placed = _place(pm, s, v, g, top, foot, rects)
         if placed is None:
             sol.placed[s.key] = None
             cost += _drop_cost(s)
-            continue
-        p, local = placed
-        cost += local
-        r = Rect(p.x, p.y, v.width, p.height + 1)
-        stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
-        for c in range(r.x, r.x + r.w):
-            top[c] = r.y + r.h
-        cost += _neighbour_cost(pm, s, r, v, rects, sol)
-        white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
-        whites.append((r, white, stagger))
-        rects.append((s, r, v, p.height))
-        sol.placed[s.key] = p
+        else:
+            p, local = placed
+            cost += local
+            r = Rect(p.x, p.y, v.width, p.height + 1)
+            stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
+            for c in range(r.x, r.x + r.w):
+                top[c] = r.y + r.h
+            cost += _neighbour_cost(pm, s, r, v, rects, sol)
+            white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
+            whites.append((r, white, stagger))
+            rects.append((s, r, v, p.height))
+            sol.placed[s.key] = p
+        steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
+                      len(rects)))
+    sol.trace = (tuple(steps), tuple(rects), tuple(whites), pm)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
     sol.holes = _holes_cost(pm, whites, foot)
     sol.cost = cost + sol.holes
     return sol
+
+
+def _reuse(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene], base: Solution | None,
+           sol: Solution) -> tuple[list, list, list, int]:
+    """The steps of `base`'s decode that `order` and `genes` repeat from the first story on (the
+    same story, the same gene): (those steps, the rectangles and white feet they placed, how many);
+    their placements are copied into `sol`, with the 撞题 and touching photos they counted."""
+    if base is None or not base.trace or base.trace[3] is not pm:
+        return [], [], [], 0
+    steps, rects, whites, _pm = base.trace
+    n = 0
+    for i, step in zip(order, steps):
+        g = genes[i]
+        if step[0] != (i, g.variant, g.x, g.stretch, g.drop):
+            break
+        n += 1
+    if n == 0:
+        return [], [], [], 0
+    for step in steps[:n]:
+        key = stories[step[0][0]].key
+        sol.placed[key] = base.placed[key]
+    sol.clashes, sol.touching = steps[n - 1][3], steps[n - 1][4]
+    placed = steps[n - 1][5]
+    return list(steps[:n]), list(rects[:placed]), list(whites[:placed]), n
 
 
 def _short_cost(lines: int) -> float:
@@ -496,28 +530,47 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
     its white: the run at its end, the staggers and the regions' white feet above it, so that
     moving a story down or giving it a line more never counts as filling the column."""
     cost = 0.0
-    columns: list[list[tuple]] = [[] for _c in range(pm.columns)]   # per column, the rectangles in it
-    for r in pm.fixed:
-        for c in range(r.x, r.x + r.w):
-            columns[c].append((r.y, r.y + r.h, None, 0))
+    columns = [list(spans) for spans in _fixed_spans(pm, foot)]   # per column, the rectangles in it
     for r, white, stagger in placed:
+        span = (r.y, r.y + r.h, white, stagger)
         for c in range(r.x, r.x + r.w):
-            columns[c].append((r.y, r.y + r.h, white, stagger))
+            columns[c].append(span)
+    end = (foot, foot, None, 0)
     for spans in columns:
         spans.sort()
+        spans.append(end)
         y, white = 0, 0
-        for a, b, region_white, stagger in spans + [(foot, foot, None, 0)]:
-            gap = max(0, a - y)
+        for a, b, region_white, stagger in spans:
+            gap = a - y if a > y else 0
             if region_white is None:   # a fixed rectangle or the foot ends the stretch
                 if gap > 1:
                     cost += _short_cost(gap + white)
                 white = 0
             else:
-                chosen = min(gap, stagger)
-                cost += _short_cost(gap - chosen)
+                chosen = gap if gap < stagger else stagger
+                if gap - chosen > 1:
+                    cost += _short_cost(gap - chosen)
                 white += chosen + region_white
-            y = max(y, b)
+            if b > y:
+                y = b
     return cost
+
+
+def _fixed_spans(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
+    """Per column of the page, its fixed rectangles' spans and the foot (`_holes_cost`'s stops;
+    cached per page model)."""
+    key = (id(pm), foot)
+    found = _fixed_span_cache.get(key)
+    if found is None:
+        columns: list[list[tuple]] = [[] for _c in range(pm.columns)]
+        for r in pm.fixed:
+            for c in range(r.x, r.x + r.w):
+                columns[c].append((r.y, r.y + r.h, None, 0))
+        found = _fixed_span_cache[key] = tuple(tuple(spans) for spans in columns)
+    return found
+
+
+_fixed_span_cache: dict = {}
 
 
 def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:

@@ -1,0 +1,82 @@
+"""The planner's search decodes a changed plan only from the first story the change touches
+(layout/plan/search.py, `_decode` with a base plan): that must give the very plan, and the very
+cost, that decoding the whole page again gives, or the search would choose other pages than it
+did before it was made faster."""
+from __future__ import annotations
+
+import random
+
+from layout.plan.candidates import Variant
+from layout.plan.search import (DROPS, PageModel, Rect, StoryModel, _Gene, _decode, _neighbour, solve_page)
+
+
+def story(width: int, height: int, photo: bool = False, vertical: bool = False) -> Variant:
+    """A story `width` columns wide and `height` grid lines tall, its headline two lines across
+    (or a 竖题), a photo in its top third when `photo`."""
+    band = None if vertical else (0.2, 1.8)
+    zone = (2, 2 + height // 3) if photo else None
+    return Variant(width, width if photo else 0, 24.0, height, 2, (height - 2) * width, 40 * height * width,
+                   zone, photo, max(6, height // 2), 0, band, vertical)
+
+
+def page() -> PageModel:
+    """Eight columns, 60 lines, an ad across half the foot with a headline beside it, and eight
+    stories at two or three widths each (竖题 twins for some): enough for clashes, cuts,
+    touching photos and stories left off to turn up among random plans."""
+    def shapes(heights: dict[int, int], photo: bool = False, twins: bool = False):
+        variants = tuple(story(w, h, photo) for w, h in heights.items())
+        vertical = tuple(story(w, h, photo, vertical=True) if twins else None for w, h in heights.items())
+        return variants, vertical
+
+    stories = []
+    for k, (heights, photo, twins) in enumerate([
+            ({4: 30, 5: 25, 6: 21}, True, False), ({2: 28, 3: 19}, False, True), ({2: 24, 3: 16}, True, True),
+            ({2: 20, 3: 14, 4: 11}, False, True), ({1: 22, 2: 12}, False, False), ({2: 14, 3: 10}, True, True),
+            ({1: 15, 2: 8}, False, False), ({2: 9, 3: 7}, False, True)]):
+        variants, vertical = shapes(heights, photo, twins)
+        stories.append(StoryModel(f"s{k}", k + 1, variants, vertical=vertical))
+    ad = Rect(0, 45, 4, 16, photo=True)
+    return PageModel(8, 60, (ad,), tuple(stories), lead="s0")
+
+
+def same(a, b) -> bool:
+    return (a.placed, a.cost, a.holes, a.clashes, a.touching) == (b.placed, b.cost, b.holes, b.clashes, b.touching)
+
+
+def test_a_changed_plan_decoded_from_its_base_is_the_plan_a_whole_decode_gives():
+    pm = page()
+    stories = list(pm.stories)
+    rng = random.Random(7)
+    order = list(range(len(stories)))
+    genes = [_Gene(0, -1, 0) for _s in stories]
+    current = _decode(pm, stories, order, genes)
+    kinds = set()
+    for _step in range(3000):
+        new_order, new_genes = _neighbour(rng, pm, stories, order, genes)
+        if rng.random() < 0.1:   # now and then a gene the annealing rarely reaches: off the page, a 竖题
+            i = rng.randrange(len(stories))
+            new_genes[i] = _Gene(rng.randrange(len(stories[i].variants)), rng.choice([-1, pm.columns]),
+                                 rng.randrange(2), rng.choice(DROPS))
+        trial = _decode(pm, stories, new_order, new_genes, current)
+        whole = _decode(pm, stories, new_order, new_genes)
+        assert same(trial, whole), f"step {_step}: {trial.cost} against {whole.cost}"
+        kinds |= {"clash"} if whole.clashes else set()
+        kinds |= {"touching"} if whole.touching else set()
+        kinds |= {"left off"} if any(p is None for p in whole.placed.values()) else set()
+        kinds |= {"cut"} if any(p is not None and p.cut for p in whole.placed.values()) else set()
+        if rng.random() < 0.5:   # the annealing moves on, or stays where it is
+            current, order, genes = trial, new_order, new_genes
+    assert kinds == {"clash", "touching", "left off", "cut"}   # the plans compared were not all alike
+
+
+def test_a_base_from_another_page_is_not_reused():
+    pm, other = page(), page()
+    stories = list(pm.stories)
+    order, genes = list(range(len(stories))), [_Gene(0, -1, 0) for _s in stories]
+    foreign = _decode(other, list(other.stories), order, genes)
+    assert same(_decode(pm, stories, order, genes, foreign), _decode(pm, stories, order, genes))
+
+
+def test_the_same_page_model_gives_the_same_plan_twice():
+    first, second = solve_page(page(), 0.3), solve_page(page(), 0.3)
+    assert first.placed == second.placed and first.cost == second.cost
