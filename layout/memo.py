@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from layout import __version__
+from layout.blobstore import disabled, library_stamp  # disabled: re-exported, the one LAYOUT_NO_CACHE rule
 from layout.text.model import ComposeSettings, Glyph, Line, Run
 from layout.util import cache_root, oldest_first, write_atomic
 
@@ -66,8 +67,6 @@ def _library_versions() -> tuple:
     """What identifies the installed libraries composition reads through: harfbuzz (advances,
     kerning) and the word segmenter (headline breaks). `blobstore.library_stamp`, not
     `importlib.metadata`, whose scan of every installed package cost each process 20 ms."""
-    from layout.blobstore import library_stamp
-
     return tuple(library_stamp(name) for name in ("uharfbuzz", "rjieba"))
 
 
@@ -79,11 +78,6 @@ _VERSIONS = repr((4, COMPOSER_VERSION, __version__, _library_versions(), marshal
 Key = bytes
 _PLAIN = object()             # marks a `value` entry of the memo (not lines)
 _new_tuple = tuple.__new__    # (Glyph, fields) -> Glyph without a Python-level call, as the composer makes them
-
-
-def disabled() -> bool:
-    """True when the user turned every cache off (`LAYOUT_NO_CACHE=1`)."""
-    return os.environ.get("LAYOUT_NO_CACHE", "") not in ("", "0")
 
 
 def memo_dir() -> Path:
