@@ -54,7 +54,7 @@ from typing import Callable, Sequence
 from layout import __version__
 from layout.blobstore import disabled, library_stamp  # disabled: re-exported, the one LAYOUT_NO_CACHE rule
 from layout.text.model import ComposeSettings, Glyph, Line, Run
-from layout.util import cache_root, oldest_first, write_atomic
+from layout.util import cache_root, file_identity, oldest_first, write_atomic
 
 #: Raise when the composer's output changes for the same input (its rules, rounding, data).
 COMPOSER_VERSION = 3   # 3: a date or time of day is not broken in a headline (text.phrases)
@@ -252,11 +252,7 @@ def face_identity(metrics) -> tuple:
     source, index = getattr(metrics, "source", None), getattr(metrics, "index", None)
     if not isinstance(source, Path) or not isinstance(index, int):
         return ()
-    try:
-        st = source.stat()
-    except OSError:
-        return ()
-    return (str(source), index, st.st_size, st.st_mtime_ns)
+    return file_identity(source, index) or ()
 
 
 # -- lines <-> plain data ----------------------------------------------------------------------

@@ -133,6 +133,16 @@ def file_stamps(paths) -> tuple[tuple, ...]:
     return tuple(out)
 
 
+def file_identity(path, index: int) -> tuple | None:
+    """(path, face index, size, modification time in ns) of a font file: how the memos name a face
+    file (a replaced or edited file is another); None when it cannot be looked at."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), index, st.st_size, st.st_mtime_ns)
+
+
 class LockedLRU:
     """A bounded in-process memo shared by threads: `get(key)` -> the value or None (and marks it
     recently used), `put(key, value)` keeps at most `keep` values, the least recently used going

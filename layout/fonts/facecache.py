@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from layout import __version__
 from layout.blobstore import BlobStore, library_stamp
+from layout.util import file_identity
 
 #: A face's metrics are 0.1-0.2 MB (a CJK face maps 8,000-30,000 characters).
 _STORE = BlobStore("faces", "face-1", 64 << 20)
@@ -42,11 +43,8 @@ class FaceRecord(NamedTuple):
 
 
 def _key(path: Path, index: int, measured: str) -> tuple | None:
-    try:
-        st = Path(path).stat()
-    except OSError:
-        return None
-    return (str(path), index, st.st_size, st.st_mtime_ns, measured, __version__, library_stamp("uharfbuzz"))
+    file = file_identity(path, index)   # as `memo.face_identity` names it
+    return None if file is None else (*file, measured, __version__, library_stamp("uharfbuzz"))
 
 
 def recall(path: Path, index: int, measured: str = "") -> FaceRecord | None:

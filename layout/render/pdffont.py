@@ -29,6 +29,7 @@ from pikepdf import Array, Dictionary, Name, String
 from layout.blobstore import BlobStore, library_stamp
 from layout.fonts.registry import Face
 from layout.render.flatememo import compressed
+from layout.util import file_identity
 
 #: Tables a PDF renderer does not read from an embedded TrueType font.
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "DSIG", "kern", "morx",
@@ -116,13 +117,10 @@ def _subset_key(face: Face, ordered: tuple, vertical: tuple, pairs: tuple) -> tu
     """What a subset depends on: the embedded file (path, size, modification time), the face's
     index in it, the characters, vertical forms and 縦中横 pairs asked for, and harfbuzz's version.
     None when the file cannot be looked at (then the subset is made, and fails as it would)."""
-    try:
-        st = face.path.stat()
-    except OSError:
+    file = file_identity(face.path, 0 if face.path != face.source else face.index)
+    if file is None:
         return None
-    index = 0 if face.path != face.source else face.index
-    return (str(face.path), index, st.st_size, st.st_mtime_ns, "".join(ordered), "".join(vertical), pairs,
-            library_stamp("uharfbuzz"))
+    return (*file, "".join(ordered), "".join(vertical), pairs, library_stamp("uharfbuzz"))
 
 
 def _stored_subset(key: tuple | None) -> tuple | None:
