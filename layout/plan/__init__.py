@@ -208,9 +208,9 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             variants = wide or variants
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
-                   tuple(StoryModel(s.key, s.rank, *_with_vertical_twins(s.variants)[:1], jump_head=bool(s.pl.continue_on),
-                                    x_fixed=s.x_fixed, keep=s.pl.continued, vertical=_with_vertical_twins(s.variants)[1])
-                         for s in stories),
+                   tuple(StoryModel(s.key, s.rank, shapes, jump_head=bool(s.pl.continue_on),
+                                    x_fixed=s.x_fixed, keep=s.pl.continued, vertical=twins)
+                         for s in stories for shapes, twins in [_with_vertical_twins(s.variants)]),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
     return pm, stories, fixed
 
