@@ -43,6 +43,11 @@ def weekday_name(date: dt.date) -> str:
     edition and the archive's date index all print it)."""
     return "星期" + WEEKDAYS[date.weekday()]
 
+
+def date_name(date: dt.date) -> str:
+    """2026年11月27日: the one place a date is written out (the masthead and the archive's labels)."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
 #: What a finished Chinese paragraph ends with (GB/T 15834 end marks, closing quotes/brackets).
 _PARAGRAPH_END = set("。！？…”’」』）》】〕!?.")
 
@@ -77,7 +82,7 @@ class IssueInfo:
     @property
     def date_cn(self) -> str:
         """2026年11月27日"""
-        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        return date_name(self.date)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         _no_room_for_masthead(page, in_band, band, report)
     if page.masthead and free:
         first, last = masthead_span(free)
-        check_masthead_width(issue, ts, (first, last), [pl for pl in fixed if pl.lines[0] <= band], page, report)
+        check_masthead_width(issue, ts, (first, last), in_band, page, report)
         items += masthead(issue, ts, setter.x(first), setter.y(0), g.span_width(first, last), band * g.pitch - 2)
         for c in free:
             col_top[c] = band

@@ -44,7 +44,7 @@ from layout.page.chrome import masthead_span
 from layout.page.frames import Mark, PageFrame
 from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, without_last_chars
 from layout.plan.candidates import planned_here as _planned_here
-from layout.plan.clash import band_at, headlines_clash
+from layout.plan.clash import band_at, headlines_clash, side_by_side
 from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
 from layout.spans import span_fits
 from layout.style import SIZE_NAMES, Style
@@ -208,9 +208,9 @@ def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
             variants = wide or variants
         stories.append(_Story(pl, f"s{k}", ranks[id(pl)], variants, None if pl.auto else pl.columns[0] - 1))
     pm = PageModel(g.columns, g.lines, tuple(fixed),
-                   tuple(StoryModel(s.key, s.rank, *_with_vertical_twins(s.variants)[:1], jump_head=bool(s.pl.continue_on),
-                                    x_fixed=s.x_fixed, keep=s.pl.continued, vertical=_with_vertical_twins(s.variants)[1])
-                         for s in stories),
+                   tuple(StoryModel(s.key, s.rank, shapes, jump_head=bool(s.pl.continue_on),
+                                    x_fixed=s.x_fixed, keep=s.pl.continued, vertical=twins)
+                         for s in stories for shapes, twins in [_with_vertical_twins(s.variants)]),
                    lead=next((s.key for s in stories if id(s.pl) == lead), None))
     return pm, stories, fixed
 
@@ -478,11 +478,11 @@ def _touching_pairs(stories: list[_Story], placed: dict, fixed: list[Rect]) -> l
     for i, (a, p) in enumerate(on_page):
         for b, q in on_page[i + 1:]:
             left = p if p.x < q.x else q
-            beside = p.x + p.variant.width == q.x or q.x + q.variant.width == p.x
-            if beside and left.variant.photo_right and _overlap(zone(p), zone(q)):
+            if side_by_side(p.x, p.variant.width, q.x, q.variant.width) and left.variant.photo_right and \
+                    _overlap(zone(p), zone(q)):
                 pairs.append((b, a) if b.rank >= a.rank else (a, b))
         for f in fixed:
-            if f.photo and (f.x + f.w == p.x or p.x + p.variant.width == f.x) and \
+            if f.photo and side_by_side(p.x, p.variant.width, f.x, f.w) and \
                     _overlap(zone(p), (f.y, f.y + f.h)) and (p.variant.photo_right or f.x < p.x):
                 pairs.append((a, None))
     return pairs

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from layout.diagnostics import Report, Source
-from layout.model import weekday_name
+from layout.model import date_name, weekday_name
 from layout.util import write_atomic
 from layout.web.archive_html import clean_text, esc, page_html, words_for
 
@@ -70,7 +70,7 @@ class ArchivedEdition:
     def label(self) -> str:
         """新区时报 2026年11月27日 第1024期"""
         issue = f" 第{self.number}期" if self.number else ""
-        return f"{self.paper} {self.date.year}年{self.date.month}月{self.date.day}日{issue}"
+        return f"{self.paper} {date_name(self.date)}{issue}"
 
 
 class SummaryProblem(Exception):
