@@ -119,3 +119,43 @@ def test_ace_reports_a_missing_alt_and_language(reports):
     assert (with_photo.rsplit("/", 1)[-1], "image-alt") in rules
     assert (no_lang.rsplit("/", 1)[-1], "html-has-lang") in rules
     assert reports["spoiled"]["earl:result"]["earl:outcome"] == "fail"
+
+
+#: Simplified forms (each with a different traditional one) of the characters in the renderer's own labels
+#: and accessibility summary.
+SIMPLIFIED_ONLY = set("录览导图闻广总电为个档顺组栏页码对应标题结构记颜阅读软号间")
+
+
+def test_a_traditional_book_labels_itself_in_traditional_characters(reports):
+    """The zh-Hant-TW book's own words (table of contents, landmarks, picture titles, print edition,
+    accessibility summary) are in the script its language declares, as its stories are."""
+    from lxml import etree
+
+    with zipfile.ZipFile(reports["epub"]) as book:
+        names = book.namelist()
+        opf = etree.fromstring(book.read(next(n for n in names if n.endswith(".opf"))))
+        nav = etree.fromstring(book.read(next(n for n in names if n.endswith("/nav.xhtml"))))
+        titles = [etree.fromstring(book.read(n)).findtext("{http://www.w3.org/1999/xhtml}head/{http://www.w3.org/1999/xhtml}title")
+                  for n in names if "/text/" in n and n.endswith(".xhtml")]
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hant-TW"
+    own_words = {"metadata": "".join(opf.find("{http://www.idpf.org/2007/opf}metadata").itertext()),
+                 "guide": "".join(r.get("title", "") for r in opf.iter("{http://www.idpf.org/2007/opf}reference")),
+                 "navigation": "".join(nav.itertext()), "document titles": "".join(titles)}
+    assert {part: sorted(set(text) & SIMPLIFIED_ONLY) for part, text in own_words.items()} == \
+        {part: [] for part in own_words}
+
+
+def test_the_accessibility_summary_names_only_what_the_book_holds(reports):
+    """The summary lists advertisements only in a book with an ad document, pictures only in one with photos."""
+    from lxml import etree
+
+    with zipfile.ZipFile(reports["epub"]) as book:
+        names = book.namelist()
+        opf = etree.fromstring(book.read(next(n for n in names if n.endswith(".opf"))))
+        texts = [book.read(n) for n in names if "/text/" in n and n.endswith(".xhtml")]
+    (summary,) = [m.text for m in opf.iter("{http://www.idpf.org/2007/opf}meta")
+                  if m.get("property") == "schema:accessibilitySummary"]
+    has_ads = any(b'class="ad"' in text for text in texts)
+    has_photos = any(b"<img " in text for text in texts)
+    assert ("廣告" in summary or "广告" in summary) == has_ads, summary
+    assert ("圖片" in summary or "图片" in summary) == has_photos, summary

@@ -303,7 +303,7 @@ def test_toc_grouped_by_page_and_section(b):
             if pl.kind == "article" and not pl.continued and pl.article in issue.articles:
                 starts.setdefault(page.number, []).append(issue.articles[pl.article].headline)
             elif pl.kind == "picture" and pl.photo:
-                starts.setdefault(page.number, []).append(picture_label(pl.photo))
+                starts.setdefault(page.number, []).append(picture_label(pl.photo, issue.info.lang))
     assert [_text(g.find(f"{H}a")) for g in groups] == [
         f"第{p.number}版　{p.section}" if p.section else f"第{p.number}版" for p in issue.pages if p.number in starts]
     for group in groups:

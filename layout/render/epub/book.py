@@ -14,6 +14,7 @@ from layout.render.epub.package import Parts, build_package
 from layout.render.epub.plan import Plan, plan_edition
 from layout.render.epub.vertical import mark_vertical, page_progression, vertical_articles
 from layout.render.epub.vertical import stylesheet as vertical_stylesheet
+from layout.render.epub.wording import accessibility_summary, words_for
 
 #: The namespace of edition identifiers: uuid5(this, "<paper name>/<issue number>").
 EDITION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "layout:newspaper-edition")
@@ -33,19 +34,17 @@ def _metadata(edition, plan: Plan, has_images: bool, all_alt: bool) -> list:
     issue = edition.issue
     paper, info = issue.paper, issue.info
     pages = len(issue.pages)
-    source = f"{paper.name} {info.date_cn} 印刷版（总第{info.number}期，{pages}版）"
+    words = words_for(info.lang)
+    source = f"{paper.name} {info.date_cn} " + words["print_edition"].format(number=info.number, pages=pages)
     features = ["tableOfContents", "readingOrder", "structuralNavigation", "pageNavigation",
                 "pageBreakMarkers", "displayTransformability"]
     if has_images and all_alt:
         features.append("alternativeText")
     modes = ["textual"] + (["visual"] if has_images else [])
     sufficient = (["textual"] if all_alt else []) + ([",".join(modes)] if has_images else [])
-    summary = (f"{paper.name}{info.date_cn}电子版，收录印刷版的全部稿件、新闻图片和广告（广告标有“广告”字样）。"
-               "每篇稿件为一个文档，按版面顺序排列；目录按版次和栏目分组，"
-               f"页码列表对应印刷版的{pages}个版面，正文中标有印刷版的分版位置；"
-               "标题、小标题、电头和署名均有结构标记"
-               + ("，所有图片都有文字描述" if has_images and all_alt else "")
-               + "。未使用固定颜色，阅读软件的字号和夜间模式均可正常使用。")
+    pictures = any(doc.article.photos if doc.article else not doc.ad for doc in plan.docs)
+    summary = accessibility_summary(info.lang, paper.name, info.date_cn, pages, pictures=pictures,
+                                    ads=any(doc.ad for doc in plan.docs), all_alt=has_images and all_alt)
     meta: list = []
     if paper.publisher:
         meta.append(("DC", "publisher", paper.publisher, {}))
@@ -134,12 +133,13 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
             path = font_file(face)
             resources_.append((f"font-{path[6:-4]}", path, "font/ttf", subset_face(face, usage.chars[face], ts)))
 
+    words = words_for(lang)
     guide = []
     if cover_href:
-        guide.append({"type": "cover", "href": cover_href, "title": "封面"})
-    guide.append({"type": "toc", "href": "nav.xhtml", "title": "目录"})
+        guide.append({"type": "cover", "href": cover_href, "title": words["cover"]})
+    guide.append({"type": "toc", "href": "nav.xhtml", "title": words["toc"]})
     if plan.docs:
-        guide.append({"type": "text", "href": plan.docs[0].href, "title": "正文"})
+        guide.append({"type": "text", "href": plan.docs[0].href, "title": words["bodymatter"]})
 
     parts = Parts(
         identifier=edition_identifier(issue.paper.name, issue.info.number),

@@ -19,6 +19,7 @@ from lxml import etree
 
 from layout.model import Article, Paragraph, Span
 from layout.render.epub.plan import Doc, Plan, Spot
+from layout.render.epub.wording import words_for
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -219,12 +220,13 @@ def ad_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
     the ad as a figure whose `alt` is the manifest's alt text, captioned 广告 as papers mark one."""
     html, body = new_document(doc.label, lang, css)
     _markers(body, plan.marks(doc.index).get(Spot(doc.index), []))
-    aside = el(body, "aside", class_="ad", aria_label="广告")
+    ad_word = words_for(lang)["ad"]
+    aside = el(body, "aside", class_="ad", aria_label=ad_word)
     src, size = image
     fig = el(aside, "figure", class_="ad")
     attrs = {"width": str(size[0]), "height": str(size[1])} if size else {}
     el(fig, "img", src=src, alt=doc.picture.alt, **attrs)
-    el(fig, "figcaption", "广告")
+    el(fig, "figcaption", ad_word)
     return html
 
 

@@ -13,6 +13,7 @@ from lxml import etree
 
 from layout.render.epub.content import EPUB_TYPE, el, new_document
 from layout.render.epub.plan import Plan
+from layout.render.epub.wording import words_for
 
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
 
@@ -36,11 +37,12 @@ def toc_sections(plan: Plan) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def nav_document(plan: Plan, title: str, lang: str, css: tuple[str, ...], cover_href: str | None) -> etree._Element:
-    html, body = new_document("目录", lang, css)
+    words = words_for(lang)
+    html, body = new_document(words["toc"], lang, css)
     body.set("class", "nav")
     el(body, "p", title, class_="edition")
     toc = el(body, "nav", epub_type="toc", role="doc-toc", id="toc", aria_labelledby="toc-title")
-    el(toc, "h1", "目录", id="toc-title", class_="headline")
+    el(toc, "h1", words["toc"], id="toc-title", class_="headline")
     ol = el(toc, "ol")
     for label, href, stories in toc_sections(plan):
         li = el(ol, "li")
@@ -53,19 +55,19 @@ def nav_document(plan: Plan, title: str, lang: str, css: tuple[str, ...], cover_
     if plan.pages and plan.pages[0].spot is not None:
         pl = el(body, "nav", epub_type="page-list", role="doc-pagelist", id="page-list",
                 aria_labelledby="page-list-title", hidden="hidden")
-        el(pl, "h2", "版次", id="page-list-title")
+        el(pl, "h2", words["page_list"], id="page-list-title")
         pol = el(pl, "ol")
         for page in plan.pages:
             el(el(pol, "li"), "a", str(page.number), href=plan.href(page.spot, page.number))
 
     lm = el(body, "nav", epub_type="landmarks", id="landmarks", aria_labelledby="landmarks-title", hidden="hidden")
-    el(lm, "h2", "导览", id="landmarks-title")
+    el(lm, "h2", words["landmarks"], id="landmarks-title")
     lol = el(lm, "ol")
     if cover_href:
-        el(el(lol, "li"), "a", "封面", href=cover_href, epub_type="cover")
-    el(el(lol, "li"), "a", "目录", href="nav.xhtml#toc", epub_type="toc")
+        el(el(lol, "li"), "a", words["cover"], href=cover_href, epub_type="cover")
+    el(el(lol, "li"), "a", words["toc"], href="nav.xhtml#toc", epub_type="toc")
     if plan.docs:
-        el(el(lol, "li"), "a", "正文", href=plan.docs[0].href, epub_type="bodymatter")
+        el(el(lol, "li"), "a", words["bodymatter"], href=plan.docs[0].href, epub_type="bodymatter")
     return html
 
 

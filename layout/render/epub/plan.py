@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from layout.model import Article, Issue, Photo
 from layout.page.frames import Anchor, GlyphRun, PageFrame
+from layout.render.epub.wording import words_for
 
 #: Glyph-run roles whose characters are the article's running text (the dateline is set in the body role).
 _TEXT_ROLES = frozenset({"body", "intertitle", "dateline", "signature"})
@@ -50,13 +51,14 @@ class Doc:
     article: Article | None = None
     picture: Photo | None = None
     ad: bool = False
+    lang: str = "zh-CN"  # the edition's language: the script of the labels of pictures and ads
 
     @property
     def label(self) -> str:
         """Its entry in the table of contents (its title, for an ad)."""
         if self.ad:
-            return ad_label(self.picture)
-        return self.article.headline if self.article else picture_label(self.picture)
+            return ad_label(self.picture, self.lang)
+        return self.article.headline if self.article else picture_label(self.picture, self.lang)
 
 
 @dataclass(frozen=True)
@@ -87,18 +89,22 @@ class Plan:
         return f"{base}#page-{page}" if page is not None else base
 
 
-def picture_label(photo: Photo) -> str:
-    """'图片新闻：' and the caption's first clause (at most 24 characters)."""
+def picture_label(photo: Photo, lang: str = "zh-CN") -> str:
+    """'图片新闻：' (圖片新聞 in a traditional-script edition) and the caption's first clause (at most 24
+    characters)."""
     head = re.split(r"[。！？；]", photo.caption, maxsplit=1)[0] if photo.caption else ""
     head = head if len(head) <= 24 else head[:23] + "…"
-    return f"图片新闻：{head}" if head else "图片新闻"
+    word = words_for(lang)["picture"]
+    return f"{word}：{head}" if head else word
 
 
-def ad_label(photo: Photo) -> str:
-    """'广告：' and the start of the ad's alt text (at most 24 characters)."""
+def ad_label(photo: Photo, lang: str = "zh-CN") -> str:
+    """'广告：' (廣告 in a traditional-script edition) and the start of the ad's alt text (at most 24
+    characters)."""
     head = re.split(r"[。！？；：]", photo.alt, maxsplit=1)[0] if photo.alt else ""
     head = head if len(head) <= 24 else head[:23] + "…"
-    return f"广告：{head}" if head else "广告"
+    word = words_for(lang)["ad"]
+    return f"{word}：{head}" if head else word
 
 
 #: Placement kinds that are a document of their own, each one image: picture and advertisement.
@@ -241,7 +247,7 @@ def plan_edition(issue: Issue, frames: tuple[PageFrame, ...]) -> Plan:
                 name, art = slug(stem if stem.lower().startswith(kind) else f"{kind}-{stem}"), None
             doc_of[ref] = n
             docs.append(Doc(n, page.number, page.section, f"text/{n + 1:02d}-{name or 'story'}.xhtml", art, pic,
-                            ad=kind == "ad"))
+                            ad=kind == "ad", lang=issue.info.lang))
 
     pages: list[PageEntry] = []
     pending: list[tuple[int, str]] = []
