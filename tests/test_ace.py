@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SIMPLIFIED_ONLY
 from layout.cli import main
 from preview_tools import chromium_path
 
@@ -119,11 +119,6 @@ def test_ace_reports_a_missing_alt_and_language(reports):
     assert (with_photo.rsplit("/", 1)[-1], "image-alt") in rules
     assert (no_lang.rsplit("/", 1)[-1], "html-has-lang") in rules
     assert reports["spoiled"]["earl:result"]["earl:outcome"] == "fail"
-
-
-#: Simplified forms (each with a different traditional one) of the characters in the renderer's own labels
-#: and accessibility summary.
-SIMPLIFIED_ONLY = set("录览导图闻广总电为个档顺组栏页码对应标题结构记颜阅读软号间")
 
 
 def test_a_traditional_book_labels_itself_in_traditional_characters(reports):

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urldefrag
 import pytest
 from lxml import html as lxml_html
 
-from conftest import EDITIONS, tiny_edition
+from conftest import EDITIONS, SIMPLIFIED_ONLY, tiny_edition
 from layout.cli import _parser, main
 from layout.diagnostics import Report
 from layout.outputs import OutputError, OutputSet
@@ -353,6 +353,23 @@ def test_a_script_headline_is_shown_as_text_and_lang_is_the_editions(tmp_path):
     assert doc.xpath("string(//p[@class='kicker'])").endswith("引题」 & <b>")   # zh-TW quotes, the rest as written
     assert "<img src=x onerror=alert(2)>" in doc.xpath("string(//article/p)")
     assert json.loads((web / "edition.json").read_text(encoding="utf-8"))["articles"][0]["headline"] == headline
+
+
+@pytest.mark.parametrize("key", [k for k, m in zip(IDS, EDITIONS) if "lang: zh-TW" in m.read_text(encoding="utf-8")
+                                 or "lang: zh-HK" in m.read_text(encoding="utf-8")])
+def test_a_traditional_edition_speaks_traditional_on_every_page(built, key):
+    """A zh-TW / zh-HK edition's front, page views and articles (text, alt, aria-label and title
+    alike: what a reader sees and a screen reader says) carry no simplified form of the pages' own
+    wording: 總第…期, 版面導覽, 見報, 跳到版面內容, 本版廣告, 下載本版PDF, 數位報, 圖片新聞 …"""
+    files = sorted(built[key].web.rglob("*.html"))
+    assert {f.name for f in files} >= {"index.html", "page-01.html"} and any(f.parent.name == "article" for f in files)
+    found = {}
+    for f in files:
+        doc = _parse(f)
+        text = "".join(doc.itertext()) + "".join(doc.xpath("//@alt | //@aria-label | //@title"))
+        if set(text) & SIMPLIFIED_ONLY:
+            found[f.name] = sorted(set(text) & SIMPLIFIED_ONLY)
+    assert found == {}
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):

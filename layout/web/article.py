@@ -57,17 +57,18 @@ def _figure(parent, photo: Photo, src: str, size: tuple[int, int]) -> None:
 def _printed_on(parent, web: WebEdition, art: WebArticle) -> None:
     """'见报：第01版：要闻（转）第02版：综合', each linking to its page view with the story's region
     highlighted."""
-    p = el(parent, "p", "见报：", class_="printed")
+    p = el(parent, "p", web.words["printed"], class_="printed")
     for k, number in enumerate(art.pages):
         page = web.page_of(number)
         link = el(p, "a", page.label if page else f"第{number:02d}版", href=f"{UP}{page_url(number)}#{art.key}")
         if k + 1 < len(art.pages):
-            link.tail = "（转）" if k == 0 else "、"
+            link.tail = web.words["jump"] if k == 0 else "、"
 
 
 def article_page(web: WebEdition, art: WebArticle, photos: list[tuple[str, tuple[int, int]]]) -> bytes:
     html, body = document(web, f"{art.headline} - {web.title}", up=UP)
-    el(body, "a", "跳到正文", href="#main", class_="skip")
+    words = web.words
+    el(body, "a", words["skip_to_story"], href="#main", class_="skip")
     masthead(body, web, UP)
     section_menu(body, web, UP)
     main = el(body, "main", id="main")
@@ -97,12 +98,12 @@ def article_page(web: WebEdition, art: WebArticle, photos: list[tuple[str, tuple
                 _figure(story, photo, src, size)
         if a.byline:
             el(el(story, "footer"), "p", a.byline, class_="byline")
-    nav = el(main, "nav", class_="pager", aria_label="上一篇和下一篇")
+    nav = el(main, "nav", class_="pager", aria_label=words["article_pager"])
     if art.index > 0:
         prev = web.articles[art.index - 1]
-        el(nav, "a", f"上一篇：{prev.headline}", href=f"{UP}{prev.url}", rel="prev")
+        el(nav, "a", words["prev_article"].format(headline=prev.headline), href=f"{UP}{prev.url}", rel="prev")
     if art.index + 1 < len(web.articles):
         nxt = web.articles[art.index + 1]
-        el(nav, "a", f"下一篇：{nxt.headline}", href=f"{UP}{nxt.url}", rel="next")
+        el(nav, "a", words["next_article"].format(headline=nxt.headline), href=f"{UP}{nxt.url}", rel="next")
     footer(body, web)
     return to_bytes(html)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from layout.model import Article, Photo
 from layout.page.frames import Anchor, Mark, PageFrame
 from layout.render.epub.plan import picture_label, plan_edition, slug
+from layout.web.wording import words_for
 
 #: The story kinds a page view links: a story's first part, a jumped story's continuation, a picture.
 LINKED = ("story", "continuation", "picture")
@@ -43,10 +44,11 @@ class WebArticle:
     pages: tuple[int, ...]          # print pages it is on, the first where it begins
     article: Article | None = None
     picture: Photo | None = None
+    lang: str = "zh-CN"             # the edition's: the script of a picture's 图片新闻 label
 
     @property
     def headline(self) -> str:
-        return self.article.headline.replace("\n", "") if self.article else picture_label(self.picture)
+        return self.article.headline.replace("\n", "") if self.article else picture_label(self.picture, self.lang)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,11 @@ class WebEdition:
     stem: str                       # <paper>-<date>, the output files' common name
     pages: tuple[WebPage, ...]
     articles: tuple[WebArticle, ...]
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The pages' own wording, in the script of the edition's language."""
+        return words_for(self.lang)
 
     def pdf(self, page: int) -> str:
         """The page's own PDF, inside web/."""
@@ -156,7 +163,7 @@ def _articles(plan) -> tuple[list[WebArticle], dict[int, int]]:
         pages = tuple(dict.fromkeys([doc.page, *(p.number for p in plan.pages for _k, d, _s in p.items
                                                  if d == doc.index)]))
         arts.append(WebArticle(n, "story" if doc.article else "picture", key, f"article/{key[1:]}.html",
-                               pages, doc.article, None if doc.article else doc.picture))
+                               pages, doc.article, None if doc.article else doc.picture, doc.lang))
         index_of[doc.index] = n
     return arts, index_of
 
@@ -195,7 +202,7 @@ def web_edition(edition) -> WebEdition:
         contents = tuple(dict.fromkeys((kind, index_of[d]) for kind, d, _s in (entry.items if entry else ())
                                        if d in index_of))
         width, height = (frame.width, frame.height) if frame else edition.style.trim
-        ads = tuple(d.picture.alt or "广告" for d in plan.docs if d.ad and d.page == spec.number)
+        ads = tuple(d.picture.alt or words_for(issue.info.lang)["ad"] for d in plan.docs if d.ad and d.page == spec.number)
         pages.append(WebPage(spec.number, spec.section, _hotspots(frame, arts) if frame else (), contents,
                              width, height, ads))
     info = issue.info

@@ -48,13 +48,14 @@ def masthead(body, web, up: str = "") -> etree._Element:
     """The site header: the paper's name (linking to the edition's front) and the edition line."""
     header = el(body, "header", class_="masthead")
     el(el(header, "p", class_="paper"), "a", web.paper, href=up + "index.html")
-    el(header, "p", f"{web.date_cn}\u3000{web.weekday}\u3000总第{web.number}期", class_="edition")
+    number = web.words["issue_number"].format(number=web.number)
+    el(header, "p", f"{web.date_cn}\u3000{web.weekday}\u3000{number}", class_="edition")
     return header
 
 
 def section_menu(parent, web, up: str = "", current: int | None = None) -> etree._Element:
     """The 版 menu: 第01版：要闻 … each linking to its page view; the current page marked."""
-    nav = el(parent, "nav", class_="sections", aria_label="版面导航")
+    nav = el(parent, "nav", class_="sections", aria_label=web.words["sections"])
     ol = el(nav, "ol")
     for page in web.pages:
         li = el(ol, "li")

@@ -20,17 +20,18 @@ def _kb(size: int) -> str:
     return f"{max(1, round(size / 1024)):,} KB"
 
 
-def _story_label(kind: str, art) -> str:
+def _story_label(kind: str, art, words: dict) -> str:
     """A story's name in a page's list and on its region: its headline; a jumped story's
     continuation says where it comes from (上接第1版)."""
     if kind == "continuation":
-        return f"{art.headline}（上接第{art.pages[0]}版）"
+        return words["continued_from"].format(headline=art.headline, page=art.pages[0])
     return art.headline
 
 
 def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: int) -> bytes:
     html, body = document(web, f"{page.label} - {web.title}", css=(page.stylesheet,))
-    el(body, "a", "跳到版面内容", href="#main", class_="skip")
+    words = web.words
+    el(body, "a", words["skip_to_page"], href="#main", class_="skip")
     masthead(body, web)
     section_menu(body, web, current=page.number)
     main = el(body, "main", id="main", class_="pageview")
@@ -39,34 +40,34 @@ def page_view(web: WebEdition, page: WebPage, size: tuple[int, int], pdf_size: i
     w, h = size
     el(sheet, "img", src=page.image, srcset=f"{page.small_image} {small_size((w, h))[0]}w, {page.image} {w}w",
        sizes=f"(max-width: {w}px) 100vw, {w}px", width=w, height=h,
-       alt=f"{page.label}版面图（本版稿件见“本版稿件”列表）")
+       alt=words["page_image"].format(label=page.label))
     for spot in page.hotspots:
         art = web.articles[spot.article]
         link = el(sheet, "a", href=art.url, class_="region", id=spot.id)
-        hidden(link, _story_label(spot.kind, art))
+        hidden(link, _story_label(spot.kind, art, words))
     listing = el(main, "section", class_="stories", aria_labelledby="stories-title")
-    el(listing, "h2", "本版稿件", id="stories-title")
+    el(listing, "h2", words["stories"], id="stories-title")
     ol = el(listing, "ol")
     for kind, art in web.on_page(page.number):
         li = el(ol, "li")
         if art.article and art.article.kicker and kind != "continuation":
             el(li, "span", art.article.kicker, class_="kicker")
-        el(li, "a", _story_label(kind, art), href=art.url)
+        el(li, "a", _story_label(kind, art, words), href=art.url)
     if page.ads:   # what the page image shows besides the stories, for readers who cannot see it
         ads = el(main, "section", class_="ads", aria_labelledby="ads-title")
-        el(ads, "h2", "本版广告", id="ads-title")
+        el(ads, "h2", words["ads"], id="ads-title")
         ul = el(ads, "ul")
         for text in page.ads:
             el(ul, "li", text)
-    tools = el(main, "nav", class_="pager", aria_label="翻版")
+    tools = el(main, "nav", class_="pager", aria_label=words["page_pager"])
     numbers = [p.number for p in web.pages]
     i = numbers.index(page.number)
     if i > 0:
-        el(tools, "a", f"上一版：{web.pages[i - 1].label}", href=web.pages[i - 1].url, rel="prev")
+        el(tools, "a", words["prev_page"].format(label=web.pages[i - 1].label), href=web.pages[i - 1].url, rel="prev")
     if i + 1 < len(numbers):
-        el(tools, "a", f"下一版：{web.pages[i + 1].label}", href=web.pages[i + 1].url, rel="next")
+        el(tools, "a", words["next_page"].format(label=web.pages[i + 1].label), href=web.pages[i + 1].url, rel="next")
     if pdf_size:
-        el(el(main, "p", class_="download"), "a", f"下载本版PDF（{_kb(pdf_size)}）", href=web.pdf(page.number),
+        el(el(main, "p", class_="download"), "a", words["download"].format(size=_kb(pdf_size)), href=web.pdf(page.number),
            type="application/pdf", download="")
     footer(body, web)
     return to_bytes(html)
@@ -85,11 +86,11 @@ def page_css(page: WebPage, size: tuple[int, int]) -> bytes:
 def front(web: WebEdition, sizes: dict[int, tuple[int, int]]) -> bytes:
     """index.html: the edition's pages, each its small image, its 版 label and its stories."""
     html, body = document(web, web.title)
-    el(body, "a", "跳到版面目录", href="#main", class_="skip")
+    el(body, "a", web.words["skip_to_pages"], href="#main", class_="skip")
     masthead(body, web)
     section_menu(body, web)
     main = el(body, "main", id="main", class_="front")
-    el(main, "h1", f"{web.paper} {web.date_cn} 数字报")
+    el(main, "h1", web.words["front_title"].format(paper=web.paper, date=web.date_cn))
     ol = el(main, "ol", class_="pages")
     for page in web.pages:
         li = el(ol, "li")
