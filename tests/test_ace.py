@@ -8,8 +8,10 @@ characters: the edition with the most kinds of markup) once, and Ace checks:
 - the book as built: no violation of any impact, every accessibility property present, and every
   photo's text alternative seen;
 - a copy with one photo's `alt` and one document's language taken out, checked at the same
-  time: Ace reports exactly those, so the clean report above is Ace's word, not a run that
-  looked at nothing.
+  time: Ace reports both, so the clean report above is Ace's word, not a run that looked at
+  nothing.
+The same book's own words (navigation, picture titles, print edition, accessibility summary) are in
+the traditional characters its language declares, and its summary names only what it holds.
 Without Ace (or Chromium) the module is skipped with the reason; scripts/test.sh installs both.
 """
 from __future__ import annotations
