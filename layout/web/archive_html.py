@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 
+from layout.render.epub.wording import is_traditional
+
 #: Only the site's own files: no inline script or style, no other origin, no <base> or plugins.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'")
@@ -36,12 +38,11 @@ TRADITIONAL = {
     "failed": "搜尋索引無法載入",
     "issue": "第{n}期", "pages": "共{n}版", "editions": "共 {n} 期", "nav": "網站導覽", "months": "月份",
 }
-_TRADITIONAL_LANGS = re.compile(r"^zh-(tw|hk|mo|hant)\b", re.I)
 
 
 def words_for(langs: list[str]) -> dict:
     """Traditional wording when most editions are zh-TW / zh-HK / zh-MO / zh-Hant, else simplified."""
-    traditional = sum(1 for lang in langs if _TRADITIONAL_LANGS.match(lang or ""))
+    traditional = sum(1 for lang in langs if is_traditional(lang))
     return TRADITIONAL if traditional * 2 > len(langs) else SIMPLIFIED
 
 

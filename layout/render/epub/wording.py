@@ -39,6 +39,7 @@ _SUMMARY = {
 
 
 def is_traditional(lang: str) -> bool:
+    """Whether a language tag (zh-TW, zh-HK, zh-MO, zh-Hant, zh-Hant-TW …) is written in traditional characters."""
     return bool(_TRADITIONAL_LANGS.match(lang or ""))
 
 
