@@ -19,13 +19,11 @@ SIMPLIFIED = {
     "prev_page": "上一版：{label}", "next_page": "下一版：{label}", "download": "下载本版PDF（{size}）",
     "skip_to_pages": "跳到版面目录", "front_title": "{paper} {date} 数字报",
 }
-TRADITIONAL = {
+TRADITIONAL = {   # the entries written differently; the others are the same characters
+    **SIMPLIFIED,
     "issue_number": "總第{number}期", "sections": "版面導覽", "printed": "見報：", "jump": "（轉）",
-    "skip_to_story": "跳到正文", "article_pager": "上一篇和下一篇", "prev_article": "上一篇：{headline}",
-    "next_article": "下一篇：{headline}", "continued_from": "{headline}（上接第{page}版）",
     "skip_to_page": "跳到版面內容", "page_image": "{label}版面圖（本版稿件見「本版稿件」列表）",
-    "stories": "本版稿件", "ads": "本版廣告", "ad": "廣告", "page_pager": "翻版",
-    "prev_page": "上一版：{label}", "next_page": "下一版：{label}", "download": "下載本版PDF（{size}）",
+    "ads": "本版廣告", "ad": "廣告", "download": "下載本版PDF（{size}）",
     "skip_to_pages": "跳到版面目錄", "front_title": "{paper} {date} 數位報",
 }
 
