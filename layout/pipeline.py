@@ -31,6 +31,7 @@ from layout.plan.frozen import fixed_photo_widths
 from layout.spans import check_spans
 from layout.outputs import OutputError, OutputSet, check_paper_name, file_stem
 from layout.style import Style, load_style
+from layout.wording import issue_number_name
 
 
 @dataclass
@@ -209,7 +210,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
     from layout.render.colour import load_print_settings
 
     settings = load_print_settings(edition.style.path, report)  # the style's optional `print:` (docs/print.md)
-    meta = dict(author=edition.issue.paper.publisher, subject=f"总第{edition.issue.info.number}期",
+    meta = dict(author=edition.issue.paper.publisher, subject=issue_number_name(edition.issue.info.lang, edition.issue.info.number),
                 date=edition.issue.info.date, settings=settings, slug=edition.stem)
     epub_job = None
     epub_written = None           # the EPUB's write, when it was ready before the PDF's preflight

@@ -312,3 +312,35 @@ def test_counts_in_messages_are_worded_in_the_singular_for_one(tmp_path, capsys)
     over = int(re.search(r"(\d+) characters", overset(900)).group(1))
     message = overset(900 - over + 5)   # what fits and five characters more: one line
     assert "5 characters (1 line) do not fit" in message
+
+
+# ----------------------------------------------------------------------------- the tool's own words, by script
+
+FORWARD = """
+  - section: 要闻
+    masthead: true
+    stories:
+      - {article: sme-financing, columns: [1, 5], lines: [16, 22], continue_on: 2}
+  - section: 综合
+    editor: 林文
+    stories:
+      - {article: sme-financing, continued: true, columns: [1, 5]}
+"""
+
+
+@pytest.mark.parametrize("lang, words", [("zh-CN", ("（下转第2版）", "（上接第1版）", "总第7期", "责任编辑")),
+                                         ("zh-TW", ("（下轉第2版）", "（上接第1版）", "總第7期", "責任編輯"))])
+def test_the_tools_own_words_on_the_page_follow_the_editions_script(tmp_path, capsys, lang, words):
+    """A zh-TW edition's jump lines, masthead number and running head are printed in traditional
+    characters (下轉, 總第, 責任編輯), a zh-CN one's in simplified: never the other script's forms."""
+    manifest = _edition(tmp_path, FORWARD)
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("date: 2026-11-27}", f"date: 2026-11-27, lang: {lang}}}"),
+                        encoding="utf-8")
+    status, diags = _run(["build", str(manifest), "-o", str(tmp_path / "out"), "--pdf"], capsys)
+    assert status == 0, [d for d in diags if d["severity"] == "error"]
+    text = "".join(_page_texts(next((tmp_path / "out").glob("*.pdf"))))
+    for word in words:
+        assert word in text, word
+    other = {"（下转第2版）": "（下轉第2版）", "总第7期": "總第7期", "责任编辑": "責任編輯"}
+    for simplified, traditional in other.items():
+        assert (traditional if lang == "zh-CN" else simplified) not in text

@@ -24,7 +24,7 @@ from layout.page.typeset import Typesetter
 from layout.page.vertical import set_vertical_story
 from layout.spans import span_fits
 from layout.style import Style
-from layout.wording import counted
+from layout.wording import counted, print_words
 
 RULE_WIDTH = 0.5  # pt, the hairline between stories
 
@@ -180,7 +180,8 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
             return region.top  # nothing jumped here (the head fit, or an error was reported)
         from_page, slots = source
         decks = [("continuation_head", article.headline)]
-        slots = (setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=region.inset),) + slots
+        slots = (setter.single_line(print_words(setter.ts.lang)["jump_from"].format(page=from_page), "jump",
+                                    align="left", inset=region.inset),) + slots
         result = setter.set_story(article, region, slots=list(slots), decks=decks, label=f"{article.headline}（续）")
     elif pl.direction == "vertical":   # 竖排: the whole story top to bottom, lines right to left
         decks = [("kicker", article.kicker), ("headline", article.headline), ("subhead", article.subhead)]

@@ -10,6 +10,7 @@ from layout.diagnostics import Report
 from layout.model import Issue, PageSpec, Placement
 from layout.page.frames import Item, Rule
 from layout.page.typeset import Typesetter, glyph_runs
+from layout.wording import issue_number_name, print_words
 
 
 def _line(ts: Typesetter, text: str, role: str, width: float, align: str = "left"):
@@ -58,13 +59,13 @@ def masthead(issue: Issue, ts: Typesetter, x: float, y: float, width: float, hei
 
 
 def edition_lines(issue: Issue) -> list[str]:
-    """The masthead's edition line as it is meant to read: date, weekday and 总第N期; then the
+    """The masthead's edition line as it is meant to read: date, weekday and 总第N期 (總第 in a traditional edition); then the
     registration number and the publisher's credit. Parts of a line are separated by U+3000."""
-    info = issue.info
-    lines = [f"{info.date_cn}\u3000{info.weekday}\u3000总第{info.number}期"]
+    info, words = issue.info, print_words(issue.info.lang)
+    lines = [f"{info.date_cn}\u3000{info.weekday}\u3000" + issue_number_name(info.lang, info.number)]
     credits = []
     if issue.paper.registration:
-        credits.append(f"国内统一连续出版物号 {issue.paper.registration}")
+        credits.append(words["registration"].format(code=issue.paper.registration))
     if issue.paper.publisher:
         credits.append(issue.paper.publisher_credit)
     if credits:
@@ -134,7 +135,7 @@ def running_head(issue: Issue, page: PageSpec, ts: Typesetter, x: float, top: fl
     base = rule_y - role.size * 0.5
     folio = f"第{page.number}版\u3000{page.section}"
     if page.editor:
-        folio += f"\u3000责任编辑　{page.editor}"
+        folio += "\u3000" + print_words(issue.info.lang)["editor"].format(name=page.editor)
     dated = f"{issue.paper.name}\u3000{issue.info.date_cn}\u3000{issue.info.weekday}"
     outside, inside = ("right", "left") if page.number % 2 else ("left", "right")
     items: list[Item] = []

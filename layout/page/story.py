@@ -21,6 +21,7 @@ from layout.page.typeset import Typesetter, glyph_runs
 from layout.photo import exif_damaged, upright_size
 from layout.style import Grid, SIZE_NAMES
 from layout.text.compose import Line
+from layout.wording import print_words
 
 #: Under this many pixels per inch at printed size a photo shows its pixels on newsprint.
 MIN_PPI = 150
@@ -354,7 +355,8 @@ class StorySetter:
             remainder = tuple(slots[max(keep, 0):])
             slots = slots[:max(keep, 0)]
             if jump_to:
-                slots = slots + [self.single_line(f"（下转第{jump_to}版）", "jump", inset=region.inset)]
+                slots = slots + [self.single_line(print_words(self.ts.lang)["jump_to"].format(page=jump_to), "jump",
+                                                    inset=region.inset)]
         # bottom photos sit on the region's last lines
         for (photo, a, b), used in zip(bottom_blocks, bottom_heights):
             p_items, _ = self.photo_block(photo, a, b, end - used + 1, article.id, inset=region.inset)

@@ -24,6 +24,7 @@ from layout.page.story import Region, StorySetter
 from layout.page.typeset import Typesetter
 from layout.plan.clash import Band, printed_band
 from layout.style import Style
+from layout.wording import print_words
 
 #: The fewest body lines a column may hold (a shorter column reads as a fragment).
 MIN_COLUMN_LINES = 4
@@ -191,7 +192,8 @@ class Candidates:
         decks = [("continuation_head", article.headline)]
         quiet, self.ts.report = self.ts.report, Report()
         try:
-            slots = [self.setter.single_line(f"（上接第{from_page}版）", "jump", align="left", inset=inset),
+            slots = [self.setter.single_line(print_words(self.setter.ts.lang)["jump_from"].format(page=from_page),
+                                            "jump", align="left", inset=inset),
                      *remainder]
             tall = Region(1, width, 0, 8 * g.lines, False, inset)
             result = self.setter.set_story(article, tall, slots=slots, decks=decks,

@@ -43,6 +43,7 @@ from layout.page.selfcheck import page_findings
 from layout.render.pngbands import BandedPng
 from layout.style import Style
 from layout.util import file_stamps, write_atomic
+from layout.wording import issue_number_name
 
 DEFAULT_DPI = 100
 
@@ -502,5 +503,5 @@ def edition_pdf(edition, frames: tuple[PageFrame, ...], report: Report) -> bytes
 
     settings = load_print_settings(edition.style.path, report)
     return render_pdf(frames, edition.title, author=edition.issue.paper.publisher,
-                      subject=f"总第{edition.issue.info.number}期", date=edition.issue.info.date,
+                      subject=issue_number_name(edition.issue.info.lang, edition.issue.info.number), date=edition.issue.info.date,
                       settings=settings, slug=edition.stem)

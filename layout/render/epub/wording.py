@@ -10,7 +10,7 @@ naming only what the book holds.
 """
 from __future__ import annotations
 
-import re
+from layout.wording import is_traditional  # noqa: F401  (web and the archive ask it here too)
 
 SIMPLIFIED = {
     "toc": "目录", "page_list": "版次", "landmarks": "导览", "cover": "封面", "bodymatter": "正文",
@@ -23,8 +23,6 @@ TRADITIONAL = {
     "print_edition": "印刷版（總第{number}期，{pages}版）",
 }
 
-_TRADITIONAL_LANGS = re.compile(r"^zh-(tw|hk|mo|hant)\b", re.I)
-
 #: The summary's sentences: {what} is the list of contents, {pages} the number of print pages.
 _SUMMARY = {
     "simplified": ("{paper}{date}电子版，收录印刷版的全部{what}。每篇稿件为一个文档，按版面顺序排列；"
@@ -36,11 +34,6 @@ _SUMMARY = {
                     "標題、小標題、電頭和署名均有結構標記{alt}。未使用固定顏色，閱讀軟體的字級和夜間模式均可正常使用。",
                     "稿件", "新聞圖片", "廣告（標有「廣告」字樣）", "，所有圖片都有文字描述"),
 }
-
-
-def is_traditional(lang: str) -> bool:
-    """Whether a language tag (zh-TW, zh-HK, zh-MO, zh-Hant, zh-Hant-TW …) is written in traditional characters."""
-    return bool(_TRADITIONAL_LANGS.match(lang or ""))
 
 
 def words_for(lang: str) -> dict[str, str]:
