@@ -119,11 +119,17 @@ class PageIndex:
     stories: list[Story]
     rules: list[Rule]
     chrome_rules: int = 0    # how many of `rules` (the first ones) the masthead or running head drew
+    #: id(story) -> its text runs by column (`_text_columns`, asked by several checks)
+    text_columns: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        g = self.grid   # the grid's derived sizes, worked out once: every finding asks for its place
+        self._half_gutter, self._column_step = g.gutter / 2, g.column_width + g.gutter
 
     def column_line(self, x: float, y: float) -> tuple[int, int]:
         """The 1-based grid column and line at page point (x, y) (clamped to the grid)."""
         g = self.grid
-        column = int((x - self.origin[0] + g.gutter / 2) // (g.column_width + g.gutter)) + 1
+        column = int((x - self.origin[0] + self._half_gutter) // self._column_step) + 1
         line = int((y - self.origin[1]) // g.pitch) + 1
         return min(max(column, 1), g.columns), min(max(line, 1), g.lines)
 
@@ -236,8 +242,11 @@ class _Buckets:
                 yield i, j
 
     def add(self, r: Rect, value) -> None:
-        for key in self._keys(r):
-            self.cells.setdefault(key, []).append(value)
+        s, cells = self.size, self.cells
+        rows = range(int(r[1] // s), int(r[3] // s) + 1)
+        for i in range(int(r[0] // s), int(r[2] // s) + 1):
+            for j in rows:
+                cells.setdefault((i, j), []).append(value)
 
     def near(self, r: Rect) -> Iterator:
         seen = set()
@@ -330,11 +339,14 @@ def _collision(page: PageIndex, story: Story, run: GlyphRun, i: int, what: str, 
 
 
 def _text_columns(page: PageIndex, story: Story) -> dict[int, list[GlyphRun]]:
-    """A story's text runs (below the headline group) by the grid column they start in."""
-    out: dict[int, list[GlyphRun]] = {}
-    for run in story.runs:
-        if run.role in TEXT_ROLES and run.xs:
-            out.setdefault(page.column_of(run.xs[0]), []).append(run)
+    """A story's text runs (below the headline group) by the grid column they start in (worked
+    out once per page and story; the caller must not change what it gets)."""
+    out = page.text_columns.get(id(story))
+    if out is None:
+        out = page.text_columns[id(story)] = {}
+        for run in story.runs:
+            if run.role in TEXT_ROLES and run.xs:
+                out.setdefault(page.column_of(run.xs[0]), []).append(run)
     return out
 
 
