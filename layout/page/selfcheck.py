@@ -38,6 +38,7 @@ of glyphs, not its square.
 from __future__ import annotations
 
 import marshal
+import math
 import threading
 import weakref
 from collections import OrderedDict
@@ -618,8 +619,12 @@ def empty_space(page: PageIndex) -> list[Finding]:
     for c in range(1, g.columns + 1):
         x0 = ox + g.column_x(c)
         spans = [(y0, y1) for x_0, y0, x_1, y1 in covered if x_0 < x0 + g.column_width - _EPS and x0 < x_1 - _EPS]
-        empty = [line for line in range(1, g.lines + 1)
-                 if not any(y0 - _EPS <= oy + (line - 0.5) * g.pitch <= y1 + _EPS for y0, y1 in spans)]
+        taken: set[int] = set()   # the lines whose middle a span covers, tried only near each span
+        for y0, y1 in spans:
+            lo = max(1, math.floor((y0 - _EPS - oy) / g.pitch + 0.5) - 1)
+            hi = min(g.lines, math.ceil((y1 + _EPS - oy) / g.pitch + 0.5) + 1)
+            taken.update(line for line in range(lo, hi + 1) if y0 - _EPS <= oy + (line - 0.5) * g.pitch <= y1 + _EPS)
+        empty = [line for line in range(1, g.lines + 1) if line not in taken]
         for first, last in _stretches(empty):
             if last - first + 1 < HOLE_LINES:
                 continue
