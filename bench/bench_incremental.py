@@ -12,8 +12,14 @@ cache folder (XDG_CACHE_HOME), the wall and processor time of
 - **new process**: after each one-story edit, `python -m layout build` in a new process with
   the cache of the earlier builds (the pages not edited read back from the make-up memo's
   disk store, the edited page's compositions from the composition memo);
+- **cold, photos separated**: the same cold build with every photo's separation already in the
+  photo store (`~/.cache/layout/photos/`, copied from the cold build's) and every other store
+  empty: what compares like with like against Typst, which embeds the JPEGs as they came (RGB,
+  no separation to CMYK, no ink limit, no preflight);
 - with --typst, Typst compiling the benchmark edition's text in a new process (cold), as
   `bench/run.py` does.
+
+`--cold N` makes N cold builds of each kind, alternating (medians printed).
 
 Each edit changes one sentence of the story (a full stop becomes a comma and back), so the
 edition's characters stay the same; medians of the edits. The machine's load is printed with
@@ -72,6 +78,7 @@ def main() -> int:
     ap.add_argument("--story", help="the article file edited, relative to the manifest's folder")
     ap.add_argument("--edits", type=int, default=5)
     ap.add_argument("--typst", action="store_true", help="also time Typst's cold compile (bench extra)")
+    ap.add_argument("--cold", type=int, default=1, help="cold builds of each kind, alternating (default 1)")
     args = ap.parse_args()
     if not args.manifest.is_file():
         raise SystemExit(f"{args.manifest} not found: run python bench/generate.py first")
@@ -89,7 +96,17 @@ def main() -> int:
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
         load = os.getloadavg()[0]
 
-        cold = _cli(manifest, tmp / "cold", env)
+        colds, colds_photos = [], []
+        for i in range(max(1, args.cold)):
+            cache = tmp / f"cache-cold-{i}"
+            colds.append(_cli(manifest, tmp / "cold", {**env, "XDG_CACHE_HOME": str(cache)}))
+            photos_only = tmp / f"cache-photos-{i}"   # the separations alone, every other store empty
+            shutil.copytree(cache / "layout" / "photos", photos_only / "layout" / "photos")
+            colds_photos.append(_cli(manifest, tmp / "cold-photos", {**env, "XDG_CACHE_HOME": str(photos_only)}))
+            shutil.rmtree(photos_only)
+        shutil.copytree(tmp / "cache-cold-0", env["XDG_CACHE_HOME"])   # the warm runs' cache: a cold build's
+        cold = tuple(statistics.median(c[k] for c in colds) for k in (0, 1))
+        cold_photos = tuple(statistics.median(c[k] for c in colds_photos) for k in (0, 1))
 
         from layout import pipeline
         from layout.diagnostics import Report
@@ -133,15 +150,22 @@ def main() -> int:
         return f"{statistics.median(p[0] for p in pairs):.2f} s wall, {statistics.median(p[1] for p in pairs):.2f} s CPU"
 
     print(f"edition {args.manifest.parent.name}, story {story.name}; load average {load:.2f} -> {load_after:.2f}")
-    print(f"cold `layout build` (new process, empty cache):            {cold[0]:.2f} s wall, {cold[1]:.2f} s CPU "
+    each = f" (median of {len(colds)})" if len(colds) > 1 else ""
+    print(f"cold `layout build` (new process, empty cache){each}:            {cold[0]:.2f} s wall, {cold[1]:.2f} s CPU "
           "(workers included)")
+    print(f"cold `layout build`, the photos' separations already stored{each}: {cold_photos[0]:.2f} s wall, "
+          f"{cold_photos[1]:.2f} s CPU")
+    if len(colds) > 1:
+        print("  cold runs (wall / CPU): " + ", ".join(f"{w:.2f}/{c:.2f}" for w, c in colds)
+              + "; photos stored: " + ", ".join(f"{w:.2f}/{c:.2f}" for w, c in colds_photos))
     print(f"warm rebuild after a one-story edit, to PDF (median of {args.edits}): {med(warm)}")
     print(f"warm rebuild after a one-story edit, PDF + EPUB:            {med(warm_both)}")
     print(f"  compositions made / used: " + ", ".join(f"{m}/{u}" for m, u in composed))
     print(f"`layout build` in a new process after a one-story edit:     {med(fresh)} (workers included)")
     if typst:
         print(f"Typst {typst.get('version', '?')}, cold compile in a new process: {typst['cold']:.2f} s "
-              f"(layout cold / Typst: {cold[0] / typst['cold']:.1f}x)")
+              f"(layout cold / Typst: {cold[0] / typst['cold']:.1f}x; with the photos' separations stored, "
+              f"like with like: {cold_photos[0] / typst['cold']:.1f}x)")
     return 0
 
 

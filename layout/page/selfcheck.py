@@ -38,6 +38,7 @@ of glyphs, not its square.
 from __future__ import annotations
 
 import marshal
+import math
 import threading
 import weakref
 from collections import OrderedDict
@@ -119,11 +120,17 @@ class PageIndex:
     stories: list[Story]
     rules: list[Rule]
     chrome_rules: int = 0    # how many of `rules` (the first ones) the masthead or running head drew
+    #: id(story) -> its text runs by column (`_text_columns`, asked by several checks)
+    text_columns: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        g = self.grid   # the grid's derived sizes, worked out once: every finding asks for its place
+        self._half_gutter, self._column_step = g.gutter / 2, g.column_width + g.gutter
 
     def column_line(self, x: float, y: float) -> tuple[int, int]:
         """The 1-based grid column and line at page point (x, y) (clamped to the grid)."""
         g = self.grid
-        column = int((x - self.origin[0] + g.gutter / 2) // (g.column_width + g.gutter)) + 1
+        column = int((x - self.origin[0] + self._half_gutter) // self._column_step) + 1
         line = int((y - self.origin[1]) // g.pitch) + 1
         return min(max(column, 1), g.columns), min(max(line, 1), g.lines)
 
@@ -236,8 +243,11 @@ class _Buckets:
                 yield i, j
 
     def add(self, r: Rect, value) -> None:
-        for key in self._keys(r):
-            self.cells.setdefault(key, []).append(value)
+        s, cells = self.size, self.cells
+        rows = range(int(r[1] // s), int(r[3] // s) + 1)
+        for i in range(int(r[0] // s), int(r[2] // s) + 1):
+            for j in rows:
+                cells.setdefault((i, j), []).append(value)
 
     def near(self, r: Rect) -> Iterator:
         seen = set()
@@ -330,11 +340,14 @@ def _collision(page: PageIndex, story: Story, run: GlyphRun, i: int, what: str, 
 
 
 def _text_columns(page: PageIndex, story: Story) -> dict[int, list[GlyphRun]]:
-    """A story's text runs (below the headline group) by the grid column they start in."""
-    out: dict[int, list[GlyphRun]] = {}
-    for run in story.runs:
-        if run.role in TEXT_ROLES and run.xs:
-            out.setdefault(page.column_of(run.xs[0]), []).append(run)
+    """A story's text runs (below the headline group) by the grid column they start in (worked
+    out once per page and story; the caller must not change what it gets)."""
+    out = page.text_columns.get(id(story))
+    if out is None:
+        out = page.text_columns[id(story)] = {}
+        for run in story.runs:
+            if run.role in TEXT_ROLES and run.xs:
+                out.setdefault(page.column_of(run.xs[0]), []).append(run)
     return out
 
 
@@ -606,8 +619,12 @@ def empty_space(page: PageIndex) -> list[Finding]:
     for c in range(1, g.columns + 1):
         x0 = ox + g.column_x(c)
         spans = [(y0, y1) for x_0, y0, x_1, y1 in covered if x_0 < x0 + g.column_width - _EPS and x0 < x_1 - _EPS]
-        empty = [line for line in range(1, g.lines + 1)
-                 if not any(y0 - _EPS <= oy + (line - 0.5) * g.pitch <= y1 + _EPS for y0, y1 in spans)]
+        taken: set[int] = set()   # the lines whose middle a span covers, tried only near each span
+        for y0, y1 in spans:
+            lo = max(1, math.floor((y0 - _EPS - oy) / g.pitch + 0.5) - 1)
+            hi = min(g.lines, math.ceil((y1 + _EPS - oy) / g.pitch + 0.5) + 1)
+            taken.update(line for line in range(lo, hi + 1) if y0 - _EPS <= oy + (line - 0.5) * g.pitch <= y1 + _EPS)
+        empty = [line for line in range(1, g.lines + 1) if line not in taken]
         for first, last in _stretches(empty):
             if last - first + 1 < HOLE_LINES:
                 continue
