@@ -14,6 +14,8 @@ caused them:
 - `rule-stub` (warning): a rule between stories shorter than a grid line (a stray end);
 - `rule-doubled` (warning): a rule running alongside a box edge or another rule,
   closer than a gutter with nothing between them (two lines where one parts the stories);
+- `intertitle-stranded` (warning): an in-body subhead (插题) at the foot of a column, its text in
+  the next;
 - `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines;
 - `empty-space` (info): grid lines of a column that nothing covers (a hole, 天窗).
 
@@ -87,6 +89,7 @@ _HINTS = {
     "collision": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "empty-column": "give the story fewer columns, or more text",
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
+    "intertitle-stranded": "give the region one grid line more or fewer, or cut or add a line of text before it",
     "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
     "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "rule-stub": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
@@ -383,6 +386,28 @@ def lone_endings(page: PageIndex) -> list[Finding]:
     return out
 
 
+def stranded_intertitles(page: PageIndex) -> list[Finding]:
+    """An in-body subhead (插题) that ends a column of its story, its text in the next column or
+    beyond (warnings)."""
+    out = []
+    for story in page.stories:
+        if story.kind not in ("story", "continuation"):
+            continue
+        if any(run.writing != "h" for run in story.runs if run.role in TEXT_ROLES):
+            continue   # a vertical story (竖排): its lines run across the grid's columns, not down them
+        for c, runs in sorted(_text_columns(page, story).items()):
+            foot = max(run.y for run in runs)
+            last_line = [run for run in runs if abs(run.y - foot) < 0.5]
+            if all(run.role == "intertitle" for run in last_line):
+                run = last_line[0]
+                column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
+                out.append(Finding(WARNING, "intertitle-stranded", page.frame.number, story.label, column, line,
+                                   f"the subhead 「{run.text.strip()}」 of {_name(story)} ends column {column} on "
+                                   f"page {page.frame.number}: its text starts in the next column",
+                                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
+    return out
+
+
 def headline_word_breaks(page: PageIndex) -> list[Finding]:
     """A headline (主题) whose lines break inside a word (warnings): its printed lines, top to bottom,
     read as one text by `layout.text.phrases.inside_word_breaks`."""
@@ -640,7 +665,8 @@ def _stretches(lines: list[int]) -> list[tuple[int, int]]:
 
 
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
-CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
+CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, stranded_intertitles,
+                                                     headline_word_breaks,
                                                      rule_crossings, doubled_rules, split_credits, empty_space]
 
 

@@ -350,7 +350,7 @@ class StorySetter:
         cap = capacity(end)
         remainder: tuple[Slot, ...] = ()
         if needed > cap:
-            keep = cap - (1 if jump_to else 0)
+            keep = _not_after_heading(slots, cap - (1 if jump_to else 0))
             remainder = tuple(slots[max(keep, 0):])
             slots = slots[:max(keep, 0)]
             if jump_to:
@@ -365,6 +365,7 @@ class StorySetter:
         room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
         per_col = balanced_columns(columns, start, room, [s.role for s in slots])
         per_col = keep_together(slots, per_col, room, columns)
+        per_col = keep_headings_with_text(slots, per_col, room, columns)
         for c in columns:
             for i in range(per_col[c]):
                 slot = next(it)
@@ -409,6 +410,42 @@ def keep_together(slots, per_col: dict[int, int], caps: dict[int, int], columns)
             out[c] -= 1
             out[nxt] += 1
             start -= 1
+    return out
+
+
+#: Roles of lines that head the text after them (插题) and must not end a column.
+HEADING_ROLES = frozenset({"intertitle"})
+
+
+def _not_after_heading(slots, keep: int) -> int:
+    """Where a story's text is cut for its region (`keep` lines stay): never right after an in-body
+    subhead (插题), which goes on with its text to the continuation or into the overset count."""
+    while keep > 1 and slots[keep - 1].role in HEADING_ROLES:
+        keep -= 1
+    return keep
+
+
+def keep_headings_with_text(slots, per_col: dict[int, int], caps: dict[int, int], columns) -> dict[int, int]:
+    """Column counts moved so that no column ends with an in-body subhead (插题) whose text starts
+    the next column: the subhead goes over to the next column where it has room; otherwise the next
+    column hands its first line back, where this column has room. -> the new counts."""
+    out = dict(per_col)
+    for c, nxt in zip(columns, columns[1:]):
+        if not out[c] or not out[nxt]:
+            continue
+        end = sum(out[k] for k in columns if k <= c)   # index of the first line of column `nxt`
+        if slots[end - 1].role not in HEADING_ROLES:
+            continue
+        heads = 1
+        while heads < out[c] and slots[end - 1 - heads].role in HEADING_ROLES:
+            heads += 1
+        if heads < out[c] and out[nxt] + heads <= caps[nxt]:
+            out[c] -= heads
+            out[nxt] += heads
+        elif (out[c] < caps[c] and out[nxt] > 1 and slots[end].role not in HEADING_ROLES
+              and not slots[end + 1].keep and slots[end + 1].role not in ENDING_ROLES):
+            out[c] += 1
+            out[nxt] -= 1
     return out
 
 
