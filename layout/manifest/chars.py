@@ -208,6 +208,24 @@ def locate_in(raw: str, start: int, end: int, file: str, line_offset: int, fallb
     return locate
 
 
+def character_source(where: Source | None, ch: str) -> Source | None:
+    """The line and column of `ch` in the file `where` names, first looked for from `where`'s line on
+    (the text a diagnostic is about starts there), then from the file's top; `where` itself when the
+    file cannot be read or does not write the character as such (a YAML escape)."""
+    if where is None or not where.line:
+        return where
+    try:
+        with open(where.file, encoding="utf-8-sig") as f:
+            lines = f.read().split("\n")
+    except (OSError, UnicodeError, ValueError):
+        return where
+    for number in [*range(where.line, len(lines) + 1), *range(1, where.line)]:
+        col = lines[number - 1].find(ch)
+        if col >= 0:
+            return Source(where.file, number, col + 1)
+    return where
+
+
 def position(raw: str, index: int, file: str, line_offset: int = 0) -> Source:
     """The 1-based line and column of raw[index]."""
     line_start = raw.rfind("\n", 0, index) + 1

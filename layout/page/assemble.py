@@ -211,6 +211,11 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
                            f"region holds the headline only and all of its text jumps to page {pl.continue_on}",
                            pl.source, "give the region more lines: the story starts here and its （下转） line "
                                       "tells the reader where it goes on")
+        elif body and not result.remainder and pl.continue_on != page.number:
+            report.warning("jump-unused", f"'{pl.article}' fits on page {page.number}: nothing jumps to page "
+                           f"{pl.continue_on}, where its continuation (continued: true) is left blank",
+                           pl.source, f"remove 'continue_on: {pl.continue_on}' here and the continuation on page "
+                                      f"{pl.continue_on}, or end this region higher so that the story jumps")
     elif result.remainder:
         chars = slot_chars(result.remainder)
         jumps.ledger.report_lost(article.id, chars)
