@@ -1,0 +1,162 @@
+"""Rules a stranger's editions showed were missing (tests/editions/stranger-*): an in-body subhead
+(插题) never ends a column (背题), a jump whose head holds all its text says so, a missing glyph is
+located at its own line and column, and a mark a face centres in its em keeps its ink inside the
+half em it is set in."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import tiny_edition
+from layout.diagnostics import Report
+from layout.page.frames import GlyphRun
+from layout.page.selfcheck import page_findings
+from layout.pipeline import prepare
+
+SENTENCE = "街道今年为辖区老人加装了扶手和夜灯。"
+
+
+def _subhead_page(folder: Path) -> Path:
+    """Twelve two-column stories, each a paragraph of a different length, a 插题, then its text:
+    somewhere the subhead falls at the foot of a column unless make-up keeps it with its text."""
+    stories, articles = [], []
+    for i in range(12):
+        columns = [1, 2] if i % 2 == 0 else [3, 4]
+        top = 1 + (i // 2) * 14
+        stories.append(f"      - {{article: s{i}, columns: {columns}, lines: [{top}, {top + 13}]}}")
+        body = SENTENCE * (2 + i // 3) + "社区" * (i % 3) + "。"
+        articles.append(f"  s{i}:\n    headline: 老楼加装电梯{i}\n    body: |\n      {body}\n\n"
+                        f"      ### 居民自治议事\n\n      {SENTENCE * 3}")
+    return tiny_edition(folder, "\n".join(stories), "\n".join(articles))
+
+
+@pytest.fixture(scope="module")
+def subhead_page(tmp_path_factory):
+    report = Report()
+    ed = prepare(_subhead_page(tmp_path_factory.mktemp("subheads")), report)
+    assert ed is not None
+    return ed, report
+
+
+def test_no_subhead_ends_a_column_its_text_goes_on_in_the_next(subhead_page):
+    ed, report = subhead_page
+    findings = page_findings(ed.frames[0], ed.style)
+    assert [f.message for f in findings if f.code == "intertitle-stranded"] == []
+    assert [d.format() for d in report.items if d.code in ("text-lost", "overset", "lone-ending", "empty-column")] == []
+    # every subhead has a body line under it, in its own column
+    runs = [it for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.xs]
+    for head in (r for r in runs if r.role == "intertitle"):
+        under = [r for r in runs if r.role == "body" and abs(r.xs[0] - head.xs[0]) < 20 and 0 < r.y - head.y < 20]
+        assert under, f"the subhead at y={head.y:.1f} has no text under it in its column"
+
+
+def test_self_check_reports_a_subhead_left_at_a_column_foot(tmp_path, monkeypatch):
+    """The same page made up without the rule: the self-check finds the stranded subheads, located."""
+    import layout.page.story as story
+
+    monkeypatch.setattr(story, "keep_headings_with_text", lambda slots, per_col, caps, columns: per_col)
+    monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
+    report = Report()
+    ed = prepare(_subhead_page(tmp_path / "e"), report)
+    stranded = [d for d in report.items if d.code == "intertitle-stranded"]
+    assert stranded, "the page without the rule should strand a subhead somewhere"
+    assert all(d.source and d.source.line and "居民自治议事" in d.message for d in stranded)
+    assert ed is not None
+
+
+def test_a_jump_whose_head_holds_all_its_text_is_reported(tmp_path):
+    """continue_on on a story that fits: its continuation on page 2 stays blank, and the editor is told
+    where (the head's placement), not left to find an empty region on the proof."""
+    path = tiny_edition(tmp_path / "e", """      - article: short
+        columns: [1, 3]
+        lines: [20, 60]
+        continue_on: 2""", f"""  short:
+    headline: 东湖社区开办老年食堂
+    body: |
+      {SENTENCE * 3}""", pages_extra="""  - section: 综合
+    stories:
+      - {article: short, continued: true, columns: [1, 2]}""")
+    report = Report()
+    assert prepare(path, report) is not None
+    unused = [d for d in report.items if d.code == "jump-unused"]
+    assert len(unused) == 1, [d.format() for d in report.items]
+    text = path.read_text(encoding="utf-8").split("\n")
+    assert text[unused[0].source.line - 1].strip() == "- article: short"
+    assert "page 2" in unused[0].message and "continue_on: 2" in unused[0].hint
+
+
+def test_a_jump_that_jumps_is_not_reported_unused(tmp_path):
+    path = tiny_edition(tmp_path / "e", """      - {article: long, columns: [1, 2], lines: [20, 30], continue_on: 2}""", f"""  long:
+    headline: 东湖社区开办老年食堂
+    body: |
+      {SENTENCE * 30}""", pages_extra="""  - section: 综合
+    stories:
+      - {article: long, continued: true, columns: [1, 2]}""")
+    report = Report()
+    assert prepare(path, report) is not None
+    assert [d.code for d in report.items if d.code in ("jump-unused", "overset", "text-lost")] == []
+
+
+def test_a_missing_glyph_is_located_at_its_own_line_and_column(tmp_path, monkeypatch):
+    """No face has U+2A6A5 (only the bundled faces here): each paragraph holding it is an error at the
+    character itself, in a YAML block and in a Markdown article file."""
+    monkeypatch.setenv("LAYOUT_FONT_DIRS", str(tmp_path / "no-fonts"))
+    (tmp_path / "no-fonts").mkdir()
+    path = tiny_edition(tmp_path / "e", """      - {article: inline, columns: [1, 2], lines: [1, 40]}
+      - {article: filed, columns: [3, 5], lines: [1, 40]}""", f"""  include: [articles/*.md]
+  inline:
+    headline: 青瓷村来了新窑工
+    body: |
+      {SENTENCE}
+
+      回乡青年杨\U0002A6A5把老窑修了起来，{SENTENCE}""")
+    (path.parent / "articles").mkdir()
+    (path.parent / "articles" / "filed.md").write_text(
+        f"---\nheadline: 窑火重燃\n---\n{SENTENCE}\n\n{SENTENCE}徒弟刘\U0002A6A5说。\n", encoding="utf-8")
+    report = Report()
+    prepare(path, report)
+    missing = sorted((d for d in report.items if d.code == "missing-glyph"), key=lambda d: d.source.file)
+    assert len(missing) == 2, [d.format() for d in report.items]
+    for d in missing:
+        line = Path(d.source.file).read_text(encoding="utf-8").split("\n")[d.source.line - 1]
+        assert line[d.source.col - 1] == "\U0002A6A5", d.format()
+
+
+INSTALLED = {"AR PL UMing CN": "/usr/share/fonts/truetype/arphic/uming.ttc",
+             "WenQuanYi Zen Hei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+             "WenQuanYi Micro Hei": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"}
+
+
+@pytest.mark.parametrize("name", sorted(INSTALLED))
+def test_a_mark_set_half_width_keeps_its_ink_inside_its_half_em(name):
+    """Faces without `halt` whose stops or brackets are centred in the em (Debian's fonts-arphic-uming,
+    fonts-wqy-*): set half-width, every mark's ink stays inside the half em it is given, where the
+    mark's class alone would push a centred 、 into the next character."""
+    if not Path(INSTALLED[name]).exists():
+        pytest.skip(f"{INSTALLED[name]} is not installed (scripts/test.sh installs it)")
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTCollection
+
+    from layout.fonts.registry import HALT_CHARS, load_face
+    from layout.text.classes import COMPRESSIBLE, CharClass, classify
+
+    face = load_face(name)
+    font = next(f for f in TTCollection(INSTALLED[name]).fonts if f["name"].getDebugName(1) == name)
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    outside = []
+    for ch in HALT_CHARS:
+        cls = classify(ch)
+        if cls not in COMPRESSIBLE or face.advances.get(ch, 0) < 0.75 or ord(ch) not in cmap:
+            continue
+        shift = face.half_shift(ch)
+        if shift is None:   # the composer's guess from the class: stops left, opening brackets right
+            shift = -(face.advances[ch] - 0.5) if cls == CharClass.OPEN else 0.0
+        pen = BoundsPen(glyphs)
+        glyphs[cmap[ord(ch)]].draw(pen)
+        if pen.bounds is None:
+            continue
+        left, right = pen.bounds[0] / face.upm + shift, pen.bounds[2] / face.upm + shift
+        if left < -0.05 or right > 0.55:
+            outside.append(f"{ch} ink {left:.2f}..{right:.2f} em")
+    assert outside == []
