@@ -38,7 +38,10 @@ def test_the_broadsheets_slips_are_each_reported_at_the_line_that_makes_them():
     report = Report()
     assert prepare(manifest, report) is None   # errors in the manifest: nothing is made up
     by_code = {d.code: d for d in report.errors}
-    assert set(by_code) == {"unknown-key", "missing-image"}, [d.format() for d in report.items]
+    # the misspelt key stops make-up, but what the grid alone shows is said in the same run
+    assert set(by_code) == {"unknown-key", "missing-image", "overlap"}, [d.format() for d in report.items]
+    overlap = by_code["overlap"]
+    assert overlap.source.line == _line_of(manifest, "article: heating-box") and "'briefs'" in overlap.message
     typo = by_code["unknown-key"]
     assert (Path(typo.source.file).resolve(), typo.source.line) == (manifest.resolve(), _line_of(manifest, "captoin"))
     assert "'caption'" in typo.hint
