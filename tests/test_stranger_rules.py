@@ -160,3 +160,26 @@ def test_a_mark_set_half_width_keeps_its_ink_inside_its_half_em(name):
         if left < -0.05 or right > 0.55:
             outside.append(f"{ch} ink {left:.2f}..{right:.2f} em")
     assert outside == []
+
+
+def test_an_overset_stacked_story_names_the_stories_right_above_it_not_every_one_higher_up(tmp_path):
+    """A story stacked under a wide story that itself sits under a box: the overset names the wide
+    story (the one to cut or move), not the box higher up that does not share its room."""
+    path = tiny_edition(tmp_path / "e", """      - {article: ear, columns: [4, 5], lines: [1, 10], box: true}
+      - {article: wide, columns: [1, 5]}
+      - {article: long, columns: [1, 5]}""", f"""  ear:
+    headline: 今日天气
+    body: 晴，北风二级。
+  wide:
+    headline: 东湖社区开办老年食堂
+    body: |
+      {SENTENCE * 12}
+  long:
+    headline: 老旧小区改造全面启动
+    body: |
+      {SENTENCE * 400}""")
+    report = Report()
+    assert prepare(path, report) is not None
+    overset = [d for d in report.errors if d.code == "overset"]
+    assert len(overset) == 1 and "'long'" in overset[0].message, [d.format() for d in report.items]
+    assert "below 'wide'" in overset[0].message and "'ear'" not in overset[0].message + overset[0].hint
