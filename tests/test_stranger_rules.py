@@ -183,3 +183,35 @@ def test_an_overset_stacked_story_names_the_stories_right_above_it_not_every_one
     overset = [d for d in report.errors if d.code == "overset"]
     assert len(overset) == 1 and "'long'" in overset[0].message, [d.format() for d in report.items]
     assert "below 'wide'" in overset[0].message and "'ear'" not in overset[0].message + overset[0].hint
+
+
+def test_the_web_headline_keeps_the_editors_break_as_a_gap_and_wraps_only_between_words(tmp_path):
+    """On the web edition a headline set in print as 「龙窑复烧／千年窑火…」 (a `|` break) reads with a
+    gap where print breaks it, not run together; and each of its pieces a narrow screen may wrap
+    at is a whole word: a title in 《》, 装卸, a number with its % stay whole."""
+    import json
+
+    from lxml import html as lxml_html
+
+    from layout.cli import main
+
+    path = tiny_edition(tmp_path / "e", """      - {article: kiln, columns: [1, 3], lines: [1, 40]}
+      - {article: port, columns: [4, 5], lines: [1, 40]}""", f"""  kiln:
+    headline: 龙窑复烧|千年窑火照亮古村新生活
+    body: |
+      {SENTENCE * 4}
+  port:
+    headline: "《清河港志》翻开新篇 5G智慧码头装卸效率提升35%"
+    body: |
+      {SENTENCE * 4}""")
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--web", "--pdf"]) == 0
+    web = tmp_path / "out" / "web"
+    summary = json.loads((web / "edition.json").read_text(encoding="utf-8"))
+    assert [a["headline"] for a in summary["articles"]] == ["龙窑复烧 千年窑火照亮古村新生活",
+                                                            "《清河港志》翻开新篇 5G智慧码头装卸效率提升35%"]
+    kiln, port = (lxml_html.fromstring(p.read_bytes()) for p in sorted((web / "article").glob("*.html")))
+    assert kiln.xpath("string(//h1)") == "龙窑复烧 千年窑火照亮古村新生活"
+    pieces = port.xpath("//h1//span[@class='w']/text()")
+    assert "".join(pieces) == "《清河港志》翻开新篇5G智慧码头装卸效率提升35%"
+    for whole in ("《清河港志》", "装卸", "35%"):
+        assert any(whole in piece for piece in pieces), (whole, pieces)
