@@ -65,36 +65,35 @@ def test_self_check_reports_a_subhead_left_at_a_column_foot(tmp_path, monkeypatc
     assert ed is not None
 
 
+def _jumping(folder: Path, sentences: int, lines: str) -> tuple[Path, Report]:
+    """A story of `sentences` sentences in columns 1-3 at `lines`, continued on page 2: made up."""
+    path = tiny_edition(folder, f"""      - article: story
+        columns: [1, 3]
+        lines: {lines}
+        continue_on: 2""", f"""  story:
+    headline: 东湖社区开办老年食堂
+    body: |
+      {SENTENCE * sentences}""", pages_extra="""  - section: 综合
+    stories:
+      - {article: story, continued: true, columns: [1, 2]}""")
+    report = Report()
+    assert prepare(path, report) is not None
+    return path, report
+
+
 def test_a_jump_whose_head_holds_all_its_text_is_reported(tmp_path):
     """continue_on on a story that fits: its continuation on page 2 stays blank, and the editor is told
     where (the head's placement), not left to find an empty region on the proof."""
-    path = tiny_edition(tmp_path / "e", """      - article: short
-        columns: [1, 3]
-        lines: [20, 60]
-        continue_on: 2""", f"""  short:
-    headline: 东湖社区开办老年食堂
-    body: |
-      {SENTENCE * 3}""", pages_extra="""  - section: 综合
-    stories:
-      - {article: short, continued: true, columns: [1, 2]}""")
-    report = Report()
-    assert prepare(path, report) is not None
+    path, report = _jumping(tmp_path / "e", 3, "[20, 60]")
     unused = [d for d in report.items if d.code == "jump-unused"]
     assert len(unused) == 1, [d.format() for d in report.items]
     text = path.read_text(encoding="utf-8").split("\n")
-    assert text[unused[0].source.line - 1].strip() == "- article: short"
+    assert text[unused[0].source.line - 1].strip() == "- article: story"
     assert "page 2" in unused[0].message and "continue_on: 2" in unused[0].hint
 
 
 def test_a_jump_that_jumps_is_not_reported_unused(tmp_path):
-    path = tiny_edition(tmp_path / "e", """      - {article: long, columns: [1, 2], lines: [20, 30], continue_on: 2}""", f"""  long:
-    headline: 东湖社区开办老年食堂
-    body: |
-      {SENTENCE * 30}""", pages_extra="""  - section: 综合
-    stories:
-      - {article: long, continued: true, columns: [1, 2]}""")
-    report = Report()
-    assert prepare(path, report) is not None
+    _, report = _jumping(tmp_path / "e", 40, "[20, 30]")
     assert [d.code for d in report.items if d.code in ("jump-unused", "overset", "text-lost")] == []
 
 

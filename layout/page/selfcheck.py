@@ -363,26 +363,38 @@ def empty_columns(page: PageIndex) -> list[Finding]:
     return out
 
 
-def lone_endings(page: PageIndex) -> list[Finding]:
-    """A byline or jump line that opens a column of its story (not the first) (warnings)."""
-    out = []
+def _horizontal_text_columns(page: PageIndex) -> Iterator[tuple[Story, dict[int, list[GlyphRun]]]]:
+    """(story, its text runs by grid column) for each story or continuation set horizontally (a
+    vertical story's lines run across the grid's columns, not down them)."""
     for story in page.stories:
         if story.kind not in ("story", "continuation"):
             continue
         if any(run.writing != "h" for run in story.runs if run.role in TEXT_ROLES):
-            continue   # a vertical story (竖排): its lines run across the grid's columns, not down them
-        columns = _text_columns(page, story)
+            continue
+        yield story, _text_columns(page, story)
+
+
+def _line_finding(page: PageIndex, story: Story, run: GlyphRun, code: str,
+                  message: Callable[[int], str]) -> Finding:
+    """A warning about the text line `run` starts, placed at its grid column and line."""
+    column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
+    return Finding(WARNING, code, page.frame.number, story.label, column, line, message(column),
+                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size))
+
+
+def lone_endings(page: PageIndex) -> list[Finding]:
+    """A byline or jump line that opens a column of its story (not the first) (warnings)."""
+    out = []
+    for story, columns in _horizontal_text_columns(page):
         for c in sorted(columns)[1:]:
             top = min(run.y for run in columns[c])
             first_line = [run for run in columns[c] if abs(run.y - top) < 0.5]
             if all(run.role in ENDING_ROLES for run in first_line):
                 run = first_line[0]
-                column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
                 kind = "byline" if run.role == "byline" else "jump line"
-                out.append(Finding(WARNING, "lone-ending", page.frame.number, story.label, column, line,
-                                   f"the {kind} 「{run.text.strip()}」 of {_name(story)} stands alone at the top of "
-                                   f"column {column} on page {page.frame.number}",
-                                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
+                out.append(_line_finding(page, story, run, "lone-ending", lambda column: (
+                    f"the {kind} 「{run.text.strip()}」 of {_name(story)} stands alone at the top of "
+                    f"column {column} on page {page.frame.number}")))
     return out
 
 
@@ -390,21 +402,15 @@ def stranded_intertitles(page: PageIndex) -> list[Finding]:
     """An in-body subhead (插题) that ends a column of its story, its text in the next column or
     beyond (warnings)."""
     out = []
-    for story in page.stories:
-        if story.kind not in ("story", "continuation"):
-            continue
-        if any(run.writing != "h" for run in story.runs if run.role in TEXT_ROLES):
-            continue   # a vertical story (竖排): its lines run across the grid's columns, not down them
-        for c, runs in sorted(_text_columns(page, story).items()):
+    for story, columns in _horizontal_text_columns(page):
+        for c, runs in sorted(columns.items()):
             foot = max(run.y for run in runs)
             last_line = [run for run in runs if abs(run.y - foot) < 0.5]
             if all(run.role == "intertitle" for run in last_line):
                 run = last_line[0]
-                column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
-                out.append(Finding(WARNING, "intertitle-stranded", page.frame.number, story.label, column, line,
-                                   f"the subhead 「{run.text.strip()}」 of {_name(story)} ends column {column} on "
-                                   f"page {page.frame.number}: its text starts in the next column",
-                                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
+                out.append(_line_finding(page, story, run, "intertitle-stranded", lambda column: (
+                    f"the subhead 「{run.text.strip()}」 of {_name(story)} ends column {column} on "
+                    f"page {page.frame.number}: its text starts in the next column")))
     return out
 
 
