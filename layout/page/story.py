@@ -357,17 +357,21 @@ class StorySetter:
             slots = slots[:max(keep, 0)]
             if jump_to:
                 slots = slots + [self.single_line(f"（下转第{jump_to}版）", "jump", inset=region.inset)]
+        # flow: column by column, top to bottom, the columns balanced (fixed or free height)
+        while True:
+            room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
+            per_col = balanced_columns(columns, start, room, [s.role for s in slots])
+            per_col = keep_together(slots, per_col, room, columns)
+            per_col = keep_headings_with_text(slots, per_col, room, columns)
+            if region.fixed or end >= region.bottom or not _heading_left_at_a_foot(slots, per_col, columns):
+                break
+            end += 1   # a stacked story takes a line more rather than leave a subhead at a column's foot
         # bottom photos sit on the region's last lines
         for (photo, a, b), used in zip(bottom_blocks, bottom_heights):
             p_items, _ = self.photo_block(photo, a, b, end - used + 1, article.id, inset=region.inset)
             items += p_items
-        # flow: column by column, top to bottom, the columns balanced (fixed or free height)
         it = iter(slots)
         last_line = body_top
-        room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
-        per_col = balanced_columns(columns, start, room, [s.role for s in slots])
-        per_col = keep_together(slots, per_col, room, columns)
-        per_col = keep_headings_with_text(slots, per_col, room, columns)
         for c in columns:
             for i in range(per_col[c]):
                 slot = next(it)
@@ -436,6 +440,16 @@ def _heading_at_a_foot(slots, keep: int, rooms: list[int]) -> bool:
         if foot >= keep:
             return False
         if room and slots[foot - 1].role in HEADING_ROLES:
+            return True
+    return False
+
+
+def _heading_left_at_a_foot(slots, per_col: dict[int, int], columns) -> bool:
+    """Whether a column (not the last with text) ends with an in-body subhead."""
+    end = 0
+    for c, nxt in zip(columns, columns[1:]):
+        end += per_col[c]
+        if per_col[c] and per_col[nxt] and slots[end - 1].role in HEADING_ROLES:
             return True
     return False
 
