@@ -204,8 +204,10 @@ def test_an_overset_stacked_story_names_the_stories_right_above_it_not_every_one
 def test_the_web_headline_keeps_the_editors_break_as_a_gap_and_wraps_only_between_words(tmp_path):
     """On the web edition a headline set in print as 「龙窑复烧／千年窑火…」 (a `|` break) reads with a
     gap where print breaks it, not run together; and each of its pieces a narrow screen may wrap
-    at is a whole word: a title in 《》, 装卸, a number with its % stay whole."""
+    at is a whole word: a title in 《》, 装卸, a number with its % stay whole. In the EPUB the break is
+    a <br/> in the headline, and a gap in its title and table of contents."""
     import json
+    import zipfile
 
     from lxml import html as lxml_html
 
@@ -220,7 +222,7 @@ def test_the_web_headline_keeps_the_editors_break_as_a_gap_and_wraps_only_betwee
     headline: "《清河港志》翻开新篇 5G智慧码头装卸效率提升35%"
     body: |
       {SENTENCE * 4}""")
-    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--web", "--pdf"]) == 0
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--web"]) == 0
     web = tmp_path / "out" / "web"
     summary = json.loads((web / "edition.json").read_text(encoding="utf-8"))
     assert [a["headline"] for a in summary["articles"]] == ["龙窑复烧 千年窑火照亮古村新生活",
@@ -231,3 +233,9 @@ def test_the_web_headline_keeps_the_editors_break_as_a_gap_and_wraps_only_betwee
     assert "".join(pieces) == "《清河港志》翻开新篇5G智慧码头装卸效率提升35%"
     for whole in ("《清河港志》", "装卸", "35%"):
         assert any(whole in piece for piece in pieces), (whole, pieces)
+    book = zipfile.ZipFile(next((tmp_path / "out").glob("*.epub")))
+    names = book.namelist()
+    nav = book.read(next(n for n in names if n.endswith("nav.xhtml"))).decode("utf-8")
+    assert "龙窑复烧 千年窑火照亮古村新生活" in nav
+    story = book.read(next(n for n in names if n.endswith("-kiln.xhtml"))).decode("utf-8")
+    assert "<title>龙窑复烧 千年窑火照亮古村新生活</title>" in story and "龙窑复烧<br/>千年窑火" in story

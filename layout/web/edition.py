@@ -46,11 +46,7 @@ class WebArticle:
 
     @property
     def headline(self) -> str:
-        """The headline on one line: the editor's forced breaks (a new line, `|`) become phrase gaps
-        (a space), as a typed space is, so that its parts never run together on the screen."""
-        if not self.article:
-            return picture_label(self.picture)
-        return " ".join(part.strip() for part in self.article.headline.split("\n") if part.strip())
+        return self.article.headline_line if self.article else picture_label(self.picture)
 
 
 @dataclass(frozen=True)
