@@ -358,12 +358,13 @@ class StorySetter:
             if jump_to:
                 slots = slots + [self.single_line(f"（下转第{jump_to}版）", "jump", inset=region.inset)]
         # flow: column by column, top to bottom, the columns balanced (fixed or free height)
-        while True:
+        for extra in range(MORE_LINES_FOR_A_HEADING + 1):
             room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
             per_col = balanced_columns(columns, start, room, [s.role for s in slots])
             per_col = keep_together(slots, per_col, room, columns)
             per_col = keep_headings_with_text(slots, per_col, room, columns)
-            if region.fixed or end >= region.bottom or not _heading_left_at_a_foot(slots, per_col, columns):
+            if (region.fixed or end >= region.bottom or extra == MORE_LINES_FOR_A_HEADING
+                    or not _heading_left_at_a_foot(slots, per_col, columns)):
                 break
             end += 1   # a stacked story takes a line more rather than leave a subhead at a column's foot
         # bottom photos sit on the region's last lines
@@ -421,6 +422,8 @@ def keep_together(slots, per_col: dict[int, int], caps: dict[int, int], columns)
 
 #: Roles of lines that head the text after them (插题) and must not end a column.
 HEADING_ROLES = frozenset({"intertitle"})
+#: Grid lines a stacked story may take beyond what its text needs, to keep a subhead with its text.
+MORE_LINES_FOR_A_HEADING = 2
 
 
 def _not_after_heading(slots, keep: int) -> int:
