@@ -29,6 +29,7 @@ finds them for a located `control-character` error instead of PyYAML's unlocated
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -215,8 +216,8 @@ def character_source(where: Source | None, ch: str) -> Source | None:
     if where is None or not where.line:
         return where
     try:
-        with open(where.file, encoding="utf-8-sig") as f:
-            lines = f.read().split("\n")
+        stat = os.stat(where.file)
+        lines = _lines_of(where.file, stat.st_size, stat.st_mtime_ns)
     except (OSError, UnicodeError, ValueError):
         return where
     for number in [*range(where.line, len(lines) + 1), *range(1, where.line)]:
@@ -224,6 +225,14 @@ def character_source(where: Source | None, ch: str) -> Source | None:
         if col >= 0:
             return Source(where.file, number, col + 1)
     return where
+
+
+@lru_cache(maxsize=4)
+def _lines_of(file: str, size: int, mtime: int) -> tuple[str, ...]:
+    """A file's lines, read once while it stays the same size and age (many paragraphs of one file
+    may each hold a character no face has)."""
+    with open(file, encoding="utf-8-sig") as f:
+        return tuple(f.read().split("\n"))
 
 
 def position(raw: str, index: int, file: str, line_offset: int = 0) -> Source:
