@@ -57,7 +57,7 @@ from layout.text.model import ComposeSettings, Glyph, Line, Run
 from layout.util import cache_root, file_identity, oldest_first, write_atomic
 
 #: Raise when the composer's output changes for the same input (its rules, rounding, data).
-COMPOSER_VERSION = 3   # 3: a date or time of day is not broken in a headline (text.phrases)
+COMPOSER_VERSION = 4   # 4: a mark's half-width shift from its ink in a face without `halt` (fonts.registry)
 #: The memo files of all editions together stay under this many bytes.
 DISK_BYTES = 256 << 20
 _MAGIC = b"layout compose memo\n"

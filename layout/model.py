@@ -137,6 +137,12 @@ class Article:
         """The dateline as printed before the first paragraph: '本报讯 11月26日' (may be '')."""
         return " ".join(p for p in (self.dateline, self.date) if p)
 
+    @property
+    def headline_line(self) -> str:
+        """The headline on one line, the editor's forced breaks (a new line, `|`) as phrase gaps (a
+        space, as a typed one), so that its parts never run together: for titles, lists, the web."""
+        return " ".join(part.strip() for part in self.headline.split("\n") if part.strip())
+
 
 @dataclass(frozen=True)
 class Placement:

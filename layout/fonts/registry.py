@@ -36,6 +36,10 @@ GETA = "\u3013"
 #: Punctuation whose width and position the font's `halt` and `locl` decide (TYPOGRAPHY.md §2).
 HALT_CHARS = "，、。．；：？！“”‘’「」『』（）〔〕［］｛｝《》〈〉【】〖〗·・—…⸺"
 
+#: What `_measure` reads of a face, named in its cache key (a change here is a new key): the marks shaped,
+#: and their half-width shifts from `halt`, else from their ink (`_ink_shift`).
+MEASURED = HALT_CHARS + "|halt-or-ink"
+
 #: Files made for embedding, by face key (filled by `prepare_embedding`).
 _EMBED: dict[str, Path] = {}
 
@@ -182,10 +186,10 @@ def load_indexed(face: IndexedFace) -> Face:
 def _read_face(key: str, path: Path, index: int) -> Face:
     """The face `key` from its file: its metrics as a process read them before (`facecache`), else
     read now (`_measure`) and stored for the next process."""
-    record = facecache.recall(path, index, HALT_CHARS)
+    record = facecache.recall(path, index, MEASURED)
     if record is None:
         record = _measure(path, index)
-        facecache.remember(path, index, record, HALT_CHARS)
+        facecache.remember(path, index, record, MEASURED)
     name, ps_name = record.name, record.ps_name
     return Face(
         key=key, source=path, index=index, name=name, ps_name=ps_name,
@@ -265,6 +269,53 @@ def _shape_punctuation(face: Face) -> None:
         half = _shape(font, ch, {"halt": True}, script="Hani")
         if len(half) == 1 and half[0].x_advance < plain[0].x_advance * 0.75:
             face.shifts[ch] = half[0].x_offset / face.upm
+        else:
+            ink = _ink_shift(font, ch, face.advances[ch], face.upm)
+            if ink is not None:
+                face.shifts[ch] = ink
+
+
+def _ink_shift(font, ch: str, advance: float, upm: int) -> float | None:
+    """For a face without `halt`: the x-shift (em) that keeps the ink of the mark `ch` inside its half
+    em when it is set half-width, where the mark's class guesses wrong (a 、 or ， centred in its em,
+    as Taiwan-style and some Hei faces draw them, would stick out of the half em that the class
+    keeps, the left one for stops, the right one for opening brackets): the ink is centred in the
+    half em. None where the class's guess holds the ink (the composer uses it)."""
+    from layout.text.classes import COMPRESSIBLE, CharClass, classify
+
+    cls = classify(ch)
+    if cls not in COMPRESSIBLE or advance < 0.75:
+        return None
+    extents = _ink_extents(font, ch)
+    if extents is None:
+        return None
+    left, right = extents[0] / upm, extents[1] / upm
+    guess = -(advance - 0.5) if cls == CharClass.OPEN else 0.0
+    if left + guess >= -INK_SLACK and right + guess <= 0.5 + INK_SLACK:
+        return None
+    return min(0.0, max(-(advance - 0.5), 0.25 - (left + right) / 2))
+
+
+#: How far (em) a mark's ink may stand out of the half em its class keeps before `_ink_shift` moves it.
+INK_SLACK = 0.03
+
+
+def _ink_extents(font, ch: str) -> tuple[int, int] | None:
+    """The left and right edge of the ink of `ch` as shaped in Chinese text (font units), or None."""
+    import uharfbuzz as hb
+
+    buf = hb.Buffer()
+    buf.add_str(ch)
+    buf.guess_segment_properties()
+    buf.script = "Hani"
+    buf.language = "zh-Hans"
+    hb.shape(font, buf, {})
+    if len(buf.glyph_infos) != 1:
+        return None
+    extents = font.get_glyph_extents(buf.glyph_infos[0].codepoint)
+    if extents is None or extents.width <= 0:
+        return None
+    return extents.x_bearing, extents.x_bearing + extents.width
 
 
 def _shaped_kern(face: Face, left: str, right: str) -> float:

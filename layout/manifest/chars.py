@@ -29,6 +29,7 @@ finds them for a located `control-character` error instead of PyYAML's unlocated
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -206,6 +207,32 @@ def locate_in(raw: str, start: int, end: int, file: str, line_offset: int, fallb
                 return fallback
         return position(raw, pos, file, line_offset)
     return locate
+
+
+def character_source(where: Source | None, ch: str) -> Source | None:
+    """The line and column of `ch` in the file `where` names, first looked for from `where`'s line on
+    (the text a diagnostic is about starts there), then from the file's top; `where` itself when the
+    file cannot be read or does not write the character as such (a YAML escape)."""
+    if where is None or not where.line:
+        return where
+    try:
+        stat = os.stat(where.file)
+        lines = _lines_of(where.file, stat.st_size, stat.st_mtime_ns)
+    except (OSError, UnicodeError, ValueError):
+        return where
+    for number in [*range(where.line, len(lines) + 1), *range(1, where.line)]:
+        col = lines[number - 1].find(ch)
+        if col >= 0:
+            return Source(where.file, number, col + 1)
+    return where
+
+
+@lru_cache(maxsize=4)
+def _lines_of(file: str, size: int, mtime: int) -> tuple[str, ...]:
+    """A file's lines, read once while it stays the same size and age (many paragraphs of one file
+    may each hold a character no face has)."""
+    with open(file, encoding="utf-8-sig") as f:
+        return tuple(f.read().split("\n"))
 
 
 def position(raw: str, index: int, file: str, line_offset: int = 0) -> Source:

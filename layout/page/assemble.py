@@ -137,7 +137,7 @@ def _make_page(issue: Issue, page: PageSpec, style: Style, ts: Typesetter, origi
         content = _content_region(pl, region, fixed)
         if pl.kind == "article":
             yield from jumps.wait_for(pl)
-            above = [other_pl.label for other_pl, other in regions if _stacked_above(other, region)]
+            above = _directly_above(regions, region)
             end = _set_article(issue, page, pl, content, setter, jumps, items, report, above)
         else:
             end = _set_picture(page, pl, content, setter, items, report)
@@ -212,6 +212,11 @@ def _set_article(issue: Issue, page: PageSpec, pl: Placement, region: Region, se
                            f"region holds the headline only and all of its text jumps to page {pl.continue_on}",
                            pl.source, "give the region more lines: the story starts here and its （下转） line "
                                       "tells the reader where it goes on")
+        elif body and not result.remainder and pl.continue_on != page.number:
+            report.warning("jump-unused", f"'{pl.article}' fits on page {page.number}: nothing jumps to page "
+                           f"{pl.continue_on}, where its continuation (continued: true) is left blank",
+                           pl.source, f"remove 'continue_on: {pl.continue_on}' here and the continuation on page "
+                                      f"{pl.continue_on}, or end this region higher so that the story jumps")
     elif result.remainder:
         chars = slot_chars(result.remainder)
         jumps.ledger.report_lost(article.id, chars)
@@ -251,6 +256,18 @@ def _overset_wording(pl: Placement, page: PageSpec, remainder: Sequence[Slot], r
     return (f"{message} below {names} in {columns}",
             f"the stories stacked in {columns} need about {counted(grid_lines, 'more grid line')}: cut "
             f"'{pl.article}' or {names} above it, give them more columns, or jump one with continue_on")
+
+
+def _directly_above(regions: Sequence[tuple[Placement, Region]], region: Region) -> list[str]:
+    """The labels of the regions set so far that end nearest above `region` in each of its columns
+    (the stories it is stacked under), in the order they were set."""
+    nearest: set[int] = set()
+    for c in range(region.first, region.last + 1):
+        in_column = [(other.bottom, k) for k, (_, other) in enumerate(regions)
+                     if other.first <= c <= other.last and _stacked_above(other, region)]
+        if in_column:
+            nearest.add(max(in_column)[1])
+    return [regions[k][0].label for k in sorted(nearest)]
 
 
 def _stacked_above(other: Region, region: Region) -> bool:

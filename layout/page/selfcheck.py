@@ -14,6 +14,8 @@ caused them:
 - `rule-stub` (warning): a rule between stories shorter than a grid line (a stray end);
 - `rule-doubled` (warning): a rule running alongside a box edge or another rule,
   closer than a gutter with nothing between them (two lines where one parts the stories);
+- `intertitle-stranded` (warning): an in-body subhead (插题) at the foot of a column, its text in
+  the next;
 - `credit-split` (warning): a photo credit (「某某 摄」) broken across two lines;
 - `empty-space` (info): grid lines of a column that nothing covers (a hole, 天窗).
 
@@ -88,6 +90,7 @@ _HINTS = {
     "collision": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "empty-column": "give the story fewer columns, or more text",
     "lone-ending": "give the region one grid line more or fewer, or cut or add a line of text",
+    "intertitle-stranded": "give the region one grid line more or fewer, or cut or add a line of text before it",
     "headline-split-word": "mark where the headline breaks with '|' (or a new line), or shorten it",
     "rule-crossing": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
     "rule-stub": "a make-up fault: report it with the manifest; meanwhile move or resize the regions involved",
@@ -373,26 +376,54 @@ def empty_columns(page: PageIndex) -> list[Finding]:
     return out
 
 
-def lone_endings(page: PageIndex) -> list[Finding]:
-    """A byline or jump line that opens a column of its story (not the first) (warnings)."""
-    out = []
+def _horizontal_text_columns(page: PageIndex) -> Iterator[tuple[Story, dict[int, list[GlyphRun]]]]:
+    """(story, its text runs by grid column) for each story or continuation set horizontally (a
+    vertical story's lines run across the grid's columns, not down them)."""
     for story in page.stories:
         if story.kind not in ("story", "continuation"):
             continue
         if any(run.writing != "h" for run in story.runs if run.role in TEXT_ROLES):
-            continue   # a vertical story (竖排): its lines run across the grid's columns, not down them
-        columns = _text_columns(page, story)
+            continue
+        yield story, _text_columns(page, story)
+
+
+def _line_finding(page: PageIndex, story: Story, run: GlyphRun, code: str,
+                  message: Callable[[int], str]) -> Finding:
+    """A warning about the text line `run` starts, placed at its grid column and line."""
+    column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
+    return Finding(WARNING, code, page.frame.number, story.label, column, line, message(column),
+                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size))
+
+
+def lone_endings(page: PageIndex) -> list[Finding]:
+    """A byline or jump line that opens a column of its story (not the first) (warnings)."""
+    out = []
+    for story, columns in _horizontal_text_columns(page):
         for c in sorted(columns)[1:]:
             top = min(run.y for run in columns[c])
             first_line = [run for run in columns[c] if abs(run.y - top) < 0.5]
             if all(run.role in ENDING_ROLES for run in first_line):
                 run = first_line[0]
-                column, line = page.column_line(run.xs[0], run.y - 0.38 * run.size)
                 kind = "byline" if run.role == "byline" else "jump line"
-                out.append(Finding(WARNING, "lone-ending", page.frame.number, story.label, column, line,
-                                   f"the {kind} 「{run.text.strip()}」 of {_name(story)} stands alone at the top of "
-                                   f"column {column} on page {page.frame.number}",
-                                   (run.xs[0], run.y - 0.88 * run.size, run.xs[-1] + run.size - run.xs[0], run.size)))
+                out.append(_line_finding(page, story, run, "lone-ending", lambda column: (
+                    f"the {kind} 「{run.text.strip()}」 of {_name(story)} stands alone at the top of "
+                    f"column {column} on page {page.frame.number}")))
+    return out
+
+
+def stranded_intertitles(page: PageIndex) -> list[Finding]:
+    """An in-body subhead (插题) that ends a column of its story, its text in the next column or
+    beyond (warnings)."""
+    out = []
+    for story, columns in _horizontal_text_columns(page):
+        for c, runs in sorted(columns.items()):
+            foot = max(run.y for run in runs)
+            last_line = [run for run in runs if abs(run.y - foot) < 0.5]
+            if all(run.role == "intertitle" for run in last_line):
+                run = last_line[0]
+                out.append(_line_finding(page, story, run, "intertitle-stranded", lambda column: (
+                    f"the subhead 「{run.text.strip()}」 of {_name(story)} ends column {column} on "
+                    f"page {page.frame.number}: its text starts in the next column")))
     return out
 
 
@@ -657,7 +688,8 @@ def _stretches(lines: list[int]) -> list[tuple[int, int]]:
 
 
 #: The checks, each `PageIndex -> [Finding]`, run in this order.
-CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, headline_word_breaks,
+CHECKS: list[Callable[[PageIndex], list[Finding]]] = [collisions, empty_columns, lone_endings, stranded_intertitles,
+                                                     headline_word_breaks,
                                                      rule_crossings, doubled_rules, split_credits, empty_space]
 
 

@@ -351,22 +351,30 @@ class StorySetter:
         cap = capacity(end)
         remainder: tuple[Slot, ...] = ()
         if needed > cap:
-            keep = cap - (1 if jump_to else 0)
+            keep = _not_after_heading(slots, cap - (1 if jump_to else 0))
+            if _heading_at_a_foot(slots, keep, [max(0, end - bottom_need[c] - start[c]) for c in columns]):
+                keep = _not_after_heading(slots, keep - 1)   # a line free: the subhead goes on with its text
             remainder = tuple(slots[max(keep, 0):])
             slots = slots[:max(keep, 0)]
             if jump_to:
                 slots = slots + [self.single_line(print_words(self.ts.lang)["jump_to"].format(page=jump_to), "jump",
                                                     inset=region.inset)]
+        # flow: column by column, top to bottom, the columns balanced (fixed or free height)
+        for extra in range(MORE_LINES_FOR_A_HEADING + 1):
+            room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
+            per_col = balanced_columns(columns, start, room, [s.role for s in slots])
+            per_col = keep_together(slots, per_col, room, columns)
+            per_col = keep_headings_with_text(slots, per_col, room, columns)
+            if (region.fixed or end >= region.bottom or extra == MORE_LINES_FOR_A_HEADING
+                    or not _heading_left_at_a_foot(slots, per_col, columns)):
+                break
+            end += 1   # a stacked story takes a line more rather than leave a subhead at a column's foot
         # bottom photos sit on the region's last lines
         for (photo, a, b), used in zip(bottom_blocks, bottom_heights):
             p_items, _ = self.photo_block(photo, a, b, end - used + 1, article.id, inset=region.inset)
             items += p_items
-        # flow: column by column, top to bottom, the columns balanced (fixed or free height)
         it = iter(slots)
         last_line = body_top
-        room = {c: max(0, end - bottom_need[c] - start[c]) for c in columns}
-        per_col = balanced_columns(columns, start, room, [s.role for s in slots])
-        per_col = keep_together(slots, per_col, room, columns)
         for c in columns:
             for i in range(per_col[c]):
                 slot = next(it)
@@ -412,6 +420,85 @@ def keep_together(slots, per_col: dict[int, int], caps: dict[int, int], columns)
             out[nxt] += 1
             start -= 1
     return out
+
+
+#: Roles of lines that head the text after them (插题) and must not end a column.
+HEADING_ROLES = frozenset({"intertitle"})
+#: Grid lines a stacked story may take beyond what its text needs, to keep a subhead with its text.
+MORE_LINES_FOR_A_HEADING = 2
+
+
+def _not_after_heading(slots, keep: int) -> int:
+    """Where a story's text is cut for its region (`keep` lines stay): never right after an in-body
+    subhead (插题), which goes on with its text to the continuation or into the overset count."""
+    while keep > 1 and slots[keep - 1].role in HEADING_ROLES:
+        keep -= 1
+    return keep
+
+
+def _heading_at_a_foot(slots, keep: int, rooms: list[int]) -> bool:
+    """Whether the first `keep` slots, filling columns of `rooms` lines to the full, leave an in-body
+    subhead on the last line of a column with its text in the next."""
+    foot = 0
+    for room in rooms[:-1]:
+        foot += room
+        if foot >= keep:
+            return False
+        if room and slots[foot - 1].role in HEADING_ROLES:
+            return True
+    return False
+
+
+def _heading_left_at_a_foot(slots, per_col: dict[int, int], columns) -> bool:
+    """Whether a column (not the last with text) ends with an in-body subhead."""
+    end = 0
+    for c, nxt in zip(columns, columns[1:]):
+        end += per_col[c]
+        if per_col[c] and per_col[nxt] and slots[end - 1].role in HEADING_ROLES:
+            return True
+    return False
+
+
+def keep_headings_with_text(slots, per_col: dict[int, int], caps: dict[int, int], columns) -> dict[int, int]:
+    """Column counts moved so that no column ends with an in-body subhead (插题) whose text starts
+    the next column: the subhead goes over to the next column, each column after it handing its last
+    line on to the next up to one with room; otherwise the next column hands its first line back,
+    where this column has room. -> the new counts."""
+    out = dict(per_col)
+    for i, (c, nxt) in enumerate(zip(columns, columns[1:])):
+        if not out[c] or not out[nxt]:
+            continue
+        end = sum(out[k] for k in columns if k <= c)   # index of the first line of column `nxt`
+        if slots[end - 1].role not in HEADING_ROLES:
+            continue
+        heads = 1
+        while heads < out[c] and slots[end - 1 - heads].role in HEADING_ROLES:
+            heads += 1
+        ripple = _ripple_to_room(slots, out, caps, columns[i + 1:], end, heads)
+        if heads < out[c] and ripple is not None:
+            out[c] -= heads
+            out[ripple] += heads
+        elif (out[c] < caps[c] and out[nxt] > 1 and slots[end].role not in HEADING_ROLES
+              and not slots[end + 1].keep and slots[end + 1].role not in ENDING_ROLES):
+            out[c] += 1
+            out[nxt] -= 1
+    return out
+
+
+def _ripple_to_room(slots, out: dict[int, int], caps: dict[int, int], later: list[int], start: int,
+                    lines: int) -> int | None:
+    """The first of the `later` columns (whose lines start at slot `start`) with room for `lines` more,
+    when each full column before it can hand its last `lines` lines on to the next without a byline,
+    a 落款 line or a subhead opening a column; else None."""
+    for k in later:
+        if out[k] + lines <= caps[k]:
+            return k
+        start += out[k]
+        moved = slots[start - lines:start]
+        if (out[k] <= lines or any(s.role in ENDING_ROLES or s.role in HEADING_ROLES for s in moved)
+                or slots[start - lines].keep):
+            return None
+    return None
 
 
 def crop_around(pw: int, ph: int, aspect: float, focus: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int, int, int]:

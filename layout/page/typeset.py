@@ -14,6 +14,7 @@ from functools import lru_cache
 from layout.diagnostics import Report, Source
 from layout.fonts.discovery import MAX_FONT_DIR_DEPTH, MAX_FONT_DIR_ENTRIES, font_dirs, font_index
 from layout.fonts.registry import BUNDLED, GETA, Face, FontNotFound, face_class, load_face, load_indexed
+from layout.manifest.chars import character_source
 from layout.memo import MEMO
 from layout.page.frames import GlyphRun
 from layout.style import Style
@@ -184,7 +185,7 @@ class Typesetter:
         self.report.error(
             "missing-glyph",
             f"no font has U+{ord(ch):04X} '{ch}'" + (f" (story '{article}')" if article else "") + "; printed as 〓",
-            where,
+            character_source(where, ch),
             "install a face that has it and name it under 'fallback:' in the style, or check the character",
         )
 

@@ -296,7 +296,7 @@ def draw_overlay(image: PILImage.Image, frame: PageFrame, style: Style, scale: f
 #: The overlay's tag for each make-up self-check finding (layout/page/selfcheck.py).
 FINDING_TAGS = {"collision": "压字", "empty-column": "空栏", "lone-ending": "孤行", "headline-split-word": "断词",
                 "rule-crossing": "串线", "rule-stub": "断线", "rule-doubled": "双线", "credit-split": "断署",
-                "empty-space": "天窗"}
+                "empty-space": "天窗", "intertitle-stranded": "背题"}
 
 
 def _mark_findings(draw: ImageDraw.ImageDraw, findings, px, label_px: int, width: int) -> None:

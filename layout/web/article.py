@@ -65,6 +65,37 @@ def _printed_on(parent, web: WebEdition, art: WebArticle) -> None:
             link.tail = web.words["jump"] if k == 0 else "、"
 
 
+def phrased(deck, text: str) -> None:
+    """A headline deck (the <h1>, the kicker's or subhead's <p>) filled with its phrases (split at its
+    phrase gaps, the spaces), each a `phrase` span that the browser keeps whole where it can (web.css):
+    a headline wraps between its phrases, as in print, not before its last characters
+    (「…提升 / 35%」), and a phrase too long for a narrow screen between its words, never inside one
+    (「装／卸」)."""
+    last = None
+    for part in text.split():
+        if last is not None:
+            last.tail = " "
+        last = el(deck, "span", class_="phrase")
+        for word in _words_of(part):
+            el(last, "span", word, class_="w")
+
+
+def _words_of(phrase: str) -> list[str]:
+    """A headline phrase cut where print may break it (`layout.text.phrases.break_costs`: between
+    words, a number kept with its unit, a date whole), never inside a title in 《》 or 〈〉: each piece
+    a `w` span that web.css keeps whole, so a narrow screen breaks the phrase only between them."""
+    from layout.text.phrases import break_costs
+
+    costs = break_costs(phrase)
+    depth, inside = 0, set()
+    for k, ch in enumerate(phrase):
+        depth += (ch in "《〈") - (ch in "》〉")
+        if depth > 0:
+            inside.add(k + 1)
+    cuts = [0] + [k for k in range(1, len(phrase)) if costs[k] is not None and k not in inside] + [len(phrase)]
+    return [phrase[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
 def article_page(web: WebEdition, art: WebArticle, photos: list[tuple[str, tuple[int, int]]]) -> bytes:
     html, body = document(web, f"{art.headline} - {web.title}", up=UP)
     words = web.words
@@ -76,10 +107,10 @@ def article_page(web: WebEdition, art: WebArticle, photos: list[tuple[str, tuple
     header = el(story, "header")
     a = art.article
     if a and a.kicker:
-        el(header, "p", a.kicker, class_="kicker")
-    el(header, "h1", art.headline)
+        phrased(el(header, "p", class_="kicker"), a.kicker)
+    phrased(el(header, "h1"), art.headline)
     if a and a.subhead:
-        el(header, "p", a.subhead, class_="subhead")
+        phrased(el(header, "p", class_="subhead"), a.subhead)
     _printed_on(header, web, art)
     if a is None:
         _figure(story, art.picture, *photos[0])

@@ -48,7 +48,7 @@ class WebArticle:
 
     @property
     def headline(self) -> str:
-        return self.article.headline.replace("\n", "") if self.article else picture_label(self.picture, self.lang)
+        return self.article.headline_line if self.article else picture_label(self.picture, self.lang)
 
 
 @dataclass(frozen=True)

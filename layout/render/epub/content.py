@@ -168,7 +168,7 @@ def story_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
                    images: list[tuple[str, tuple[int, int] | None]]) -> etree._Element:
     """A story as an XHTML document (see the module docstring). `images[i]` = (src, (w, h)) of photo i."""
     art = doc.article
-    html, body = new_document(art.headline, lang, css)
+    html, body = new_document(art.headline_line, lang, css)
     marks = plan.marks(doc.index)
     _markers(body, marks.get(Spot(doc.index), []))
     article = el(body, "article", id="story", aria_labelledby="headline")
@@ -176,7 +176,7 @@ def story_document(doc: Doc, plan: Plan, lang: str, css: tuple[str, ...],
     group = el(header, "hgroup")
     if art.kicker:
         el(group, "p", art.kicker, class_="kicker")
-    el(group, "h1", art.headline, class_="headline", id="headline")
+    _append_text(el(group, "h1", class_="headline", id="headline"), art.headline)   # a forced break: <br/>
     if art.subhead:
         el(group, "p", art.subhead, class_="subhead", role="doc-subtitle")
 

@@ -58,7 +58,7 @@ class Doc:
         """Its entry in the table of contents (its title, for an ad)."""
         if self.ad:
             return ad_label(self.picture, self.lang)
-        return self.article.headline if self.article else picture_label(self.picture, self.lang)
+        return self.article.headline_line if self.article else picture_label(self.picture, self.lang)
 
 
 @dataclass(frozen=True)
