@@ -219,3 +219,20 @@ def test_subhead_spaces_kept(tmp_path):
     assert gap >= 1.4 * chars[3][2], gap
     body_lines = "".join(t for _, t in _lines(frame, "body"))
     assert "居民说，如今环境好了。" in body_lines
+
+
+def test_a_wide_story_stacked_under_others_is_not_the_lead(tmp_path):
+    """Without rank: the lead (头条) is the widest story at the top of the page, not a full-width feature
+    stacked at the foot under it: the top story gets the lead's size, larger than its width's."""
+    from layout.page.hierarchy import lead_story
+
+    ed, _ = _edition(tmp_path, """      - {article: top, columns: [1, 3]}
+      - {article: side, columns: [4, 5]}
+      - {article: feature, columns: [1, 5]}""",
+                     f"""  top: {{headline: 全区中小学冬季长跑活动启动, body: {BODY * 2}}}
+  side: {{headline: 地铁通车, body: {BODY}}}
+  feature: {{headline: 寒潮预警发布, body: {BODY}}}""")
+    page, issue, scale = ed.issue.pages[0], ed.issue, ed.style.headline_scale
+    assert lead_story(page, issue, scale.lead_min_columns).article == "top"
+    size = {it.text[0]: it.size for it in ed.frames[0].items if isinstance(it, GlyphRun) and it.role == "headline"}
+    assert size["全"] == max(scale.lead, scale.for_width(3)) > scale.for_width(3), size

@@ -10,10 +10,12 @@ take more lines than its width allows).
   the `headline` role's size (as style sheets written before the scale do).
 * The page's lead (头条) takes the scale's `lead` size (or its width's size,
   if larger): the placement with `rank: 1`, or, when no story on the page
-  has `rank: 1`, the widest story (the first of the widest in placement
-  order), leaving out stories ranked 2 or lower and continuations, if it
-  is at least the scale's `lead_min_columns` wide (3 unless set: a page
-  whose widest story is a 2-column piece has no lead).
+  has `rank: 1`, the widest story that stands at the top of its columns
+  (no story above it: a 头条 is never a story stacked under another; the
+  widest of all when every story has one above it), the first of the
+  widest in placement order, leaving out stories ranked 2 or lower and
+  continuations, if it is at least the scale's `lead_min_columns` wide (3
+  unless set: a page whose widest story is a 2-column piece has no lead).
 * Every other story takes the size for its width in columns.
 """
 from __future__ import annotations
@@ -47,10 +49,32 @@ def lead_story(page: PageSpec, issue: Issue, min_columns: int = 1) -> Placement 
     open_ = [pl for pl in stories if pl.rank is None]
     if not open_:
         return None
-    widest = max(_width(pl) for pl in open_)
+    on_top = [pl for pl in open_ if not _has_story_above(pl, page)] or open_
+    widest = max(_width(pl) for pl in on_top)
     if widest < min_columns:
         return None
-    return next(pl for pl in open_ if _width(pl) == widest)
+    return next(pl for pl in on_top if _width(pl) == widest)
+
+
+def _has_story_above(placement: Placement, page: PageSpec) -> bool:
+    """Whether another article of the page stands above `placement` in columns they share: a fixed one
+    ending above a fixed one's first line, or, for a stacked one (no `lines`, set below what comes
+    before it in its columns), any article placed before it there. Unplanned placements (no `columns`)
+    count for nothing."""
+    if placement.columns is None:
+        return False
+    first, last = placement.columns
+    for other in page.placements:
+        if other is placement or other.kind != "article" or other.columns is None:
+            continue
+        if other.columns[1] < first or other.columns[0] > last:
+            continue
+        if placement.lines is None:
+            if page.placements.index(other) < page.placements.index(placement) and other.lines is None:
+                return True
+        elif other.lines is not None and other.lines[1] < placement.lines[0]:
+            return True
+    return False
 
 
 def _width(placement: Placement) -> int:
