@@ -28,6 +28,7 @@ KINDS = {
     "deflated": "font programs and colour profiles compressed for the PDF",
     "pages": "pages made up, with what their make-up reported (docs/performance.md)",
     "checked": "the make-up self-check's findings, per page made up",
+    "preflight": "the preflight's walks of pages checked before",
 }
 
 
