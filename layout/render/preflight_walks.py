@@ -49,6 +49,8 @@ LOOKED_UP = ("/ExtGState", "/ColorSpace", "/Shading", "/Pattern")
 
 DISK = BlobStore("preflight", WALK_FORMAT, 16 << 20)
 _walks = LockedLRU(512)
+#: Pages walked and pages replayed by this process (for tests and profiles).
+COUNTS = {"walked": 0, "replayed": 0}
 
 
 def walk_page(ck, obj, res, page: int) -> None:
@@ -63,7 +65,9 @@ def walk_page(ck, obj, res, page: int) -> None:
                 _walks.put(key, log)
         if log is not None:
             _replay(ck, log, res, page)
+            COUNTS["replayed"] += 1
             return
+    COUNTS["walked"] += 1
     ck.log = []
     try:
         ck.content(obj, res, page)
@@ -210,3 +214,4 @@ def _well_formed(log) -> bool:
 def forget() -> None:
     """Drop the walks kept in this process."""
     _walks.clear()
+    COUNTS.update(walked=0, replayed=0)
