@@ -34,8 +34,8 @@ report = Report()
 edition = prepare(Path(sys.argv[1]), report)
 made, reused = PAGES.made, PAGES.reused
 build(edition, Path(sys.argv[2]), report, BuildOptions())
-from layout.render.preflight_walks import COUNTS
-print(json.dumps([made, reused, [d.format() for d in report.sorted()], COUNTS]))
+from layout.render import drawnstore, preflight_walks
+print(json.dumps([made, reused, [d.format() for d in report.sorted()], {**preflight_walks.COUNTS, **drawnstore.COUNTS}]))
 """
 
 
@@ -46,8 +46,8 @@ def _new_process(manifest: Path, out: Path) -> tuple[int, int, list[str], dict]:
     env.pop("PYTHONHASHSEED", None)
     done = subprocess.run([sys.executable, "-c", _CHILD, str(manifest), str(out)], capture_output=True, text=True,
                           env=env, timeout=180, check=True)
-    made, reused, said, walks = json.loads(done.stdout.strip().splitlines()[-1])
-    return made, reused, said, walks
+    made, reused, said, reuse = json.loads(done.stdout.strip().splitlines()[-1])
+    return made, reused, said, reuse
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -80,9 +80,10 @@ def test_a_new_process_after_an_edit_on_page_3_makes_up_page_3_only(cache, tmp_p
     assert len(list((cache / "checked").glob("*.blob"))) == 4
 
     _replace_in(manifest.parent / "articles" / "old-estates.md", "。", "，")
-    made, reused, said, walks = _new_process(manifest, tmp_path / "rebuilt")
+    made, reused, said, reuse = _new_process(manifest, tmp_path / "rebuilt")
     assert (made, reused) == (1, 3)
-    assert walks == {"walked": 1, "replayed": 3}   # the preflight walks page 3 only (`preflight_walks`)
+    # page 3 alone is drawn (`drawnstore`) and walked by the preflight (`preflight_walks`)
+    assert reuse == {"walked": 1, "replayed": 3, "read": 3, "kept": 1}
     said_clean = []
     clean = _clean(manifest, tmp_path / "clean", monkeypatch, said_clean)
     assert _files(tmp_path / "rebuilt") == clean

@@ -1,0 +1,72 @@
+"""Pages drawn before, kept on disk: a new process (`layout build` after an edit) does not draw
+again the pages whose frames it read back from the make-up memo's disk store.
+
+`remembered(makeup_key, context)` -> the fields of a page's drawing (`render/pdf._DrawnPage`: its
+content operators, outline entries, photos placed, fonts and graphics states used, the
+overprint state it ends in, the photos it named first), or None; `keep(makeup_key, context,
+fields)` stores them. `makeup_key` is the key of the inputs the page was made up from
+(`pagememo.PAGES.key_of`: the frame is a function of it); `context` is what the drawing depends
+on besides the frame, as the in-process memo has it (`pdf._drawn_key`: the photo files by
+size and modification time, the document's fonts by content, the names given to the photos of
+the pages before). The package's version and code (`codestamp`) are part of the key too, so a
+drawing made by other code is never read back.
+
+On disk: `$XDG_CACHE_HOME/layout/drawn/`, a `BlobStore` (atomic, versioned, checksummed,
+bounded, least recently used first; damaged or foreign files are misses), the fields in
+`marshal` (strings, numbers and tuples, their types kept exactly; no code runs on reading).
+A drawing holding anything else (a photo named by a path object) is not kept. Off with
+`LAYOUT_NO_CACHE=1`.
+"""
+from __future__ import annotations
+
+import marshal
+
+from layout import __version__
+from layout.blobstore import BlobStore
+from layout.codestamp import code_stamp
+
+#: Raised when the stored fields change (part of the store's file names).
+DRAWN_FORMAT = "1"
+#: The benchmark edition's pages are 0.2-0.4 MB of operators each.
+DISK = BlobStore("drawn", DRAWN_FORMAT, 96 << 20)
+#: Drawings read back and kept by this process (for tests and profiles).
+COUNTS = {"read": 0, "kept": 0}
+
+
+def remembered(makeup_key: bytes, context: tuple) -> tuple | None:
+    """The fields of the drawing kept for this page, or None (never kept, damaged, another version)."""
+    data = DISK.get(makeup_key, context, __version__, code_stamp())
+    if data is None:
+        return None
+    try:
+        fields = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not _well_formed(fields):
+        return None
+    COUNTS["read"] += 1
+    return fields
+
+
+def keep(makeup_key: bytes, context: tuple, fields: tuple) -> None:
+    """Store a page's drawing (`fields` as `remembered` gives them back)."""
+    try:
+        data = marshal.dumps(fields, 4)
+    except ValueError:   # not plain data: drawn again next time
+        return
+    DISK.put(makeup_key, context, __version__, code_stamp(), data=data)
+    COUNTS["kept"] += 1
+
+
+def _well_formed(fields) -> bool:
+    """Whether `fields` has the shape of a drawing (a file that passed its checksum but was made by
+    something else is a miss, never a crash)."""
+    if not (isinstance(fields, tuple) and len(fields) == 7):
+        return False
+    code, anchors, images, fonts, gstates, on, named = fields
+    return (isinstance(code, tuple) and all(type(s) is str for s in code)
+            and isinstance(anchors, tuple) and all(isinstance(a, tuple) and len(a) == 4 for a in anchors)
+            and all(isinstance(t, tuple) and all(type(s) is str for s in t) for t in (images, fonts, gstates))
+            and type(on) is bool
+            and isinstance(named, tuple) and all(isinstance(n, tuple) and len(n) == 2 and isinstance(n[0], tuple)
+                                                 and type(n[1]) is str for n in named))

@@ -1,0 +1,84 @@
+"""Pages drawn before, kept on disk (`layout/render/drawnstore.py`): a build as a new process runs
+it (nothing in memory) draws only the pages whose make-up changed, and writes the PDF a build with
+every cache off writes; a damaged drawing, one of foreign shape or of other code is drawn again.
+(A new process proper, after an edit: `test_pagememo_disk.py`.)"""
+from __future__ import annotations
+
+import marshal
+
+import pytest
+
+from layout.memo import MEMO
+from layout.page.pagememo import PAGES
+from layout.render import drawnstore, pdf, textmemo
+from test_incremental import _build, _clean, _edit, _edition
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+    _as_a_new_process()
+    return tmp_path / "cache" / "layout" / "drawn"
+
+
+def _as_a_new_process() -> None:
+    MEMO.forget()
+    textmemo.forget()
+    PAGES.forget()
+    pdf._drawn.clear()
+    drawnstore.COUNTS.update(read=0, kept=0)
+
+
+def _again(manifest, out):
+    _as_a_new_process()
+    files = _build(manifest, out)
+    return files, dict(drawnstore.COUNTS)
+
+
+def test_a_page_drawn_before_is_read_back_and_the_pdf_is_a_clean_builds(cache, tmp_path, monkeypatch):
+    manifest = _edition(tmp_path / "edition")
+    first, counts = _again(manifest, tmp_path / "first")
+    assert counts == {"read": 0, "kept": 1} and len(list(cache.glob("*.blob"))) == 1
+    again, counts = _again(manifest, tmp_path / "again")
+    assert counts == {"read": 1, "kept": 0}
+    assert again == first == _clean(manifest, tmp_path / "clean", monkeypatch)
+    _edit(manifest)   # the page's make-up changes: drawn afresh, never the old drawing
+    edited, counts = _again(manifest, tmp_path / "edited")
+    assert counts == {"read": 0, "kept": 1}
+    assert edited == _clean(manifest, tmp_path / "clean-edited", monkeypatch) != first
+
+
+@pytest.mark.parametrize("how", ["truncated", "flipped", "garbage"])
+def test_a_damaged_drawing_is_drawn_again_and_replaced(cache, tmp_path, monkeypatch, how):
+    manifest = _edition(tmp_path / "edition")
+    first, _ = _again(manifest, tmp_path / "first")
+    (file,) = cache.glob("*.blob")
+    raw = file.read_bytes()
+    file.write_bytes(raw[: len(raw) // 2] if how == "truncated" else b"not a page" * 50 if how == "garbage"
+                     else raw[:-9] + bytes([raw[-9] ^ 0x21]) + raw[-8:])
+    files, counts = _again(manifest, tmp_path / "second")
+    assert files == first and counts == {"read": 0, "kept": 1}
+    assert _again(manifest, tmp_path / "third")[1] == {"read": 1, "kept": 0}
+
+
+def test_drawings_of_foreign_shape_or_other_code_are_not_read(cache, tmp_path, monkeypatch):
+    manifest = _edition(tmp_path / "edition")
+    kept, keep = [], drawnstore.keep
+    monkeypatch.setattr(drawnstore, "keep", lambda *a: kept.append(a) or keep(*a))
+    first, _ = _again(manifest, tmp_path / "first")
+    ((makeup, context, _fields),) = kept
+    # files that pass their checksum but do not hold a drawing (another tool's, a future shape)
+    for foreign in (marshal.dumps(("code",) * 7), marshal.dumps([1, 2, 3]), b"\x00\x01\x02"):
+        drawnstore.DISK.put(makeup, context, drawnstore.__version__, drawnstore.code_stamp(), data=foreign)
+        files, counts = _again(manifest, tmp_path / "foreign")
+        assert files == first and counts == {"read": 0, "kept": 1}
+    monkeypatch.setattr(drawnstore, "code_stamp", lambda: "the code of another branch")
+    files, counts = _again(manifest, tmp_path / "other-code")
+    assert files == first and counts == {"read": 0, "kept": 1}
+
+
+def test_layout_no_cache_keeps_no_drawing(cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
+    _again(_edition(tmp_path / "edition"), tmp_path / "first")
+    assert not cache.exists()
