@@ -82,8 +82,9 @@ def test_a_new_process_after_an_edit_on_page_3_makes_up_page_3_only(cache, tmp_p
     _replace_in(manifest.parent / "articles" / "old-estates.md", "。", "，")
     made, reused, said, reuse = _new_process(manifest, tmp_path / "rebuilt")
     assert (made, reused) == (1, 3)
-    # page 3 alone is drawn (`drawnstore`) and walked by the preflight (`preflight_walks`)
-    assert reuse == {"walked": 1, "replayed": 3, "read": 3, "kept": 1}
+    # page 3 alone is drawn (`drawnstore`: pages 1, 2, 4 and the EPUB's cover, page 1 in its own
+    # fonts, read back) and walked by the preflight (`preflight_walks`)
+    assert reuse == {"walked": 1, "replayed": 3, "read": 4, "kept": 1}
     said_clean = []
     clean = _clean(manifest, tmp_path / "clean", monkeypatch, said_clean)
     assert _files(tmp_path / "rebuilt") == clean
