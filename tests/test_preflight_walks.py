@@ -173,3 +173,17 @@ def test_layout_no_cache_keeps_no_walk(cache, monkeypatch):
     monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
     preflight(_pdf(PAGES[:1]))
     assert not cache.exists()
+
+
+def test_layout_cache_shows_and_clears_the_walks_and_drawings(cache, monkeypatch):
+    from layout import cache as caches
+    from layout.render import drawnstore
+
+    preflight(_pdf(PAGES[:1]))
+    drawnstore.DISK.put("k", data=b"x")
+    shown = "\n".join(caches.report())
+    assert "  preflight      1 files" in shown and "  drawn          1 files" in shown
+    caches.clear()
+    assert not cache.exists() and not (cache.parent / "drawn").exists()
+    preflight(_pdf(PAGES[:1]))
+    assert preflight_walks.COUNTS == {"walked": 1, "replayed": 0}   # this process's walks forgotten too
