@@ -39,9 +39,12 @@ def _again(manifest, out):
 def test_a_page_drawn_before_is_read_back_and_the_pdf_is_a_clean_builds(cache, tmp_path, monkeypatch):
     manifest = _edition(tmp_path / "edition")
     first, counts = _again(manifest, tmp_path / "first")
-    assert counts == {"read": 0, "kept": 1} and len(list(cache.glob("*.blob"))) == 1
+    assert counts == {"read": 0, "kept": 1} and len(list(cache.glob("*-page-1.blob"))) == 1
+    found, characters = [], drawnstore.characters
+    monkeypatch.setattr(drawnstore, "characters", lambda key: found.append(characters(key)) or found[-1])
     again, counts = _again(manifest, tmp_path / "again")
     assert counts == {"read": 1, "kept": 0}
+    assert len(found) == 1 and found[0][0]   # the page's characters by face read back, not gathered again
     assert again == first == _clean(manifest, tmp_path / "clean", monkeypatch)
     _edit(manifest)   # the page's make-up changes: drawn afresh, never the old drawing
     edited, counts = _again(manifest, tmp_path / "edited")
@@ -53,10 +56,12 @@ def test_a_page_drawn_before_is_read_back_and_the_pdf_is_a_clean_builds(cache, t
 def test_a_damaged_drawing_is_drawn_again_and_replaced(cache, tmp_path, monkeypatch, how):
     manifest = _edition(tmp_path / "edition")
     first, _ = _again(manifest, tmp_path / "first")
-    (file,) = cache.glob("*.blob")
-    raw = file.read_bytes()
-    file.write_bytes(raw[: len(raw) // 2] if how == "truncated" else b"not a page" * 50 if how == "garbage"
-                     else raw[:-9] + bytes([raw[-9] ^ 0x21]) + raw[-8:])
+    files = sorted(cache.glob("*.blob"))
+    assert len(files) == 2   # the drawing, and the page's characters by face
+    for file in files:
+        raw = file.read_bytes()
+        file.write_bytes(raw[: len(raw) // 2] if how == "truncated" else b"not a page" * 50 if how == "garbage"
+                         else raw[:-9] + bytes([raw[-9] ^ 0x21]) + raw[-8:])
     files, counts = _again(manifest, tmp_path / "second")
     assert files == first and counts == {"read": 0, "kept": 1}
     assert _again(manifest, tmp_path / "third")[1] == {"read": 1, "kept": 0}

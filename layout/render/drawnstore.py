@@ -27,8 +27,11 @@ from layout.codestamp import code_stamp
 
 #: Raised when the stored fields change (part of the store's file names).
 DRAWN_FORMAT = "1"
-#: The benchmark edition's pages are 0.2-0.4 MB of operators each.
-DISK = BlobStore("drawn", DRAWN_FORMAT, 96 << 20)
+#: The folder's bound (the benchmark edition's pages are 0.05-0.15 MB of operators each), shared by
+#: the two kinds of file in it: the drawings (`*-page-N.blob`) and the pages' characters (`*-chars-N.blob`).
+DISK_BYTES = 96 << 20
+DISK = BlobStore("drawn", f"page-{DRAWN_FORMAT}", DISK_BYTES)
+CHARACTERS = BlobStore("drawn", f"chars-{DRAWN_FORMAT}", DISK_BYTES)
 #: Drawings read back and kept by this process (for tests and profiles).
 COUNTS = {"read": 0, "kept": 0}
 
@@ -56,6 +59,38 @@ def keep(makeup_key: bytes, context: tuple, fields: tuple) -> None:
         return
     DISK.put(makeup_key, context, __version__, code_stamp(), data=data)
     COUNTS["kept"] += 1
+
+
+def characters(makeup_key: bytes) -> tuple[dict, dict, dict] | None:
+    """A page's characters by face as `pdf._characters` gives them (all it prints, those set
+    upright, its 縦中横 digits with their position vectors), kept for the frame made up under
+    `makeup_key`; None when not kept."""
+    data = CHARACTERS.get(makeup_key, __version__, code_stamp())
+    if data is None:
+        return None
+    try:
+        chars, upright, side = marshal.loads(data)
+        found = ({font: set(text) for font, text in chars.items()},
+                 {font: set(text) for font, text in upright.items()},
+                 {font: {(ch, int(x)) for ch, x in pairs} for font, pairs in side.items()})
+    except (EOFError, ValueError, TypeError, AttributeError):   # not what `keep_characters` wrote: worked out
+        return None
+    if not all(type(f) is str for found_by_font in found for f in found_by_font):
+        return None
+    return found
+
+
+def keep_characters(makeup_key: bytes, found: tuple[dict, dict, dict]) -> None:
+    """Store a page's characters by face (`characters` gives them back)."""
+    chars, upright, side = found
+    plain = ({font: "".join(sorted(text)) for font, text in chars.items()},
+             {font: "".join(sorted(text)) for font, text in upright.items()},
+             {font: tuple(sorted(pairs)) for font, pairs in side.items()})
+    try:
+        data = marshal.dumps(plain, 4)
+    except ValueError:
+        return
+    CHARACTERS.put(makeup_key, __version__, code_stamp(), data=data)
 
 
 def _well_formed(fields) -> bool:

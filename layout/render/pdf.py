@@ -154,20 +154,29 @@ def _characters(frame: PageFrame) -> tuple[dict, dict, dict]:
     found = _chars_of.get(id(frame))
     if found is not None and found[0]() is frame:
         return found[1]
-    chars: dict[str, set[str]] = {}
-    upright: dict[str, set[str]] = {}
-    side_by_side: dict[str, set[tuple[str, int]]] = {}
-    for it in frame.items:
-        if isinstance(it, GlyphRun):
-            chars.setdefault(it.font, set()).update(it.text)
-            if it.writing == "v":
-                upright.setdefault(it.font, set()).update(it.text)
-            elif it.writing == "t":
-                side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+    from layout.page.pagememo import PAGES
+    from layout.render import drawnstore
+
+    makeup = PAGES.key_of(frame)   # kept on disk for a frame the make-up memo knows
+    found = drawnstore.characters(makeup) if makeup is not None else None
+    if found is None:
+        chars: dict[str, set[str]] = {}
+        upright: dict[str, set[str]] = {}
+        side_by_side: dict[str, set[tuple[str, int]]] = {}
+        for it in frame.items:
+            if isinstance(it, GlyphRun):
+                chars.setdefault(it.font, set()).update(it.text)
+                if it.writing == "v":
+                    upright.setdefault(it.font, set()).update(it.text)
+                elif it.writing == "t":
+                    side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+        found = (chars, upright, side_by_side)
+        if makeup is not None:
+            drawnstore.keep_characters(makeup, found)
     if len(_chars_of) >= 256:
         _chars_of.clear()
-    _chars_of[id(frame)] = (weakref.ref(frame), (chars, upright, side_by_side))
-    return chars, upright, side_by_side
+    _chars_of[id(frame)] = (weakref.ref(frame), found)
+    return found
 
 
 def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
