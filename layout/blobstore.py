@@ -22,6 +22,7 @@ The rules are those of the composition memo (docs/performance.md):
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -128,6 +129,27 @@ class BlobStore:
             self.prune()
         else:
             self._written += len(blob)
+
+    def get_plain(self, *key):
+        """The plain data (`marshal`: strings, numbers, bytes, tuples, lists, dicts, sets) stored for
+        `key` by `put_plain`, or None (as `get`, and for bytes that are not marshal's). marshal runs
+        no code when it reads; what it gives back is the caller's to check for shape."""
+        data = self.get(*key)
+        if data is None:
+            return None
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def put_plain(self, *key, value) -> None:
+        """Store plain data for `key` (`get_plain` gives it back); a value that is not plain data
+        is not stored."""
+        try:
+            data = marshal.dumps(value, 4)
+        except ValueError:
+            return
+        self.put(*key, data=data)
 
     def prune(self) -> None:
         """Delete the least recently used files until the folder holds at most `max_bytes`."""

@@ -12,14 +12,13 @@ from layout.memo import MEMO
 from layout.page.pagememo import PAGES
 from layout.render import drawnstore, pdf, textmemo
 from test_incremental import _build, _clean, _edit, _edition
+from test_startup_caches import own_cache  # noqa: F401 - the fixture
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+def cache(own_cache):
     _as_a_new_process()
-    return tmp_path / "cache" / "layout" / "drawn"
+    return own_cache / "drawn"
 
 
 def _as_a_new_process() -> None:

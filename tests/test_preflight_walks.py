@@ -12,6 +12,7 @@ from pikepdf import Array, Dictionary, Name
 
 from layout.render import preflight_memo, preflight_walks
 from layout.render.preflight import preflight
+from test_startup_caches import own_cache  # noqa: F401 - the fixture
 
 _GSTATES = Dictionary({"/OPM1": Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1),
                        "/OFF": Dictionary(Type=Name.ExtGState, OP=False, op=False)})
@@ -50,11 +51,9 @@ def _pdf(pages: list[bytes]) -> bytes:
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("LAYOUT_NO_CACHE", raising=False)
+def cache(own_cache):
     _new_process()
-    return tmp_path / "cache" / "layout" / "preflight"
+    return own_cache / "preflight"
 
 
 def _new_process() -> None:

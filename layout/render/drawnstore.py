@@ -19,8 +19,6 @@ A drawing holding anything else (a photo named by a path object) is not kept. Of
 """
 from __future__ import annotations
 
-import marshal
-
 from layout import __version__
 from layout.blobstore import BlobStore
 from layout.codestamp import code_stamp
@@ -38,14 +36,8 @@ COUNTS = {"read": 0, "kept": 0}
 
 def remembered(makeup_key: bytes, context: tuple) -> tuple | None:
     """The fields of the drawing kept for this page, or None (never kept, damaged, another version)."""
-    data = DISK.get(makeup_key, context, __version__, code_stamp())
-    if data is None:
-        return None
-    try:
-        fields = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if not _well_formed(fields):
+    fields = DISK.get_plain(makeup_key, context, __version__, code_stamp())
+    if fields is None or not _well_formed(fields):
         return None
     COUNTS["read"] += 1
     return fields
@@ -53,11 +45,7 @@ def remembered(makeup_key: bytes, context: tuple) -> tuple | None:
 
 def keep(makeup_key: bytes, context: tuple, fields: tuple) -> None:
     """Store a page's drawing (`fields` as `remembered` gives them back)."""
-    try:
-        data = marshal.dumps(fields, 4)
-    except ValueError:   # not plain data: drawn again next time
-        return
-    DISK.put(makeup_key, context, __version__, code_stamp(), data=data)
+    DISK.put_plain(makeup_key, context, __version__, code_stamp(), value=fields)   # (not plain data: not kept)
     COUNTS["kept"] += 1
 
 
@@ -65,11 +53,11 @@ def characters(makeup_key: bytes) -> tuple[dict, dict, dict] | None:
     """A page's characters by face as `pdf._characters` gives them (all it prints, those set
     upright, its 縦中横 digits with their position vectors), kept for the frame made up under
     `makeup_key`; None when not kept."""
-    data = CHARACTERS.get(makeup_key, __version__, code_stamp())
-    if data is None:
+    stored = CHARACTERS.get_plain(makeup_key, __version__, code_stamp())
+    if stored is None:
         return None
     try:
-        chars, upright, side = marshal.loads(data)
+        chars, upright, side = stored
         found = ({font: set(text) for font, text in chars.items()},
                  {font: set(text) for font, text in upright.items()},
                  {font: {(ch, int(x)) for ch, x in pairs} for font, pairs in side.items()})
@@ -86,11 +74,7 @@ def keep_characters(makeup_key: bytes, found: tuple[dict, dict, dict]) -> None:
     plain = ({font: "".join(sorted(text)) for font, text in chars.items()},
              {font: "".join(sorted(text)) for font, text in upright.items()},
              {font: tuple(sorted(pairs)) for font, pairs in side.items()})
-    try:
-        data = marshal.dumps(plain, 4)
-    except ValueError:
-        return
-    CHARACTERS.put(makeup_key, __version__, code_stamp(), data=data)
+    CHARACTERS.put_plain(makeup_key, __version__, code_stamp(), value=plain)
 
 
 def _well_formed(fields) -> bool:

@@ -31,7 +31,6 @@ reading); a log that cannot be read back whole is a miss, and the page is walked
 from __future__ import annotations
 
 import hashlib
-import marshal
 
 import pikepdf
 from pikepdf import Name
@@ -77,12 +76,8 @@ def walk_page(ck, obj, res, page: int) -> None:
     if key is None or ("never",) in events:
         return
     log = _segments(events)
-    try:
-        data = marshal.dumps(log, 4)
-    except ValueError:   # something not plain data in an operand: walked every time
-        return
     _walks.put(key, log)
-    DISK.put(key, data=data)
+    DISK.put_plain(key, value=log)   # (something not plain data in an operand: not kept on disk)
 
 
 def walk_key(obj, res, page: int) -> bytes | None:
@@ -176,14 +171,8 @@ def _replay(ck, log: tuple, res, page: int) -> None:
 
 def _read_disk(key: bytes) -> tuple | None:
     """A page's log kept by an earlier process, or None (not there, damaged, not a log)."""
-    data = DISK.get(key)
-    if data is None:
-        return None
-    try:
-        log = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return log if _well_formed(log) else None
+    log = DISK.get_plain(key)
+    return log if log is not None and _well_formed(log) else None
 
 
 def _well_formed(log) -> bool:
