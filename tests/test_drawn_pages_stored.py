@@ -86,3 +86,32 @@ def test_layout_no_cache_keeps_no_drawing(cache, tmp_path, monkeypatch):
     monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
     _again(_edition(tmp_path / "edition"), tmp_path / "first")
     assert not cache.exists()
+
+
+def test_the_epub_workers_cover_reads_an_unchanged_page_1_back(cache, tmp_path):
+    """The EPUB worker gets a pickled copy of page 1 (`pipeline._start_epub`) with its make-up key:
+    the cover's drawing kept by the build before is read back, and the EPUB is the same as when the
+    worker draws it."""
+    import pickle
+
+    from layout import pipeline
+    from layout.diagnostics import Report
+    from layout.render.colour import load_print_settings
+
+    manifest = _edition(tmp_path / "edition")
+    _again(manifest, tmp_path / "first")        # the cover (page 1 in its own fonts) drawn and kept
+    _as_a_new_process()
+    report = Report()
+    edition = pipeline.prepare(manifest, report)
+    meta = dict(author=edition.issue.paper.publisher, subject="", date=edition.issue.info.date,
+                settings=load_print_settings(edition.style.path, report), slug=edition.stem)
+    sent = pickle.dumps(edition)                # as the worker process receives it
+    key = PAGES.key_of(edition.frames[0])
+    assert key is not None
+    drawnstore.COUNTS.update(read=0, kept=0)
+    read_back, _ = pipeline._epub_in_worker(pickle.loads(sent), meta, False, key)
+    assert drawnstore.COUNTS == {"read": 1, "kept": 0}
+    pdf._drawn.clear()
+    drawn, _ = pipeline._epub_in_worker(pickle.loads(sent), meta, False)   # no key: drawn, not kept
+    assert drawnstore.COUNTS == {"read": 1, "kept": 0}
+    assert read_back == drawn

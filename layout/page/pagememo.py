@@ -246,6 +246,13 @@ class PageMemo:
         known = self._keys.get(id(frame))
         return known[1] if known is not None and known[0]() is frame else None
 
+    def vouch(self, frame: PageFrame, key: bytes | None) -> None:
+        """In a worker process: `frame` is a copy (sent by pickle) of a frame that the parent's
+        memo knows under `key` (its `key_of`), so what is kept on disk under that key (the
+        page's drawing) serves the copy too. Nothing when `key` is None."""
+        if key is not None:
+            self._know(frame, key)
+
     def _know(self, frame: PageFrame, key: bytes) -> None:
         if len(self._keys) >= 4 * KEEP_PAGES:   # let go of the frames no longer alive
             self._keys = {i: k for i, k in self._keys.items() if k[0]() is not None}
