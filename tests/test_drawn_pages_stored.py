@@ -115,3 +115,33 @@ def test_the_epub_workers_cover_reads_an_unchanged_page_1_back(cache, tmp_path):
     drawn, _ = pipeline._epub_in_worker(pickle.loads(sent), meta, False)   # no key: drawn, not kept
     assert drawnstore.COUNTS == {"read": 1, "kept": 0}
     assert read_back == drawn
+
+
+def test_layout_build_in_a_new_process_after_an_edit_writes_a_clean_builds_files(cache, tmp_path):
+    """The command itself (its worker processes: the EPUB and its cover in one of them), built,
+    then a story on page 3 edited and built again: the PDF, the EPUB and the diagnostics are those
+    of `layout build` with every cache off."""
+    import os
+    import subprocess
+    import sys
+
+    from test_incremental import ROOT, _replace_in, _sample
+
+    manifest = _sample(tmp_path / "edition")
+
+    def command(out, *, clean=False):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache.parent.parent)}
+        env.pop("LAYOUT_NO_CACHE", None)
+        if clean:
+            env["LAYOUT_NO_CACHE"] = "1"
+        done = subprocess.run([sys.executable, "-m", "layout", "build", str(manifest), "-o", str(tmp_path / out)],
+                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode in (0, 1), done.stderr
+        files = {p.suffix: p.read_bytes() for p in (tmp_path / out).iterdir() if p.suffix in (".pdf", ".epub")}
+        return files, done.stderr.replace(str(tmp_path / out), "OUT")
+
+    command("first")
+    _replace_in(manifest.parent / "articles" / "old-estates.md", "。", "，")
+    rebuilt, said = command("rebuilt")
+    assert len(list(cache.glob("*-page-1.blob"))) >= 5     # the four pages and the cover, kept by the first build
+    assert (rebuilt, said) == command("clean", clean=True)
