@@ -3,8 +3,10 @@
 `BlobStore(folder, version, max_bytes)` keeps byte strings under the user's cache folder
 (`util.cache_root() / folder`). `get(*key)` takes the parts of a key (strings, numbers, bytes:
 everything the result depends on) and returns the bytes stored for it, or None; `put(*key,
-data=...)` stores them. Used for the EPUB's images (`render/epub/media.py`), the faces' metrics
-(`fonts/facecache.py`) and the manifest's schema verdicts (`manifest/verdicts.py`).
+data=...)` stores them (`get_plain` / `put_plain`: plain data in marshal). Used for the EPUB's
+images (`render/epub/media.py`), the faces' metrics (`fonts/facecache.py`), the manifest's schema
+verdicts (`manifest/verdicts.py`), pages made up (`page/pagememo.py`), pages drawn
+(`render/drawnstore.py`) and the preflight's page walks (`render/preflight_walks.py`).
 
 The rules are those of the composition memo (docs/performance.md):
 - **versioned**: `version` is part of every file's name and of its header, so a store of another
