@@ -186,3 +186,15 @@ def test_layout_cache_shows_and_clears_the_walks_and_drawings(cache, monkeypatch
     assert not cache.exists() and not (cache.parent / "drawn").exists()
     preflight(_pdf(PAGES[:1]))
     assert preflight_walks.COUNTS == {"walked": 1, "replayed": 0}   # this process's walks forgotten too
+
+
+def test_a_page_with_an_inline_image_is_walked_every_time(cache, monkeypatch):
+    """An inline image is an object of the PDF itself (its pixels, its colour space): such a page's
+    walk is never kept, and its findings (an RGB image) are found each time."""
+    content = (b"q 10 0 0 10 0 0 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID " + bytes(12) + b" EI Q "
+               b"0 0 0 1 k 0 0 5 5 re f")
+    data = _pdf([content])
+    first, second = preflight(data), preflight(data)
+    assert preflight_walks.COUNTS == {"walked": 2, "replayed": 0} and not cache.exists()
+    assert first == second == _clean(data, monkeypatch)
+    assert "rgb-colour" in {f.code for f in first.findings}
