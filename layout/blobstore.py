@@ -3,8 +3,10 @@
 `BlobStore(folder, version, max_bytes)` keeps byte strings under the user's cache folder
 (`util.cache_root() / folder`). `get(*key)` takes the parts of a key (strings, numbers, bytes:
 everything the result depends on) and returns the bytes stored for it, or None; `put(*key,
-data=...)` stores them. Used for the EPUB's images (`render/epub/media.py`), the faces' metrics
-(`fonts/facecache.py`) and the manifest's schema verdicts (`manifest/verdicts.py`).
+data=...)` stores them (`get_plain` / `put_plain`: plain data in marshal). Used for the EPUB's
+images (`render/epub/media.py`), the faces' metrics (`fonts/facecache.py`), the manifest's schema
+verdicts (`manifest/verdicts.py`), pages made up (`page/pagememo.py`), pages drawn
+(`render/drawnstore.py`) and the preflight's page walks (`render/preflight_walks.py`).
 
 The rules are those of the composition memo (docs/performance.md):
 - **versioned**: `version` is part of every file's name and of its header, so a store of another
@@ -22,6 +24,7 @@ The rules are those of the composition memo (docs/performance.md):
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -128,6 +131,27 @@ class BlobStore:
             self.prune()
         else:
             self._written += len(blob)
+
+    def get_plain(self, *key):
+        """The plain data (`marshal`: strings, numbers, bytes, tuples, lists, dicts, sets) stored for
+        `key` by `put_plain`, or None (as `get`, and for bytes that are not marshal's). marshal runs
+        no code when it reads; what it gives back is the caller's to check for shape."""
+        data = self.get(*key)
+        if data is None:
+            return None
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def put_plain(self, *key, value) -> None:
+        """Store plain data for `key` (`get_plain` gives it back); a value that is not plain data
+        is not stored."""
+        try:
+            data = marshal.dumps(value, 4)
+        except ValueError:
+            return
+        self.put(*key, data=data)
 
     def prune(self) -> None:
         """Delete the least recently used files until the folder holds at most `max_bytes`."""

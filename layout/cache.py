@@ -9,6 +9,7 @@ builds.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from layout.util import cache_root
@@ -28,6 +29,8 @@ KINDS = {
     "deflated": "font programs and colour profiles compressed for the PDF",
     "pages": "pages made up, with what their make-up reported (docs/performance.md)",
     "checked": "the make-up self-check's findings, per page made up",
+    "preflight": "the preflight's walks of pages checked before",
+    "drawn": "the print PDF's pages as drawn, per page made up",
 }
 
 
@@ -51,7 +54,7 @@ def report() -> list[str]:
     lines = [f"cache folder: {root} (set XDG_CACHE_HOME to move it; LAYOUT_NO_CACHE=1 composes afresh)"]
     for name, what in KINDS.items():
         files, size = _usage(root / name)
-        lines.append(f"  {name:8} {files:6} files {size / 1e6:9.1f} MB  {what}")
+        lines.append(f"  {name:9} {files:6} files {size / 1e6:9.1f} MB  {what}")
     return lines
 
 
@@ -73,6 +76,9 @@ def clear() -> list[str]:
     memo.MEMO.forget()      # this process's memory too (a long-running caller)
     textmemo.forget()
     PAGES.forget()
+    walks = sys.modules.get("layout.render.preflight_walks")   # (not imported by a process that never preflighted)
+    if walks is not None:
+        walks.forget()
     return lines or [f"nothing to remove under {root}"]
 
 

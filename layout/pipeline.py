@@ -462,9 +462,16 @@ def _warm_up() -> None:
     import layout.render.pdf  # noqa: F401
 
 
-def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
+def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: bytes | None = None
+                    ) -> tuple[bytes, list]:
     """`_epub_job` in the worker process, which first finds the faces as the parent found and
-    converted them (a spawned worker starts with none loaded)."""
+    converted them (a spawned worker starts with none loaded). `cover_key`: page 1's make-up key
+    in the parent (`PageMemo.key_of`), so that the cover's drawing of an unchanged page 1 is read
+    back from disk (`render/drawnstore.py`) rather than drawn again."""
+    from layout.page.pagememo import PAGES
+
+    if edition.frames:
+        PAGES.vouch(edition.frames[0], cover_key)
     ts = edition.typesetter
     for key, chars in sorted(ts.used.items()):
         prepare_embedding(ts.face(key), chars, ts.lang)
@@ -489,7 +496,10 @@ def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
     from concurrent.futures import BrokenExecutor
 
     try:
-        return _workers().submit(_epub_in_worker, edition, meta, embed_fonts)
+        from layout.page.pagememo import PAGES
+
+        cover_key = PAGES.key_of(edition.frames[0]) if edition.frames else None
+        return _workers().submit(_epub_in_worker, edition, meta, embed_fonts, cover_key)
     except (BrokenExecutor, RuntimeError):
         stop_workers()   # photos still queued for them go to threads here
         return None

@@ -462,14 +462,18 @@ def _preflight_parses_only_changed_pages(before: bytes, after: bytes, monkeypatc
     (`preflight_memo`), and finds what a preflight that parses every page finds."""
     import pikepdf
 
-    from layout.render import preflight_memo
+    from layout.blobstore import BlobStore
+    from layout.render import preflight_memo, preflight_walks
     from layout.render.preflight import preflight
 
-    preflight_memo.forget()
-    preflight(before)
     parsed = []
     parse = pikepdf.parse_content_stream
     with monkeypatch.context() as m:
+        # nothing kept of the build's own preflight: its page walks (`preflight_walks`) forgotten
+        m.setattr(preflight_walks, "DISK", BlobStore("preflight-walks-of-this-test", "1", 1 << 20))
+        preflight_walks.forget()
+        preflight_memo.forget()
+        preflight(before)
         m.setattr(pikepdf, "parse_content_stream", lambda obj, ops="": parsed.append(ops) or parse(obj, ops))
         remembered = preflight(after)
         assert 1 <= len(parsed) <= 2          # page 3 (twice if its text had to be read too), of 4

@@ -34,18 +34,20 @@ report = Report()
 edition = prepare(Path(sys.argv[1]), report)
 made, reused = PAGES.made, PAGES.reused
 build(edition, Path(sys.argv[2]), report, BuildOptions())
-print(json.dumps([made, reused, [d.format() for d in report.sorted()]]))
+from layout.render import drawnstore, preflight_walks
+print(json.dumps([made, reused, [d.format() for d in report.sorted()], {**preflight_walks.COUNTS, **drawnstore.COUNTS}]))
 """
 
 
-def _new_process(manifest: Path, out: Path) -> tuple[int, int, list[str]]:
-    """A build in a new process (its own hash seed) -> (pages made up, pages read back, diagnostics)."""
+def _new_process(manifest: Path, out: Path) -> tuple[int, int, list[str], dict]:
+    """A build in a new process (its own hash seed) -> (pages made up, pages read back, diagnostics,
+    the preflight's pages walked and replayed)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONHASHSEED", None)
     done = subprocess.run([sys.executable, "-c", _CHILD, str(manifest), str(out)], capture_output=True, text=True,
                           env=env, timeout=180, check=True)
-    made, reused, said = json.loads(done.stdout.strip().splitlines()[-1])
-    return made, reused, said
+    made, reused, said, reuse = json.loads(done.stdout.strip().splitlines()[-1])
+    return made, reused, said, reuse
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -78,8 +80,11 @@ def test_a_new_process_after_an_edit_on_page_3_makes_up_page_3_only(cache, tmp_p
     assert len(list((cache / "checked").glob("*.blob"))) == 4
 
     _replace_in(manifest.parent / "articles" / "old-estates.md", "。", "，")
-    made, reused, said = _new_process(manifest, tmp_path / "rebuilt")
+    made, reused, said, reuse = _new_process(manifest, tmp_path / "rebuilt")
     assert (made, reused) == (1, 3)
+    # page 3 alone is drawn (`drawnstore`: pages 1, 2, 4 and the EPUB's cover, page 1 in its own
+    # fonts, read back) and walked by the preflight (`preflight_walks`)
+    assert reuse == {"walked": 1, "replayed": 3, "read": 4, "kept": 1}
     said_clean = []
     clean = _clean(manifest, tmp_path / "clean", monkeypatch, said_clean)
     assert _files(tmp_path / "rebuilt") == clean

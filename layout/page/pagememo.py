@@ -49,8 +49,6 @@ import pickle
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 from layout import __version__
@@ -62,6 +60,7 @@ from layout.model import Issue, PageSpec
 from layout.page.frames import PageFrame
 from layout.page.story import Slot
 from layout.text.model import Line
+from layout.codestamp import code_stamp  # noqa: F401 - also asked for here (selfcheck)
 from layout.util import file_stamps
 
 #: Pages remembered at most (the least recently used go first); a build also lets go of the
@@ -247,6 +246,13 @@ class PageMemo:
         known = self._keys.get(id(frame))
         return known[1] if known is not None and known[0]() is frame else None
 
+    def vouch(self, frame: PageFrame, key: bytes | None) -> None:
+        """In a worker process: `frame` is a copy (sent by pickle) of a frame that the parent's
+        memo knows under `key` (its `key_of`), so what is kept on disk under that key (the
+        page's drawing) serves the copy too. Nothing when `key` is None."""
+        if key is not None:
+            self._know(frame, key)
+
     def _know(self, frame: PageFrame, key: bytes) -> None:
         if len(self._keys) >= 4 * KEEP_PAGES:   # let go of the frames no longer alive
             self._keys = {i: k for i, k in self._keys.items() if k[0]() is not None}
@@ -292,17 +298,6 @@ def _replay(page: MadeUpPage, jumps, report: Report, ts) -> None:
         ts.used.setdefault(font, set()).update(chars)
     MEMO.use(page.compositions)
     MEMO.keep(page.kept)
-
-
-@lru_cache(maxsize=1)
-def code_stamp() -> str:
-    """The package's code as a disk page's key has it: a digest of every module's path, size and
-    modification time (once per process). A page made up by other code is never read back,
-    whether or not the version was raised."""
-    root = Path(__file__).resolve().parents[1]
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*.py"))
-    stamps = file_stamps(root / f for f in files)
-    return hashlib.blake2b(repr((files, [s[1:] for s in stamps])).encode(), digest_size=20).hexdigest()
 
 
 class _PagePickler(pickle.Pickler):

@@ -154,20 +154,29 @@ def _characters(frame: PageFrame) -> tuple[dict, dict, dict]:
     found = _chars_of.get(id(frame))
     if found is not None and found[0]() is frame:
         return found[1]
-    chars: dict[str, set[str]] = {}
-    upright: dict[str, set[str]] = {}
-    side_by_side: dict[str, set[tuple[str, int]]] = {}
-    for it in frame.items:
-        if isinstance(it, GlyphRun):
-            chars.setdefault(it.font, set()).update(it.text)
-            if it.writing == "v":
-                upright.setdefault(it.font, set()).update(it.text)
-            elif it.writing == "t":
-                side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+    from layout.page.pagememo import PAGES
+    from layout.render import drawnstore
+
+    makeup = PAGES.key_of(frame)   # kept on disk for a frame the make-up memo knows
+    found = drawnstore.characters(makeup) if makeup is not None else None
+    if found is None:
+        chars: dict[str, set[str]] = {}
+        upright: dict[str, set[str]] = {}
+        side_by_side: dict[str, set[tuple[str, int]]] = {}
+        for it in frame.items:
+            if isinstance(it, GlyphRun):
+                chars.setdefault(it.font, set()).update(it.text)
+                if it.writing == "v":
+                    upright.setdefault(it.font, set()).update(it.text)
+                elif it.writing == "t":
+                    side_by_side.setdefault(it.font, set()).update(_side_by_side(it)[0])
+        found = (chars, upright, side_by_side)
+        if makeup is not None:
+            drawnstore.keep_characters(makeup, found)
     if len(_chars_of) >= 256:
         _chars_of.clear()
-    _chars_of[id(frame)] = (weakref.ref(frame), (chars, upright, side_by_side))
-    return chars, upright, side_by_side
+    _chars_of[id(frame)] = (weakref.ref(frame), found)
+    return found
 
 
 def _slug_line(slug: str, frame: PageFrame, settings: PrintSettings) -> str:
@@ -204,6 +213,8 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
         found = _drawn.get(key) if key is not None else None
         if found is not None:
             _drawn.move_to_end(key)
+    if found is None or found[0]() is not frame:   # not drawn in this process: on disk, if kept (`drawnstore`)
+        found = _drawn_on_disk(frame, key)
     if found is not None and found[0]() is frame:   # drawn before, in the same fonts (`_DrawnPage`)
         used_images = found[1].replay(c, photos, writer, overprint)
     else:
@@ -212,10 +223,8 @@ def _draw_page(c: rl_canvas.Canvas, frame: PageFrame, photos: dict[tuple, str], 
         if key is not None:
             drawn = _DrawnPage(tuple(c._code[start:]), tuple(anchors), tuple(used_images), frozenset(writer.page_fonts),
                                frozenset(overprint.used), overprint.on, tuple(list(photos.items())[known:]))
-            with _drawn_lock:
-                _drawn[key] = (weakref.ref(frame), drawn)
-                while len(_drawn) > KEEP_DRAWN:
-                    _drawn.popitem(last=False)
+            _remember_drawn(frame, key, drawn)
+            _keep_drawn_on_disk(frame, key, drawn)
     if marks:
         overprint.want(False)   # the marks knock out (on paper white it makes no difference) but the
         printer_marks.draw_marks(c, page, slug_text)   # slug line, black text, inside their q…Q
@@ -229,6 +238,40 @@ KEEP_DRAWN = 128
 #: reference to the frame: the make-up memo decides how long frames live, its drawing)
 _drawn: OrderedDict[tuple, tuple[weakref.ref, "_DrawnPage"]] = OrderedDict()
 _drawn_lock = threading.Lock()
+
+
+def _remember_drawn(frame: PageFrame, key: tuple, drawn: "_DrawnPage") -> None:
+    with _drawn_lock:
+        _drawn[key] = (weakref.ref(frame), drawn)
+        while len(_drawn) > KEEP_DRAWN:
+            _drawn.popitem(last=False)
+
+
+def _drawn_on_disk(frame: PageFrame, key: tuple | None) -> tuple[weakref.ref, "_DrawnPage"] | None:
+    """A page's drawing kept on disk by an earlier process (`drawnstore`), for a frame the make-up
+    memo read back or made up (its key there stands for the frame's content), remembered in this
+    process too; None when there is none."""
+    from layout.page.pagememo import PAGES
+    from layout.render import drawnstore
+
+    makeup = PAGES.key_of(frame) if key is not None else None
+    fields = drawnstore.remembered(makeup, key[1:]) if makeup is not None else None
+    if fields is None:
+        return None
+    code, anchors, images, fonts, gstates, on, named = fields
+    drawn = _DrawnPage(code, anchors, images, frozenset(fonts), frozenset(gstates), on, named)
+    _remember_drawn(frame, key, drawn)
+    return weakref.ref(frame), drawn
+
+
+def _keep_drawn_on_disk(frame: PageFrame, key: tuple, drawn: "_DrawnPage") -> None:
+    from layout.page.pagememo import PAGES
+    from layout.render import drawnstore
+
+    makeup = PAGES.key_of(frame)
+    if makeup is not None:
+        drawnstore.keep(makeup, key[1:], (drawn.code, drawn.anchors, drawn.images, tuple(sorted(drawn.fonts)),
+                                          tuple(sorted(drawn.gstates)), drawn.overprint_on, drawn.named))
 
 
 def _drawn_key(frame: PageFrame, photos: dict[tuple, str], writer: "_TextWriter") -> tuple | None:

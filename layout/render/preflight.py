@@ -33,6 +33,7 @@ from PIL import Image as PILImage
 from layout.render import overprint
 from layout.render.colour import DEFAULT_INK_LIMIT, ink_totals, max_ink_percent
 from layout.render.preflight_memo import instructions
+from layout.render.preflight_walks import walk_page
 from layout.wording import counted
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -133,8 +134,16 @@ class _Checker:
         self.black: dict[int, list[int]] = {}   # page -> [black text and rules overprinted, knocked out]
         self.inline_count = 0
         self.inks: dict[tuple, tuple[float | None, bool]] = {}
+        # a page walk's effects, logged while `preflight_walks` records it (None otherwise); what
+        # happens inside a form or image (`do`) is not logged: it is done again when replayed
+        self.log: list | None = None
+        self.inside = 0
 
     def add(self, severity, code, message, page=None, hint=""):
+        if self.log is not None and not self.inside:
+            event = ("add", severity, code, message, page, hint)
+            if not self.log or self.log[-1] != event:
+                self.log.append(event)
         f = Finding(severity, code, message, page, hint)
         if f not in self.r.findings:
             self.r.findings.append(f)
@@ -143,7 +152,7 @@ class _Checker:
     def space(self, cs, resources, page: int, what: str) -> str:
         """Name a colour space, record it, and flag what PDF/X-1a forbids."""
         desc = _describe(cs, resources)
-        self.spaces.add(desc)
+        self.saw(desc)
         base = desc.split("(")[0]
         if base in _RGB_SPACES or "RGB" in desc:
             self.add(ERROR, "rgb-colour", f"{what} is in {desc} on page {page}: a plate has no RGB", page,
@@ -152,6 +161,12 @@ class _Checker:
             self.add(ERROR, "device-independent-colour", f"{what} is in {desc} on page {page}: PDF/X-1a allows only "
                      "DeviceCMYK, DeviceGray, Separation and DeviceN", page, "convert it to CMYK for the output intent")
         return desc
+
+    def saw(self, desc: str) -> None:
+        """Record a colour space used."""
+        self.spaces.add(desc)
+        if self.log is not None and not self.inside:
+            self.log.append(("space", desc))
 
     # -------------------------------------------------------------- resources
     def resources(self, res, page: int, depth: int = 0) -> None:
@@ -250,6 +265,8 @@ class _Checker:
             if self.walk(obj, res, page, ctm, depth, text=False, over=over):
                 return
             self.small_text, self.images, self.inline_count, self.black = saved
+            if self.log is not None and not self.inside:
+                self.log.append(("undo",))
         self.walk(obj, res, page, ctm, depth, text=True, over=over)
 
     def walk(self, obj, res, page: int, ctm, depth: int, text: bool, over=overprint.DEFAULT_STATE) -> bool:
@@ -295,7 +312,7 @@ class _Checker:
             elif op == "k":
                 fill = ("DeviceCMYK", tuple(map(float, ins.operands)))
                 multi = _multi(fill)
-                self.spaces.add("DeviceCMYK")
+                self.saw("DeviceCMYK")
             elif op == "q":
                 stack.append((ctm, fill, multi, stroke, over))
             elif op == "Q":
@@ -308,10 +325,10 @@ class _Checker:
             elif op in ("rg", "RG"):
                 self.space(Name.DeviceRGB, res, page, "a fill colour" if op == "rg" else "a stroke colour")
             elif op == "K":
-                self.spaces.add("DeviceCMYK")
+                self.saw("DeviceCMYK")
                 stroke = ("DeviceCMYK", tuple(map(float, ins.operands)))
             elif op in ("g", "G"):
-                self.spaces.add("DeviceGray")
+                self.saw("DeviceGray")
                 if op == "g":
                     fill, multi = ("DeviceGray", tuple(map(float, ins.operands))), False
                 else:
@@ -361,6 +378,8 @@ class _Checker:
             self.white_overprint(colour, on, mode, page, what)
         else:
             self.black.setdefault(page, [0, 0])[kind] += 1
+            if self.log is not None and not self.inside:
+                self.log.append(("black", kind))
 
     def white_overprint(self, colour, on: bool, mode: int, page: int, what: str) -> None:
         """An error for paper white painted with overprint in mode 1: it leaves every plate as it
@@ -377,8 +396,19 @@ class _Checker:
         effective = size * math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
         if 0 < effective < SMALL_TEXT:
             self.small_text[page] = self.small_text.get(page, 0) + 1
+            if self.log is not None and not self.inside:
+                self.log.append(("small",))
 
     def do(self, name, res, page: int, ctm, depth: int, over=overprint.DEFAULT_STATE) -> None:
+        if self.log is not None and not self.inside:
+            self.log.append(("do", str(name), tuple(ctm), tuple(over), depth) if isinstance(name, Name) else ("never",))
+        self.inside += 1
+        try:
+            self._do(name, res, page, ctm, depth, over)
+        finally:
+            self.inside -= 1
+
+    def _do(self, name, res, page: int, ctm, depth: int, over) -> None:
         xo = _get(res, "/XObject", name)
         if not isinstance(xo, pikepdf.Stream):
             return
@@ -415,6 +445,8 @@ class _Checker:
         return info
 
     def inline_image(self, iim, res, page: int, ctm) -> None:
+        if self.log is not None and not self.inside:
+            self.log.append(("never",))   # the image is an object of this PDF: the walk is not kept
         d = iim.obj
         cs = d.get("/CS", d.get("/ColorSpace", Name.DeviceGray))
         if isinstance(cs, Name) and str(cs) in _ABBREV_CS:
@@ -781,7 +813,7 @@ def _check(pdf: pikepdf.Pdf, r: PreflightResult, min_ppi: float, known_inks: Map
         if "/Group" in page.obj and page.obj.Group.get("/S") == Name.Transparency:
             ck.add(ERROR, "transparency", f"page {i} is a transparency group", i, "flatten transparency")
         try:
-            ck.content(page.obj, res, i)
+            walk_page(ck, page.obj, res, i)   # the walk of a page seen before is replayed (`preflight_walks`)
         except pikepdf.PdfError as exc:
             ck.add(ERROR, "content-stream", f"page {i}: the page description cannot be read ({exc})", i,
                    "the file is damaged: export it again")

@@ -40,7 +40,7 @@ class Instruction(NamedTuple):
 
 def instructions(obj, operators: str):
     """`pikepdf.parse_content_stream(obj, operators)`, remembered by the stream's stored bytes."""
-    key = None if disabled() else _key(obj, operators)
+    key = None if disabled() else stream_digest(obj, operators)
     if key is None:
         return pikepdf.parse_content_stream(obj, operators)
     found = _parsed.get(key)
@@ -66,9 +66,10 @@ def _plain(operand):
     return None   # a string or array of text shown: the walk reads the operator only
 
 
-def _key(obj, operators: str) -> bytes | None:
-    """A digest of the stream's stored bytes and how they are encoded; None when they cannot be read
-    (the parser then reports the damage)."""
+def stream_digest(obj, operators: str) -> bytes | None:
+    """A digest of a content stream's stored bytes and how they are encoded (`obj`: a stream, or a
+    page whose /Contents is one or an array of them), with `operators`; None when they cannot be
+    read (the parser then reports the damage)."""
     h = hashlib.blake2b(operators.encode(), digest_size=20)
     try:
         if isinstance(obj, pikepdf.Stream):

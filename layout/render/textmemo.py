@@ -62,18 +62,28 @@ class TextMemo:
         self._fonts = fonts   # keeps the ids below from being reused
         if disabled():   # LAYOUT_NO_CACHE=1: every run worked out
             return
+        for font in fonts:
+            self._digests[id(font)] = font_digest(font)
+
+    def _runs_of(self, font: PdfFont) -> dict | None:
+        """The runs remembered for `font`, read from disk the first time a run of it is drawn (a
+        rebuild whose pages are all replayed, `pdf._DrawnPage`, reads none); None when off."""
+        runs = self._by_font.get(id(font))
+        if runs is not None:
+            return runs
+        key = self._digests.get(id(font))
+        if key is None:
+            return None
         with _lock:
-            for font in fonts:
-                key = font_digest(font)
-                runs = _runs.get(key)
-                if runs is None:
-                    runs = _runs[key] = _read(key)
-                _runs.move_to_end(key)
-                self._by_font[id(font)] = runs
-                self._digests[id(font)] = key
-                self._sizes[id(font)] = len(runs)
+            runs = _runs.get(key)
+            if runs is None:
+                runs = _runs[key] = _read(key)
+            _runs.move_to_end(key)
             while len(_runs) > KEEP_FONTS:
                 _runs.popitem(last=False)
+        self._by_font[id(font)] = runs
+        self._sizes[id(font)] = len(runs)
+        return runs
 
     def signature(self) -> tuple | None:
         """The document's fonts by content (`font_digest`, in order), which every run's codes depend
@@ -97,7 +107,7 @@ class TextMemo:
     def operators(self, text: str, xs, font: PdfFont, size: float, x0: float, y0: float,
                   make: Callable[..., str]) -> str:
         """`make(text, xs, font, size, x0, y0)`, remembered per font."""
-        runs = self._by_font.get(id(font))
+        runs = self._runs_of(font)
         if runs is None:
             return make(text, xs, font, size, x0, y0)
         key = (text, tuple(xs), size, x0, y0)
