@@ -181,8 +181,10 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
 
 
 def clean(solution: Solution) -> bool:
-    """Whether a plan needs nothing more: no story cut or left off, no column left white."""
-    return solution.holes == 0 and not any(p is None or p.cut for p in solution.placed.values())
+    """Whether a plan needs nothing more: no story cut or left off, no column left white, no
+    region's foot white by more than a line."""
+    return solution.holes == 0 and not any(p is None or p.cut or p.variant.slack + p.height - p.variant.height > 1
+                                           for p in solution.placed.values())
 
 
 def _photo_alternatives(page: PageSpec, stories: list[_Story], measure: Candidates, style: Style):
