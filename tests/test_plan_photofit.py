@@ -150,3 +150,18 @@ def test_photo_lines_on_a_placement_must_be_four_lines_or_more(tmp_path):
     prepare(path, report)
     errors = [d for d in report.errors if "photo_lines" in d.format()]
     assert errors and errors[0].source.line > 0, [d.format() for d in report.items]
+
+
+def test_photo_lines_the_editor_gives_a_planned_story_is_kept_and_printed(tmp_path):
+    """A planned story whose placement says `photo_lines: 6`: the plan measures it so and does not
+    change it, and the page prints the photo 6 grid lines tall, cropped around its focus."""
+    path = write_edition(tmp_path, None)
+    path.write_text(path.read_text(encoding="utf-8").replace("        width: 5\n",
+                                                              "        width: 5\n        photo_lines: 6\n"),
+                    encoding="utf-8")
+    report = Report()
+    edition = prepare(path, report)
+    assert not report.errors, [d.format() for d in report.errors]
+    photo = photo_on_page(edition)
+    assert photo.h == pytest.approx(frame_height(6, edition.style.grid))
+    assert photo.crop == crop_around(1800, 1200, photo.w / photo.h, FOCUS)

@@ -610,8 +610,8 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
             if s.photo_width and article is not None and article.photos:
                 article = articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)
                                                                                for ph in article.photos))
-            if s.photo_lines and article is not None and article.photos:
-                articles[pl.article] = with_photo_lines(article, s.photo_lines)
+            if (s.photo_lines or pl.photo_lines) and article is not None and article.photos:   # the plan's, or the editor's
+                articles[pl.article] = with_photo_lines(article, s.photo_lines or pl.photo_lines)
         pages.append(replace(page, placements=tuple(placements)))
     return replace(issue, pages=tuple(pages), articles=articles)
 
