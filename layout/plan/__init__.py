@@ -47,6 +47,7 @@ from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, with_p
 from layout.plan.candidates import planned_here as _planned_here
 from layout.plan.clash import band_at, headlines_clash, side_by_side
 from layout.plan.photofit import fit_photos, photo_heights
+from layout.plan.seeds import reseed
 from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
 from layout.spans import span_fits
 from layout.style import SIZE_NAMES, Style
@@ -171,6 +172,8 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
     pm, stories, fixed = page_model(issue, page, style, measure, report, heads)
     solution = solve_page(pm, time_limit, lambda: page_model(issue, page, style, measure, Report(), heads,
                                                              vertical=True)[0])
+    if solution.status != "best-found-within-time-limit" and not clean(solution):
+        solution = reseed(solution)   # guillotine pages the annealing may not reach (plan/seeds.py)
     if solution.status != "best-found-within-time-limit" and not clean(solution):
         solution = fit_photos(solution, _photo_alternatives(page, stories, measure, style))
     for s in stories:   # jump heads: where their text goes on is known now

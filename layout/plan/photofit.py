@@ -109,10 +109,16 @@ def fit_photos(solution: Solution, alternatives) -> Solution:
         if not better:
             break
     clear_caches()
+    return adopted(best, solution, decodes)
+
+
+def adopted(best: Solution, solution: Solution, decodes: int) -> Solution:
+    """`best` (a plan decoded after the search) as the page's plan, with the status, decodes and
+    time a search gives (`solution`, the search's own plan, when nothing better was found)."""
     if best is solution:
         solution.decodes += decodes
         return solution
-    for s in pm.stories:
+    for s in solution.trace[3].stories:
         best.placed.setdefault(s.key, None)
     best.status = "infeasible" if any(p is None or p.cut for p in best.placed.values()) else "planned"
     best.decodes = solution.decodes + decodes
