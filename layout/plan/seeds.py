@@ -8,9 +8,9 @@ the page's columns), the other stories in rank order each dropped into the strip
 highest so far, at the strip's width (a story with no shape that wide skips the strip).
 
 `reseed(solution)` decodes every seed of the search's page model (`solution.trace`), keeps clear
-of 撞题 the cheapest few (`search._keep_clear`: the strips' first stories start level), polishes
-the best (`search._polish`) and returns it when the search's own judgement (`search._better`)
-prefers it to the search's plan, else the search's plan. Deterministic: a fixed enumeration.
+of 撞题 the cheapest few (`search._keep_clear`: the strips' first stories start level), and when
+the best of them beats the search's plan by the search's own judgement (`search._better`),
+polishes it (`search._polish`) and returns it; else the search's plan. Deterministic: a fixed enumeration.
 """
 from __future__ import annotations
 
@@ -91,9 +91,10 @@ def reseed(solution: Solution) -> Solution:
         decodes += spent
         if best is None or _better(plan, best):
             best, best_genome = plan, (order, genes)
-    if best is None:
-        return solution
+    if best is None or not _better(best, solution):   # polished only when it is the better plan already:
+        clear_caches()                                  # the polish is most of a seed's cost
+        return adopted(solution, solution, decodes)
     best, spent = _polish(pm, stories, *best_genome, best)
     decodes += spent
     clear_caches()
-    return adopted(best if _better(best, solution) else solution, solution, decodes)
+    return adopted(best, solution, decodes)
