@@ -116,6 +116,9 @@ class Photo:
     position: str = "top"
     focus: tuple[float, float] = (0.5, 0.5)
     source: Source | None = field(default=None, compare=False)
+    #: the photo's frame height in grid lines (None: as its proportions give it): set from a
+    #: placement's `photo_lines` (the plan's choice); the photo fills the frame, cropped around `focus`
+    lines: int | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class Placement:
     headline_direction: str = "horizontal"
     width: tuple[int, int] | None = None        # auto placement: [min, max] grid columns it may take
     photo_width: tuple[int, int] | None = None  # auto placement: [min, max] grid columns of its photos
+    photo_lines: int | None = None  # its photos' frame height in grid lines (cropped around the focus)
     planned: bool = False     # its columns and lines were chosen by the planner (layout/plan)
 
     @property
@@ -328,13 +332,15 @@ def _build_page(index: int, raw: dict, manifest: Manifest, report: Report) -> Pa
                 kind=kind,
                 photo=photo,
                 source=manifest.where(*path),
-                span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines", "width", "photo_width")
+                span_sources={key: manifest.value_at(*path, key) for key in ("columns", "lines", "width", "photo_width",
+                                                                                 "photo_lines")
                               if key in st},
                 rank=st.get("rank") if isinstance(st.get("rank"), int) and not isinstance(st.get("rank"), bool) else None,
                 direction="vertical" if st.get("direction") == "vertical" else "horizontal",
                 headline_direction="vertical" if st.get("headline_direction") == "vertical" else "horizontal",
                 width=_width_range(st.get("width")),
                 photo_width=_width_range(st.get("photo_width")),
+                photo_lines=_photo_lines(st.get("photo_lines")),
             )
         )
     return PageSpec(
@@ -371,6 +377,11 @@ def _plannable(st: dict, kind: str, path: tuple, manifest: Manifest, report: Rep
                      "planner place the story", manifest.value_at(*path, "lines"), "add columns, e.g. 'columns: [1, 3]'")
         return False
     return True
+
+
+def _photo_lines(value) -> int | None:
+    """A placement's `photo_lines` (a whole number of grid lines, the schema checks it) or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
 def _focus(value) -> tuple[float, float]:

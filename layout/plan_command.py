@@ -191,7 +191,8 @@ def _as_json(manifest, edition, plan, report: Report, written: int, clean: bool)
                          "columns": list(s.columns), "lines": list(s.lines),
                          "chars": s.chars, "lines_used": s.lines_used, "lines_available": s.lines_available,
                          "headline_size": s.headline_size, "headline_pt": s.headline_pt,
-                         "photo_width": s.photo_width, "vertical_head": s.vertical_head, "cut_chars": s.cut_chars,
+                         "photo_width": s.photo_width, "photo_lines": s.photo_lines, "vertical_head": s.vertical_head,
+                         "cut_chars": s.cut_chars,
                          "source": _source(s.source)}
                         for s in page_plan.placements],
         })
@@ -215,7 +216,7 @@ def _write(manifest: Path, edition, plan, report: Report) -> int | None:
             regions.append(PlannedRegion(page=page.number - 1, article=s.article_id, columns=s.columns, lines=s.lines,
                                          rank=None if landing or kind != "article" else s.rank,
                                          photo_width=s.photo_width or None, continued=landing, kind=kind,
-                                         vertical_head=s.vertical_head))
+                                         vertical_head=s.vertical_head, photo_lines=s.photo_lines or None))
     try:
         return write_regions(manifest, regions)
     except WritebackError as exc:

@@ -190,7 +190,9 @@ def test_an_over_full_page_gets_exact_cut_advice_that_builds_clean(tmp_path):
         assert a.message == f"cut {a.chars:,} characters ({a.lines} line{'s' if a.lines != 1 else ''})" and a.chars > 1
         articles[a.article_id]["paras"] = without_last(articles[a.article_id]["paras"], a.chars)
     frozen = "\n".join(f"      - article: {s.article_id}\n        columns: [{s.columns[0]}, {s.columns[1]}]\n"
-                       f"        lines: [{s.lines[0]}, {s.lines[1]}]\n        rank: {s.rank}" for s in plan.placements)
+                       f"        lines: [{s.lines[0]}, {s.lines[1]}]\n        rank: {s.rank}"
+                       + (f"\n        photo_lines: {s.photo_lines}" if s.photo_lines else "")   # as --write writes it
+                       for s in plan.placements)
     _edition, report = plan_of(write_edition(tmp_path / "cut", articles, frozen))
     assert "overset" not in codes(report), report.items
     assert not [d for d in report.items if d.code == "underset"]

@@ -177,6 +177,8 @@ def _type_hint(path: tuple, wanted) -> str:
     if last in ("width", "photo_width") or (len(path) >= 2 and path[-2] in ("width", "photo_width")):
         key = last if isinstance(last, str) else path[-2]
         return f"grid columns, at least 1: e.g. '{key}: 2' or '{key}: [2, 3]'"
+    if last == "photo_lines":
+        return "the photos' height in grid lines, at least 4: e.g. 'photo_lines: 12'"
     if wanted == "string":
         return "put the text in quotes if YAML reads it as something else"
     if wanted == "integer":

@@ -42,6 +42,7 @@ class PlannedRegion:
     continued: bool = False
     kind: str = "article"
     vertical_head: bool = False   # the plan set its headline as a 竖题: `headline_direction: vertical`
+    photo_lines: int | None = None   # the height the plan cropped its photos to (grid lines): `photo_lines`
 
     def keys(self) -> list[tuple[str, object]]:
         """The keys this region writes, in the order they appear in the placement."""
@@ -50,6 +51,8 @@ class PlannedRegion:
             keys.append(("rank", self.rank))
         if self.photo_width is not None:
             keys.append(("photo_width", self.photo_width))
+        if self.photo_lines is not None:
+            keys.append(("photo_lines", self.photo_lines))
         if self.vertical_head:
             keys.append(("headline_direction", "vertical"))
         return keys

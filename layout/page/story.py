@@ -243,7 +243,7 @@ class StorySetter:
                                        "details); it is printed from its pixels as stored", photo.source,
                                        "if it comes out sideways, turn it upright and save it again in an image editor")
         if lines is None:
-            k = max(4, round(width * ph / pw / g.pitch))
+            k = photo.lines or max(4, round(width * ph / pw / g.pitch))
         else:
             k = max(2, lines - len(caption) - 1)
         height = k * g.pitch - (g.pitch - g.char)

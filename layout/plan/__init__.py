@@ -27,7 +27,8 @@ API (stable: `layout plan` and the pipeline build on it)
               or '30pt'), headline_pt, photo_width (grid columns, 0 = as the article writes),
               chars (body characters), lines_used (body column-lines its text takes),
               lines_available (column-lines its region holds for body), cut_chars, source,
-              continued (a jump's continuation)
+              continued (a jump's continuation), vertical_head (a 竖题), photo_lines (its photos'
+              frame height in grid lines the plan chose: 0 = their own proportions)
     CopyfitAdvice: article_id, action ("cut" | "jump" | "drop"), chars, lines, to_page (or
               None), source, message ("cut 185 characters (15 lines)", …), rank (a dropped story's)
 
@@ -42,9 +43,11 @@ from layout.model import Issue, PageSpec, Placement
 from layout.page.jumps import slot_chars
 from layout.page.chrome import masthead_span
 from layout.page.frames import Mark, PageFrame
-from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, without_last_chars
+from layout.plan.candidates import MIN_COLUMN_LINES, Candidates, Variant, with_photo_lines, without_last_chars
 from layout.plan.candidates import planned_here as _planned_here
 from layout.plan.clash import band_at, headlines_clash, side_by_side
+from layout.plan.photofit import fit_photos, photo_heights
+from layout.plan.seeds import reseed
 from layout.plan.search import PageModel, Rect, Solution, StoryModel, solve_page
 from layout.spans import span_fits
 from layout.style import SIZE_NAMES, Style
@@ -71,6 +74,7 @@ class PlannedStory:
     source: Source | None = None
     continued: bool = False   # the continuation of a jump (its head is on another page)
     vertical_head: bool = False   # its headline group set as a 竖题 (`headline_direction: vertical`)
+    photo_lines: int = 0          # its photos' frame height in grid lines the plan chose (0: their proportions)
 
 
 @dataclass(frozen=True)
@@ -168,11 +172,42 @@ def _plan_page(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
     pm, stories, fixed = page_model(issue, page, style, measure, report, heads)
     solution = solve_page(pm, time_limit, lambda: page_model(issue, page, style, measure, Report(), heads,
                                                              vertical=True)[0])
+    if solution.status != "best-found-within-time-limit" and not clean(solution):
+        solution = reseed(solution)   # guillotine pages the annealing may not reach (plan/seeds.py)
+    if solution.status != "best-found-within-time-limit" and not clean(solution):
+        solution = fit_photos(solution, _photo_alternatives(page, stories, measure, style))
     for s in stories:   # jump heads: where their text goes on is known now
         p = solution.placed.get(s.key)
         if p is not None and s.pl.continue_on and not s.pl.continued:
             heads[s.pl.article] = (page, s.pl, p.variant.width, p.height, p.variant.photo_width, s.rank == 1)
     return _page_plan(issue, page, style, measure, stories, fixed, solution, report)
+
+
+def clean(solution: Solution) -> bool:
+    """Whether a plan needs nothing more: no story cut or left off, no column left white, no
+    region's foot white by more than a line."""
+    return solution.holes == 0 and not any(p is None or p.cut or p.variant.slack + p.height - p.variant.height > 1
+                                           for p in solution.placed.values())
+
+
+def _photo_alternatives(page: PageSpec, stories: list[_Story], measure: Candidates, style: Style):
+    """For `plan.photofit`: (story key, its variant) -> the variant with its photos at each other
+    height the crop bound allows (`photofit.photo_heights`), measured by the real composer."""
+    by_key = {s.key: s for s in stories}
+
+    def alternatives(key: str, v: Variant) -> list[Variant]:
+        s = by_key[key]
+        if s.pl.kind != "article" or s.pl.continued:
+            return []
+        out = []
+        for lines in photo_heights(measure, s.pl, v.width, v.photo_width):
+            alt = measure.variant(page, s.pl, v.width, v.photo_width, s.rank == 1, vertical=v.vertical_head,
+                                  photo_lines=lines)
+            if alt is not None and alt.height != v.height and alt.min_height <= style.grid.lines:
+                out.append(alt)
+        return out
+
+    return alternatives
 
 
 def page_model(issue: Issue, page: PageSpec, style: Style, measure: Candidates, report: Report,
@@ -420,7 +455,7 @@ def _page_plan(issue: Issue, page: PageSpec, style: Style, measure: Candidates, 
         out.append(PlannedStory(s.pl.label, s.rank, (p.x + 1, p.x + v.width), (p.y + 1, last),
                                 size_name(v.headline_pt) if v.headline_pt else "", v.headline_pt, v.photo_width,
                                 v.chars, v.body_lines, max(body_room, 0), cut_chars, s.pl.source, s.pl.continued,
-                                v.vertical_head))
+                                v.vertical_head, v.photo_lines))
     free = g.columns * (g.lines + 1) - sum(r.w * r.h for r in fixed)
     used = sum(r.w * r.h for r in rects)
     status = solution.status
@@ -496,13 +531,13 @@ def _body_rows(v: Variant) -> int:
 def _cut(s: _Story, page: PageSpec, measure: Candidates, p) -> CopyfitAdvice:
     """The exact cut that makes the story fit `p.height` lines at its width: the fewest characters
     from the end of its text after which the real composer sets it in that height."""
-    article = measure.article_for(s.pl, p.variant.photo_width)
+    article = measure.article_for(s.pl, p.variant.photo_width, photo_lines=p.variant.photo_lines)
     v = p.variant
     is_lead = s.rank == 1
 
     def fits(n: int) -> Variant | None:
         cut = measure.variant(page, s.pl, v.width, v.photo_width, is_lead, article=without_last_chars(article, n),
-                              vertical=v.vertical_head)
+                              vertical=v.vertical_head, photo_lines=v.photo_lines)
         return cut if cut.height <= p.height else None
 
     lo, hi = 1, v.chars
@@ -576,8 +611,10 @@ def apply_plan(issue: Issue, plan: IssuePlan) -> Issue:
                                       headline_direction=direction))
             article = articles.get(pl.article)
             if s.photo_width and article is not None and article.photos:
-                articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)
-                                                                     for ph in article.photos))
+                article = articles[pl.article] = replace(article, photos=tuple(replace(ph, columns=s.photo_width)
+                                                                               for ph in article.photos))
+            if (s.photo_lines or pl.photo_lines) and article is not None and article.photos:   # the plan's, or the editor's
+                articles[pl.article] = with_photo_lines(article, s.photo_lines or pl.photo_lines)
         pages.append(replace(page, placements=tuple(placements)))
     return replace(issue, pages=tuple(pages), articles=articles)
 

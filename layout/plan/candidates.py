@@ -55,6 +55,8 @@ class Variant:
                                 # line of air under a photo's caption when no text runs under it)
     head_band: Band | None = None   # its headline as printed, grid lines from the region's top (`plan.clash`)
     vertical_head: bool = False     # its headline group a 竖题 in its right column: no horizontal band, no 撞题
+    photo_lines: int = 0            # its photos' frame height in grid lines (0: as their proportions give it;
+                                    # `plan.photofit` crops a photo taller or shorter so the story fills its region)
 
 
 class Candidates:
@@ -94,13 +96,16 @@ class Candidates:
                 and not pl.box and pl.direction != "vertical" and pl.headline_direction != "vertical")
 
     def variant(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
-                article: Article | None = None, vertical: bool = False) -> Variant | None:
+                article: Article | None = None, vertical: bool = False, photo_lines: int = 0) -> Variant | None:
         """The story set `width` columns wide (`vertical`: its headline group a 竖题; a placement
-        whose `headline_direction` is vertical always is)."""
+        whose `headline_direction` is vertical always is; `photo_lines`: its photos' frames that
+        many grid lines tall, 0: as the placement's `photo_lines` or their proportions give them)."""
         vertical = vertical or pl.headline_direction == "vertical"
-        key = (pl.article, width, photo_width, is_lead, pl.box, pl.continue_on, article, vertical)
+        key = (pl.article, width, photo_width, is_lead, pl.box, pl.continue_on, article, vertical, photo_lines,
+               pl.photo_lines)
         if key not in self._cache:
-            self._cache[key] = self._measure(page, pl, width, photo_width, is_lead, article, vertical)
+            v = self._measure(page, pl, width, photo_width, is_lead, article, vertical, photo_lines)
+            self._cache[key] = replace(v, photo_lines=photo_lines) if photo_lines else v
         return self._cache[key]
 
     def body(self, article: Article, inset: float) -> list:
@@ -110,11 +115,16 @@ class Candidates:
             self._bodies[key] = self.setter.body_slots(article, inset)
         return self._bodies[key]
 
-    def article_for(self, pl: Placement, photo_width: int, article: Article | None = None) -> Article:
-        """The article as this variant sets it: its photos `photo_width` columns wide (0: as written)."""
+    def article_for(self, pl: Placement, photo_width: int, article: Article | None = None,
+                    photo_lines: int = 0) -> Article:
+        """The article as this variant sets it: its photos `photo_width` columns wide (0: as written)
+        and `photo_lines` grid lines tall (0: as the placement's `photo_lines`, else as their
+        proportions give them)."""
         article = article or self.issue.articles[pl.article]
         if photo_width and article.photos:
             article = replace(article, photos=tuple(replace(p, columns=photo_width) for p in article.photos))
+        if (photo_lines or pl.photo_lines) and article.photos:
+            article = with_photo_lines(article, photo_lines or pl.photo_lines)
         return article
 
     def headline_pt(self, page: PageSpec, pl: Placement, width: int, is_lead: bool) -> float:
@@ -124,8 +134,8 @@ class Candidates:
         return headline_size(stub_page, stub, self.issue, self.style)
 
     def _measure(self, page: PageSpec, pl: Placement, width: int, photo_width: int, is_lead: bool,
-                 article: Article | None, vertical: bool = False) -> Variant:
-        article = self.article_for(pl, photo_width, article)
+                 article: Article | None, vertical: bool = False, photo_lines: int = 0) -> Variant:
+        article = self.article_for(pl, photo_width, article, photo_lines)
         g = self.style.grid
         inset = g.char / 2 if pl.box else 0.0
         size = self.headline_pt(page, pl, width, is_lead)
@@ -279,6 +289,11 @@ def planned_here(pl: Placement) -> bool:
     if pl.kind != "article":   # a picture or ad given columns only: the plan gives it its lines
         return pl.columns is not None and pl.lines is None
     return pl.auto or pl.lines is None
+
+
+def with_photo_lines(article: Article, lines: int) -> Article:
+    """The article with each photo's frame `lines` grid lines tall (cropped around its focus)."""
+    return replace(article, photos=tuple(replace(p, lines=lines) for p in article.photos))
 
 
 def without_last_chars(article: Article, count: int) -> Article:

@@ -6,7 +6,8 @@ makes each photo N columns wide; `[min, max]` keeps each photo's own `columns` w
 A width past the story's columns is a `photo-too-wide` error at `photo_width` (the photos are
 set at the story's width). This is what `layout plan --write` relies on: it freezes a planned
 story as `columns`, `lines`, `rank` and the `photo_width` the plan chose, and the frozen page
-builds the same PDF as the planned one. Placements the planner places (no `columns`, or
+builds the same PDF as the planned one. `photo_lines: N` on such a placement sets each photo's
+frame N grid lines tall (the photo cropped around its focus): the height the plan chose. Placements the planner places (no `columns`, or
 `columns` without `lines` on a planned page) are left to it (layout/plan/__init__.py).
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import replace
 
 from layout.diagnostics import Report
 from layout.model import Issue
-from layout.plan.candidates import planned_here
+from layout.plan.candidates import planned_here, with_photo_lines
 from layout.wording import counted
 
 
@@ -26,8 +27,12 @@ def fixed_photo_widths(issue: Issue, report: Report) -> Issue:
         planned_page = any(pl.auto for pl in page.placements)
         for pl in page.placements:
             article = articles.get(pl.article)
-            if (pl.kind != "article" or pl.auto or pl.photo_width is None or pl.continued or article is None
+            if (pl.kind != "article" or pl.auto or pl.continued or article is None
                     or not article.photos or (planned_page and planned_here(pl))):
+                continue
+            if pl.photo_lines is not None:
+                article = articles[pl.article] = with_photo_lines(article, pl.photo_lines)
+            if pl.photo_width is None:
                 continue
             story = pl.columns[1] - pl.columns[0] + 1
             lo, hi = pl.photo_width

@@ -271,6 +271,14 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
     return out
 
 
+def clear_caches() -> None:
+    """Empty the decode's caches (keyed by the ids of page models, stories and variants): before a
+    caller decodes page models of its own (`plan.photofit`), whose objects may reuse freed ids."""
+    _space_cache.clear()
+    _height_cache.clear()
+    _fixed_span_cache.clear()
+
+
 def _better(a: Solution, b: Solution) -> bool:
     """Whether plan `a` beats plan `b`: 撞题 is a hard rule, so fewer headlines side by side first,
     then the whole cost."""
