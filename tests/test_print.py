@@ -25,6 +25,7 @@ from layout.render.colour import (DEFAULT_PROFILE, PrintSettings, ink_units, lim
                                   press_image)
 from layout.render.pdf import render_pdf
 from layout.render.preflight import preflight
+from layout.wording import issue_number_name
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = sorted((ROOT / "issues").glob("*/issue.yaml"))
@@ -144,7 +145,7 @@ def test_two_builds_are_byte_identical(sample, tmp_path):
     assert again.name == whole.name and again.read_bytes() == whole.read_bytes()
     frame = ed.frames[0]
     page = render_pdf((frame,), f"{ed.title} 第{frame.number}版", author=ed.issue.paper.publisher,
-                      subject=f"总第{ed.issue.info.number}期", date=ed.issue.info.date, slug=ed.stem,
+                      subject=issue_number_name(ed.issue.info.lang, ed.issue.info.number), date=ed.issue.info.date, slug=ed.stem,
                       settings=load_print_settings(ed.style.path, Report()))
     assert page == pages[0].read_bytes()
 
