@@ -386,25 +386,36 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     s = stories[i]
     top = list(st.top)
     found = False
+    edges = _edges(pm, st.rects)   # the headlines beside each place, found once for all of them
+    shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
     for k, v in enumerate(s.variants):
         w = v.width
         xs = [s.x_fixed] if s.x_fixed is not None else range(pm.columns - w + 1)
+        shapes = {drop: shape(s, k, drop) for drop in DROPS}
+        tables = {(stretch, drop): _height_table(pm, s, shapes[drop], stretch) for stretch in shares for drop in DROPS}
         options = []
         for x in xs:
             if x + w > pm.columns:
                 continue
-            shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
+            tops = top[x:x + w]
+            lowest, filled = max(tops), sum(tops)
+            clear = _start(pm, v, x, top, CLEAR, st.rects, edges)[0]
             for stretch, drop in [(t, d) for t in shares for d in DROPS]:
-                g = _Gene(k, x, stretch, drop)
-                if drop == VERTICAL and (shape(s, k, drop) is v or _start(pm, v, x, top, CLEAR, st.rects)[0] == max(top[x:x + w])):
+                if drop == VERTICAL and (shapes[drop] is v or clear == lowest):
                     continue   # no 竖题 for this shape, or no headline beside it to keep clear of
-                y, lowest = _start(pm, shape(s, k, drop), x, top, drop, st.rects)
-                for p, local in _heights(pm, s, shape(s, k, drop), g, x, y, foot):
+                y = clear if drop == CLEAR else lowest if drop == VERTICAL else lowest + drop   # as `_start`
+                heights = tables[(stretch, drop)]
+                found_heights = heights.get((x, y))
+                if found_heights is None:
+                    found_heights = heights[(x, y)] = tuple(_options(pm, s, shapes[drop], _Gene(k, x, stretch, drop),
+                                                                      x, y, foot))
+                for p, local in found_heights:
                     local += W_STAGGER * w * (y - lowest)
-                    holes = sum(p.y - top[c] for c in range(x, x + w))
-                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
+                    holes = w * p.y - filled   # cells left empty under it
+                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes))
         options.sort(key=lambda o: o[:5])
-        for *_key, p, local, holes, g in options[:PLACES]:
+        for *_key, p, local, holes in options[:PLACES]:
+            g = _Gene(k, p.x, _key[3], _key[4])
             r = Rect(p.x, p.y, w, p.height + 1)
             new_top = list(top)
             for c in range(r.x, r.x + r.w):
@@ -463,10 +474,13 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
             for c in range(r.x, r.x + r.w):
                 if r.y <= top[c]:
                     top[c] = max(top[c], r.y + r.h)
+    edges = None   # the headline bands by column edge (`_edges`), found when a story first needs them
     for i in order[reused:]:
         s, g = stories[i], genes[i]
         v = shape(s, g.variant, g.drop)
-        placed = _place(pm, s, v, g, top, foot, rects)
+        if edges is None and g.drop == CLEAR and v.head_band is not None:
+            edges = _edges(pm, rects)
+        placed = _place(pm, s, v, g, top, foot, rects, edges)
         if placed is None:
             sol.placed[s.key] = None
             cost += _drop_cost(s)
@@ -481,6 +495,10 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
             white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
             whites.append((r, white, stagger))
             rects.append((s, r, v, p.height))
+            if edges is not None and v.head_band is not None:   # kept up to date with the stories placed
+                band = band_at(r.y, v.head_band)
+                edges[0].setdefault(r.x + r.w, []).append(band)
+                edges[1].setdefault(r.x, []).append(band)
             sol.placed[s.key] = p
         steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
                       len(rects)))
@@ -573,30 +591,55 @@ def _fixed_spans(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
 _fixed_span_cache: dict = {}
 
 
-def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
+def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects, edges=None) -> tuple[int, int]:
     """(the line the story starts on, the lowest it could): `drop` lines lower, or with CLEAR as
     little lower as keeps its headline band below the headlines beside it it would stand level
-    with (撞题, `plan.clash`)."""
+    with (撞题, `plan.clash`). `edges`: `_edges(pm, rects)`, when the caller has it already."""
     w = v.width
     lowest = max(top[x:x + w])
     if drop == VERTICAL:   # a 竖题 keeps clear of the headlines beside it where the story can start
         return lowest, lowest
     if drop != CLEAR:
         return lowest + drop, lowest
-    y = lowest
     if v.head_band is None:
-        return y, lowest
-    beside = [band_at(q.y, ov.head_band) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
-    beside += [band_at(f.y, f.band) for f in pm.fixed if f.band and (f.x + f.w == x or x + w == f.x)]
-    beside = [b for b in beside if b is not None]
+        return lowest, lowest
+    ends, begins = edges or _edges(pm, rects)
+    return _clear_start(v.head_band, lowest, ends.get(x, ()), begins.get(x + w, ())), lowest
+
+
+def _edges(pm: PageModel, rects) -> tuple[dict[int, list[Band]], dict[int, list[Band]]]:
+    """The headline bands on the page of the stories placed (`rects`) and the fixed rectangles, by
+    the column edge they stand at: ({x: the bands of those ending at column x}, {x: of those
+    beginning at x}); a story at columns [x, x + w) has beside it ends[x] and begins[x + w]."""
+    ends: dict[int, list[Band]] = {}
+    begins: dict[int, list[Band]] = {}
+    for _o, q, ov, _h in rects:
+        if ov.head_band is not None:
+            band = band_at(q.y, ov.head_band)
+            ends.setdefault(q.x + q.w, []).append(band)
+            begins.setdefault(q.x, []).append(band)
+    for f in pm.fixed:
+        if f.band:
+            band = band_at(f.y, f.band)
+            ends.setdefault(f.x + f.w, []).append(band)
+            begins.setdefault(f.x, []).append(band)
+    return ends, begins
+
+
+def _clear_start(head_band: Band, y: int, left: list[Band], right: list[Band]) -> int:
+    """The least line from `y` down on which a headline band `head_band` (from its region's top)
+    stands level with none of the bands beside it (`left`, `right`: on the page). Each move
+    clears one of them for good (the line only goes down), so the order they come in does not
+    change the line found."""
+    beside = [*left, *right]
     for _round in range(len(beside)):   # below every headline beside it that it would stand level with
         moved = False
         for other in beside:
-            if level(band_at(y, v.head_band), other):
-                y, moved = clear_below(v.head_band, other), True
+            if level(band_at(y, head_band), other):
+                y, moved = clear_below(head_band, other), True
         if not moved:
             break
-    return y, lowest
+    return y
 
 
 def shape(s: StoryModel, k: int, drop: int) -> Variant:
@@ -605,8 +648,9 @@ def shape(s: StoryModel, k: int, drop: int) -> Variant:
     return twin or s.variants[k]
 
 
-def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
-    """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room)."""
+def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=(), edges=None):
+    """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room).
+    `edges`: `_edges(pm, rects)`, when the caller keeps it."""
     w = v.width
     if g.x >= pm.columns:   # left off the page (the beam found no room for it)
         return None
@@ -616,13 +660,30 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         xs = [g.x]
     else:
         xs = range(pm.columns - w + 1)
+    drop = g.drop
+    if drop != CLEAR or v.head_band is None:
+        edges = None
+    elif edges is None:
+        edges = _edges(pm, rects)
+    heights = _height_table(pm, s, v, g.stretch)
+    stagger = W_STAGGER * w
     best = None
-    for x in xs:
-        y, lowest = _start(pm, v, x, top, g.drop, rects)
-        for p, local in _heights(pm, s, v, g, x, y, foot):
-            local += W_STAGGER * w * (y - lowest)
-            holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
-            key = (local + W_EMPTY * holes, p.y, x)
+    for x in xs:   # as `_start`, `_heights` and the cells left empty under it, without the calls
+        tops = top[x:x + w]
+        lowest = max(tops)
+        if edges is not None:
+            y = _clear_start(v.head_band, lowest, edges[0].get(x, ()), edges[1].get(x + w, ()))
+        elif drop == VERTICAL or drop == CLEAR:
+            y = lowest
+        else:
+            y = lowest + drop
+        options = heights.get((x, y))
+        if options is None:
+            options = heights[(x, y)] = tuple(_options(pm, s, v, g, x, y, foot))
+        filled = sum(tops)
+        for p, local in options:
+            local += stagger * (y - lowest)
+            key = (local + W_EMPTY * (w * p.y - filled), p.y, x)   # and the cells left empty under it
             if best is None or key < best[0]:
                 best = (key, (p, local))
     return None if best is None else best[1]
@@ -632,11 +693,20 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
     """The story at column x from line y: its content height and cost above the next fixed
     rectangle in its columns (or the foot), and, when one is in the way, below it too (cached
     per page model: decodes ask the same again and again)."""
-    key = (id(pm), id(s), id(v), g.stretch, x, y)
-    found = _height_cache.get(key)
+    heights = _height_table(pm, s, v, g.stretch)
+    found = heights.get((x, y))
     if found is None:
-        found = _height_cache[key] = tuple(_options(pm, s, v, g, x, y, foot))
+        found = heights[(x, y)] = tuple(_options(pm, s, v, g, x, y, foot))
     return found
+
+
+def _height_table(pm: PageModel, s: StoryModel, v: Variant, stretch: int) -> dict:
+    """`_heights`' cache for one story's shape and stretch: (x, y) -> its options."""
+    key = (id(pm), id(s), id(v), stretch)
+    table = _height_cache.get(key)
+    if table is None:
+        table = _height_cache[key] = {}
+    return table
 
 
 _height_cache: dict = {}
@@ -706,19 +776,25 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
     fixed rectangles."""
     cost = 0.0
     zone = (r.y + v.photo_zone[0], r.y + v.photo_zone[1]) if v.photo_zone else None
-    for o, q, ov, _h in rects:
-        if q.x + q.w == r.x or r.x + r.w == q.x:   # side by side
-            if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), q.x, q.w, band_at(q.y, ov.head_band)):
+    head = band_at(r.y, v.head_band)
+    x, y, w, end, rank, lead = r.x, r.y, r.w, r.x + r.w, s.rank, pm.lead
+    for o, q, ov, _h in rects:   # as `headlines_clash` and `_overlap` judge, without the calls
+        qx = q.x
+        if qx + q.w == x or end == qx:   # side by side
+            other = ov.head_band
+            if head is not None and other is not None and head[0] < q.y + other[1] and q.y + other[0] < head[1]:
                 cost += W_CLASH
                 sol.clashes += 1
             if zone and ov.photo_zone:
-                left_reaches = ov.photo_right if q.x < r.x else v.photo_right
-                if left_reaches and _overlap(zone, (q.y + ov.photo_zone[0], q.y + ov.photo_zone[1])):
+                left_reaches = ov.photo_right if qx < x else v.photo_right
+                if left_reaches and zone[0] < q.y + ov.photo_zone[1] and q.y + ov.photo_zone[0] < zone[1]:
                     cost += W_PHOTOS
                     sol.touching += 1
-        if o.rank != s.rank:   # the one ranked after the other neither above it nor wider
-            first, ra, rb = (o, q, r) if o.rank < s.rank else (s, r, q)
-            cost += (W_LEAD if first.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
+        if o.rank != rank:   # the one ranked after the other neither above it nor wider
+            if o.rank < rank:
+                cost += (W_LEAD if o.key == lead else W_ORDER) * ((y < q.y) + (w > q.w))
+            else:
+                cost += (W_LEAD if s.key == lead else W_ORDER) * ((q.y < y) + (q.w > w))
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
             if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), f.x, f.w, band_at(f.y, f.band)):
