@@ -162,7 +162,7 @@ class Solution:
     trace: tuple = field(default=(), compare=False, repr=False)   # the decode step by step (`_decode`)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
@@ -667,12 +667,13 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         edges = _edges(pm, rects)
     heights = _height_table(pm, s, v, g.stretch)
     stagger = W_STAGGER * w
-    best = None
+    best = best_key = None
     for x in xs:   # as `_start`, `_heights` and the cells left empty under it, without the calls
         tops = top[x:x + w]
         lowest = max(tops)
         if edges is not None:
-            y = _clear_start(v.head_band, lowest, edges[0].get(x, ()), edges[1].get(x + w, ()))
+            left, right = edges[0].get(x), edges[1].get(x + w)
+            y = _clear_start(v.head_band, lowest, left or (), right or ()) if left or right else lowest
         elif drop == VERTICAL or drop == CLEAR:
             y = lowest
         else:
@@ -684,9 +685,9 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         for p, local in options:
             local += stagger * (y - lowest)
             key = (local + W_EMPTY * (w * p.y - filled), p.y, x)   # and the cells left empty under it
-            if best is None or key < best[0]:
-                best = (key, (p, local))
-    return None if best is None else best[1]
+            if best_key is None or key < best_key:
+                best_key, best = key, (p, local)
+    return best
 
 
 def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int) -> tuple:
