@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 
 from layout.plan.candidates import Variant
-from layout.plan.search import (DROPS, PageModel, Rect, StoryModel, _Gene, _decode, _neighbour, solve_page)
+from layout.plan.search import (DROPS, PageModel, Rect, StoryModel, _Gene, _decode, _holes_cost, _neighbour,
+                                 solve_page)
 
 
 def story(width: int, height: int, photo: bool = False, vertical: bool = False) -> Variant:
@@ -80,3 +81,39 @@ def test_a_base_from_another_page_is_not_reused():
 def test_the_same_page_model_gives_the_same_plan_twice():
     first, second = solve_page(page(), 0.3), solve_page(page(), 0.3)
     assert first.placed == second.placed and first.cost == second.cost
+
+
+def white_columns_by_definition(pm: PageModel, solution) -> float:
+    """`_holes_cost` of a decoded plan, from its rectangles in the order they were placed: each
+    story's white foot and the lines it chose to start lower than the skyline it was dropped on."""
+    top = [0] * pm.columns
+    for r in sorted(pm.fixed, key=lambda r: r.y):
+        for c in range(r.x, r.x + r.w):
+            if r.y <= top[c]:
+                top[c] = max(top[c], r.y + r.h)
+    placed = []
+    for s, r, v, height in solution.trace[1]:
+        p = solution.placed[s.key]
+        white = 0 if s.jump_head or p.cut else v.slack + height - v.height
+        placed.append((r, white, max(0, r.y - max(top[r.x:r.x + r.w]))))
+        for c in range(r.x, r.x + r.w):
+            top[c] = r.y + r.h
+    return _holes_cost(pm, placed, pm.lines + 1)
+
+
+def test_the_white_columns_reckoned_story_by_story_are_the_definitions():
+    """`_decode` reckons the white columns column by column as it drops the stories (kept in its
+    trace, so a changed plan scans only the stories it places again): the same cost, to the
+    last bit, as `_holes_cost` reckons over the finished plan, on plans white in many ways."""
+    pm = page()
+    stories = list(pm.stories)
+    rng = random.Random(11)
+    order, genes = list(range(len(stories))), [_Gene(0, -1, 0) for _s in stories]
+    current = _decode(pm, stories, order, genes)
+    costs = set()
+    for _step in range(1500):
+        order, genes = _neighbour(rng, pm, stories, order, genes)
+        current = _decode(pm, stories, order, genes, current)
+        assert current.holes == white_columns_by_definition(pm, current), f"step {_step}"
+        costs.add(current.holes)
+    assert len(costs) > 20   # the plans compared were not all alike

@@ -40,6 +40,7 @@ CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
 """
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import time
@@ -388,19 +389,20 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     found = False
     edges = _edges(pm, st.rects)   # the headlines beside each place, found once for all of them
     shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
+    pairs = [(t, d) for t in shares for d in DROPS]
     for k, v in enumerate(s.variants):
         w = v.width
         xs = [s.x_fixed] if s.x_fixed is not None else range(pm.columns - w + 1)
         shapes = {drop: shape(s, k, drop) for drop in DROPS}
         tables = {(stretch, drop): _height_table(pm, s, shapes[drop], stretch) for stretch in shares for drop in DROPS}
-        options = []
+        options = []   # the PLACES cheapest so far, in order: (key, Placed, its cost, cells left empty under it)
         for x in xs:
             if x + w > pm.columns:
                 continue
             tops = top[x:x + w]
             lowest, filled = max(tops), sum(tops)
             clear = _start(pm, v, x, top, CLEAR, st.rects, edges)[0]
-            for stretch, drop in [(t, d) for t in shares for d in DROPS]:
+            for stretch, drop in pairs:
                 if drop == VERTICAL and (shapes[drop] is v or clear == lowest):
                     continue   # no 竖题 for this shape, or no headline beside it to keep clear of
                 y = clear if drop == CLEAR else lowest if drop == VERTICAL else lowest + drop   # as `_start`
@@ -412,10 +414,13 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
                 for p, local in found_heights:
                     local += W_STAGGER * w * (y - lowest)
                     holes = w * p.y - filled   # cells left empty under it
-                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes))
-        options.sort(key=lambda o: o[:5])
-        for *_key, p, local, holes in options[:PLACES]:
-            g = _Gene(k, p.x, _key[3], _key[4])
+                    price = local + W_EMPTY * holes
+                    if options and len(options) == PLACES and price > options[-1][0][0]:
+                        continue   # dearer than the places kept (keys are unique: the same as sorting all)
+                    bisect.insort(options, ((price, p.y, x, stretch, drop), p, local, holes), key=_first)
+                    del options[PLACES:]
+        for key, p, local, holes in options:
+            g = _Gene(k, p.x, key[3], key[4])
             r = Rect(p.x, p.y, w, p.height + 1)
             new_top = list(top)
             for c in range(r.x, r.x + r.w):
@@ -427,6 +432,10 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
                      st.cost + _drop_cost(s), st.holes)
+
+
+def _first(option: tuple):
+    return option[0]
 
 
 def _copy(g: _Gene) -> _Gene:
@@ -465,11 +474,12 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     plan and cost to the last bit: each step depends only on the steps before it)."""
     cols, foot = pm.columns, pm.lines + 1
     sol = Solution()
-    steps, rects, whites, reused = _reuse(pm, stories, order, genes, base, sol)
+    steps, rects, reused = _reuse(pm, stories, order, genes, base, sol)
+    stops = _column_stops(pm, foot)
     if reused:
-        top, cost = list(steps[-1][1]), steps[-1][2]
+        top, cost, scans = list(steps[-1][1]), steps[-1][2], list(steps[-1][6])
     else:
-        top, cost = [0] * cols, 0.0
+        top, cost, scans = [0] * cols, 0.0, [_SCAN_START] * cols
         for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
             for c in range(r.x, r.x + r.w):
                 if r.y <= top[c]:
@@ -493,7 +503,8 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
                 top[c] = r.y + r.h
             cost += _neighbour_cost(pm, s, r, v, rects, sol)
             white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
-            whites.append((r, white, stagger))
+            for c in range(r.x, r.x + r.w):
+                scans[c] = _scan_story(stops[c], scans[c], r.y, r.y + r.h, white, stagger)
             rects.append((s, r, v, p.height))
             if edges is not None and v.head_band is not None:   # kept up to date with the stories placed
                 band = band_at(r.y, v.head_band)
@@ -501,23 +512,23 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
                 edges[1].setdefault(r.x, []).append(band)
             sol.placed[s.key] = p
         steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
-                      len(rects)))
-    sol.trace = (tuple(steps), tuple(rects), tuple(whites), pm)
+                      len(rects), tuple(scans)))
+    sol.trace = (tuple(steps), tuple(rects), pm)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
-    sol.holes = _holes_cost(pm, whites, foot)
+    sol.holes = sum(_scan_end(stops[c], scans[c]) for c in range(cols))   # `_holes_cost`, column by column
     sol.cost = cost + sol.holes
     return sol
 
 
 def _reuse(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene], base: Solution | None,
-           sol: Solution) -> tuple[list, list, list, int]:
+           sol: Solution) -> tuple[list, list, int]:
     """The steps of `base`'s decode that `order` and `genes` repeat from the first story on (the
-    same story, the same gene): (those steps, the rectangles and white feet they placed, how many);
-    their placements are copied into `sol`, with the 撞题 and touching photos they counted."""
-    if base is None or not base.trace or base.trace[3] is not pm:
-        return [], [], [], 0
-    steps, rects, whites, _pm = base.trace
+    same story, the same gene): (those steps, the rectangles they placed, how many); their
+    placements are copied into `sol`, with the 撞题 and touching photos they counted."""
+    if base is None or not base.trace or base.trace[2] is not pm:
+        return [], [], 0
+    steps, rects, _pm = base.trace
     n = 0
     for i, step in zip(order, steps):
         g = genes[i]
@@ -525,13 +536,13 @@ def _reuse(pm: PageModel, stories: list[StoryModel], order: list[int], genes: li
             break
         n += 1
     if n == 0:
-        return [], [], [], 0
+        return [], [], 0
     for step in steps[:n]:
         key = stories[step[0][0]].key
         sol.placed[key] = base.placed[key]
     sol.clashes, sol.touching = steps[n - 1][3], steps[n - 1][4]
     placed = steps[n - 1][5]
-    return list(steps[:n]), list(rects[:placed]), list(whites[:placed]), n
+    return list(steps[:n]), list(rects[:placed]), n
 
 
 def _short_cost(lines: int) -> float:
@@ -546,7 +557,10 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
     a hole under a story (white it did not choose) costs its lines (`_short_cost`); a stretch of
     the column that ends at a fixed rectangle or at the page's foot more than a line short costs
     its white: the run at its end, the staggers and the regions' white feet above it, so that
-    moving a story down or giving it a line more never counts as filling the column."""
+    moving a story down or giving it a line more never counts as filling the column.
+    The definition in one piece: `_decode` reckons the same column by column as it places the
+    stories (`_scan_story`, `_scan_end`), so that a plan changed from its fifth story on does
+    not scan the first four again."""
     cost = 0.0
     columns = [list(spans) for spans in _fixed_spans(pm, foot)]   # per column, the rectangles in it
     for r, white, stagger in placed:
@@ -589,6 +603,54 @@ def _fixed_spans(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
 
 
 _fixed_span_cache: dict = {}
+
+#: A column's scan before any story (`_scan_story`): (the line reached, the white of the stretch
+#: so far, the cost so far, how many of the column's stops are passed).
+_SCAN_START = (0, 0, 0.0, 0)
+
+
+def _column_stops(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
+    """Per column, its fixed rectangles' spans in order down the page and the foot last (the
+    stops of `_scan_story` and `_scan_end`; cached per page model)."""
+    key = (id(pm), foot, "stops")
+    found = _fixed_span_cache.get(key)
+    if found is None:
+        end = (foot, foot, None, 0)
+        found = _fixed_span_cache[key] = tuple(tuple(sorted(spans)) + (end,) for spans in _fixed_spans(pm, foot))
+    return found
+
+
+def _scan_stop(scan: tuple, stop: tuple) -> tuple:
+    """`_holes_cost`'s scan of a column past a fixed rectangle or the foot."""
+    y, white, cost, k = scan
+    a, b = stop[0], stop[1]
+    gap = a - y if a > y else 0
+    if gap > 1:
+        cost += _short_cost(gap + white)
+    return (b if b > y else y), 0, cost, k + 1
+
+
+def _scan_story(stops: tuple, scan: tuple, a: int, b: int, region_white: int, stagger: int) -> tuple:
+    """`_holes_cost`'s scan of a column (`stops`: `_column_stops`') past the fixed rectangles
+    above a story's span [a, b), then past the span (the stories in a column come down the page
+    in the order they are placed: a span never starts above the one placed before it)."""
+    k = scan[3]
+    while (stops[k][0], stops[k][1]) < (a, b):
+        scan = _scan_stop(scan, stops[k])
+        k += 1
+    y, white, cost, k = scan
+    gap = a - y if a > y else 0
+    chosen = gap if gap < stagger else stagger
+    if gap - chosen > 1:
+        cost += _short_cost(gap - chosen)
+    return (b if b > y else y), white + chosen + region_white, cost, k
+
+
+def _scan_end(stops: tuple, scan: tuple) -> float:
+    """The cost of a column's white, its scan taken past the stops left (the foot last)."""
+    for stop in stops[scan[3]:]:
+        scan = _scan_stop(scan, stop)
+    return scan[2]
 
 
 def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects, edges=None) -> tuple[int, int]:
