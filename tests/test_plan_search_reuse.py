@@ -5,9 +5,11 @@ did before it was made faster."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
+from layout.plan import search
 from layout.plan.candidates import Variant
-from layout.plan.search import (DROPS, PageModel, Rect, StoryModel, _Gene, _decode, _holes_cost, _neighbour,
+from layout.plan.search import (DROPS, PageModel, Rect, StoryModel, _Gene, _decode, _holes_cost, _neighbour, _solve,
                                  solve_page)
 
 
@@ -117,3 +119,22 @@ def test_the_white_columns_reckoned_story_by_story_are_the_definitions():
         assert current.holes == white_columns_by_definition(pm, current), f"step {_step}"
         costs.add(current.holes)
     assert len(costs) > 20   # the plans compared were not all alike
+
+
+def test_the_second_search_of_a_page_takes_the_first_ones_heights_and_finds_its_own_plan():
+    """The second search of a page (竖题 allowed) has the first one's shapes with their headlines
+    across: it takes their heights as the first search left them (`search._fresh_heights`), and
+    finds the very plan it finds with nothing cached; a page of another geometry searched next
+    (another ad) finds its own plan, not one from heights measured around the other's ad."""
+    with_twins = page()
+    across = replace(with_twins, stories=tuple(replace(s, vertical=()) for s in with_twins.stories))
+    other_ad = replace(with_twins, fixed=(Rect(4, 40, 4, 21, photo=True),))
+
+    def alone(pm):
+        search._height_owner.clear()   # nothing cached: the search measures every height itself
+        return _solve(pm, 0.1)
+
+    alone(across)   # the first search of the page
+    assert same(_solve(with_twins, 0.1), alone(with_twins))
+    alone(across)
+    assert same(_solve(other_ad, 0.1), alone(other_ad))

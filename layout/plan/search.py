@@ -194,9 +194,10 @@ def solve_page(pm: PageModel, time_limit: float, with_vertical=None) -> Solution
 def _solve(pm: PageModel, time_limit: float) -> Solution:
     """One search of the page: beam, annealing runs, polish (the module docstring)."""
     t0 = time.perf_counter()
-    _space_cache.clear()
-    _height_cache.clear()
+    _fresh_heights(pm)
     _fixed_span_cache.clear()
+    _drop_cache.clear()
+    _shape_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     budget_fill = int(budget * FILL_SHARE)
@@ -344,6 +345,7 @@ def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Ge
                 top[c] = max(top[c], r.y + r.h)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     largest = [max(v.width * (v.height + 2) for v in s.variants) for s in stories]
+    total = sum(largest)
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
     beam = [_State(tuple(top), (), ())]
     scratch = Solution()
@@ -357,7 +359,7 @@ def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Ge
                     if key not in children or _score(child) < _score(children[key]):
                         children[key] = child
         used_after = lambda c: sum(r.w * r.h for _s, r, _v, _h in c.rects)
-        rest = lambda c: sum(largest[i] for i in range(len(stories)) if i not in c.done)
+        rest = lambda c: total - sum(largest[i] for i in set(c.done))
         ranked = sorted(children.values(), key=lambda c: (_score(c) + W_EMPTY * max(0, free - used_after(c) - rest(c)),
                                                           c.done, c.top))
         beam = ranked[:BEAM]
@@ -393,8 +395,7 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     for k, v in enumerate(s.variants):
         w = v.width
         xs = [s.x_fixed] if s.x_fixed is not None else range(pm.columns - w + 1)
-        shapes = {drop: shape(s, k, drop) for drop in DROPS}
-        tables = {(stretch, drop): _height_table(pm, s, shapes[drop], stretch) for stretch in shares for drop in DROPS}
+        shapes, tables = _shape_tables(pm, s, k, shares)
         options = []   # the PLACES cheapest so far, in order: (key, Placed, its cost, cells left empty under it)
         for x in xs:
             if x + w > pm.columns:
@@ -432,6 +433,21 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
                      st.cost + _drop_cost(s), st.holes)
+
+
+def _shape_tables(pm: PageModel, s: StoryModel, k: int, shares) -> tuple[dict, dict]:
+    """Story s's variant k as each of DROPS sets it (`shape`), and its `_heights` cache per stretch
+    and drop (the beam asks for them for every partial plan: cached per page model)."""
+    key = (id(pm), id(s), k)
+    found = _shape_cache.get(key)
+    if found is None:
+        shapes = {drop: shape(s, k, drop) for drop in DROPS}
+        tables = {(stretch, drop): _height_table(pm, s, shapes[drop], stretch) for stretch in shares for drop in DROPS}
+        found = _shape_cache[key] = shapes, tables
+    return found
+
+
+_shape_cache: dict = {}
 
 
 def _first(option: tuple):
@@ -755,7 +771,7 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
 def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int) -> tuple:
     """The story at column x from line y: its content height and cost above the next fixed
     rectangle in its columns (or the foot), and, when one is in the way, below it too (cached
-    per page model: decodes ask the same again and again)."""
+    per page geometry, `_fresh_heights`: decodes ask the same again and again)."""
     heights = _height_table(pm, s, v, g.stretch)
     found = heights.get((x, y))
     if found is None:
@@ -765,14 +781,29 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
 
 def _height_table(pm: PageModel, s: StoryModel, v: Variant, stretch: int) -> dict:
     """`_heights`' cache for one story's shape and stretch: (x, y) -> its options."""
-    key = (id(pm), id(s), id(v), stretch)
-    table = _height_cache.get(key)
-    if table is None:
-        table = _height_cache[key] = {}
-    return table
+    key = (id(v), s.jump_head, stretch)   # all `_options` asks of the story and the page (`_fresh_heights`)
+    found = _height_cache.get(key)
+    if found is None or found[0] is not v:
+        found = _height_cache[key] = (v, {})   # the shape kept with its table: its id is not another's while cached
+    return found[1]
 
 
 _height_cache: dict = {}
+#: The page geometry `_height_cache` and `_space_cache` hold heights for, and how many searches used them.
+_height_owner: dict = {}
+
+
+def _fresh_heights(pm: PageModel) -> None:
+    """Empties `_heights`' caches for a new search, unless it searches the same page geometry
+    right after one search of it: the second search of a page (竖题 allowed) has the first one's
+    shapes with their headlines across, at the same heights, and takes them as they were."""
+    geometry = (pm.columns, pm.lines, pm.fixed)
+    if _height_owner.get("geometry") == geometry and _height_owner.get("searches") == 1:
+        _height_owner["searches"] = 2
+        return
+    _space_cache.clear()
+    _height_cache.clear()
+    _height_owner.update(geometry=geometry, searches=1)
 
 
 def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
@@ -800,8 +831,8 @@ _space_cache: dict = {}
 
 def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int, int], ...]:
     """The free spans [top, limit) of columns [x, x + w) from line y down: above the first fixed
-    rectangle in the way, and below each (cached per page model)."""
-    key = (id(pm), x, w, y)
+    rectangle in the way, and below each (cached per page geometry, `_fresh_heights`)."""
+    key = (x, w, y)   # for the page geometry of `_fresh_heights`
     found = _space_cache.get(key)
     if found is None:
         found = []
@@ -822,10 +853,19 @@ def _drop_cost(s: StoryModel) -> int:
     as the lead (its head has handed its text on already). Below the lead, never more than cutting
     twice the story's own column-lines (and W_DROP_BASE): a brief is moved to another page rather
     than kept beside a lead cut by many times its size."""
+    found = _drop_cache.get(id(s))
+    if found is not None and found[0] is s:
+        return found[1]
     if s.keep or s.rank == 1:
-        return W_DROP_BASE + W_DROP
-    own = min(v.width * v.height for v in s.variants)
-    return W_DROP_BASE + min(W_DROP // s.rank, 2 * W_CUT * own)
+        cost = W_DROP_BASE + W_DROP
+    else:
+        own = min(v.width * v.height for v in s.variants)
+        cost = W_DROP_BASE + min(W_DROP // s.rank, 2 * W_CUT * own)
+    _drop_cache[id(s)] = (s, cost)   # the story kept with its cost: its id is not another's while cached
+    return cost
+
+
+_drop_cache: dict = {}
 
 
 def max_cut(v: Variant) -> int:
