@@ -12,7 +12,9 @@ code is on PYTHONPATH:
   plan (every story's variant, place, height and cut), its cost, 撞题, touching photos, white
   columns, decodes and status, with the CPU (process time) each search took; prints the CPU's
   median, maximum and the pages over 2 s;
-- `compare A.json B.json`: the pages whose plans differ (exit status 1 if any).
+- `compare A.json B.json`: the pages whose plans differ (exit status 1 if any). A page whose
+  search the wall clock stopped (status `best-found-within-time-limit`: the machine was too
+  loaded for the budget) has a plan that depends on the load: run it again before judging.
 
 Run main's code and yours alternately for figures on a shared machine, e.g.
 `PYTHONPATH=/work/main nice python bench/plan_digest.py solve M.pkl /tmp/main.json`.
@@ -77,8 +79,11 @@ def solve(models: Path, out: Path) -> None:
     out.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     cpus = [r["cpu"] for r in rows.values()]
     slow = [name for name, r in rows.items() if r["cpu"] > OVER]
+    stopped = [name for name, r in rows.items() if r["status"] == "best-found-within-time-limit"]
     print(f"{len(cpus)} pages: CPU total {sum(cpus):.1f} s, median {statistics.median(cpus):.2f} s, "
           f"max {max(cpus):.2f} s, over {OVER:g} s: {len(slow)} {slow}")
+    if stopped:   # the wall clock's backstop ended these searches: their plans depend on the machine's load
+        print(f"stopped by the wall clock (machine too loaded; plan not comparable): {stopped}")
 
 
 def compare(a: Path, b: Path) -> int:
