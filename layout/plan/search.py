@@ -487,7 +487,9 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     """The plan a genome makes, and its cost. `base`: a plan decoded from the same page model and
     stories (an annealing step's current plan): the stories its genome places first, in the same
     order with the same genes, are taken from its trace as they were, not placed again (the same
-    plan and cost to the last bit: each step depends only on the steps before it)."""
+    plan and cost to the last bit: each step depends only on the steps before it); and where, after
+    the stories it changes, it stands as `base` stood with the rest to place as `base` placed them,
+    the rest is `base`'s too (`_rejoins`)."""
     cols, foot = pm.columns, pm.lines + 1
     sol = Solution()
     steps, rects, reused = _reuse(pm, stories, order, genes, base, sol)
@@ -501,7 +503,9 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
                 if r.y <= top[c]:
                     top[c] = max(top[c], r.y + r.h)
     edges = None   # the headline bands by column edge (`_edges`), found when a story first needs them
-    for i in order[reused:]:
+    known = len(rects)   # the rectangles taken from the base as they were
+    for j in range(reused, len(order)):
+        i = order[j]
         s, g = stories[i], genes[i]
         v = shape(s, g.variant, g.drop)
         if edges is None and g.drop == CLEAR and v.head_band is not None:
@@ -529,11 +533,51 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
             sol.placed[s.key] = p
         steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
                       len(rects), tuple(scans)))
+        if base is not None and _rejoins(base, j, steps[-1], rects, known, order, genes, pm):
+            return _rest_of(base, j, steps, stories, sol, pm)
     sol.trace = (tuple(steps), tuple(rects), pm)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
     sol.holes = sum(_scan_end(stops[c], scans[c]) for c in range(cols))   # `_holes_cost`, column by column
     sol.cost = cost + sol.holes
+    return sol
+
+
+def _rejoins(base: Solution, j: int, step: tuple, rects: list, known: int, order: list[int], genes: list[_Gene],
+             pm: PageModel) -> bool:
+    """Whether a decode that differs from `base` in its first j + 1 steps stands, after them, where
+    `base` stood after its own (the same skyline, cost, 撞题, touching photos, white-column scans and
+    rectangles placed: `rects`, the first `known` of them `base`'s own) and places the rest of the
+    stories as `base` did (the same order, the same genes): then the rest is `base`'s, step for step."""
+    base_steps, base_rects, base_pm = base.trace
+    if base_pm is not pm or j + 1 >= len(base_steps) or len(base_steps) != len(order):
+        return False
+    other = base_steps[j]
+    if other[1:] != step[1:]:
+        return False
+    for k in range(known, len(rects)):
+        (s, r, v, h), (bs, br, bv, bh) = rects[k], base_rects[k]
+        if s is not bs or v is not bv or r != br or h != bh:
+            return False
+    for k in range(j + 1, len(order)):
+        i = order[k]
+        g = genes[i]
+        if base_steps[k][0] != (i, g.variant, g.x, g.stretch, g.drop):
+            return False
+    return True
+
+
+def _rest_of(base: Solution, j: int, steps: list, stories: list[StoryModel], sol: Solution, pm: PageModel) -> Solution:
+    """`sol`, decoded up to step j where it rejoins `base` (`_rejoins`), finished with `base`'s steps
+    after j: their placements, 撞题, touching photos and cost, which are `base`'s."""
+    base_steps = base.trace[0]
+    for step in base_steps[j + 1:]:
+        key = stories[step[0][0]].key
+        sol.placed[key] = base.placed[key]
+    steps.extend(base_steps[j + 1:])
+    sol.clashes, sol.touching = base.clashes, base.touching
+    sol.trace = (tuple(steps), base.trace[1], pm)
+    sol.holes, sol.cost = base.holes, base.cost
     return sol
 
 
