@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from layout.plan import search
 from layout.plan.candidates import Variant
+from layout.plan.clash import band_at, headlines_clash
 from layout.plan.search import (DROPS, PageModel, Rect, StoryModel, _Gene, _decode, _holes_cost, _neighbour, _solve,
                                  solve_page)
 
@@ -138,3 +139,23 @@ def test_the_second_search_of_a_page_takes_the_first_ones_heights_and_finds_its_
     assert same(_solve(with_twins, 0.1), alone(with_twins))
     alone(across)
     assert same(_solve(other_ad, 0.1), alone(other_ad))
+
+
+def test_the_decode_counts_headlines_side_by_side_as_plan_clash_defines_them():
+    """The decode judges 撞题 in its inner loop without calling `plan.clash` (for speed): on
+    random plans it counts the very pairs `headlines_clash` finds among the stories placed and
+    the fixed rectangles."""
+    pm = page()
+    stories = list(pm.stories)
+    rng = random.Random(5)
+    order, genes = list(range(len(stories))), [_Gene(0, -1, 0) for _s in stories]
+    counts = set()
+    for _step in range(600):
+        order, genes = _neighbour(rng, pm, stories, order, genes)
+        plan = _decode(pm, stories, order, genes)
+        heads = [(r.x, r.w, band_at(r.y, v.head_band)) for _s, r, v, _h in plan.trace[1]]
+        fixed = [(f.x, f.w, band_at(f.y, f.band)) for f in pm.fixed]
+        pairs = sum(headlines_clash(*a, *b) for k, a in enumerate(heads) for b in heads[k + 1:] + fixed)
+        assert plan.clashes == pairs, f"step {_step}"
+        counts.add(pairs)
+    assert len(counts) > 2   # plans with none, one and more
