@@ -12,6 +12,8 @@ code is on PYTHONPATH:
   plan (every story's variant, place, height and cut), its cost, 撞题, touching photos, white
   columns, decodes and status, with the CPU (process time) each search took; prints the CPU's
   median, maximum and the pages over 2 s;
+- `plan EDITIONS_DIR`: the CPU of the whole planning of each edition's page (measuring the
+  stories' shapes and searching), as bench/bench_plan.py's editions are planned by `layout`;
 - `compare A.json B.json`: the pages whose plans differ (exit status 1 if any). A page whose
   search the wall clock stopped (status `best-found-within-time-limit`: the machine was too
   loaded for the budget) has a plan that depends on the load: run it again before judging.
@@ -59,6 +61,36 @@ def capture(editions: Path, out: Path) -> None:
     out.write_bytes(pickle.dumps([(m.name, *models[k]) for k, m in enumerate(names)]))
 
 
+def plan_cpu(editions: Path) -> None:
+    """The CPU (process and children) `plan_issue` takes on each `page-*.yaml` edition, measuring
+    its stories and searching, each page in this one process after a first page planned untimed
+    (fonts and caches warm); prints the median, the maximum and the pages over 2 s."""
+    import os
+
+    import layout.pipeline as pipeline
+    from layout.diagnostics import Report
+
+    plan_issue, cpus = pipeline.plan_issue, {}
+
+    def timed(*args, **kwargs):
+        t0 = os.times()
+        plan_issue(*args, **kwargs)
+        t1 = os.times()
+        cpus[current] = sum(t1[:4]) - sum(t0[:4])
+        raise _Captured
+
+    pipeline.plan_issue = timed
+    names = sorted(editions.glob("page-*.yaml"))
+    for current in [names[0]] + names:
+        try:
+            pipeline.prepare(current, Report())
+        except _Captured:
+            pass
+    slow = [name.name for name, cpu in cpus.items() if cpu > OVER]
+    print(f"{len(cpus)} pages planned: CPU median {statistics.median(cpus.values()):.2f} s, "
+          f"max {max(cpus.values()):.2f} s, over {OVER:g} s: {len(slow)} {slow}")
+
+
 def digest(solution) -> dict:
     """A plan as plain data, every number as its repr (bit for bit)."""
     placed = {key: None if p is None else repr(p) for key, p in sorted(solution.placed.items())}
@@ -100,6 +132,8 @@ def main(argv: list[str]) -> int:
         capture(Path(argv[1]), Path(argv[2]))
     elif len(argv) == 3 and argv[0] == "solve":
         solve(Path(argv[1]), Path(argv[2]))
+    elif len(argv) == 2 and argv[0] == "plan":
+        plan_cpu(Path(argv[1]))
     elif len(argv) == 3 and argv[0] == "compare":
         return compare(Path(argv[1]), Path(argv[2]))
     else:
