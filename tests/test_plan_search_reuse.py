@@ -159,3 +159,22 @@ def test_the_decode_counts_headlines_side_by_side_as_plan_clash_defines_them():
         assert plan.clashes == pairs, f"step {_step}"
         counts.add(pairs)
     assert len(counts) > 2   # plans with none, one and more
+
+
+def test_a_page_decoded_after_a_search_of_another_takes_none_of_its_heights():
+    """The heights cached for one page's geometry (its fixed rectangles: where a story runs into
+    an ad) are never taken for another's, whichever way the decode is reached: a page decoded right
+    after a search of a page with its ad elsewhere gets the plans it gets with nothing cached."""
+    pm = page()
+    stories = list(pm.stories)
+    other_ad = replace(pm, fixed=(Rect(4, 40, 4, 21, photo=True),))
+    genomes, rng = [], random.Random(3)
+    order, genes = list(range(len(stories))), [_Gene(0, -1, 0) for _s in stories]
+    for _step in range(200):
+        order, genes = _neighbour(rng, pm, stories, order, genes)
+        genomes.append((order, genes))
+    _solve(other_ad, 0.05)
+    after_other = [_decode(pm, stories, order, genes) for order, genes in genomes]
+    search._height_owner.clear()
+    search._fresh_heights(pm)   # nothing cached
+    assert all(same(a, _decode(pm, stories, order, genes)) for a, (order, genes) in zip(after_other, genomes))

@@ -440,11 +440,11 @@ def _shape_tables(pm: PageModel, s: StoryModel, k: int, shares) -> tuple[dict, d
     and drop (the beam asks for them for every partial plan: cached per page model)."""
     key = (id(pm), id(s), k)
     found = _shape_cache.get(key)
-    if found is None:
+    if found is None or found[0] is not pm or found[1] is not s:   # kept with them: their ids are theirs
         shapes = {drop: shape(s, k, drop) for drop in DROPS}
         tables = {(stretch, drop): _height_table(pm, s, shapes[drop], stretch) for stretch in shares for drop in DROPS}
-        found = _shape_cache[key] = shapes, tables
-    return found
+        found = _shape_cache[key] = pm, s, shapes, tables
+    return found[2], found[3]
 
 
 _shape_cache: dict = {}
@@ -653,13 +653,13 @@ def _fixed_spans(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
     cached per page model)."""
     key = (id(pm), foot)
     found = _fixed_span_cache.get(key)
-    if found is None:
+    if found is None or found[0] is not pm:   # the model kept: its id is not another's while cached
         columns: list[list[tuple]] = [[] for _c in range(pm.columns)]
         for r in pm.fixed:
             for c in range(r.x, r.x + r.w):
                 columns[c].append((r.y, r.y + r.h, None, 0))
-        found = _fixed_span_cache[key] = tuple(tuple(spans) for spans in columns)
-    return found
+        found = _fixed_span_cache[key] = (pm, tuple(tuple(spans) for spans in columns))
+    return found[1]
 
 
 _fixed_span_cache: dict = {}
@@ -674,10 +674,10 @@ def _column_stops(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
     stops of `_scan_story` and `_scan_end`; cached per page model)."""
     key = (id(pm), foot, "stops")
     found = _fixed_span_cache.get(key)
-    if found is None:
+    if found is None or found[0] is not pm:   # the model kept: its id is not another's while cached
         end = (foot, foot, None, 0)
-        found = _fixed_span_cache[key] = tuple(tuple(sorted(spans)) + (end,) for spans in _fixed_spans(pm, foot))
-    return found
+        found = _fixed_span_cache[key] = (pm, tuple(tuple(sorted(spans)) + (end,) for spans in _fixed_spans(pm, foot)))
+    return found[1]
 
 
 def _scan_stop(scan: tuple, stop: tuple) -> tuple:
@@ -825,7 +825,7 @@ def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int,
 
 def _height_table(pm: PageModel, s: StoryModel, v: Variant, stretch: int) -> dict:
     """`_heights`' cache for one story's shape and stretch: (x, y) -> its options."""
-    key = (id(v), s.jump_head, stretch)   # all `_options` asks of the story and the page (`_fresh_heights`)
+    key = (_geometry(pm), id(v), s.jump_head, stretch)   # all `_options` asks of the page and the story
     found = _height_cache.get(key)
     if found is None or found[0] is not v:
         found = _height_cache[key] = (v, {})   # the shape kept with its table: its id is not another's while cached
@@ -833,20 +833,35 @@ def _height_table(pm: PageModel, s: StoryModel, v: Variant, stretch: int) -> dic
 
 
 _height_cache: dict = {}
-#: The page geometry `_height_cache` and `_space_cache` hold heights for, and how many searches used them.
+#: The page geometry the searches of `_fresh_heights` are of, and how many searches used the caches.
 _height_owner: dict = {}
+
+
+def _geometry(pm: PageModel) -> int:
+    """A number for the page's geometry (its columns, lines and fixed rectangles: what the heights
+    depend on), the same for page models alike in it (`_height_table`, `_spaces`)."""
+    found = _geometries.get(id(pm))
+    if found is None or found[0] is not pm:   # the model kept with its number: its id is not another's while cached
+        geometry = (pm.columns, pm.lines, pm.fixed)
+        found = _geometries[id(pm)] = (pm, _geometry_numbers.setdefault(geometry, len(_geometry_numbers)))
+    return found[1]
+
+
+_geometries: dict = {}
+_geometry_numbers: dict = {}
 
 
 def _fresh_heights(pm: PageModel) -> None:
     """Empties `_heights`' caches for a new search, unless it searches the same page geometry
     right after one search of it: the second search of a page (竖题 allowed) has the first one's
-    shapes with their headlines across, at the same heights, and takes them as they were."""
+    shapes with their headlines across, at the same heights, and takes them as they were. (The
+    caches are keyed by the page geometry, `_geometry`: emptying them bounds their memory.)"""
     geometry = (pm.columns, pm.lines, pm.fixed)
     if _height_owner.get("geometry") == geometry and _height_owner.get("searches") == 1:
         _height_owner["searches"] = 2
         return
-    _space_cache.clear()
-    _height_cache.clear()
+    for cache in (_space_cache, _height_cache, _geometries, _geometry_numbers):
+        cache.clear()
     _height_owner.update(geometry=geometry, searches=1)
 
 
@@ -876,7 +891,7 @@ _space_cache: dict = {}
 def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int, int], ...]:
     """The free spans [top, limit) of columns [x, x + w) from line y down: above the first fixed
     rectangle in the way, and below each (cached per page geometry, `_fresh_heights`)."""
-    key = (x, w, y)   # for the page geometry of `_fresh_heights`
+    key = (_geometry(pm), x, w, y)
     found = _space_cache.get(key)
     if found is None:
         found = []
