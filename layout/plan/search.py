@@ -402,6 +402,8 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
                 continue
             tops = top[x:x + w]
             lowest, filled = max(tops), sum(tops)
+            if options and len(options) == PLACES and W_EMPTY * (w * lowest - filled) > options[-1][0][0]:
+                continue   # the cells it leaves empty alone cost more than the places kept (no cost is below 0)
             clear = _start(pm, v, x, top, CLEAR, st.rects, edges)[0]
             for stretch, drop in pairs:
                 if drop == VERTICAL and (shapes[drop] is v or clear == lowest):
@@ -517,19 +519,19 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
         else:
             p, local = placed
             cost += local
-            r = Rect(p.x, p.y, v.width, p.height + 1)
-            stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
-            for c in range(r.x, r.x + r.w):
-                top[c] = r.y + r.h
+            x0, x1, y0, y1 = p.x, p.x + v.width, p.y, p.y + p.height + 1   # its rectangle
+            r = Rect(x0, y0, x1 - x0, y1 - y0)
+            stagger = max(0, y0 - max(top[x0:x1]))   # lines it chose to start lower
+            top[x0:x1] = [y1] * (x1 - x0)
             cost += _neighbour_cost(pm, s, r, v, rects, sol)
             white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
-            for c in range(r.x, r.x + r.w):
-                scans[c] = _scan_story(stops[c], scans[c], r.y, r.y + r.h, white, stagger)
+            for c in range(x0, x1):
+                scans[c] = _scan_story(stops[c], scans[c], y0, y1, white, stagger)
             rects.append((s, r, v, p.height))
             if edges is not None and v.head_band is not None:   # kept up to date with the stories placed
-                band = band_at(r.y, v.head_band)
-                edges[0].setdefault(r.x + r.w, []).append(band)
-                edges[1].setdefault(r.x, []).append(band)
+                band = band_at(y0, v.head_band)
+                edges[0].setdefault(x1, []).append(band)
+                edges[1].setdefault(x0, []).append(band)
             sol.placed[s.key] = p
         steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
                       len(rects), tuple(scans)))
@@ -792,7 +794,9 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
     best = best_key = None
     for x in xs:   # as `_start`, `_heights` and the cells left empty under it, without the calls
         tops = top[x:x + w]
-        lowest = max(tops)
+        lowest, filled = max(tops), sum(tops)
+        if best_key is not None and W_EMPTY * (w * lowest - filled) > best_key[0]:
+            continue   # the cells it leaves empty alone cost more than the best place (no cost is below 0)
         if edges is not None:
             left, right = edges[0].get(x), edges[1].get(x + w)
             y = _clear_start(v.head_band, lowest, left or (), right or ()) if left or right else lowest
@@ -803,7 +807,6 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         options = heights.get((x, y))
         if options is None:
             options = heights[(x, y)] = tuple(_options(pm, s, v, g, x, y, foot))
-        filled = sum(tops)
         for p, local in options:
             local += stagger * (y - lowest)
             key = (local + W_EMPTY * (w * p.y - filled), p.y, x)   # and the cells left empty under it
@@ -954,9 +957,13 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
                     sol.touching += 1
         if o.rank != rank:   # the one ranked after the other neither above it nor wider
             if o.rank < rank:
-                cost += (W_LEAD if o.key == lead else W_ORDER) * ((y < q.y) + (w > q.w))
+                wrong = (y < q.y) + (w > q.w)
+                if wrong:
+                    cost += (W_LEAD if o.key == lead else W_ORDER) * wrong
             else:
-                cost += (W_LEAD if s.key == lead else W_ORDER) * ((q.y < y) + (q.w > w))
+                wrong = (q.y < y) + (q.w > w)
+                if wrong:
+                    cost += (W_LEAD if s.key == lead else W_ORDER) * wrong
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
             if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), f.x, f.w, band_at(f.y, f.band)):
