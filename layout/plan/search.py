@@ -40,6 +40,7 @@ CP-SAT, NoOverlap2D over the grid with optional variants, took 2-13 s for a
 """
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import time
@@ -162,7 +163,7 @@ class Solution:
     trace: tuple = field(default=(), compare=False, repr=False)   # the decode step by step (`_decode`)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Gene:
     variant: int
     x: int          # preferred first column, -1: the lowest place
@@ -193,9 +194,10 @@ def solve_page(pm: PageModel, time_limit: float, with_vertical=None) -> Solution
 def _solve(pm: PageModel, time_limit: float) -> Solution:
     """One search of the page: beam, annealing runs, polish (the module docstring)."""
     t0 = time.perf_counter()
-    _space_cache.clear()
-    _height_cache.clear()
+    _fresh_heights(pm)
     _fixed_span_cache.clear()
+    _drop_cache.clear()
+    _shape_cache.clear()
     stories = [s for s in pm.stories if s.variants]
     budget = max(100, int(time_limit * DECODES_PER_SECOND))
     budget_fill = int(budget * FILL_SHARE)
@@ -351,6 +353,7 @@ def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Ge
                 top[c] = max(top[c], r.y + r.h)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     largest = [max(v.width * (v.height + 2) for v in s.variants) for s in stories]
+    total = sum(largest)
     rank_order = sorted(range(len(stories)), key=lambda i: stories[i].rank)
     beam = [_State(tuple(top), (), ())]
     scratch = Solution()
@@ -364,7 +367,7 @@ def _beam(pm: PageModel, stories: list[StoryModel]) -> tuple[list[int], list[_Ge
                     if key not in children or _score(child) < _score(children[key]):
                         children[key] = child
         used_after = lambda c: sum(r.w * r.h for _s, r, _v, _h in c.rects)
-        rest = lambda c: sum(largest[i] for i in range(len(stories)) if i not in c.done)
+        rest = lambda c: total - sum(largest[i] for i in set(c.done))
         ranked = sorted(children.values(), key=lambda c: (_score(c) + W_EMPTY * max(0, free - used_after(c) - rest(c)),
                                                           c.done, c.top))
         beam = ranked[:BEAM]
@@ -394,25 +397,41 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     s = stories[i]
     top = list(st.top)
     found = False
+    edges = _edges(pm, st.rects)   # the headlines beside each place, found once for all of them
+    shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
+    pairs = [(t, d) for t in shares for d in DROPS]
     for k, v in enumerate(s.variants):
         w = v.width
         xs = [s.x_fixed] if s.x_fixed is not None else range(pm.columns - w + 1)
-        options = []
+        shapes, tables = _shape_tables(pm, s, k, shares)
+        options = []   # the PLACES cheapest so far, in order: (key, Placed, its cost, cells left empty under it)
         for x in xs:
             if x + w > pm.columns:
                 continue
-            shares = range(len(JUMP_SHARES)) if s.jump_head else (0,)   # the annealing tries the extra line
-            for stretch, drop in [(t, d) for t in shares for d in DROPS]:
-                g = _Gene(k, x, stretch, drop)
-                if drop == VERTICAL and (shape(s, k, drop) is v or _start(pm, v, x, top, CLEAR, st.rects)[0] == max(top[x:x + w])):
+            tops = top[x:x + w]
+            lowest, filled = max(tops), sum(tops)
+            if options and len(options) == PLACES and W_EMPTY * (w * lowest - filled) > options[-1][0][0]:
+                continue   # the cells it leaves empty alone cost more than the places kept (no cost is below 0)
+            clear = _start(pm, v, x, top, CLEAR, st.rects, edges)[0]
+            for stretch, drop in pairs:
+                if drop == VERTICAL and (shapes[drop] is v or clear == lowest):
                     continue   # no 竖题 for this shape, or no headline beside it to keep clear of
-                y, lowest = _start(pm, shape(s, k, drop), x, top, drop, st.rects)
-                for p, local in _heights(pm, s, shape(s, k, drop), g, x, y, foot):
+                y = clear if drop == CLEAR else lowest if drop == VERTICAL else lowest + drop   # as `_start`
+                heights = tables[(stretch, drop)]
+                found_heights = heights.get((x, y))
+                if found_heights is None:
+                    found_heights = heights[(x, y)] = tuple(_options(pm, s, shapes[drop], _Gene(k, x, stretch, drop),
+                                                                      x, y, foot))
+                for p, local in found_heights:
                     local += W_STAGGER * w * (y - lowest)
-                    holes = sum(p.y - top[c] for c in range(x, x + w))
-                    options.append((local + W_EMPTY * holes, p.y, x, stretch, drop, p, local, holes, g))
-        options.sort(key=lambda o: o[:5])
-        for *_key, p, local, holes, g in options[:PLACES]:
+                    holes = w * p.y - filled   # cells left empty under it
+                    price = local + W_EMPTY * holes
+                    if options and len(options) == PLACES and price > options[-1][0][0]:
+                        continue   # dearer than the places kept (keys are unique: the same as sorting all)
+                    bisect.insort(options, ((price, p.y, x, stretch, drop), p, local, holes), key=_first)
+                    del options[PLACES:]
+        for key, p, local, holes in options:
+            g = _Gene(k, p.x, key[3], key[4])
             r = Rect(p.x, p.y, w, p.height + 1)
             new_top = list(top)
             for c in range(r.x, r.x + r.w):
@@ -424,6 +443,25 @@ def _children(pm: PageModel, stories, st: _State, i: int, foot: int, scratch: So
     if not found:
         yield _State(st.top, st.done + (i,), st.genes + (_Gene(0, pm.columns, 0),), st.rects,
                      st.cost + _drop_cost(s), st.holes)
+
+
+def _shape_tables(pm: PageModel, s: StoryModel, k: int, shares) -> tuple[dict, dict]:
+    """Story s's variant k as each of DROPS sets it (`shape`), and its `_heights` cache per stretch
+    and drop (the beam asks for them for every partial plan: cached per page model)."""
+    key = (id(pm), id(s), k)
+    found = _shape_cache.get(key)
+    if found is None or found[0] is not pm or found[1] is not s:   # kept with them: their ids are theirs
+        shapes = {drop: shape(s, k, drop) for drop in DROPS}
+        tables = {(stretch, drop): _height_table(pm, s, shapes[drop], stretch) for stretch in shares for drop in DROPS}
+        found = _shape_cache[key] = pm, s, shapes, tables
+    return found[2], found[3]
+
+
+_shape_cache: dict = {}
+
+
+def _first(option: tuple):
+    return option[0]
 
 
 def _copy(g: _Gene) -> _Gene:
@@ -459,55 +497,108 @@ def _decode(pm: PageModel, stories: list[StoryModel], order: list[int], genes: l
     """The plan a genome makes, and its cost. `base`: a plan decoded from the same page model and
     stories (an annealing step's current plan): the stories its genome places first, in the same
     order with the same genes, are taken from its trace as they were, not placed again (the same
-    plan and cost to the last bit: each step depends only on the steps before it)."""
+    plan and cost to the last bit: each step depends only on the steps before it); and where, after
+    the stories it changes, it stands as `base` stood with the rest to place as `base` placed them,
+    the rest is `base`'s too (`_rejoins`)."""
     cols, foot = pm.columns, pm.lines + 1
     sol = Solution()
-    steps, rects, whites, reused = _reuse(pm, stories, order, genes, base, sol)
+    steps, rects, reused = _reuse(pm, stories, order, genes, base, sol)
+    stops = _column_stops(pm, foot)
     if reused:
-        top, cost = list(steps[-1][1]), steps[-1][2]
+        top, cost, scans = list(steps[-1][1]), steps[-1][2], list(steps[-1][6])
     else:
-        top, cost = [0] * cols, 0.0
+        top, cost, scans = [0] * cols, 0.0, [_SCAN_START] * cols
         for r in sorted(pm.fixed, key=lambda r: r.y):   # rectangles at the top of a column lift its skyline
             for c in range(r.x, r.x + r.w):
                 if r.y <= top[c]:
                     top[c] = max(top[c], r.y + r.h)
-    for i in order[reused:]:
+    edges = None   # the headline bands by column edge (`_edges`), found when a story first needs them
+    known = len(rects)   # the rectangles taken from the base as they were
+    for j in range(reused, len(order)):
+        i = order[j]
         s, g = stories[i], genes[i]
         v = shape(s, g.variant, g.drop)
-        placed = _place(pm, s, v, g, top, foot, rects)
+        if edges is None and g.drop == CLEAR and v.head_band is not None:
+            edges = _edges(pm, rects)
+        placed = _place(pm, s, v, g, top, foot, rects, edges)
         if placed is None:
             sol.placed[s.key] = None
             cost += _drop_cost(s)
         else:
             p, local = placed
             cost += local
-            r = Rect(p.x, p.y, v.width, p.height + 1)
-            stagger = max(0, p.y - max(top[r.x:r.x + r.w]))   # lines it chose to start lower
-            for c in range(r.x, r.x + r.w):
-                top[c] = r.y + r.h
+            x0, x1, y0, y1 = p.x, p.x + v.width, p.y, p.y + p.height + 1   # its rectangle
+            r = Rect(x0, y0, x1 - x0, y1 - y0)
+            stagger = max(0, y0 - max(top[x0:x1]))   # lines it chose to start lower
+            top[x0:x1] = [y1] * (x1 - x0)
             cost += _neighbour_cost(pm, s, r, v, rects, sol)
             white = 0 if s.jump_head or p.cut else v.slack + p.height - v.height   # at its region's foot
-            whites.append((r, white, stagger))
+            for c in range(x0, x1):
+                scans[c] = _scan_story(stops[c], scans[c], y0, y1, white, stagger)
             rects.append((s, r, v, p.height))
+            if edges is not None and v.head_band is not None:   # kept up to date with the stories placed
+                band = band_at(y0, v.head_band)
+                edges[0].setdefault(x1, []).append(band)
+                edges[1].setdefault(x0, []).append(band)
             sol.placed[s.key] = p
         steps.append(((i, g.variant, g.x, g.stretch, g.drop), tuple(top), cost, sol.clashes, sol.touching,
-                      len(rects)))
-    sol.trace = (tuple(steps), tuple(rects), tuple(whites), pm)
+                      len(rects), tuple(scans)))
+        if base is not None and _rejoins(base, j, steps[-1], rects, known, order, genes, pm):
+            return _rest_of(base, j, steps, stories, sol, pm)
+    sol.trace = (tuple(steps), tuple(rects), pm)
     free = cols * foot - sum(r.w * r.h for r in pm.fixed)
     cost += W_EMPTY * (free - sum(r.w * r.h for _s, r, _v, _h in rects))
-    sol.holes = _holes_cost(pm, whites, foot)
+    sol.holes = sum(_scan_end(stops[c], scans[c]) for c in range(cols))   # `_holes_cost`, column by column
     sol.cost = cost + sol.holes
     return sol
 
 
+def _rejoins(base: Solution, j: int, step: tuple, rects: list, known: int, order: list[int], genes: list[_Gene],
+             pm: PageModel) -> bool:
+    """Whether a decode that differs from `base` in its first j + 1 steps stands, after them, where
+    `base` stood after its own (the same skyline, cost, 撞题, touching photos, white-column scans and
+    rectangles placed: `rects`, the first `known` of them `base`'s own) and places the rest of the
+    stories as `base` did (the same order, the same genes): then the rest is `base`'s, step for step."""
+    base_steps, base_rects, base_pm = base.trace
+    if base_pm is not pm or j + 1 >= len(base_steps) or len(base_steps) != len(order):
+        return False
+    other = base_steps[j]
+    if other[1:] != step[1:]:
+        return False
+    for k in range(known, len(rects)):
+        (s, r, v, h), (bs, br, bv, bh) = rects[k], base_rects[k]
+        if s is not bs or v is not bv or r != br or h != bh:
+            return False
+    for k in range(j + 1, len(order)):
+        i = order[k]
+        g = genes[i]
+        if base_steps[k][0] != (i, g.variant, g.x, g.stretch, g.drop):
+            return False
+    return True
+
+
+def _rest_of(base: Solution, j: int, steps: list, stories: list[StoryModel], sol: Solution, pm: PageModel) -> Solution:
+    """`sol`, decoded up to step j where it rejoins `base` (`_rejoins`), finished with `base`'s steps
+    after j: their placements, 撞题, touching photos and cost, which are `base`'s."""
+    base_steps = base.trace[0]
+    for step in base_steps[j + 1:]:
+        key = stories[step[0][0]].key
+        sol.placed[key] = base.placed[key]
+    steps.extend(base_steps[j + 1:])
+    sol.clashes, sol.touching = base.clashes, base.touching
+    sol.trace = (tuple(steps), base.trace[1], pm)
+    sol.holes, sol.cost = base.holes, base.cost
+    return sol
+
+
 def _reuse(pm: PageModel, stories: list[StoryModel], order: list[int], genes: list[_Gene], base: Solution | None,
-           sol: Solution) -> tuple[list, list, list, int]:
+           sol: Solution) -> tuple[list, list, int]:
     """The steps of `base`'s decode that `order` and `genes` repeat from the first story on (the
-    same story, the same gene): (those steps, the rectangles and white feet they placed, how many);
-    their placements are copied into `sol`, with the 撞题 and touching photos they counted."""
-    if base is None or not base.trace or base.trace[3] is not pm:
-        return [], [], [], 0
-    steps, rects, whites, _pm = base.trace
+    same story, the same gene): (those steps, the rectangles they placed, how many); their
+    placements are copied into `sol`, with the 撞题 and touching photos they counted."""
+    if base is None or not base.trace or base.trace[2] is not pm:
+        return [], [], 0
+    steps, rects, _pm = base.trace
     n = 0
     for i, step in zip(order, steps):
         g = genes[i]
@@ -515,13 +606,13 @@ def _reuse(pm: PageModel, stories: list[StoryModel], order: list[int], genes: li
             break
         n += 1
     if n == 0:
-        return [], [], [], 0
+        return [], [], 0
     for step in steps[:n]:
         key = stories[step[0][0]].key
         sol.placed[key] = base.placed[key]
     sol.clashes, sol.touching = steps[n - 1][3], steps[n - 1][4]
     placed = steps[n - 1][5]
-    return list(steps[:n]), list(rects[:placed]), list(whites[:placed]), n
+    return list(steps[:n]), list(rects[:placed]), n
 
 
 def _short_cost(lines: int) -> float:
@@ -536,7 +627,10 @@ def _holes_cost(pm: PageModel, placed: list[tuple[Rect, int, int]], foot: int) -
     a hole under a story (white it did not choose) costs its lines (`_short_cost`); a stretch of
     the column that ends at a fixed rectangle or at the page's foot more than a line short costs
     its white: the run at its end, the staggers and the regions' white feet above it, so that
-    moving a story down or giving it a line more never counts as filling the column."""
+    moving a story down or giving it a line more never counts as filling the column.
+    The definition in one piece: `_decode` reckons the same column by column as it places the
+    stories (`_scan_story`, `_scan_end`), so that a plan changed from its fifth story on does
+    not scan the first four again."""
     cost = 0.0
     columns = [list(spans) for spans in _fixed_spans(pm, foot)]   # per column, the rectangles in it
     for r, white, stagger in placed:
@@ -569,42 +663,115 @@ def _fixed_spans(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
     cached per page model)."""
     key = (id(pm), foot)
     found = _fixed_span_cache.get(key)
-    if found is None:
+    if found is None or found[0] is not pm:   # the model kept: its id is not another's while cached
         columns: list[list[tuple]] = [[] for _c in range(pm.columns)]
         for r in pm.fixed:
             for c in range(r.x, r.x + r.w):
                 columns[c].append((r.y, r.y + r.h, None, 0))
-        found = _fixed_span_cache[key] = tuple(tuple(spans) for spans in columns)
-    return found
+        found = _fixed_span_cache[key] = (pm, tuple(tuple(spans) for spans in columns))
+    return found[1]
 
 
 _fixed_span_cache: dict = {}
 
+#: A column's scan before any story (`_scan_story`): (the line reached, the white of the stretch
+#: so far, the cost so far, how many of the column's stops are passed).
+_SCAN_START = (0, 0, 0.0, 0)
 
-def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects) -> tuple[int, int]:
+
+def _column_stops(pm: PageModel, foot: int) -> tuple[tuple[tuple, ...], ...]:
+    """Per column, its fixed rectangles' spans in order down the page and the foot last (the
+    stops of `_scan_story` and `_scan_end`; cached per page model)."""
+    key = (id(pm), foot, "stops")
+    found = _fixed_span_cache.get(key)
+    if found is None or found[0] is not pm:   # the model kept: its id is not another's while cached
+        end = (foot, foot, None, 0)
+        found = _fixed_span_cache[key] = (pm, tuple(tuple(sorted(spans)) + (end,) for spans in _fixed_spans(pm, foot)))
+    return found[1]
+
+
+def _scan_stop(scan: tuple, stop: tuple) -> tuple:
+    """`_holes_cost`'s scan of a column past a fixed rectangle or the foot."""
+    y, white, cost, k = scan
+    a, b = stop[0], stop[1]
+    gap = a - y if a > y else 0
+    if gap > 1:
+        cost += _short_cost(gap + white)
+    return (b if b > y else y), 0, cost, k + 1
+
+
+def _scan_story(stops: tuple, scan: tuple, a: int, b: int, region_white: int, stagger: int) -> tuple:
+    """`_holes_cost`'s scan of a column (`stops`: `_column_stops`') past the fixed rectangles
+    above a story's span [a, b), then past the span (the stories in a column come down the page
+    in the order they are placed: a span never starts above the one placed before it)."""
+    k = scan[3]
+    while (stops[k][0], stops[k][1]) < (a, b):
+        scan = _scan_stop(scan, stops[k])
+        k += 1
+    y, white, cost, k = scan
+    gap = a - y if a > y else 0
+    chosen = gap if gap < stagger else stagger
+    if gap - chosen > 1:
+        cost += _short_cost(gap - chosen)
+    return (b if b > y else y), white + chosen + region_white, cost, k
+
+
+def _scan_end(stops: tuple, scan: tuple) -> float:
+    """The cost of a column's white, its scan taken past the stops left (the foot last)."""
+    for stop in stops[scan[3]:]:
+        scan = _scan_stop(scan, stop)
+    return scan[2]
+
+
+def _start(pm: PageModel, v: Variant, x: int, top: list[int], drop: int, rects, edges=None) -> tuple[int, int]:
     """(the line the story starts on, the lowest it could): `drop` lines lower, or with CLEAR as
     little lower as keeps its headline band below the headlines beside it it would stand level
-    with (撞题, `plan.clash`)."""
+    with (撞题, `plan.clash`). `edges`: `_edges(pm, rects)`, when the caller has it already."""
     w = v.width
     lowest = max(top[x:x + w])
     if drop == VERTICAL:   # a 竖题 keeps clear of the headlines beside it where the story can start
         return lowest, lowest
     if drop != CLEAR:
         return lowest + drop, lowest
-    y = lowest
     if v.head_band is None:
-        return y, lowest
-    beside = [band_at(q.y, ov.head_band) for _o, q, ov, _h in rects if q.x + q.w == x or x + w == q.x]
-    beside += [band_at(f.y, f.band) for f in pm.fixed if f.band and (f.x + f.w == x or x + w == f.x)]
-    beside = [b for b in beside if b is not None]
+        return lowest, lowest
+    ends, begins = edges or _edges(pm, rects)
+    return _clear_start(v.head_band, lowest, ends.get(x, ()), begins.get(x + w, ())), lowest
+
+
+def _edges(pm: PageModel, rects) -> tuple[dict[int, list[Band]], dict[int, list[Band]]]:
+    """The headline bands on the page of the stories placed (`rects`) and the fixed rectangles, by
+    the column edge they stand at: ({x: the bands of those ending at column x}, {x: of those
+    beginning at x}); a story at columns [x, x + w) has beside it ends[x] and begins[x + w]."""
+    ends: dict[int, list[Band]] = {}
+    begins: dict[int, list[Band]] = {}
+    for _o, q, ov, _h in rects:
+        if ov.head_band is not None:
+            band = band_at(q.y, ov.head_band)
+            ends.setdefault(q.x + q.w, []).append(band)
+            begins.setdefault(q.x, []).append(band)
+    for f in pm.fixed:
+        if f.band:
+            band = band_at(f.y, f.band)
+            ends.setdefault(f.x + f.w, []).append(band)
+            begins.setdefault(f.x, []).append(band)
+    return ends, begins
+
+
+def _clear_start(head_band: Band, y: int, left: list[Band], right: list[Band]) -> int:
+    """The least line from `y` down on which a headline band `head_band` (from its region's top)
+    stands level with none of the bands beside it (`left`, `right`: on the page). Each move
+    clears one of them for good (the line only goes down), so the order they come in does not
+    change the line found."""
+    beside = [*left, *right]
     for _round in range(len(beside)):   # below every headline beside it that it would stand level with
         moved = False
         for other in beside:
-            if level(band_at(y, v.head_band), other):
-                y, moved = clear_below(v.head_band, other), True
+            if level(band_at(y, head_band), other):
+                y, moved = clear_below(head_band, other), True
         if not moved:
             break
-    return y, lowest
+    return y
 
 
 def shape(s: StoryModel, k: int, drop: int) -> Variant:
@@ -613,8 +780,9 @@ def shape(s: StoryModel, k: int, drop: int) -> Variant:
     return twin or s.variants[k]
 
 
-def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=()):
-    """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room)."""
+def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], foot: int, rects=(), edges=None):
+    """Where the story goes on the skyline `top`: (Placed, its own cost) or None (no room).
+    `edges`: `_edges(pm, rects)`, when the caller keeps it."""
     w = v.width
     if g.x >= pm.columns:   # left off the page (the beam found no room for it)
         return None
@@ -624,30 +792,88 @@ def _place(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, top: list[int], f
         xs = [g.x]
     else:
         xs = range(pm.columns - w + 1)
-    best = None
-    for x in xs:
-        y, lowest = _start(pm, v, x, top, g.drop, rects)
-        for p, local in _heights(pm, s, v, g, x, y, foot):
-            local += W_STAGGER * w * (y - lowest)
-            holes = sum(p.y - top[c] for c in range(x, x + w))   # cells left empty under it
-            key = (local + W_EMPTY * holes, p.y, x)
-            if best is None or key < best[0]:
-                best = (key, (p, local))
-    return None if best is None else best[1]
+    drop = g.drop
+    if drop != CLEAR or v.head_band is None:
+        edges = None
+    elif edges is None:
+        edges = _edges(pm, rects)
+    heights = _height_table(pm, s, v, g.stretch)
+    stagger = W_STAGGER * w
+    best = best_key = None
+    for x in xs:   # as `_start`, `_heights` and the cells left empty under it, without the calls
+        tops = top[x:x + w]
+        lowest, filled = max(tops), sum(tops)
+        if best_key is not None and W_EMPTY * (w * lowest - filled) > best_key[0]:
+            continue   # the cells it leaves empty alone cost more than the best place (no cost is below 0)
+        if edges is not None:
+            left, right = edges[0].get(x), edges[1].get(x + w)
+            y = _clear_start(v.head_band, lowest, left or (), right or ()) if left or right else lowest
+        elif drop == VERTICAL or drop == CLEAR:
+            y = lowest
+        else:
+            y = lowest + drop
+        options = heights.get((x, y))
+        if options is None:
+            options = heights[(x, y)] = tuple(_options(pm, s, v, g, x, y, foot))
+        for p, local in options:
+            local += stagger * (y - lowest)
+            key = (local + W_EMPTY * (w * p.y - filled), p.y, x)   # and the cells left empty under it
+            if best_key is None or key < best_key:
+                best_key, best = key, (p, local)
+    return best
 
 
 def _heights(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int) -> tuple:
     """The story at column x from line y: its content height and cost above the next fixed
     rectangle in its columns (or the foot), and, when one is in the way, below it too (cached
-    per page model: decodes ask the same again and again)."""
-    key = (id(pm), id(s), id(v), g.stretch, x, y)
-    found = _height_cache.get(key)
+    per page geometry, `_fresh_heights`: decodes ask the same again and again)."""
+    heights = _height_table(pm, s, v, g.stretch)
+    found = heights.get((x, y))
     if found is None:
-        found = _height_cache[key] = tuple(_options(pm, s, v, g, x, y, foot))
+        found = heights[(x, y)] = tuple(_options(pm, s, v, g, x, y, foot))
     return found
 
 
+def _height_table(pm: PageModel, s: StoryModel, v: Variant, stretch: int) -> dict:
+    """`_heights`' cache for one story's shape and stretch: (x, y) -> its options."""
+    key = (_geometry(pm), id(v), s.jump_head, stretch)   # all `_options` asks of the page and the story
+    found = _height_cache.get(key)
+    if found is None or found[0] is not v:
+        found = _height_cache[key] = (v, {})   # the shape kept with its table: its id is not another's while cached
+    return found[1]
+
+
 _height_cache: dict = {}
+#: The page geometry the searches of `_fresh_heights` are of, and how many searches used the caches.
+_height_owner: dict = {}
+
+
+def _geometry(pm: PageModel) -> int:
+    """A number for the page's geometry (its columns, lines and fixed rectangles: what the heights
+    depend on), the same for page models alike in it (`_height_table`, `_spaces`)."""
+    found = _geometries.get(id(pm))
+    if found is None or found[0] is not pm:   # the model kept with its number: its id is not another's while cached
+        geometry = (pm.columns, pm.lines, pm.fixed)
+        found = _geometries[id(pm)] = (pm, _geometry_numbers.setdefault(geometry, len(_geometry_numbers)))
+    return found[1]
+
+
+_geometries: dict = {}
+_geometry_numbers: dict = {}
+
+
+def _fresh_heights(pm: PageModel) -> None:
+    """Empties `_heights`' caches for a new search, unless it searches the same page geometry
+    right after one search of it: the second search of a page (竖题 allowed) has the first one's
+    shapes with their headlines across, at the same heights, and takes them as they were. (The
+    caches are keyed by the page geometry, `_geometry`: emptying them bounds their memory.)"""
+    geometry = (pm.columns, pm.lines, pm.fixed)
+    if _height_owner.get("geometry") == geometry and _height_owner.get("searches") == 1:
+        _height_owner["searches"] = 2
+        return
+    for cache in (_space_cache, _height_cache, _geometries, _geometry_numbers):
+        cache.clear()
+    _height_owner.update(geometry=geometry, searches=1)
 
 
 def _options(pm: PageModel, s: StoryModel, v: Variant, g: _Gene, x: int, y: int, foot: int):
@@ -675,8 +901,8 @@ _space_cache: dict = {}
 
 def _spaces(pm: PageModel, x: int, w: int, y: int, foot: int) -> tuple[tuple[int, int], ...]:
     """The free spans [top, limit) of columns [x, x + w) from line y down: above the first fixed
-    rectangle in the way, and below each (cached per page model)."""
-    key = (id(pm), x, w, y)
+    rectangle in the way, and below each (cached per page geometry, `_fresh_heights`)."""
+    key = (_geometry(pm), x, w, y)
     found = _space_cache.get(key)
     if found is None:
         found = []
@@ -697,10 +923,19 @@ def _drop_cost(s: StoryModel) -> int:
     as the lead (its head has handed its text on already). Below the lead, never more than cutting
     twice the story's own column-lines (and W_DROP_BASE): a brief is moved to another page rather
     than kept beside a lead cut by many times its size."""
+    found = _drop_cache.get(id(s))
+    if found is not None and found[0] is s:
+        return found[1]
     if s.keep or s.rank == 1:
-        return W_DROP_BASE + W_DROP
-    own = min(v.width * v.height for v in s.variants)
-    return W_DROP_BASE + min(W_DROP // s.rank, 2 * W_CUT * own)
+        cost = W_DROP_BASE + W_DROP
+    else:
+        own = min(v.width * v.height for v in s.variants)
+        cost = W_DROP_BASE + min(W_DROP // s.rank, 2 * W_CUT * own)
+    _drop_cache[id(s)] = (s, cost)   # the story kept with its cost: its id is not another's while cached
+    return cost
+
+
+_drop_cache: dict = {}
 
 
 def max_cut(v: Variant) -> int:
@@ -714,19 +949,29 @@ def _neighbour_cost(pm: PageModel, s: StoryModel, r: Rect, v: Variant, rects, so
     fixed rectangles."""
     cost = 0.0
     zone = (r.y + v.photo_zone[0], r.y + v.photo_zone[1]) if v.photo_zone else None
-    for o, q, ov, _h in rects:
-        if q.x + q.w == r.x or r.x + r.w == q.x:   # side by side
-            if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), q.x, q.w, band_at(q.y, ov.head_band)):
+    head = band_at(r.y, v.head_band)
+    x, y, w, end, rank, lead = r.x, r.y, r.w, r.x + r.w, s.rank, pm.lead
+    for o, q, ov, _h in rects:   # as `headlines_clash` and `_overlap` judge, without the calls
+        qx = q.x
+        if qx + q.w == x or end == qx:   # side by side
+            other = ov.head_band
+            if head is not None and other is not None and head[0] < q.y + other[1] and q.y + other[0] < head[1]:
                 cost += W_CLASH
                 sol.clashes += 1
             if zone and ov.photo_zone:
-                left_reaches = ov.photo_right if q.x < r.x else v.photo_right
-                if left_reaches and _overlap(zone, (q.y + ov.photo_zone[0], q.y + ov.photo_zone[1])):
+                left_reaches = ov.photo_right if qx < x else v.photo_right
+                if left_reaches and zone[0] < q.y + ov.photo_zone[1] and q.y + ov.photo_zone[0] < zone[1]:
                     cost += W_PHOTOS
                     sol.touching += 1
-        if o.rank != s.rank:   # the one ranked after the other neither above it nor wider
-            first, ra, rb = (o, q, r) if o.rank < s.rank else (s, r, q)
-            cost += (W_LEAD if first.key == pm.lead else W_ORDER) * ((rb.y < ra.y) + (rb.w > ra.w))
+        if o.rank != rank:   # the one ranked after the other neither above it nor wider
+            if o.rank < rank:
+                wrong = (y < q.y) + (w > q.w)
+                if wrong:
+                    cost += (W_LEAD if o.key == lead else W_ORDER) * wrong
+            else:
+                wrong = (q.y < y) + (q.w > w)
+                if wrong:
+                    cost += (W_LEAD if s.key == lead else W_ORDER) * wrong
     for f in pm.fixed:
         if f.x + f.w == r.x or r.x + r.w == f.x:
             if headlines_clash(r.x, r.w, band_at(r.y, v.head_band), f.x, f.w, band_at(f.y, f.band)):
