@@ -79,7 +79,7 @@ def photo_heights(measure: Candidates, pl: Placement, width: int, photo_width: i
 def fit_photos(solution: Solution, alternatives) -> Solution:
     """The plan with its photo stories' photos at the heights that make it better (the module
     docstring); `alternatives(key, variant)` -> the variant's twins with other photo heights."""
-    steps, _rects, _whites, pm = solution.trace
+    steps, pm = solution.steps, solution.page_model
     if not steps:
         return solution
     stories = [s for s in pm.stories if s.variants]
@@ -97,7 +97,7 @@ def fit_photos(solution: Solution, alternatives) -> Solution:
             if placed is None or placed.variant.photo_zone is None or s.jump_head or s.keep:
                 continue
             for alt in alternatives(s.key, placed.variant):
-                trial_pm = _with_shape(best.trace[3], i, g, alt)
+                trial_pm = _with_shape(best.page_model, i, g, alt)
                 models.append(trial_pm)   # alive while the caches may hold their ids
                 trial_stories = [t for t in trial_pm.stories if t.variants]
                 for trial_gene in _placings(g):
@@ -118,7 +118,7 @@ def adopted(best: Solution, solution: Solution, decodes: int) -> Solution:
     if best is solution:
         solution.decodes += decodes
         return solution
-    for s in solution.trace[3].stories:
+    for s in solution.page_model.stories:
         best.placed.setdefault(s.key, None)
     best.status = "infeasible" if any(p is None or p.cut for p in best.placed.values()) else "planned"
     best.decodes = solution.decodes + decodes

@@ -162,6 +162,16 @@ class Solution:
     holes: float = 0.0         # of the cost: columns left white (`_holes_cost`)
     trace: tuple = field(default=(), compare=False, repr=False)   # the decode step by step (`_decode`)
 
+    @property
+    def steps(self) -> tuple:
+        """The decode's steps, one per story placed (`_decode`): ((i, variant, x, stretch, drop), ...)."""
+        return self.trace[0] if self.trace else ()
+
+    @property
+    def page_model(self) -> "PageModel | None":
+        """The page model the plan was decoded from."""
+        return self.trace[-1] if self.trace else None
+
 
 @dataclass(slots=True)
 class _Gene:

@@ -71,7 +71,7 @@ def reseed(solution: Solution) -> Solution:
     (the module docstring); the search's plan otherwise."""
     from layout.plan.photofit import adopted
 
-    steps, _rects, _whites, pm = solution.trace
+    steps, pm = solution.steps, solution.page_model
     stories = [s for s in pm.stories if s.variants]
     if not steps or len(stories) < 2:
         return solution
