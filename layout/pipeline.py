@@ -17,7 +17,7 @@ from pathlib import Path
 from layout.diagnostics import Report, Source
 from layout.fonts.coverage import check_coverage
 from layout.fonts.locale import regional_style
-from layout.fonts.registry import prepare_embedding
+from layout.fonts.registry import load_face, prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
@@ -310,6 +310,13 @@ def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes
 # ----------------------------------------------------------------------------- the EPUB worker process
 
 _pool = None
+#: Set by the build when it has nothing left to do but wait for the EPUB (`_epub_result`), cleared
+#: when an EPUB job is given (`_start_epub`): the worker then runs the rest of the job at the
+#: build's own priority (`_run_steps`). A multiprocessing Event, shared with the workers.
+_urgent = None
+#: In a worker: a thread at the build's own priority (made before the worker lowered its own), for
+#: the rest of an EPUB job the build is waiting for.
+_lane = None
 
 
 #: Worker processes: on two cores or more, two, so that the EPUB is made beside the photos still being separated.
@@ -385,21 +392,31 @@ def _workers():
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
+        global _urgent
         fork = sys.platform.startswith("linux") and threading.active_count() == 1
-        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                                    initializer=_worker_init, initargs=(os.getpid(),))
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        _urgent = context.Event()
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=context,
+                                    initializer=_worker_init, initargs=(os.getpid(), _urgent))
         _pool.submit(os.getpid)   # the workers start now, while this process has no other thread
         atexit.register(stop_workers)
     return _pool
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(parent: int, urgent=None) -> None:
     """In the worker: run at background priority, so the PDF (which the user waits on) goes first,
-    and end when the build that started it ends, even by SIGKILL (which runs no exit handler)."""
+    and end when the build that started it ends, even by SIGKILL (which runs no exit handler).
+    A thread made first keeps the build's priority (`_lane`: a process may lower its priority, but
+    not raise it again), for the rest of an EPUB job once the build waits for it (`urgent` set)."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from layout.render.colour import background_priority
 
+    global _lane, _urgent
+    _urgent = urgent
+    _lane = ThreadPoolExecutor(1, thread_name_prefix="epub-urgent")
+    _lane.submit(int).result()   # its thread starts now, at the priority this thread still has
     background_priority()
     settle_for_one_build()   # forked workers have the settings already; spawned ones need them
 
@@ -474,20 +491,47 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: 
         PAGES.vouch(edition.frames[0], cover_key)
     ts = edition.typesetter
     for key, chars in sorted(ts.used.items()):
-        prepare_embedding(ts.face(key), chars, ts.lang)
+        # loaded here under its key, as the parent loaded it: the PDF of the cover asks for a face by
+        # its key alone, and a style's own font file ('fonts/body.ttf') is found from the style's folder
+        face = load_face(key, ts.style.base_dir, ts.style.font_dirs)
+        prepare_embedding(face, chars, ts.lang)
     return _epub_job(edition, meta, embed_fonts)
 
 
 def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
-    """Edition -> (EPUB bytes, diagnostics). The cover is page 1, drawn here on its own with the
-    print settings, so that its photos are the ones the print PDF separated (the disk cache)."""
-    from layout.render.epub import render_epub
+    """Edition -> (EPUB bytes, diagnostics): `_epub_steps` run by `_run_steps`."""
+    return _run_steps(_epub_steps(edition, meta, embed_fonts))
+
+
+def _epub_steps(edition: Edition, meta: dict, embed_fonts: bool):
+    """`_epub_job` as a generator of steps (`epub_steps`), returning (EPUB bytes, diagnostics).
+    The cover is page 1, drawn here on its own with the print settings, so that its photos are the
+    ones the print PDF separated (the disk cache)."""
+    from layout.render.epub import epub_steps
     from layout.render.pdf import render_pdf
 
     report = Report()
     # page 1's photos as the print PDF has them: separated first, they come from the photo cache
     cover = render_pdf(edition.frames[:1], edition.title, **meta) if edition.frames else None
-    return render_epub(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts), report.items
+    yield
+    epub = yield from epub_steps(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts)
+    return epub, report.items
+
+
+def _run_steps(steps):
+    """Run a generator of steps to its end -> what it returns. In a worker, once the build waits
+    for the result (`_urgent` set), the steps left run on `_lane`, at the build's own priority:
+    the build's process is idle then, so this takes no processor time from it (running the whole
+    job at that priority did: docs/performance.md)."""
+    while True:
+        if _lane is not None and _urgent is not None and _urgent.is_set():
+            from layout.render.epub.book import run_to_end
+
+            return _lane.submit(run_to_end, steps).result()
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
 
 
 def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
@@ -499,7 +543,9 @@ def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
         from layout.page.pagememo import PAGES
 
         cover_key = PAGES.key_of(edition.frames[0]) if edition.frames else None
-        return _workers().submit(_epub_in_worker, edition, meta, embed_fonts, cover_key)
+        pool = _workers()
+        _urgent.clear()
+        return pool.submit(_epub_in_worker, edition, meta, embed_fonts, cover_key)
     except (BrokenExecutor, RuntimeError):
         stop_workers()   # photos still queued for them go to threads here
         return None
@@ -510,6 +556,8 @@ def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[
     if job is not None:
         from concurrent.futures.process import BrokenProcessPool
 
+        if _urgent is not None and not job.done():
+            _urgent.set()   # nothing left here but to wait: the worker finishes at this build's priority
         try:
             return job.result()
         except BrokenProcessPool:

@@ -99,6 +99,24 @@ def _content_document(doc, plan: Plan, lang: str, css: tuple[str, ...], images: 
 
 
 def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_fonts: bool = False) -> bytes:
+    """The EPUB's bytes (see the package docstring): `epub_steps` run to their end."""
+    return run_to_end(epub_steps(edition, report, pdf_bytes, embed_fonts))
+
+
+def run_to_end(steps):
+    """A generator of steps (as `epub_steps`) run to its end on this thread -> what it returns."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def epub_steps(edition, report: Report, pdf_bytes: bytes | None = None, embed_fonts: bool = False):
+    """`render_epub` as a generator: it yields (None) between steps of a few milliseconds to a tenth
+    of a second (each document, the cover, the package) and returns the EPUB's bytes. Whoever
+    advances it may do so from another thread between two steps (the EPUB worker moves the rest of
+    the job to a thread at the build's own priority once the build waits for it)."""
     issue = edition.issue
     lang = lang_tag(issue.info.lang)
     plan = plan_edition(issue, edition.frames)
@@ -128,11 +146,13 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
                                + ", for readers who cannot see it")
         documents.append((f"doc-{doc.index + 1:02d}", doc.href,
                           *_content_document(doc, plan, lang, text_css, images, edition.style, vertical), ()))
+        yield
 
     cover = None
     cover_href = None
     if pdf_bytes:
         jpeg, _size = cover_jpeg(pdf_bytes)
+        yield
         cover = ("images/cover.jpg", jpeg)
         first = plan.pages[0] if plan.pages else None
         heads = "；".join(plan.docs[n].label for kind, n, _s in first.items if kind != "continuation") if first else ""
@@ -181,4 +201,5 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
         guide=guide,
         direction=page_progression(plan, vertical),
     )
+    yield
     return build_package(parts)

@@ -24,6 +24,8 @@ from layout.codestamp import code_stamp
 
 #: Documents for about 30 editions of the benchmark's size (565 KB of XHTML each)
 _STORE = BlobStore("epub-docs", "xhtml-1", 32 << 20)
+#: Documents read back and kept by this process (for tests and measurements)
+COUNTS = {"read": 0, "kept": 0}
 
 
 def document_key(doc, plan, lang: str, css: tuple[str, ...], images: list, vertical) -> bytes:
@@ -44,9 +46,11 @@ def recall(key: bytes) -> tuple[bytes, list[tuple[str, bool, str]]] | None:
     if not all(isinstance(t, tuple) and len(t) == 3 and isinstance(t[0], str) and isinstance(t[1], bool)
                and isinstance(t[2], str) for t in texts):
         return None
+    COUNTS["read"] += 1
     return xhtml, texts
 
 
 def keep(key: bytes, xhtml: bytes, texts: list[tuple[str, bool, str]]) -> None:
     """Store a document's XHTML and texts for `key`."""
+    COUNTS["kept"] += 1
     _STORE.put_plain("document", key, code_stamp(), library_stamp("lxml"), value=(xhtml, texts))
