@@ -176,6 +176,17 @@ class OutputSet:
             self._staged.append((tmp, target))
         return target
 
+    def adopt(self, name: str, tmp: str) -> Path:
+        """Stage for output `name` a temporary file written beside it by another process
+        (`util.write_temporary(self.path(name), ...)`, as `add` writes one); -> the final path.
+        A file not in the output folder is refused (OutputError)."""
+        target = self.path(name)
+        if Path(tmp).parent.resolve() != self._real_dir or not Path(tmp).name.startswith(f".{name}."):
+            raise OutputError(f"refused to take {tmp!r} as {name}: not a temporary file of it in {self.out_dir}")
+        with self._lock:
+            self._staged.append((tmp, target))
+        return target
+
     def add_tree(self, name: str, files: dict[str, bytes]) -> Path:
         """Write a folder of files for output folder `name` (paths inside it -> bytes; '/' between
         folders, no '..', no absolute path) in full into a hidden temporary folder beside it; ->

@@ -221,7 +221,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
 
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
-        epub_job = _start_epub(light, meta, options.embed_fonts)
+        epub_job = _start_epub(light, meta, options.embed_fonts, outputs.path(f"{edition.stem}.epub"))
     if options.pdf or options.web:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
@@ -250,8 +250,8 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
                            if web_images else None)
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
-                epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-                epub_written = disk.submit(outputs.add, f"{edition.stem}.epub", epub_bytes)
+                epub_made, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+                epub_written = disk.submit(_stage_epub, outputs, f"{edition.stem}.epub", epub_made)
             for i, (name, data) in enumerate(files):
                 # the pages repeat the edition's warnings: report only their errors
                 report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report,
@@ -270,8 +270,8 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         t = time.perf_counter()
         name = f"{edition.stem}.epub"
         if epub_written is None:
-            epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-            outputs.add(name, epub_bytes)
+            epub_made, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+            _stage_epub(outputs, name, epub_made)
         report.extend(epub_diagnostics)
         written.append(name)
         edition.timings["epub"] = time.perf_counter() - t
@@ -305,6 +305,15 @@ def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes
     pages = {f.number: data for f, (_name, data) in zip(edition.frames, pdfs[1:])}
     outputs.add_tree(WEB_FOLDER, site_files(edition, images.result(), pages, report))
     edition.timings["web"] = time.perf_counter() - t
+
+
+def _stage_epub(outputs: OutputSet, name: str, epub: bytes | str) -> None:
+    """Stage the EPUB as output `name`: its bytes written, or the temporary file the worker wrote
+    (`_epub_in_worker`) taken as it is."""
+    if isinstance(epub, str):
+        outputs.adopt(name, epub)
+    else:
+        outputs.add(name, epub)
 
 
 # ----------------------------------------------------------------------------- the EPUB worker process
@@ -479,12 +488,15 @@ def _warm_up() -> None:
     import layout.render.pdf  # noqa: F401
 
 
-def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: bytes | None = None
-                    ) -> tuple[bytes, list]:
+def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: bytes | None = None,
+                    target: Path | None = None) -> tuple[bytes | str, list]:
     """`_epub_job` in the worker process, which first finds the faces as the parent found and
     converted them (a spawned worker starts with none loaded). `cover_key`: page 1's make-up key
     in the parent (`PageMemo.key_of`), so that the cover's drawing of an unchanged page 1 is read
-    back from disk (`render/drawnstore.py`) rather than drawn again."""
+    back from disk (`render/drawnstore.py`) rather than drawn again. With `target` (the EPUB's
+    path in the output folder) the EPUB is written here to a temporary file beside it, whose
+    path is returned instead of the bytes (`_stage_epub`): 20 MB of photos are not pickled, sent
+    and unpickled; the bytes come back when that write fails, for the build to write and report."""
     from layout.page.pagememo import PAGES
 
     if edition.frames:
@@ -495,7 +507,15 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: 
         # its key alone, and a style's own font file ('fonts/body.ttf') is found from the style's folder
         face = load_face(key, ts.style.base_dir, ts.style.font_dirs)
         prepare_embedding(face, chars, ts.lang)
-    return _epub_job(edition, meta, embed_fonts)
+    epub, diagnostics = _epub_job(edition, meta, embed_fonts)
+    if target is not None:
+        from layout.util import write_temporary
+
+        try:
+            return write_temporary(target, epub), diagnostics
+        except OSError:
+            pass
+    return epub, diagnostics
 
 
 def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
@@ -534,7 +554,7 @@ def _run_steps(steps):
             return done.value
 
 
-def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
+def _start_epub(edition: Edition, meta: dict, embed_fonts: bool, target: Path | None = None):
     """The EPUB job in a worker process; None when the workers have died (killed, out of memory),
     and the EPUB is then made in this process (`_epub_result`)."""
     from concurrent.futures import BrokenExecutor
@@ -545,14 +565,15 @@ def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
         cover_key = PAGES.key_of(edition.frames[0]) if edition.frames else None
         pool = _workers()
         _urgent.clear()
-        return pool.submit(_epub_in_worker, edition, meta, embed_fonts, cover_key)
+        return pool.submit(_epub_in_worker, edition, meta, embed_fonts, cover_key, target)
     except (BrokenExecutor, RuntimeError):
         stop_workers()   # photos still queued for them go to threads here
         return None
 
 
-def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
-    """The worker's EPUB; made here when there is no worker or it died (killed, out of memory)."""
+def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes | str, list]:
+    """The worker's EPUB (its bytes, or the temporary file it wrote them to); made here when there
+    is no worker or it died (killed, out of memory)."""
     if job is not None:
         from concurrent.futures.process import BrokenProcessPool
 
