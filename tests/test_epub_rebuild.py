@@ -160,14 +160,10 @@ def test_the_epub_made_in_steps_is_the_epub(store, tmp_path, monkeypatch):
     whole = _build(manifest, tmp_path / "whole")[".epub"]
     from layout.diagnostics import Report
     from layout.pipeline import prepare
-    from layout.render.colour import load_print_settings
-    from layout.wording import issue_number_name
 
     report = Report()
     edition = prepare(manifest, report)
-    info = edition.issue.info
-    meta = dict(author=edition.issue.paper.publisher, subject=issue_number_name(info.lang, info.number),
-                date=info.date, settings=load_print_settings(edition.style.path, report), slug=edition.stem)
+    meta = _meta(edition, report)
     urgent, lane = threading.Event(), ThreadPoolExecutor(1)
     monkeypatch.setattr(pipeline, "_urgent", urgent)
     monkeypatch.setattr(pipeline, "_lane", lane)
@@ -178,3 +174,41 @@ def test_the_epub_made_in_steps_is_the_epub(store, tmp_path, monkeypatch):
     finally:
         lane.shutdown()
     assert plain == hopped == whole
+
+
+# ----------------------------------------------------------------------------- the EPUB written by the worker
+
+def _meta(edition, report):
+    from layout.render.colour import load_print_settings
+    from layout.wording import issue_number_name
+
+    info = edition.issue.info
+    return dict(author=edition.issue.paper.publisher, subject=issue_number_name(info.lang, info.number),
+                date=info.date, settings=load_print_settings(edition.style.path, report), slug=edition.stem)
+
+
+def test_the_worker_writes_the_epub_beside_the_output_and_the_build_takes_it(tmp_path, monkeypatch):
+    from layout.diagnostics import Report
+    from layout.outputs import OutputError, OutputSet
+    from layout.pipeline import prepare
+
+    monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
+    manifest = _edition(tmp_path / "edition")
+    report = Report()
+    edition = prepare(manifest, report)
+    meta = _meta(edition, report)
+    made = pipeline._epub_job(edition, meta, False)[0]
+    with OutputSet(tmp_path / "out") as outputs:
+        target = outputs.path("paper.epub")
+        tmp, _diagnostics = pipeline._epub_in_worker(edition, meta, False, None, target)
+        assert isinstance(tmp, str) and Path(tmp).parent == tmp_path / "out" and Path(tmp).name.startswith(".")
+        with pytest.raises(OutputError):   # only a temporary file of that output, in that folder
+            outputs.adopt("paper.epub", str(tmp_path / "elsewhere.tmp"))
+        pipeline._stage_epub(outputs, "paper.epub", tmp)
+        assert not target.exists()   # staged, written by commit with the build's other files
+        assert outputs.commit() == [target]
+    assert target.read_bytes() == made and os.listdir(tmp_path / "out") == ["paper.epub"]
+    # a folder that cannot be written: the bytes come back, for the build to write and report
+    (tmp_path / "a-file").write_bytes(b"")
+    back, _ = pipeline._epub_in_worker(edition, meta, False, None, tmp_path / "a-file" / "paper.epub")
+    assert back == made
