@@ -17,7 +17,7 @@ from pathlib import Path
 from layout.diagnostics import Report, Source
 from layout.fonts.coverage import check_coverage
 from layout.fonts.locale import regional_style
-from layout.fonts.registry import load_face, prepare_embedding
+from layout.fonts.registry import adopt_face, prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
@@ -503,9 +503,10 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: 
         PAGES.vouch(edition.frames[0], cover_key)
     ts = edition.typesetter
     for key, chars in sorted(ts.used.items()):
-        # loaded here under its key, as the parent loaded it: the PDF of the cover asks for a face by
+        # known here under its key, as the parent loaded it: the PDF of the cover asks for a face by
         # its key alone, and a style's own font file ('fonts/body.ttf') is found from the style's folder
-        face = load_face(key, ts.style.base_dir, ts.style.font_dirs)
+        face = ts.face(key)
+        adopt_face(face)
         prepare_embedding(face, chars, ts.lang)
     epub, diagnostics = _epub_job(edition, meta, embed_fonts)
     if target is not None:
