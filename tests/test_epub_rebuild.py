@@ -77,10 +77,17 @@ def test_entries_of_foreign_shape_or_other_code_are_not_read(store, tmp_path, mo
     assert again == first and counts == {"read": 0, "kept": 2}
 
 
-def test_layout_no_cache_keeps_no_document(store, tmp_path, monkeypatch):
+def test_layout_no_cache_keeps_no_document_and_layout_cache_shows_and_clears_them(store, tmp_path, monkeypatch):
+    from layout import cache
+
     manifest = _edition(tmp_path / "edition")
     _clean(manifest, tmp_path / "clean", monkeypatch)
     assert not list(store.glob("*.blob"))
+    _again(manifest, tmp_path / "kept")
+    (line,) = [line for line in cache.report() if line.split()[0] == "epub-docs"]
+    assert line.split()[1] == "2"
+    cache.clear()
+    assert not store.exists()
 
 
 def _cli(manifest: Path, out: Path, cache: Path, no_cache: bool = False) -> bytes:
