@@ -12,7 +12,9 @@ process); `epub_frames(edition.frames)` reduces its frames to what the EPUB read
 
 Modules: `plan` (reading order and page map), `content` (story documents),
 `navigation` (nav document, NCX page list), `fonts` (roles CSS, subsets),
-`media` (photos, cover), `package` (ebooklib and the ZIP).
+`media` (photos, cover), `package` (ebooklib and the ZIP), `docstore` (documents kept on disk).
+`epub_steps` is `render_epub` as a generator of steps, for a worker that moves the rest of the job to
+another thread between two of them.
 """
 from __future__ import annotations
 
