@@ -213,7 +213,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
     settings = load_print_settings(edition.style.path, report)  # the style's optional `print:` (docs/print.md)
     meta = dict(author=edition.issue.paper.publisher, subject=issue_number_name(edition.issue.info.lang, edition.issue.info.number),
                 date=edition.issue.info.date, settings=settings, slug=edition.stem)
-    epub_job = None
+    epub_job = epub_file = None
     epub_written = None           # the EPUB's write, when it was ready before the PDF's preflight
     epub_diagnostics: list = []
     if options.epub and options.pdf and options.parallel:
@@ -221,7 +221,9 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
 
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
-        epub_job = _start_epub(light, meta, options.embed_fonts, outputs.path(f"{edition.stem}.epub"))
+        # the worker writes the EPUB into this file, staged now: removed with the others if the build fails
+        epub_file = outputs.reserve(f"{edition.stem}.epub")
+        epub_job = _start_epub(light, meta, options.embed_fonts, epub_file)
     if options.pdf or options.web:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
@@ -251,7 +253,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
                 epub_made, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-                epub_written = disk.submit(_stage_epub, outputs, f"{edition.stem}.epub", epub_made)
+                epub_written = disk.submit(_stage_epub, outputs, f"{edition.stem}.epub", epub_made, epub_file)
             for i, (name, data) in enumerate(files):
                 # the pages repeat the edition's warnings: report only their errors
                 report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report,
@@ -271,7 +273,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         name = f"{edition.stem}.epub"
         if epub_written is None:
             epub_made, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-            _stage_epub(outputs, name, epub_made)
+            _stage_epub(outputs, name, epub_made, epub_file)
         report.extend(epub_diagnostics)
         written.append(name)
         edition.timings["epub"] = time.perf_counter() - t
@@ -307,11 +309,13 @@ def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes
     edition.timings["web"] = time.perf_counter() - t
 
 
-def _stage_epub(outputs: OutputSet, name: str, epub: bytes | str) -> None:
-    """Stage the EPUB as output `name`: its bytes written, or the temporary file the worker wrote
-    (`_epub_in_worker`) taken as it is."""
-    if isinstance(epub, str):
-        outputs.adopt(name, epub)
+def _stage_epub(outputs: OutputSet, name: str, epub: bytes | None, reserved: str | None) -> None:
+    """Stage the EPUB as output `name`: nothing to do when the worker wrote it into the file
+    `reserved` for it (`epub` None); else its bytes written into that file, or added."""
+    if epub is None:
+        return
+    if reserved is not None:
+        outputs.fill(reserved, epub)
     else:
         outputs.add(name, epub)
 
@@ -489,14 +493,14 @@ def _warm_up() -> None:
 
 
 def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: bytes | None = None,
-                    target: Path | None = None) -> tuple[bytes | str, list]:
+                    into: str | None = None) -> tuple[bytes | None, list]:
     """`_epub_job` in the worker process, which first finds the faces as the parent found and
     converted them (a spawned worker starts with none loaded). `cover_key`: page 1's make-up key
     in the parent (`PageMemo.key_of`), so that the cover's drawing of an unchanged page 1 is read
-    back from disk (`render/drawnstore.py`) rather than drawn again. With `target` (the EPUB's
-    path in the output folder) the EPUB is written here to a temporary file beside it, whose
-    path is returned instead of the bytes (`_stage_epub`): 20 MB of photos are not pickled, sent
-    and unpickled; the bytes come back when that write fails, for the build to write and report."""
+    back from disk (`render/drawnstore.py`) rather than drawn again. With `into` (the temporary
+    file the build staged for the EPUB: `OutputSet.reserve`) the EPUB is written into it here and
+    None comes back instead of the bytes (`_stage_epub`): 20 MB of photos are not pickled, sent and
+    unpickled; the bytes come back when that write fails, for the build to write and report."""
     from layout.page.pagememo import PAGES
 
     if edition.frames:
@@ -509,11 +513,12 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: 
         adopt_face(face)
         prepare_embedding(face, chars, ts.lang)
     epub, diagnostics = _epub_job(edition, meta, embed_fonts)
-    if target is not None:
-        from layout.util import write_temporary
+    if into is not None:
+        from layout.util import fill_temporary
 
         try:
-            return write_temporary(target, epub), diagnostics
+            fill_temporary(into, epub)
+            return None, diagnostics
         except OSError:
             pass
     return epub, diagnostics
@@ -555,7 +560,7 @@ def _run_steps(steps):
             return done.value
 
 
-def _start_epub(edition: Edition, meta: dict, embed_fonts: bool, target: Path | None = None):
+def _start_epub(edition: Edition, meta: dict, embed_fonts: bool, into: str | None = None):
     """The EPUB job in a worker process; None when the workers have died (killed, out of memory),
     and the EPUB is then made in this process (`_epub_result`)."""
     from concurrent.futures import BrokenExecutor
@@ -566,15 +571,15 @@ def _start_epub(edition: Edition, meta: dict, embed_fonts: bool, target: Path | 
         cover_key = PAGES.key_of(edition.frames[0]) if edition.frames else None
         pool = _workers()
         _urgent.clear()
-        return pool.submit(_epub_in_worker, edition, meta, embed_fonts, cover_key, target)
+        return pool.submit(_epub_in_worker, edition, meta, embed_fonts, cover_key, into)
     except (BrokenExecutor, RuntimeError):
         stop_workers()   # photos still queued for them go to threads here
         return None
 
 
-def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes | str, list]:
-    """The worker's EPUB (its bytes, or the temporary file it wrote them to); made here when there
-    is no worker or it died (killed, out of memory)."""
+def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes | None, list]:
+    """The worker's EPUB (its bytes, or None when it wrote them into the file staged for it); made
+    here when there is no worker or it died (killed, out of memory)."""
     if job is not None:
         from concurrent.futures.process import BrokenProcessPool
 

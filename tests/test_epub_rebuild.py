@@ -194,9 +194,9 @@ def _meta(edition, report):
                 date=info.date, settings=load_print_settings(edition.style.path, report), slug=edition.stem)
 
 
-def test_the_worker_writes_the_epub_beside_the_output_and_the_build_takes_it(tmp_path, monkeypatch):
+def test_the_worker_writes_the_epub_into_the_file_the_build_staged(tmp_path, monkeypatch):
     from layout.diagnostics import Report
-    from layout.outputs import OutputError, OutputSet
+    from layout.outputs import OutputSet
     from layout.pipeline import prepare
 
     monkeypatch.setenv("LAYOUT_NO_CACHE", "1")
@@ -205,17 +205,29 @@ def test_the_worker_writes_the_epub_beside_the_output_and_the_build_takes_it(tmp
     edition = prepare(manifest, report)
     meta = _meta(edition, report)
     made = pipeline._epub_job(edition, meta, False)[0]
-    with OutputSet(tmp_path / "out") as outputs:
-        target = outputs.path("paper.epub")
-        tmp, _diagnostics = pipeline._epub_in_worker(edition, meta, False, None, target)
-        assert isinstance(tmp, str) and Path(tmp).parent == tmp_path / "out" and Path(tmp).name.startswith(".")
-        with pytest.raises(OutputError):   # only a temporary file of that output, in that folder
-            outputs.adopt("paper.epub", str(tmp_path / "elsewhere.tmp"))
-        pipeline._stage_epub(outputs, "paper.epub", tmp)
-        assert not target.exists()   # staged, written by commit with the build's other files
-        assert outputs.commit() == [target]
-    assert target.read_bytes() == made and os.listdir(tmp_path / "out") == ["paper.epub"]
-    # a folder that cannot be written: the bytes come back, for the build to write and report
-    (tmp_path / "a-file").write_bytes(b"")
-    back, _ = pipeline._epub_in_worker(edition, meta, False, None, tmp_path / "a-file" / "paper.epub")
-    assert back == made
+    out = tmp_path / "out"
+    with OutputSet(out) as outputs:
+        reserved = outputs.reserve("paper.epub")
+        back, _diagnostics = pipeline._epub_in_worker(edition, meta, False, None, reserved)
+        assert back is None and Path(reserved).read_bytes() == made   # written there, not sent back
+        pipeline._stage_epub(outputs, "paper.epub", back, reserved)
+        assert not (out / "paper.epub").exists()   # renamed by commit, with the build's other files
+        assert outputs.commit() == [out / "paper.epub"]
+    assert (out / "paper.epub").read_bytes() == made and os.listdir(out) == ["paper.epub"]
+
+    # a build that fails after giving the job leaves no file behind, whenever the worker writes
+    with pytest.raises(RuntimeError), OutputSet(tmp_path / "failed") as outputs:
+        reserved = outputs.reserve("paper.epub")
+        pipeline._epub_in_worker(edition, meta, False, None, reserved)
+        raise RuntimeError("the PDF could not be made")
+    assert os.listdir(tmp_path / "failed") == []
+    back, _ = pipeline._epub_in_worker(edition, meta, False, None, reserved)   # after the build gave up
+    assert back == made and os.listdir(tmp_path / "failed") == []             # not made again
+
+    # bytes back (no worker, or it could not write): written into the staged file by the build
+    with OutputSet(tmp_path / "here") as outputs:
+        reserved = outputs.reserve("paper.epub")
+        pipeline._stage_epub(outputs, "paper.epub", made, reserved)
+        outputs.commit()
+    assert os.listdir(tmp_path / "here") == ["paper.epub"]
+    assert (tmp_path / "here" / "paper.epub").read_bytes() == made
