@@ -512,16 +512,7 @@ def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: 
         face = ts.face(key)
         adopt_face(face)
         prepare_embedding(face, chars, ts.lang)
-    epub, diagnostics = _epub_job(edition, meta, embed_fonts)
-    if into is not None:
-        from layout.util import fill_temporary
-
-        try:
-            fill_temporary(into, epub)
-            return None, diagnostics
-        except OSError:
-            pass
-    return epub, diagnostics
+    return _run_steps(_epub_steps(edition, meta, embed_fonts, into))
 
 
 def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
@@ -529,10 +520,11 @@ def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, l
     return _run_steps(_epub_steps(edition, meta, embed_fonts))
 
 
-def _epub_steps(edition: Edition, meta: dict, embed_fonts: bool):
-    """`_epub_job` as a generator of steps (`epub_steps`), returning (EPUB bytes, diagnostics).
-    The cover is page 1, drawn here on its own with the print settings, so that its photos are the
-    ones the print PDF separated (the disk cache)."""
+def _epub_steps(edition: Edition, meta: dict, embed_fonts: bool, into: str | None = None):
+    """`_epub_job` as a generator of steps (`epub_steps`), returning (EPUB bytes, diagnostics);
+    with `into`, the bytes written into that file as a last step (None returned for them, unless
+    the write failed). The cover is page 1, drawn here on its own with the print settings, so that
+    its photos are the ones the print PDF separated (the disk cache)."""
     from layout.render.epub import epub_steps
     from layout.render.pdf import render_pdf
 
@@ -541,6 +533,15 @@ def _epub_steps(edition: Edition, meta: dict, embed_fonts: bool):
     cover = render_pdf(edition.frames[:1], edition.title, **meta) if edition.frames else None
     yield
     epub = yield from epub_steps(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts)
+    if into is not None:
+        from layout.util import fill_temporary
+
+        yield
+        try:
+            fill_temporary(into, epub)
+            epub = None
+        except OSError:
+            pass
     return epub, report.items
 
 
