@@ -6,7 +6,8 @@ everything the result depends on) and returns the bytes stored for it, or None; 
 data=...)` stores them (`get_plain` / `put_plain`: plain data in marshal). Used for the EPUB's
 images (`render/epub/media.py`), the faces' metrics (`fonts/facecache.py`), the manifest's schema
 verdicts (`manifest/verdicts.py`), pages made up (`page/pagememo.py`), pages drawn
-(`render/drawnstore.py`) and the preflight's page walks (`render/preflight_walks.py`).
+(`render/drawnstore.py`), the preflight's page walks (`render/preflight_walks.py`) and the EPUB's
+content documents (`render/epub/docstore.py`).
 
 The rules are those of the composition memo (docs/performance.md):
 - **versioned**: `version` is part of every file's name and of its header, so a store of another

@@ -31,6 +31,7 @@ KINDS = {
     "checked": "the make-up self-check's findings, per page made up",
     "preflight": "the preflight's walks of pages checked before",
     "drawn": "the print PDF's pages as drawn, per page made up",
+    "epub-docs": "the EPUB's content documents, per story's content",
 }
 
 

@@ -29,7 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from layout.diagnostics import Report, Source
-from layout.util import TEMPORARY_NAME_EXTRA, discard, stale_temporaries, temporary_prefix, write_temporary
+from layout.util import (TEMPORARY_NAME_EXTRA, discard, fill_temporary, stale_temporaries, temporary_prefix,
+                         write_temporary)
 
 #: The paper's part of a file name, in UTF-8 bytes (40 Han characters; 120 Latin letters).
 NAME_BYTES = 120
@@ -175,6 +176,29 @@ class OutputSet:
         with self._lock:
             self._staged.append((tmp, target))
         return target
+
+    def reserve(self, name: str) -> str | None:
+        """An empty temporary file for output `name`, staged now (renamed by `commit`, removed by
+        `discard`, whatever happens meanwhile), for another process to write in full
+        (`util.fill_temporary`) or for `fill`; None when it cannot be made (the write that follows
+        then goes through `add`, which reports why)."""
+        target = self.path(name)
+        try:
+            tmp = write_temporary(target, b"", sync=False)
+        except OSError:
+            return None
+        with self._lock:
+            self._staged.append((tmp, target))
+        return tmp
+
+    def fill(self, tmp: str, data: bytes) -> None:
+        """Write `data` in full into a file of `reserve`. Raises OutputError when the write fails."""
+        target = next((t for f, t in self._staged if f == tmp), tmp)
+        try:
+            fill_temporary(tmp, data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {describe_os_error(exc)}; the previous files are kept",
+                              os_error_hint(exc)) from None
 
     def add_tree(self, name: str, files: dict[str, bytes]) -> Path:
         """Write a folder of files for output folder `name` (paths inside it -> bytes; '/' between

@@ -17,7 +17,7 @@ from pathlib import Path
 from layout.diagnostics import Report, Source
 from layout.fonts.coverage import check_coverage
 from layout.fonts.locale import regional_style
-from layout.fonts.registry import prepare_embedding
+from layout.fonts.registry import adopt_face, prepare_embedding
 from layout.manifest.load import load_manifest
 from layout import model
 from layout.model import Issue, build_issue
@@ -213,7 +213,7 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
     settings = load_print_settings(edition.style.path, report)  # the style's optional `print:` (docs/print.md)
     meta = dict(author=edition.issue.paper.publisher, subject=issue_number_name(edition.issue.info.lang, edition.issue.info.number),
                 date=edition.issue.info.date, settings=settings, slug=edition.stem)
-    epub_job = None
+    epub_job = epub_file = None
     epub_written = None           # the EPUB's write, when it was ready before the PDF's preflight
     epub_diagnostics: list = []
     if options.epub and options.pdf and options.parallel:
@@ -221,7 +221,9 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
 
         # the worker needs page 1 whole (the cover) and of the other pages what the EPUB reads
         light = replace(edition, frames=(*edition.frames[:1], *epub_frames(edition.frames[1:])))
-        epub_job = _start_epub(light, meta, options.embed_fonts)
+        # the worker writes the EPUB into this file, staged now: removed with the others if the build fails
+        epub_file = outputs.reserve(f"{edition.stem}.epub")
+        epub_job = _start_epub(light, meta, options.embed_fonts, epub_file)
     if options.pdf or options.web:
         from layout.render.pdf import render_pdf
         from layout.render.preflight import preflight
@@ -250,8 +252,8 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
                            if web_images else None)
             writes = [disk.submit(outputs.add, name, data) for name, data in files]
             if epub_job is not None and epub_job.done():   # made meanwhile: written while preflight reads too
-                epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-                epub_written = disk.submit(outputs.add, f"{edition.stem}.epub", epub_bytes)
+                epub_made, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+                epub_written = disk.submit(_stage_epub, outputs, f"{edition.stem}.epub", epub_made, epub_file)
             for i, (name, data) in enumerate(files):
                 # the pages repeat the edition's warnings: report only their errors
                 report_findings(preflight(data, ink_limit=settings.ink_limit, known_inks=measured), report,
@@ -270,8 +272,8 @@ def _write_outputs(edition: Edition, outputs: OutputSet, report: Report, options
         t = time.perf_counter()
         name = f"{edition.stem}.epub"
         if epub_written is None:
-            epub_bytes, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
-            outputs.add(name, epub_bytes)
+            epub_made, epub_diagnostics = _epub_result(epub_job, edition, meta, options.embed_fonts)
+            _stage_epub(outputs, name, epub_made, epub_file)
         report.extend(epub_diagnostics)
         written.append(name)
         edition.timings["epub"] = time.perf_counter() - t
@@ -307,9 +309,27 @@ def _write_web(edition: Edition, outputs: OutputSet, pdfs: list[tuple[str, bytes
     edition.timings["web"] = time.perf_counter() - t
 
 
+def _stage_epub(outputs: OutputSet, name: str, epub: bytes | None, reserved: str | None) -> None:
+    """Stage the EPUB as output `name`: nothing to do when the worker wrote it into the file
+    `reserved` for it (`epub` None); else its bytes written into that file, or added."""
+    if epub is None:
+        return
+    if reserved is not None:
+        outputs.fill(reserved, epub)
+    else:
+        outputs.add(name, epub)
+
+
 # ----------------------------------------------------------------------------- the EPUB worker process
 
 _pool = None
+#: Set by the build when it has nothing left to do but wait for the EPUB (`_epub_result`), cleared
+#: when an EPUB job is given (`_start_epub`): the worker then runs the rest of the job at the
+#: build's own priority (`_run_steps`). A multiprocessing Event, shared with the workers.
+_urgent = None
+#: In a worker: a thread at the build's own priority (made before the worker lowered its own), for
+#: the rest of an EPUB job the build is waiting for.
+_lane = None
 
 
 #: Worker processes: on two cores or more, two, so that the EPUB is made beside the photos still being separated.
@@ -385,21 +405,31 @@ def _workers():
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
+        global _urgent
         fork = sys.platform.startswith("linux") and threading.active_count() == 1
-        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                                    initializer=_worker_init, initargs=(os.getpid(),))
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        _urgent = context.Event()
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=context,
+                                    initializer=_worker_init, initargs=(os.getpid(), _urgent))
         _pool.submit(os.getpid)   # the workers start now, while this process has no other thread
         atexit.register(stop_workers)
     return _pool
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(parent: int, urgent=None) -> None:
     """In the worker: run at background priority, so the PDF (which the user waits on) goes first,
-    and end when the build that started it ends, even by SIGKILL (which runs no exit handler)."""
+    and end when the build that started it ends, even by SIGKILL (which runs no exit handler).
+    A thread made first keeps the build's priority (`_lane`: a process may lower its priority, but
+    not raise it again), for the rest of an EPUB job once the build waits for it (`urgent` set)."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from layout.render.colour import background_priority
 
+    global _lane, _urgent
+    _urgent = urgent
+    _lane = ThreadPoolExecutor(1, thread_name_prefix="epub-urgent")
+    _lane.submit(int).result()   # its thread starts now, at the priority this thread still has
     background_priority()
     settle_for_one_build()   # forked workers have the settings already; spawned ones need them
 
@@ -462,35 +492,76 @@ def _warm_up() -> None:
     import layout.render.pdf  # noqa: F401
 
 
-def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: bytes | None = None
-                    ) -> tuple[bytes, list]:
+def _epub_in_worker(edition: Edition, meta: dict, embed_fonts: bool, cover_key: bytes | None = None,
+                    into: str | None = None) -> tuple[bytes | None, list]:
     """`_epub_job` in the worker process, which first finds the faces as the parent found and
     converted them (a spawned worker starts with none loaded). `cover_key`: page 1's make-up key
     in the parent (`PageMemo.key_of`), so that the cover's drawing of an unchanged page 1 is read
-    back from disk (`render/drawnstore.py`) rather than drawn again."""
+    back from disk (`render/drawnstore.py`) rather than drawn again. With `into` (the temporary
+    file the build staged for the EPUB: `OutputSet.reserve`) the EPUB is written into it here and
+    None comes back instead of the bytes (`_stage_epub`): 20 MB of photos are not pickled, sent and
+    unpickled; the bytes come back when that write fails, for the build to write and report."""
     from layout.page.pagememo import PAGES
 
     if edition.frames:
         PAGES.vouch(edition.frames[0], cover_key)
     ts = edition.typesetter
     for key, chars in sorted(ts.used.items()):
-        prepare_embedding(ts.face(key), chars, ts.lang)
-    return _epub_job(edition, meta, embed_fonts)
+        # known here under its key, as the parent loaded it: the PDF of the cover asks for a face by
+        # its key alone, and a style's own font file ('fonts/body.ttf') is found from the style's folder
+        face = ts.face(key)
+        adopt_face(face)
+        prepare_embedding(face, chars, ts.lang)
+    return _run_steps(_epub_steps(edition, meta, embed_fonts, into))
 
 
 def _epub_job(edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
-    """Edition -> (EPUB bytes, diagnostics). The cover is page 1, drawn here on its own with the
-    print settings, so that its photos are the ones the print PDF separated (the disk cache)."""
-    from layout.render.epub import render_epub
+    """Edition -> (EPUB bytes, diagnostics): `_epub_steps` run by `_run_steps`."""
+    return _run_steps(_epub_steps(edition, meta, embed_fonts))
+
+
+def _epub_steps(edition: Edition, meta: dict, embed_fonts: bool, into: str | None = None):
+    """`_epub_job` as a generator of steps (`epub_steps`), returning (EPUB bytes, diagnostics);
+    with `into`, the bytes written into that file as a last step (None returned for them, unless
+    the write failed). The cover is page 1, drawn here on its own with the print settings, so that
+    its photos are the ones the print PDF separated (the disk cache)."""
+    from layout.render.epub import epub_steps
     from layout.render.pdf import render_pdf
 
     report = Report()
     # page 1's photos as the print PDF has them: separated first, they come from the photo cache
     cover = render_pdf(edition.frames[:1], edition.title, **meta) if edition.frames else None
-    return render_epub(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts), report.items
+    yield
+    epub = yield from epub_steps(edition, report, pdf_bytes=cover, embed_fonts=embed_fonts)
+    if into is not None:
+        from layout.util import fill_temporary
+
+        yield
+        try:
+            fill_temporary(into, epub)
+            epub = None
+        except OSError:
+            pass
+    return epub, report.items
 
 
-def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
+def _run_steps(steps):
+    """Run a generator of steps to its end -> what it returns. In a worker, once the build waits
+    for the result (`_urgent` set), the steps left run on `_lane`, at the build's own priority:
+    the build's process is idle then, so this takes no processor time from it (running the whole
+    job at that priority did: docs/performance.md)."""
+    while True:
+        if _lane is not None and _urgent is not None and _urgent.is_set():
+            from layout.render.epub.book import run_to_end
+
+            return _lane.submit(run_to_end, steps).result()
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def _start_epub(edition: Edition, meta: dict, embed_fonts: bool, into: str | None = None):
     """The EPUB job in a worker process; None when the workers have died (killed, out of memory),
     and the EPUB is then made in this process (`_epub_result`)."""
     from concurrent.futures import BrokenExecutor
@@ -499,17 +570,22 @@ def _start_epub(edition: Edition, meta: dict, embed_fonts: bool):
         from layout.page.pagememo import PAGES
 
         cover_key = PAGES.key_of(edition.frames[0]) if edition.frames else None
-        return _workers().submit(_epub_in_worker, edition, meta, embed_fonts, cover_key)
+        pool = _workers()
+        _urgent.clear()
+        return pool.submit(_epub_in_worker, edition, meta, embed_fonts, cover_key, into)
     except (BrokenExecutor, RuntimeError):
         stop_workers()   # photos still queued for them go to threads here
         return None
 
 
-def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes, list]:
-    """The worker's EPUB; made here when there is no worker or it died (killed, out of memory)."""
+def _epub_result(job, edition: Edition, meta: dict, embed_fonts: bool) -> tuple[bytes | None, list]:
+    """The worker's EPUB (its bytes, or None when it wrote them into the file staged for it); made
+    here when there is no worker or it died (killed, out of memory)."""
     if job is not None:
         from concurrent.futures.process import BrokenProcessPool
 
+        if _urgent is not None and not job.done():
+            _urgent.set()   # nothing left here but to wait: the worker finishes at this build's priority
         try:
             return job.result()
         except BrokenProcessPool:

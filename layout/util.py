@@ -70,6 +70,18 @@ def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
     return tmp
 
 
+def fill_temporary(tmp: str | Path, data: bytes, sync: bool = True) -> None:
+    """Write `data` in full into the temporary file `tmp` made before (`write_temporary`), which
+    must still be there: a file removed meanwhile (its build gave up) is not made again
+    (FileNotFoundError)."""
+    with open(tmp, "r+b") as fh:
+        fh.write(data)
+        fh.truncate()
+        fh.flush()
+        if sync:
+            os.fsync(fh.fileno())
+
+
 def temporary_prefix(path: Path) -> str:
     """The start of a temporary file's (or folder's) name for `path`: .<name>.<host>.<pid>-"""
     return f".{Path(path).name}.{_HOST}.{os.getpid()}-"

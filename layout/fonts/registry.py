@@ -169,6 +169,12 @@ def load_face(ref: str, base_dir: Path | None = None, dirs: tuple[Path, ...] = (
     return face
 
 
+def adopt_face(face: Face) -> None:
+    """Make a face loaded by another process (a worker's parent, which sent it pickled) known here
+    under its key, as `load_face` would have it, without reading its file again."""
+    _LOADED.setdefault(face.key, face)
+
+
 @lru_cache(maxsize=128)
 def _load(ref: str, base_dir: Path | None, dirs: tuple[Path, ...]) -> Face:
     path, index = resolve(ref, base_dir, dirs)

@@ -12,18 +12,20 @@ process); `epub_frames(edition.frames)` reduces its frames to what the EPUB read
 
 Modules: `plan` (reading order and page map), `content` (story documents),
 `navigation` (nav document, NCX page list), `fonts` (roles CSS, subsets),
-`media` (photos, cover), `package` (ebooklib and the ZIP).
+`media` (photos, cover), `package` (ebooklib and the ZIP), `docstore` (documents kept on disk).
+`epub_steps` is `render_epub` as a generator of steps, for a worker that moves the rest of the job to
+another thread between two of them.
 """
 from __future__ import annotations
 
 from layout.render.epub.plan import epub_frames
 
-__all__ = ["edition_identifier", "epub_frames", "render_epub"]
+__all__ = ["edition_identifier", "epub_frames", "epub_steps", "render_epub"]
 
 #: Names the package gives from `book`, which is imported only when one is asked for: a build
 #: reduces its frames here (`epub_frames`) without loading ebooklib, lxml and the rest, which the
 #: worker process that makes the EPUB has loaded already.
-_FROM_BOOK = {"render_epub", "edition_identifier", "stylesheet", "EDITION_NAMESPACE", "CONFORMS_TO"}
+_FROM_BOOK = {"render_epub", "epub_steps", "edition_identifier", "stylesheet", "EDITION_NAMESPACE", "CONFORMS_TO"}
 
 
 def __getattr__(name: str):

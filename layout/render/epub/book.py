@@ -7,7 +7,8 @@ from importlib import resources
 from layout.diagnostics import Report
 from layout.render.epub.content import (ad_document, cover_document, lang_tag, picture_document, serialize,
                                         story_document)
-from layout.render.epub.fonts import font_file, font_usage, roles_css, subset_face
+from layout.render.epub import docstore
+from layout.render.epub.fonts import document_texts, font_file, roles_css, subset_face, usage_of_texts
 from layout.render.epub.media import ad_bytes, cover_jpeg, photo_bytes
 from layout.render.epub.navigation import nav_document, toc_sections
 from layout.render.epub.package import Parts, build_package
@@ -68,7 +69,54 @@ def _metadata(edition, plan: Plan, has_images: bool, all_alt: bool) -> list:
     return meta
 
 
+def _made(tree) -> tuple[bytes, list]:
+    """A document made here -> (its XHTML, its texts by role)."""
+    texts = document_texts(tree)
+    return serialize(tree), texts
+
+
+def _content_document(doc, plan: Plan, lang: str, css: tuple[str, ...], images: list, style,
+                      vertical: frozenset[str]) -> tuple[bytes, list]:
+    """A story's, picture's or ad's document -> (XHTML, texts by role): read back from the disk
+    store (`docstore`) when one made from the same content was kept, else made and kept."""
+    upright = doc.article is not None and doc.article.id in vertical
+    tcy_max = getattr(getattr(style, "vertical", None), "tcy_max", 2)
+    key = docstore.document_key(doc, plan, lang, css, images, (True, tcy_max) if upright else None)
+    kept = docstore.recall(key)
+    if kept is not None:
+        return kept
+    if doc.article:
+        tree = story_document(doc, plan, lang, css, images)
+        if upright:
+            mark_vertical(tree, tcy_max)
+    elif doc.ad:
+        tree = ad_document(doc, plan, lang, css, images[0])
+    else:
+        tree = picture_document(doc, plan, lang, css, images[0])
+    xhtml, texts = _made(tree)
+    docstore.keep(key, xhtml, texts)
+    return xhtml, texts
+
+
 def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_fonts: bool = False) -> bytes:
+    """The EPUB's bytes (see the package docstring): `epub_steps` run to their end."""
+    return run_to_end(epub_steps(edition, report, pdf_bytes, embed_fonts))
+
+
+def run_to_end(steps):
+    """A generator of steps (as `epub_steps`) run to its end on this thread -> what it returns."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def epub_steps(edition, report: Report, pdf_bytes: bytes | None = None, embed_fonts: bool = False):
+    """`render_epub` as a generator: it yields (None) between steps of a few milliseconds to a tenth
+    of a second (each document, the cover, the package) and returns the EPUB's bytes. Whoever
+    advances it may do so from another thread between two steps (the EPUB worker moves the rest of
+    the job to a thread at the build's own priority once the build waits for it)."""
     issue = edition.issue
     lang = lang_tag(issue.info.lang)
     plan = plan_edition(issue, edition.frames)
@@ -77,7 +125,8 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
     text_css = tuple(f"../{c}" for c in top_css)
 
     resources_: list[tuple[str, str, str, bytes]] = []
-    documents: list[tuple[str, str, object, tuple[str, ...]]] = []
+    # (id, path, XHTML, its texts by role (`fonts.document_texts`), manifest properties)
+    documents: list[tuple[str, str, bytes, list, tuple[str, ...]]] = []
     has_images, all_alt = False, True
     for doc in plan.docs:
         photos = doc.article.photos if doc.article else (doc.picture,)
@@ -95,20 +144,15 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
                 report.warning("epub-no-alt", f"{what} has neither alt text nor a caption", photo.source,
                                "add 'alt:' describing what the " + ("ad shows and says" if doc.ad else "photo shows")
                                + ", for readers who cannot see it")
-        if doc.article:
-            tree = story_document(doc, plan, lang, text_css, images)
-            if doc.article.id in vertical:
-                mark_vertical(tree, getattr(getattr(edition.style, "vertical", None), "tcy_max", 2))
-        elif doc.ad:
-            tree = ad_document(doc, plan, lang, text_css, images[0])
-        else:
-            tree = picture_document(doc, plan, lang, text_css, images[0])
-        documents.append((f"doc-{doc.index + 1:02d}", doc.href, tree, ()))
+        documents.append((f"doc-{doc.index + 1:02d}", doc.href,
+                          *_content_document(doc, plan, lang, text_css, images, edition.style, vertical), ()))
+        yield
 
     cover = None
     cover_href = None
     if pdf_bytes:
         jpeg, _size = cover_jpeg(pdf_bytes)
+        yield
         cover = ("images/cover.jpg", jpeg)
         first = plan.pages[0] if plan.pages else None
         heads = "；".join(plan.docs[n].label for kind, n, _s in first.items if kind != "continuation") if first else ""
@@ -116,13 +160,13 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
         alt += f"，本版稿件：{heads}" if heads else ""
         cover_href = "cover.xhtml"
         documents.insert(0, ("cover", cover_href,
-                             cover_document(edition.title, lang, top_css, "images/cover.jpg", alt), ()))
+                             *_made(cover_document(edition.title, lang, top_css, "images/cover.jpg", alt)), ()))
         has_images = True
     nav = nav_document(plan, edition.title, lang, top_css, cover_href)
-    documents.insert(1 if cover else 0, ("nav", "nav.xhtml", nav, ("nav",)))
+    documents.insert(1 if cover else 0, ("nav", "nav.xhtml", *_made(nav), ("nav",)))
 
     ts = edition.typesetter
-    usage = font_usage([tree for _i, _p, tree, _props in documents], edition.style, ts)
+    usage = usage_of_texts([texts for _i, _p, _x, texts, _props in documents], edition.style, ts)
     resources_.insert(0, ("css-edition", "css/edition.css", "text/css", stylesheet()))
     if any(doc.article is not None and doc.article.id in vertical for doc in plan.docs):
         resources_.insert(1, ("css-vertical", "css/vertical.css", "text/css", vertical_stylesheet()))
@@ -148,8 +192,8 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
         date=issue.info.date,
         publisher=issue.paper.publisher,
         metadata=_metadata(edition, plan, has_images, all_alt),
-        documents=[(uid, path, serialize(tree), props) for uid, path, tree, props in documents],
-        spine=[uid for uid, _p, _t, _props in documents],
+        documents=[(uid, path, xhtml, props) for uid, path, xhtml, _texts, props in documents],
+        spine=[uid for uid, _p, _x, _t, _props in documents],
         resources=resources_,
         toc=toc_sections(plan),
         plan=plan,
@@ -157,4 +201,5 @@ def render_epub(edition, report: Report, pdf_bytes: bytes | None = None, embed_f
         guide=guide,
         direction=page_progression(plan, vertical),
     )
+    yield
     return build_package(parts)

@@ -62,11 +62,15 @@ def role_face(style: Style, role: str, bold: bool, typesetter=None) -> str:
 
 
 def font_usage(trees, style: Style, typesetter) -> FontUsage:
-    """Characters per face and faces per role, from the text that the documents show.
+    """Characters per face and faces per role, from the text that the documents show
+    (`usage_of_texts` of each tree's `document_texts`)."""
+    return usage_of_texts([document_texts(html) for html in trees], style, typesetter)
 
-    The walk only gathers each (role, bold)'s text; each distinct character is then looked up once, in
-    the order it first appears, so the faces of a role come in the same order as a character-by-character
-    pass would give."""
+
+def document_texts(html) -> list[tuple[str, bool, str]]:
+    """The text an XHTML document shows, by (role, bold): [(role, bold, text)], each (role, bold)
+    once, in the order it first appears, its pieces joined in document order. Plain data, so that
+    a document read back from the disk store (`docstore`) brings its texts with it."""
     texts: dict[tuple[str, bool], list[str]] = {}
 
     def walk(node, role: str, bold: bool) -> None:
@@ -86,10 +90,22 @@ def font_usage(trees, style: Style, typesetter) -> FontUsage:
             if s and s.strip(" \n\r\t"):
                 texts.setdefault((role, bold), []).append(s)
 
-    for html in trees:
-        body = html.find(f"{{{XHTML}}}body")
-        if body is not None:
-            walk(body, "body", False)
+    body = html.find(f"{{{XHTML}}}body")
+    if body is not None:
+        walk(body, "body", False)
+    return [(role, bold, "".join(parts)) for (role, bold), parts in texts.items()]
+
+
+def usage_of_texts(documents: list[list[tuple[str, bool, str]]], style: Style, typesetter) -> FontUsage:
+    """`FontUsage` of the documents' texts (`document_texts` of each, in reading order).
+
+    Each (role, bold)'s text is gathered first; each distinct character is then looked up once, in
+    the order it first appears, so the faces of a role come in the same order as a character-by-character
+    pass would give."""
+    texts: dict[tuple[str, bool], list[str]] = {}
+    for document in documents:
+        for role, bold, text in document:
+            texts.setdefault((role, bold), []).append(text)
 
     usage = FontUsage()
     for (role, bold), parts in texts.items():
