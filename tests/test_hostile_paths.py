@@ -253,6 +253,12 @@ def test_full_disk_keeps_every_previous_output(tmp_path, built, monkeypatch):
     and the previous PDF and EPUB both as they were (not the new PDF beside the old EPUB)."""
     manifest, out, old = _previous(tmp_path, built)
     _fsync_fails_for(monkeypatch, ".epub.", errno.ENOSPC)
+    # The disk is full in this process only: the EPUB is made here, not in a worker process (whose
+    # os.fsync the patch does not reach). A worker that cannot write hands its bytes back to the
+    # build, which writes them as here (tests/test_epub_rebuild.py).
+    from layout import pipeline
+
+    monkeypatch.setattr(pipeline, "_start_epub", lambda *args, **kwargs: None)
     status, diags = _diagnostics(["build", "--split", "-o", str(out), str(manifest)])
     assert status == 1
     (error,) = [d for d in diags if d["severity"] == "error"]
