@@ -72,9 +72,12 @@ MAX_CUT_SHARE = 0.3
 #: A decode places each of the page's stories, so its CPU grows with their number (about 56 us a
 #: decode of 5 stories, 130 us of 12): the budget is counted in story placements
 #: (PLACEMENTS_PER_SECOND / stories decodes a second), so that a page of few stories gets the CPU
-#: a page of many has, never fewer than DECODES_PER_SECOND decodes (`_budget`).
+#: a page of many has, never fewer than DECODES_PER_SECOND decodes nor more than MAX_DECODE_GAIN
+#: times that (a page of 2-4 stories has few plans to search, and a decode's fixed part, the
+#: skyline and the cost's terms, does not shrink with the stories: `_budget`).
 DECODES_PER_SECOND = 3000
 PLACEMENTS_PER_SECOND = 36_000
+MAX_DECODE_GAIN = 2
 #: The beam search's width, how many of the next stories in rank order it tries, and how many
 #: places per story width it keeps.
 BEAM = 24
@@ -290,8 +293,8 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
 
 def _budget(time_limit: float, stories: int) -> int:
     """The decodes of a search of `stories` stories given `time_limit` seconds (before FILL_SHARE):
-    PLACEMENTS_PER_SECOND story placements a second, at least DECODES_PER_SECOND decodes."""
-    rate = max(DECODES_PER_SECOND, PLACEMENTS_PER_SECOND // max(stories, 1))
+    PLACEMENTS_PER_SECOND story placements a second, 1-MAX_DECODE_GAIN times DECODES_PER_SECOND decodes."""
+    rate = min(max(DECODES_PER_SECOND, PLACEMENTS_PER_SECOND // max(stories, 1)), MAX_DECODE_GAIN * DECODES_PER_SECOND)
     return max(100, int(time_limit * rate))
 
 
