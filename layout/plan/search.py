@@ -27,7 +27,7 @@ builds first plans (its cheapest few that begin differently), each kept clear of
 撞题 story by story (`_keep_clear`); simulated
 annealing improves them in short runs from each in turn, first weighing all
 but the white columns, then everything, with fixed seeds and a budget
-counted in decodes, so the same manifest gives the same plan on any machine; a
+counted in decodes (story placements: `_budget`), so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
 a machine too slow for the budget. A page whose plan is not clean (a cut, a story left off, a
 white column) is planned again with half the budget, stories free to set their headline as a
