@@ -172,7 +172,7 @@ def test_write_keeps_comments_and_builds_the_same_pdf_as_the_planned_page(roomy,
 
 def _jump_edition(folder: Path) -> Path:
     """The small edition with its lead jumping to a page 2 whose stories name no columns."""
-    manifest = _edition(folder, ad_top=31)
+    manifest = _edition(folder, ad_top=41)
     text = manifest.read_text(encoding="utf-8").replace("      - article: hub   # the lead\n",
                                                         "      - article: hub   # the lead\n        continue_on: 2\n")
     text = text.replace("\narticles:", """

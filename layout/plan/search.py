@@ -27,7 +27,7 @@ builds first plans (its cheapest few that begin differently), each kept clear of
 撞题 story by story (`_keep_clear`); simulated
 annealing improves them in short runs from each in turn, first weighing all
 but the white columns, then everything, with fixed seeds and a budget
-counted in decodes, so the same manifest gives the same plan on any machine; a
+counted in decodes (story placements: `_budget`), so the same manifest gives the same plan on any machine; a
 wall-clock backstop ends it early with the best plan found (and a warning) on
 a machine too slow for the budget. A page whose plan is not clean (a cut, a story left off, a
 white column) is planned again with half the budget, stories free to set their headline as a
@@ -69,7 +69,15 @@ W_VERTICAL_HEAD = 1000     # a story's headline set as a 竖题 (the desk's cure
 #: The largest share of a story's text copyfitting may advise to cut.
 MAX_CUT_SHARE = 0.3
 #: Decodes per second of `time_limit`: the budget that makes the search the same on any machine.
+#: A decode places each of the page's stories, so its CPU grows with their number (about 56 us a
+#: decode of 5 stories, 130 us of 12): the budget is counted in story placements
+#: (PLACEMENTS_PER_SECOND / stories decodes a second), so that a page of few stories gets the CPU
+#: a page of many has, never fewer than DECODES_PER_SECOND decodes nor more than MAX_DECODE_GAIN
+#: times that (a page of 2-4 stories has few plans to search, and a decode's fixed part, the
+#: skyline and the cost's terms, does not shrink with the stories: `_budget`).
 DECODES_PER_SECOND = 3000
+PLACEMENTS_PER_SECOND = 36_000
+MAX_DECODE_GAIN = 2
 #: The beam search's width, how many of the next stories in rank order it tries, and how many
 #: places per story width it keeps.
 BEAM = 24
@@ -209,7 +217,7 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
     _drop_cache.clear()
     _shape_cache.clear()
     stories = [s for s in pm.stories if s.variants]
-    budget = max(100, int(time_limit * DECODES_PER_SECOND))
+    budget = _budget(time_limit, len(stories))
     budget_fill = int(budget * FILL_SHARE)
     beams = _beam(pm, stories) if stories else [([], [])]
     order, genes = beams[0]
@@ -281,6 +289,13 @@ def _solve(pm: PageModel, time_limit: float) -> Solution:
     elif any(p is None or p.cut for p in out.placed.values()):
         out.status = "infeasible"
     return out
+
+
+def _budget(time_limit: float, stories: int) -> int:
+    """The decodes of a search of `stories` stories given `time_limit` seconds (before FILL_SHARE):
+    PLACEMENTS_PER_SECOND story placements a second, 1-MAX_DECODE_GAIN times DECODES_PER_SECOND decodes."""
+    rate = min(max(DECODES_PER_SECOND, PLACEMENTS_PER_SECOND // max(stories, 1)), MAX_DECODE_GAIN * DECODES_PER_SECOND)
+    return max(100, int(time_limit * rate))
 
 
 def clear_caches() -> None:
