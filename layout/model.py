@@ -25,7 +25,7 @@ from layout.manifest.load import Manifest, display_path, resolve_inside
 from layout.manifest.plan_keys import check_plan_keys
 from layout.page.adsource import is_pdf, pdf_ad_verdicts
 from layout.passed_images import PassedImages
-from layout.wording import counted
+from layout.wording import counted, publisher_credit
 import layout.photo  # noqa: F401 - PNGs whose text chunks pass Pillow's limits are read as images (photo.py)
 from layout.style import parse_length
 
@@ -61,11 +61,13 @@ class Paper:
 
     @property
     def publisher_credit(self) -> str:
-        """The publisher as the masthead prints it: '东湖晚报社主办'; a publisher that already says
-        主办 (e.g. '中共东湖区委主办') is printed as given, never '…主办主办'."""
-        if not self.publisher or "主办" in self.publisher:
-            return self.publisher
-        return self.publisher + "主办"
+        """The publisher as a simplified-Chinese masthead prints it: '东湖晚报社主办'; a publisher that already
+        says 主办 (e.g. '中共东湖区委主办') is printed as given, never '…主办主办'."""
+        return publisher_credit(self.publisher, "zh-CN")
+
+    def publisher_credit_in(self, lang: str) -> str:
+        """The publisher's credit in the script of an edition in `lang` (主辦 in zh-TW/zh-HK)."""
+        return publisher_credit(self.publisher, lang)
 
 
 @dataclass(frozen=True)

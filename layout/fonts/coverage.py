@@ -20,7 +20,7 @@ def edition_texts(issue: Issue):
     paper, info, words = issue.paper, issue.info, print_words(issue.info.lang)
     yield paper.name, "masthead", False, None, ""
     yield paper.name_latin, "masthead_latin", False, None, ""
-    yield "".join((paper.publisher_credit, words["registration"].format(code=paper.registration) if paper.registration else "",
+    yield "".join((paper.publisher_credit_in(info.lang), words["registration"].format(code=paper.registration) if paper.registration else "",
                    issue_number_name(info.lang, info.number), info.date_cn, info.weekday)), "edition_line", False, None, ""
     for page in issue.pages:
         yield f"第{page.number}版{page.section}" + words["editor"].format(name=page.editor), "running_head", False, page.source, ""

@@ -67,7 +67,7 @@ def edition_lines(issue: Issue) -> list[str]:
     if issue.paper.registration:
         credits.append(words["registration"].format(code=issue.paper.registration))
     if issue.paper.publisher:
-        credits.append(issue.paper.publisher_credit)
+        credits.append(issue.paper.publisher_credit_in(info.lang))
     if credits:
         lines.append("\u3000".join(credits))
     return lines

@@ -206,7 +206,7 @@ def web_edition(edition) -> WebEdition:
         pages.append(WebPage(spec.number, spec.section, _hotspots(frame, arts) if frame else (), contents,
                              width, height, ads))
     info = issue.info
-    return WebEdition(issue.paper.name, issue.paper.publisher_credit, info.date.isoformat(), info.date_cn,
+    return WebEdition(issue.paper.name, issue.paper.publisher_credit_in(issue.info.lang), info.date.isoformat(), info.date_cn,
                       info.weekday, info.number, info.lang, edition.title, edition.stem, tuple(pages), tuple(arts))
 
 
