@@ -81,3 +81,19 @@ def test_the_editors_slips_are_each_reported_where_they_stand(tmp_path, capsys):
     assert {"ferry", "estate"} <= set(overset)
     assert overset["ferry"]["source"]["line"] == _line_of(manifest, "article: ferry")
     assert overset["estate"]["source"]["line"] == _line_of(manifest, "article: estate")
+
+
+def test_a_photo_used_twice_is_stored_once_in_the_epub(built):
+    """The edition places one image file in two documents: the EPUB holds its bytes once, and both
+    documents show that one file."""
+    _status, out = built
+    with zipfile.ZipFile(out / f"{STEM}.epub") as epub:
+        images = {name: epub.read(name) for name in epub.namelist()
+                  if name.startswith("EPUB/images/") and name != "EPUB/images/cover.jpg"}
+        texts = [epub.read(name).decode("utf-8") for name in epub.namelist() if name.endswith(".xhtml")]
+        opf = epub.read("EPUB/content.opf").decode("utf-8")
+    assert len(set(images.values())) == len(images), sorted(images)   # no two files with the same bytes
+    referenced = [src for text in texts for src in re.findall(r'<img[^>]* src="\.\./(images/[^"]+)"', text)]
+    assert len(referenced) > len(set(referenced)), "the fixture shows one image in two documents"
+    for src in referenced:
+        assert f"EPUB/{src}" in images and f'href="{src}"' in opf, src

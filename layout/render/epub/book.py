@@ -128,13 +128,16 @@ def epub_steps(edition, report: Report, pdf_bytes: bytes | None = None, embed_fo
     # (id, path, XHTML, its texts by role (`fonts.document_texts`), manifest properties)
     documents: list[tuple[str, str, bytes, list, tuple[str, ...]]] = []
     has_images, all_alt = False, True
+    stored: dict[bytes, str] = {}   # an image's bytes -> where it is stored: a photo used twice is stored once
     for doc in plan.docs:
         photos = doc.article.photos if doc.article else (doc.picture,)
         images = []
         for k, photo in enumerate(photos, 1):
             data, ext, media_type, size = (ad_bytes if doc.ad else photo_bytes)(photo.file)
-            path = f"images/{doc.index + 1:02d}-{k}.{ext}"
-            resources_.append((f"img-{doc.index + 1:02d}-{k}", path, media_type, data))
+            path = stored.get(data)
+            if path is None:
+                path = stored[data] = f"images/{doc.index + 1:02d}-{k}.{ext}"
+                resources_.append((f"img-{doc.index + 1:02d}-{k}", path, media_type, data))
             images.append((f"../{path}", size))
             has_images = True
             if not photo.alt:
