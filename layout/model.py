@@ -59,14 +59,10 @@ class Paper:
     publisher: str = ""
     registration: str = ""
 
-    @property
-    def publisher_credit(self) -> str:
-        """The publisher as a simplified-Chinese masthead prints it: '东湖晚报社主办'; a publisher that already
-        says 主办 (e.g. '中共东湖区委主办') is printed as given, never '…主办主办'."""
-        return publisher_credit(self.publisher, "zh-CN")
-
     def publisher_credit_in(self, lang: str) -> str:
-        """The publisher's credit in the script of an edition in `lang` (主辦 in zh-TW/zh-HK)."""
+        """The publisher as the masthead prints it in an edition in `lang`: '东湖晚报社主办' (主辦 in
+        zh-TW/zh-HK); a publisher that already says 主办 (e.g. '中共东湖区委主办') is printed as given,
+        never '…主办主办'."""
         return publisher_credit(self.publisher, lang)
 
 

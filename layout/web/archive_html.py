@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from layout.render.epub.wording import is_traditional
+from layout.wording import is_traditional
 
 #: Only the site's own files: no inline script or style, no other origin, no <base> or plugins.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from layout.wording import issue_number_name
+
 #: No request leaves the site, no inline script or style runs: everything comes from the site's
 #: own files (`'self'`). Pages use no script at all; the archive's search page loads one file.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -48,7 +50,7 @@ def masthead(body, web, up: str = "") -> etree._Element:
     """The site header: the paper's name (linking to the edition's front) and the edition line."""
     header = el(body, "header", class_="masthead")
     el(el(header, "p", class_="paper"), "a", web.paper, href=up + "index.html")
-    number = web.words["issue_number"].format(number=web.number)
+    number = issue_number_name(web.lang, web.number)
     el(header, "p", f"{web.date_cn}\u3000{web.weekday}\u3000{number}", class_="edition")
     return header
 

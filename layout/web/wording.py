@@ -8,10 +8,10 @@ are format strings.
 """
 from __future__ import annotations
 
-from layout.render.epub.wording import is_traditional
+from layout.wording import is_traditional
 
 SIMPLIFIED = {
-    "issue_number": "总第{number}期", "sections": "版面导航", "printed": "见报：", "jump": "（转）",
+    "sections": "版面导航", "printed": "见报：", "jump": "（转）",
     "skip_to_story": "跳到正文", "article_pager": "上一篇和下一篇", "prev_article": "上一篇：{headline}",
     "next_article": "下一篇：{headline}", "continued_from": "{headline}（上接第{page}版）",
     "skip_to_page": "跳到版面内容", "page_image": "{label}版面图（本版稿件见“本版稿件”列表）",
@@ -21,7 +21,7 @@ SIMPLIFIED = {
 }
 TRADITIONAL = {   # the entries written differently; the others are the same characters
     **SIMPLIFIED,
-    "issue_number": "總第{number}期", "sections": "版面導覽", "printed": "見報：", "jump": "（轉）",
+    "sections": "版面導覽", "printed": "見報：", "jump": "（轉）",
     "skip_to_page": "跳到版面內容", "page_image": "{label}版面圖（本版稿件見「本版稿件」列表）",
     "ads": "本版廣告", "ad": "廣告", "download": "下載本版PDF（{size}）",
     "skip_to_pages": "跳到版面目錄", "front_title": "{paper} {date} 數位報",

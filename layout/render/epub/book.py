@@ -16,6 +16,7 @@ from layout.render.epub.plan import Plan, plan_edition
 from layout.render.epub.vertical import mark_vertical, page_progression, vertical_articles
 from layout.render.epub.vertical import stylesheet as vertical_stylesheet
 from layout.render.epub.wording import accessibility_summary, words_for
+from layout.wording import issue_number_name
 
 #: The namespace of edition identifiers: uuid5(this, "<paper name>/<issue number>").
 EDITION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "layout:newspaper-edition")
@@ -36,7 +37,8 @@ def _metadata(edition, plan: Plan, has_images: bool, all_alt: bool) -> list:
     paper, info = issue.paper, issue.info
     pages = len(issue.pages)
     words = words_for(info.lang)
-    source = f"{paper.name} {info.date_cn} " + words["print_edition"].format(number=info.number, pages=pages)
+    source = f"{paper.name} {info.date_cn} " + words["print_edition"].format(
+        issue=issue_number_name(info.lang, info.number), pages=pages)
     features = ["tableOfContents", "readingOrder", "structuralNavigation", "pageNavigation",
                 "pageBreakMarkers", "displayTransformability"]
     if has_images and all_alt:

@@ -10,17 +10,17 @@ naming only what the book holds.
 """
 from __future__ import annotations
 
-from layout.wording import is_traditional  # noqa: F401  (web and the archive ask it here too)
+from layout.wording import is_traditional
 
 SIMPLIFIED = {
     "toc": "目录", "page_list": "版次", "landmarks": "导览", "cover": "封面", "bodymatter": "正文",
     "picture": "图片新闻", "ad": "广告",
-    "print_edition": "印刷版（总第{number}期，{pages}版）",
+    "print_edition": "印刷版（{issue}，{pages}版）",
 }
 TRADITIONAL = {
     "toc": "目錄", "page_list": "版次", "landmarks": "導覽", "cover": "封面", "bodymatter": "正文",
     "picture": "圖片新聞", "ad": "廣告",
-    "print_edition": "印刷版（總第{number}期，{pages}版）",
+    "print_edition": "印刷版（{issue}，{pages}版）",
 }
 
 #: The summary's sentences: {what} is the list of contents, {pages} the number of print pages.
