@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from layout.model import Issue
 from layout.page.typeset import Typesetter
-from layout.wording import issue_number_name, print_words
+from layout.page.chrome import edition_lines, folio
+from layout.wording import print_words
 
 
 def edition_texts(issue: Issue):
     """(text, role, bold, source, story id) for every text the edition prints."""
-    paper, info, words = issue.paper, issue.info, print_words(issue.info.lang)
+    paper, words = issue.paper, print_words(issue.info.lang)
     yield paper.name, "masthead", False, None, ""
     yield paper.name_latin, "masthead_latin", False, None, ""
-    yield "".join((paper.publisher_credit_in(info.lang), words["registration"].format(code=paper.registration) if paper.registration else "",
-                   issue_number_name(info.lang, info.number), info.date_cn, info.weekday)), "edition_line", False, None, ""
+    yield "".join(edition_lines(issue)), "edition_line", False, None, ""
     for page in issue.pages:
-        yield f"第{page.number}版{page.section}" + words["editor"].format(name=page.editor), "running_head", False, page.source, ""
+        yield folio(issue, page), "running_head", False, page.source, ""
         for pl in page.placements:
             if pl.continue_on:   # the jump lines make-up adds: （下转第N版） here, （上接第M版） on page N
                 yield (words["jump_to"].format(page=pl.continue_on) + words["jump_from"].format(page=page.number),

@@ -128,18 +128,23 @@ def check_masthead_width(issue: Issue, ts: Typesetter, span: tuple[int, int], be
         f"{columns} columns (give the 报眼 {g.columns - columns} or fewer), or shorten paper.publisher")
 
 
+def folio(issue: Issue, page: PageSpec) -> str:
+    """The running head's page side: 第2版　要闻　责任编辑　林文 (責任編輯 in a traditional edition)."""
+    text = f"第{page.number}版\u3000{page.section}"
+    if page.editor:
+        text += "\u3000" + print_words(issue.info.lang)["editor"].format(name=page.editor)
+    return text
+
+
 def running_head(issue: Issue, page: PageSpec, ts: Typesetter, x: float, top: float, width: float) -> list[Item]:
     """报眉 above the type area: page number and section on the outside edge, paper and date opposite."""
     role = ts.style.role("running_head")
     rule_y = top - role.size * 0.6
     base = rule_y - role.size * 0.5
-    folio = f"第{page.number}版\u3000{page.section}"
-    if page.editor:
-        folio += "\u3000" + print_words(issue.info.lang)["editor"].format(name=page.editor)
     dated = f"{issue.paper.name}\u3000{issue.info.date_cn}\u3000{issue.info.weekday}"
     outside, inside = ("right", "left") if page.number % 2 else ("left", "right")
     items: list[Item] = []
-    for text, align in ((folio, outside), (dated, inside)):
+    for text, align in ((folio(issue, page), outside), (dated, inside)):
         line = _line(ts, text, "running_head", width, align=align)
         if line:
             items += glyph_runs(line, x, base, role.color, "running_head")
