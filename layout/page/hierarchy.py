@@ -64,13 +64,15 @@ def _has_story_above(placement: Placement, page: PageSpec) -> bool:
     if placement.columns is None:
         return False
     first, last = placement.columns
+    before = True   # `other` comes before `placement` in the page's list
     for other in page.placements:
-        if other is placement or other.kind != "article" or other.columns is None:
+        if other is placement:
+            before = False
             continue
-        if other.columns[1] < first or other.columns[0] > last:
+        if other.kind != "article" or other.columns is None or other.columns[1] < first or other.columns[0] > last:
             continue
         if placement.lines is None:
-            if page.placements.index(other) < page.placements.index(placement) and other.lines is None:
+            if before and other.lines is None:
                 return True
         elif other.lines is not None and other.lines[1] < placement.lines[0]:
             return True
