@@ -49,7 +49,9 @@ def date_name(date: dt.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 #: What a finished Chinese paragraph ends with (GB/T 15834 end marks, closing quotes/brackets).
-_PARAGRAPH_END = set("。！？…”’」』）》】〕!?.")
+#: Marks a paragraph may end with; a full-width colon too: a notice's salutation (各位市民：) and a
+#: line that announces what follows (具体事项如下：) are whole paragraphs (GB/T 15834, 冒号).
+_PARAGRAPH_END = set("。！？…”’」』）》】〕!?.：")
 
 
 @dataclass(frozen=True)

@@ -336,3 +336,21 @@ def test_an_inline_article_id_that_is_not_ascii_gets_a_name_to_use(tmp_path, cap
                         "  地铁快讯: {headline: 地铁5号线东湖段隧道贯通, body: 隧道贯通。}")
     (d,) = [d for d in _check(manifest, capsys) if d["code"] == "bad-id"]
     assert "'ditiekuaixun'" in d["hint"] and d["source"]["line"] == 12
+
+
+def test_a_notices_salutation_ending_in_a_colon_is_a_whole_paragraph(tmp_path, capsys):
+    """各位市民： on a line of its own opens a notice: no `paragraph-unfinished` warning for it (a
+    hurried editor's 停水通知 got one, with a hint to join it to the next paragraph)."""
+    articles = """  notice:
+    headline: 停水检修通知
+    body: |
+      各位市民：
+
+      因管网检修，城区部分路段12月15日停水一天。
+
+      具体安排如下：
+
+      人民路、解放街全天停水。
+"""
+    manifest = _edition(tmp_path, "      - {article: notice, columns: [1, 2], lines: [1, 40]}", articles)
+    assert not [d for d in _check(manifest, capsys) if d["code"] == "paragraph-unfinished"]
